@@ -1,0 +1,55 @@
+from django.contrib import admin
+
+from .models import AgendaItem, AgendaTemplateItem, BacklogReport, Committee, Meeting, RoadmapEntry, Team
+
+
+class AgendaTemplateInline(admin.TabularInline):
+    model = AgendaTemplateItem
+    extra = 0
+
+
+@admin.register(Committee)
+class CommitteeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["chairs"]
+    inlines = [AgendaTemplateInline]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "committee", "status", "group", "lead_names", "position"]
+    list_filter = ["committee", "status", "group"]
+    search_fields = ["name", "lead_names"]
+    filter_horizontal = ["leads"]
+
+
+class AgendaItemInline(admin.StackedInline):
+    model = AgendaItem
+    extra = 0
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["title", "committee", "date", "status", "published_at"]
+    list_filter = ["committee", "status"]
+    date_hierarchy = "date"
+    search_fields = ["title"]
+    inlines = [AgendaItemInline]
+
+
+@admin.register(BacklogReport)
+class BacklogReportAdmin(admin.ModelAdmin):
+    list_display = ["team_name", "meeting", "leads", "status_label", "updated_at", "updated_by"]
+    list_filter = ["meeting__committee", "meeting__status"]
+    search_fields = ["team_name", "leads", "body"]
+    list_select_related = ["meeting", "updated_by"]
+    raw_id_fields = ["meeting", "team"]
+
+
+@admin.register(RoadmapEntry)
+class RoadmapEntryAdmin(admin.ModelAdmin):
+    list_display = ["text", "horizon", "meeting", "is_heading"]
+    list_filter = ["horizon", "meeting__committee"]
+    list_select_related = ["meeting"]
+    filter_horizontal = ["teams"]

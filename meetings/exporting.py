@@ -1,0 +1,100 @@
+"""Write minutes back as Markdown in the archive's own layout.
+
+The same functions serve the `.md` download, `export_minutes`, and the parser,
+which checks structured sections by writing them back (see parsing.py). They
+take any objects with the models' attribute names, so parsed data and saved
+meetings are written by the same code.
+"""
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from .models import Horizon, ItemKind, Meeting
+
+ROADMAP_HEADER = ("Delivered When? | What?", "------|------")
+_HORIZON_LABELS = dict(Horizon.choices)
+
+
+def same_lines(a: Iterable[str], b: Iterable[str]) -> bool:
+    """Whether two texts have the same non-blank lines, trailing spaces aside."""
+    return [line.rstrip() for line in a if line.strip()] == [line.rstrip() for line in b if line.strip()]
+
+
+def agenda_lines(items: Iterable, marker: str) -> list[str]:
+    """The agenda list: one bullet per item that has an agenda position."""
+    listed = sorted((item for item in items if item.agenda_position is not None), key=lambda i: i.agenda_position)
+    if marker == "1.":
+        return [f"{number}. {item.agenda_label}" for number, item in enumerate(listed, start=1)]
+    return [f"{marker} {item.agenda_label}" for item in listed]
+
+
+def roadmap_cell(entry) -> str:
+    if entry.is_heading or not entry.text.strip():
+        return entry.text
+    return f"- {entry.text}"
+
+
+def roadmap_lines(entries: Sequence) -> list[str]:
+    """The roadmap table: a `*Horizon* |` row opens each horizon, `||` rows follow."""
+    lines = list(ROADMAP_HEADER)
+    previous = None
+    for entry in entries:
+        if entry.horizon != previous:
+            lines.append(f"*{_HORIZON_LABELS[entry.horizon]}* | {roadmap_cell(entry)}".rstrip())
+            previous = entry.horizon
+        else:
+            lines.append(f"|| {roadmap_cell(entry)}".rstrip())
+    return lines
+
+
+def minutes_markdown(title: str, preamble: str, marker: str, items, reports, entries) -> str:
+    """The minutes of one meeting as Markdown."""
+    items = list(items)
+    blocks: list[str] = [f"# {title}".rstrip()]
+    if preamble:
+        blocks.append(preamble)
+    for item in items:
+        if item.level == 0:
+            continue
+        blocks.append(f"{'#' * item.level} {item.title}".rstrip())
+        if item.kind == ItemKind.AGENDA:
+            blocks.append("\n".join(agenda_lines(items, marker)))
+        elif item.kind == ItemKind.BACKLOG:
+            blocks.append(item.body)
+            for report in reports:
+                blocks += [report.group_heading, report.heading, report.body]
+            blocks.append(item.footnote)
+        elif item.kind == ItemKind.ROADMAP:
+            blocks += [item.body, "\n".join(roadmap_lines(list(entries))), item.footnote]
+        else:
+            blocks.append(item.body)
+    return "\n\n".join(block for block in blocks if block.strip()) + "\n"
+
+
+def meeting_to_markdown(meeting: Meeting) -> str:
+    """A saved meeting's minutes as Markdown (the `.md` download)."""
+    return minutes_markdown(
+        meeting.title,
+        meeting.preamble,
+        meeting.agenda_marker,
+        meeting.items.all(),
+        meeting.reports.all(),
+        meeting.roadmap_entries.all(),
+    )
+
+
+def archive_path(meeting: Meeting) -> Path:
+    """Where a meeting's file stands in the archive: Committee/YYYY/YYYY-MM-DD-committee.md."""
+    committee = meeting.committee
+    return Path(committee.name) / f"{meeting.date:%Y}" / f"{meeting.date.isoformat()}-{committee.slug}.md"
+
+
+def export_meetings(meetings, out_dir: Path) -> list[Path]:
+    """Write each meeting under out_dir in the archive layout; the paths written."""
+    written = []
+    for meeting in meetings.select_related("committee").prefetch_related("items", "reports", "roadmap_entries"):
+        path = Path(out_dir) / archive_path(meeting)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(meeting_to_markdown(meeting), encoding="utf-8")
+        written.append(path)
+    return written

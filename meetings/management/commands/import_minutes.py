@@ -1,0 +1,30 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from meetings.importing import Outcome, import_paths
+
+
+class Command(BaseCommand):
+    help = "Import minutes files (Markdown) of the archive: files, or every .md file under folders."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", type=Path)
+        parser.add_argument("--committee", help="Committee slug or name (default: the archive's top folder).")
+        parser.add_argument("--draft", action="store_true", help="Import new meetings as drafts, not published.")
+        parser.add_argument("--dry-run", action="store_true", help="Report what would change; write nothing.")
+
+    def handle(self, *args, paths, committee, draft, dry_run, **options):
+        missing = [str(path) for path in paths if not path.exists()]
+        if missing:
+            raise CommandError(f"No such file or folder: {', '.join(missing)}")
+        results = import_paths(paths, committee, draft=draft, dry_run=dry_run)
+        for result in results:
+            style = self.style.ERROR if result.outcome == Outcome.FAILED else (lambda text: text)
+            if self.verbosity > 1 or result.outcome in (Outcome.FAILED, Outcome.SKIPPED):
+                self.stdout.write(style(str(result)))
+        counts = {outcome: sum(r.outcome == outcome for r in results) for outcome in Outcome.ALL}
+        summary = ", ".join(f"{outcome} {count}" for outcome, count in counts.items())
+        self.stdout.write(("Dry run: " if dry_run else "") + summary)
+        if counts[Outcome.FAILED]:
+            raise CommandError(f"{counts[Outcome.FAILED]} file(s) failed to import; see above.")

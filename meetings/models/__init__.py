@@ -1,0 +1,18 @@
+"""The domain of PMC Minutes: committees and their teams, meetings and their minutes."""
+
+from .committee import AgendaTemplateItem, Committee, ItemKind, Team, TeamStatus
+from .meeting import AgendaItem, BacklogReport, Horizon, Meeting, MeetingStatus, RoadmapEntry
+
+__all__ = [
+    "AgendaItem",
+    "AgendaTemplateItem",
+    "BacklogReport",
+    "Committee",
+    "Horizon",
+    "ItemKind",
+    "Meeting",
+    "MeetingStatus",
+    "RoadmapEntry",
+    "Team",
+    "TeamStatus",
+]

@@ -1,0 +1,164 @@
+"""A Project Management Committee, its project teams and its default agenda."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+
+# Top-level URL segments that a committee slug must not shadow.
+RESERVED_SLUGS = frozenset(
+    {"accounts", "admin", "markdownx", "my-sections", "static", "media", "search", "sitemap.xml", "robots.txt"}
+)
+
+DEFAULT_DISCLAIMER = "*Above are plans, not commitments, and may change without notice.*"
+
+
+# (title, kind, agenda label) of a new committee's agenda, as the Runtime PMC's.
+DEFAULT_AGENDA = [
+    ("Agenda", "agenda", ""),
+    ("Announcements", "notes", "Announcements"),
+    ("PMC Lifecycle Activities", "notes", "PMC Lifecycle Activities"),
+    ("Discussion", "notes", ""),
+    ("Backlog Reviews", "backlog", "Backlog Review"),
+    ("CF Feature Roadmap Review", "roadmap", "CF Feature Roadmap Review"),
+]
+
+
+def validate_committee_slug(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(f"“{value}” is reserved for the site's own pages; choose another slug.")
+
+
+class ItemKind(models.TextChoices):
+    """What an agenda item holds."""
+
+    AGENDA = "agenda", "Agenda"
+    NOTES = "notes", "Notes"
+    BACKLOG = "backlog", "Backlog reviews"
+    ROADMAP = "roadmap", "Roadmap review"
+
+
+class Committee(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, validators=[validate_committee_slug])
+    description = models.TextField(blank=True)
+    chairs = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="chaired_committees")
+    title_pattern = models.CharField(
+        max_length=200,
+        default="{name} PMC Meeting {date}",
+        help_text="Title of a new meeting; {name} is the committee's name and {date} the ISO date.",
+    )
+    roadmap_disclaimer = models.CharField(max_length=300, blank=True, default=DEFAULT_DISCLAIMER)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:committee", args=[self.slug])
+
+    def meeting_title(self, date) -> str:
+        return self.title_pattern.format(name=self.name, date=date.isoformat())
+
+    def agenda_for_new_meeting(self) -> list["AgendaTemplateItem"]:
+        """The committee's default agenda, or the standard one if it has none."""
+        items = list(self.agenda_template.all())
+        if items:
+            return items
+        return [
+            AgendaTemplateItem(committee=self, position=i, title=title, kind=kind, agenda_label=label)
+            for i, (title, kind, label) in enumerate(DEFAULT_AGENDA)
+        ]
+
+    def find_team(self, name: str) -> "Team | None":
+        """The team of this committee with that name, however it was spelled."""
+        return self.teams.filter(slug=Team.slug_for(name)).first()
+
+
+class AgendaTemplateItem(models.Model):
+    """One item of the agenda every new meeting of a committee starts with."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="agenda_template")
+    position = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=ItemKind.choices, default=ItemKind.NOTES)
+    agenda_label = models.CharField(
+        max_length=200, blank=True, help_text="Text of its bullet in the agenda; blank if it is not listed there."
+    )
+    body = models.TextField(blank=True, help_text="Markdown a new meeting starts with in this item.")
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "position"], name="unique_template_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.committee}: {self.title}"
+
+
+class TeamStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    INCUBATING = "incubating", "Incubating"
+    PROPOSED = "proposed", "Proposed"
+    RETIRED = "retired", "Retired"
+
+
+class TeamQuerySet(models.QuerySet):
+    def reporting(self):
+        """Teams that owe a backlog report in a new meeting."""
+        return self.filter(status__in=[TeamStatus.ACTIVE, TeamStatus.INCUBATING])
+
+
+class Team(models.Model):
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200)
+    status = models.CharField(max_length=12, choices=TeamStatus.choices, default=TeamStatus.ACTIVE)
+    group = models.CharField(
+        max_length=100, blank=True, help_text="Group heading the team is listed under, e.g. “Incubating”."
+    )
+    position = models.PositiveIntegerField(default=0)
+    leads = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="led_teams")
+    lead_names = models.CharField(
+        max_length=300, blank=True, help_text="Leads as the minutes name them, e.g. “Shannon Coen / Shubha Tupil”."
+    )
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["committee", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "slug"], name="unique_team_slug_per_committee"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return f"{self.committee.get_absolute_url()}#team-{self.slug}"
+
+    @staticmethod
+    def slug_for(name: str) -> str:
+        """The identity of a team name: case, spacing and punctuation do not make a new team."""
+        return slugify(name)[:200] or "team"
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.slug_for(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def leads_display(self) -> str:
+        """The leads as the minutes should name them."""
+        if self.lead_names:
+            return self.lead_names
+        return " / ".join(user.get_full_name() or user.username for user in self.leads.all())
+
+    @property
+    def status_label(self) -> str:
+        """The label written after the team's name in a report heading."""
+        return "" if self.status == TeamStatus.ACTIVE else self.get_status_display().lower()

@@ -1,0 +1,341 @@
+"""A meeting and its minutes: agenda items, team backlog reports, roadmap entries."""
+
+import re
+
+from django.conf import settings
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from .committee import Committee, ItemKind, Team
+
+
+class MeetingStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class MeetingQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=MeetingStatus.PUBLISHED)
+
+    def drafts(self):
+        return self.filter(status=MeetingStatus.DRAFT)
+
+    def for_committee(self, committee: Committee):
+        return self.filter(committee=committee)
+
+    def upcoming(self):
+        """Meetings from today on, soonest first."""
+        return self.filter(date__gte=timezone.localdate()).order_by("date")
+
+
+class MeetingManager(models.Manager.from_queryset(MeetingQuerySet)):
+    @transaction.atomic
+    def create_from_roster(self, committee: Committee, date, title: str = "") -> "Meeting":
+        """A new draft meeting, pre-filled as the chair expects.
+
+        Its agenda comes from the committee's default agenda, one empty report
+        per reporting team (with the team's leads as they stand today), and the
+        roadmap carried over from the latest earlier meeting.
+        """
+        meeting = self.create(committee=committee, date=date, title=title or committee.meeting_title(date))
+        AgendaItem.objects.bulk_create(
+            [
+                AgendaItem(
+                    meeting=meeting,
+                    position=position,
+                    level=2,
+                    title=template.title,
+                    kind=template.kind,
+                    body=template.body,
+                    agenda_label=template.agenda_label,
+                    agenda_position=position if template.agenda_label else None,
+                    footnote=committee.roadmap_disclaimer if template.kind == ItemKind.ROADMAP else "",
+                )
+                for position, template in enumerate(committee.agenda_for_new_meeting())
+            ]
+        )
+
+        teams = committee.teams.reporting().prefetch_related("leads")
+        BacklogReport.objects.bulk_create(
+            [BacklogReport.for_team(meeting, team, position) for position, team in enumerate(teams)]
+        )
+
+        previous = self.for_committee(committee).filter(date__lt=date).order_by("-date").first()
+        if previous:
+            meeting.copy_roadmap_from(previous)
+        return meeting
+
+
+class Meeting(models.Model):
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="meetings")
+    date = models.DateField()
+    title = models.CharField(max_length=300)
+    status = models.CharField(max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    preamble = models.TextField(blank=True, help_text="Markdown between the title and the first section.")
+    agenda_marker = models.CharField(
+        max_length=2, default="*", help_text="List marker of the agenda in the Markdown: *, - or 1."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingManager()
+
+    class Meta:
+        ordering = ["-date"]
+        get_latest_by = "date"
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "date"], name="one_meeting_per_committee_per_date"),
+        ]
+        indexes = [models.Index(fields=["committee", "status", "-date"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def _url_args(self) -> list:
+        return [self.committee.slug, self.date]
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:meeting", args=self._url_args())
+
+    def get_pdf_url(self) -> str:
+        return reverse("meetings:meeting_pdf", args=self._url_args())
+
+    def get_markdown_url(self) -> str:
+        return reverse("meetings:meeting_markdown", args=self._url_args())
+
+    def get_edit_url(self) -> str:
+        return reverse("meetings:meeting_edit", args=self._url_args())
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == MeetingStatus.PUBLISHED
+
+    def publish(self) -> None:
+        self.status = MeetingStatus.PUBLISHED
+        self.published_at = timezone.now()
+        self.save(update_fields=["status", "published_at", "updated_at"])
+
+    def unpublish(self) -> None:
+        self.status = MeetingStatus.DRAFT
+        self.published_at = None
+        self.save(update_fields=["status", "published_at", "updated_at"])
+
+    @transaction.atomic
+    def set_roadmap(self, entries) -> None:
+        """Replace the roadmap with these entries (objects with horizon, text,
+        is_heading and team_names), linking the teams they name."""
+        self.roadmap_entries.all().delete()
+        created = RoadmapEntry.objects.bulk_create(
+            [
+                RoadmapEntry(meeting=self, horizon=e.horizon, position=i, text=e.text, is_heading=e.is_heading)
+                for i, e in enumerate(entries)
+            ]
+        )
+        teams = {team.slug: team for team in self.committee.teams.all()}
+        links = [
+            RoadmapEntry.teams.through(roadmapentry=entry, team=teams[slug])
+            for entry, parsed in zip(created, entries, strict=True)
+            for slug in dict.fromkeys(Team.slug_for(name) for name in parsed.team_names)
+            if slug in teams
+        ]
+        RoadmapEntry.teams.through.objects.bulk_create(links)
+
+    @transaction.atomic
+    def copy_roadmap_from(self, other: "Meeting") -> None:
+        """Replace this meeting's roadmap entries with copies of the other's."""
+        self.roadmap_entries.all().delete()
+        for entry in other.roadmap_entries.prefetch_related("teams"):
+            teams = list(entry.teams.all())
+            entry.pk = None
+            entry.meeting = self
+            entry.save()
+            entry.teams.set(teams)
+
+
+class AgendaItem(models.Model):
+    """One section of the minutes, in order.
+
+    An item may have no section of its own (level 0): a bullet of the agenda
+    with nothing written under it. An item may also have a section but no
+    bullet in the agenda (agenda_position empty), like the seed's Discussion.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField()
+    level = models.PositiveSmallIntegerField(default=2, help_text="Heading level of its section; 0 for none.")
+    title = models.CharField(max_length=300, blank=True)
+    kind = models.CharField(max_length=10, choices=ItemKind.choices, default=ItemKind.NOTES)
+    body = models.TextField(blank=True)
+    footnote = models.TextField(blank=True, help_text="Markdown under the roadmap table: its disclaimer.")
+    agenda_position = models.PositiveIntegerField(null=True, blank=True)
+    agenda_label = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "position"], name="unique_item_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.agenda_label
+
+    def get_absolute_url(self) -> str:
+        return f"{self.meeting.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        return "section-" + (re.sub(r"[^a-z0-9]+", "-", self.title.lower()).strip("-") or str(self.position))
+
+    @property
+    def has_section(self) -> bool:
+        return self.level > 0
+
+    def set_agenda_label(self, label: str) -> None:
+        """List the item in the agenda under that label (at the end if new), or unlist it."""
+        self.agenda_label = label
+        if not label:
+            self.agenda_position = None
+        elif self.agenda_position is None:
+            last = self.meeting.items.aggregate(last=models.Max("agenda_position"))["last"]
+            self.agenda_position = 0 if last is None else last + 1
+
+
+class BacklogReport(models.Model):
+    """A team's backlog review in one meeting, with the team as it stood then.
+
+    Name, status label and leads are copied from the roster when the meeting is
+    created, so a later change of lead never rewrites old minutes.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reports")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="reports")
+    position = models.PositiveIntegerField()
+    heading = models.CharField(max_length=500, help_text="The heading line as the minutes write it.")
+    team_name = models.CharField(max_length=200)
+    status_label = models.CharField(max_length=100, blank=True)
+    leads = models.CharField(max_length=300, blank=True)
+    group = models.CharField(max_length=100, blank=True)
+    group_heading = models.TextField(
+        blank=True, help_text="Group heading (and its text) that opens a group of teams before this report."
+    )
+    body = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "team"], name="one_report_per_team_per_meeting"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team_name} – {self.meeting}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.meeting.get_absolute_url()}#{self.team.slug}"
+
+    def get_edit_url(self) -> str:
+        return reverse("meetings:report_edit", args=[self.meeting.committee.slug, self.meeting.date, self.team.slug])
+
+    @classmethod
+    def for_team(cls, meeting: Meeting, team: Team, position: int) -> "BacklogReport":
+        """An empty report for the team, recording its name, label and leads as of now."""
+        report = cls(
+            meeting=meeting,
+            team=team,
+            position=position,
+            team_name=team.name,
+            status_label=team.status_label,
+            leads=team.leads_display,
+            group=team.group,
+        )
+        report.heading = report.compose_heading()
+        return report
+
+    def compose_heading(self) -> str:
+        heading = f"### {self.team_name}"
+        if self.status_label:
+            heading += f" ({self.status_label})"
+        if self.leads:
+            heading += f" - {self.leads}"
+        return heading
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.body.strip()
+
+    @property
+    def group_intro(self) -> str:
+        """Text written under the group heading, before this team's own heading."""
+        return self.group_heading.partition("\n")[2].strip()
+
+    def save_text(self, body: str, by=None, expected_version: int | None = None) -> bool:
+        """Store a new body unless someone saved since `expected_version` was read.
+
+        The version check is part of the UPDATE itself, so of two simultaneous
+        saves from the same version exactly one applies. Returns False on such a
+        conflict (the report is then reloaded with the text saved in between).
+        """
+        expected = self.version if expected_version is None else expected_version
+        if body == self.body and expected == self.version:
+            return True  # nothing changed: no new version
+        editor = by if by is not None and by.is_authenticated else None
+        now = timezone.now()
+        updated = BacklogReport.objects.filter(pk=self.pk, version=expected).update(
+            body=body, version=models.F("version") + 1, updated_at=now, updated_by=editor
+        )
+        self.refresh_from_db()
+        return bool(updated)
+
+
+class Horizon(models.TextChoices):
+    """Roadmap horizons, in the order the table lists them."""
+
+    RECENTLY_COMPLETED = "recently-completed", "Recently Completed"
+    SOON = "soon", "Soon"
+    NEXT = "next", "Next"
+    FUTURE = "future", "Future"
+
+    @classmethod
+    def from_label(cls, label: str) -> "Horizon | None":
+        wanted = " ".join(label.split()).lower()
+        return next((h for h in cls if h.label.lower() == wanted), None)
+
+
+class RoadmapEntry(models.Model):
+    """One line of the roadmap table, in its horizon.
+
+    A heading line (such as “**cf-deployment GA:**”) introduces the lines under
+    it; an empty line is kept as the spacer row that closes a horizon.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="roadmap_entries")
+    horizon = models.CharField(max_length=20, choices=Horizon.choices)
+    position = models.PositiveIntegerField()
+    text = models.TextField(blank=True)
+    is_heading = models.BooleanField(default=False)
+    teams = models.ManyToManyField(Team, blank=True, related_name="roadmap_entries")
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name_plural = "roadmap entries"
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "position"], name="unique_roadmap_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text or "(spacer)"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.meeting.get_absolute_url()}#roadmap"
+
+    @property
+    def is_spacer(self) -> bool:
+        return not self.text.strip()
+

@@ -1,0 +1,407 @@
+"""Read a minutes file of the archive into plain data, without touching the database.
+
+The archive's layout has changed over the years (see the corpus README), so the
+parser knows the general structure rather than particular files:
+
+- a `# Title` line with the date, then sections headed `#` or `##`;
+- an `## Agenda` list (bulleted or numbered) naming the sections;
+- a backlog section (`## Backlog Reviews`, `## Current Backlog and Priorities`,
+  `# Projects`) holding one `### Team - Lead` section per team, optionally in
+  groups (`## _Incubating_`) when the backlog section is a `#` one;
+- a roadmap section with a `Delivered When? | What?` table grouped by horizon.
+
+Whatever is not recognised stays where it stood as the Markdown of a notes
+section: no text is ever dropped. Structured parts (agenda, roadmap) are checked
+by writing them back with the exporter; if that would not give the same lines,
+the section is kept as notes instead, so that import then export is faithful.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from .exporting import ROADMAP_HEADER, agenda_lines, roadmap_lines, same_lines
+from .models import Horizon
+
+_HEADING = re.compile(r"^(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+_US_DATE = re.compile(r"(?<!\d)(\d{1,2})-(\d{1,2})-(\d{4})(?!\d)")
+_BULLET = re.compile(r"^(?:([*+-])|(\d{1,3})[.)])[ \t]+(\S.*?)[ \t]*$")
+_BACKLOG_TITLE = re.compile(r"^(backlog reviews?|current backlogs? and priorities|projects)$", re.IGNORECASE)
+_ROADMAP_TITLE = re.compile(r"roadmap", re.IGNORECASE)
+_TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)+\|?\s*$")
+_HORIZON_ROW = re.compile(r"^\*([^*|]+)\*\s*\|[ ]?(.*)$")
+_CONTINUATION_ROW = re.compile(r"^\|\|[ ]?(.*)$")
+_TRAILING_TEAMS = re.compile(r"\(([^()]*)\)\s*$")
+_LEAD_SEPARATOR = re.compile(r"\s+[-–—]\s*|\s*[–—]\s+")
+_TRAILING_PARENTHESIS = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*$")
+STATUS_LABELS = frozenset({"incubating", "incubation", "proposed", "retired", "active", "inactive", "attic"})
+
+TEAM_LEVEL = 3
+
+
+class ParseError(ValueError):
+    """The file cannot be read as minutes; the message says where and why."""
+
+    def __init__(self, message: str, line: int | None = None):
+        self.line = line
+        super().__init__(f"line {line}: {message}" if line else message)
+
+
+@dataclass
+class ParsedItem:
+    level: int
+    title: str
+    kind: str = "notes"
+    body: str = ""
+    footnote: str = ""
+    agenda_position: int | None = None
+    agenda_label: str = ""
+    line: int = 0
+
+
+@dataclass
+class ParsedReport:
+    heading: str
+    team_name: str
+    status_label: str = ""
+    leads: str = ""
+    group: str = ""
+    group_heading: str = ""
+    body: str = ""
+    line: int = 0
+
+
+@dataclass
+class ParsedEntry:
+    horizon: str
+    text: str
+    is_heading: bool = False
+    team_names: list[str] = field(default_factory=list)
+
+    @property
+    def is_spacer(self) -> bool:
+        return not self.text.strip()
+
+
+@dataclass
+class ParsedMeeting:
+    title: str
+    date: date | None
+    preamble: str = ""
+    agenda_marker: str = "*"
+    items: list[ParsedItem] = field(default_factory=list)
+    reports: list[ParsedReport] = field(default_factory=list)
+    roadmap: list[ParsedEntry] = field(default_factory=list)
+
+
+@dataclass
+class _Section:
+    level: int
+    title: str
+    line: int
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def body(self) -> str:
+        return _strip_blank_edges(self.lines)
+
+
+def decode(data: bytes) -> str:
+    """The text of a minutes file: UTF-8 (with or without BOM), any line endings."""
+    if not data.strip():
+        raise ParseError("the file is empty")
+    if b"\x00" in data[:8192]:
+        raise ParseError("the file is binary, not Markdown text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ParseError(f"the file is not valid UTF-8 (byte {error.start}); save it as UTF-8", line) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_minutes(text: str, filename: str = "") -> ParsedMeeting:
+    """Parse the Markdown of one meeting's minutes."""
+    lines = text.split("\n")
+    title, title_line, date_found = _find_title(lines)
+    if date_found is None:
+        date_found = date_from_text(filename.rsplit("/", 1)[-1])
+    start = title_line if title_line is not None else 0
+    preamble, sections = _split_sections(lines[start:], first_line=start + 1)
+
+    meeting = ParsedMeeting(title=title or "", date=date_found, preamble=preamble)
+    backlog_seen = roadmap_seen = agenda_section = None
+    index = 0
+    while index < len(sections):
+        section = sections[index]
+        index += 1
+        if section.level == 1 and _BACKLOG_TITLE.match(section.title) and not backlog_seen:
+            # A `# Projects` section owns the `##` group headings that follow it.
+            while index < len(sections) and sections[index].level == 2:
+                section.lines += [_heading_line(sections[index])] + sections[index].lines
+                index += 1
+        item = ParsedItem(level=section.level, title=section.title, body=section.body, line=section.line)
+        if _BACKLOG_TITLE.match(section.title) and not backlog_seen:
+            backlog_seen = item
+            item.kind = "backlog"
+            item.body, item.footnote, meeting.reports = _parse_backlog(section)
+        elif _ROADMAP_TITLE.search(section.title) and not roadmap_seen:
+            parsed = _parse_roadmap(section)
+            if parsed:
+                roadmap_seen = item
+                item.kind = "roadmap"
+                item.body, meeting.roadmap, item.footnote = parsed
+        elif section.title.strip().lower() == "agenda" and agenda_section is None:
+            agenda_section = (item, section)
+        meeting.items.append(item)
+
+    if agenda_section:
+        _link_agenda(meeting, *agenda_section)
+    return meeting
+
+
+def date_from_text(text: str) -> date | None:
+    """The first valid date written as YYYY-MM-DD or MM-DD-YYYY in the text."""
+    for match in _ISO_DATE.finditer(text):
+        found = _valid_date(int(match[1]), int(match[2]), int(match[3]))
+        if found:
+            return found
+    for match in _US_DATE.finditer(text):
+        found = _valid_date(int(match[3]), int(match[1]), int(match[2]))
+        if found:
+            return found
+    return None
+
+
+def parse_team_heading(text: str) -> tuple[str, str, str]:
+    """(team name, status label, leads) of a team heading's text.
+
+    Handles “Team - Lead”, “Team – Lead”, “Team (incubating) - A / B”,
+    “Team (Lead)”, “Team (aka X) (Lead, Company)” and a bare “Team”.
+    """
+    text = text.strip()
+    parts = _LEAD_SEPARATOR.split(text, maxsplit=1)
+    name, leads = (parts[0], parts[1].strip()) if len(parts) == 2 else (text, "")
+    label = ""
+    match = _TRAILING_PARENTHESIS.match(name)
+    if match and match[1] and not leads and not _is_status(match[2]):
+        name, leads = match[1], match[2].strip()
+        match = _TRAILING_PARENTHESIS.match(name)
+    if match and match[1] and _is_status(match[2]):
+        name, label = match[1], match[2].strip()
+    return name.strip(), label, leads
+
+
+def _is_status(text: str) -> bool:
+    words = text.lower().split()
+    return bool(words) and set(words) <= STATUS_LABELS
+
+
+def team_names_in(text: str) -> list[str]:
+    """Team names in a roadmap line's trailing parenthesis: “… (CAPI, Diego)”."""
+    match = _TRAILING_TEAMS.search(text)
+    if not match:
+        return []
+    return [name.strip() for name in re.split(r",|/|\band\b", match[1]) if name.strip()]
+
+
+def _valid_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _find_title(lines: list[str]) -> tuple[str | None, int | None, date | None]:
+    for number, line in enumerate(lines):
+        if not line.strip():
+            continue
+        match = _HEADING.match(line)
+        if match and len(match[1]) == 1:
+            title = match[2] or ""
+            return title, number + 1, date_from_text(title)
+        return None, None, None
+    return None, None, None
+
+
+def _split_sections(lines: list[str], first_line: int) -> tuple[str, list[_Section]]:
+    """Preamble and the `#`/`##` sections, ignoring headings inside code fences."""
+    preamble: list[str] = []
+    sections: list[_Section] = []
+    fence = None
+    for offset, line in enumerate(lines):
+        fence_match = _FENCE.match(line)
+        if fence_match:
+            marker = fence_match[1]
+            if fence is None:
+                fence = marker
+            elif marker[0] == fence[0] and len(marker) >= len(fence):
+                fence = None
+        match = _HEADING.match(line) if fence is None else None
+        if match and len(match[1]) <= 2:
+            sections.append(_Section(level=len(match[1]), title=match[2] or "", line=first_line + offset))
+        elif sections:
+            sections[-1].lines.append(line)
+        else:
+            preamble.append(line)
+    return _strip_blank_edges(preamble), sections
+
+
+def _heading_line(section: _Section) -> str:
+    return f"{'#' * section.level} {section.title}".rstrip()
+
+
+def _strip_blank_edges(lines: list[str]) -> str:
+    start, end = 0, len(lines)
+    while start < end and not lines[start].strip():
+        start += 1
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    return "\n".join(lines[start:end])
+
+
+def _parse_backlog(section: _Section) -> tuple[str, str, list[ParsedReport]]:
+    """Intro, trailing text and team reports of a backlog section."""
+    intro: list[str] = []
+    reports: list[ParsedReport] = []
+    bodies: list[list[str]] = []
+    current: list[str] = intro
+    group, pending_group = "", []
+    seen: dict[str, ParsedReport] = {}
+    fence = None
+    for offset, line in enumerate(section.lines):
+        fence_match = _FENCE.match(line)
+        if fence_match:
+            fence = None if fence else fence_match[1]
+        match = _HEADING.match(line) if fence is None else None
+        level = len(match[1]) if match else 0
+        if level and level < TEAM_LEVEL:
+            # A group heading (`## _Incubating_`) and the text under it.
+            group = (match[2] or "").strip().strip("_*").strip()
+            pending_group = [line]
+            current = pending_group
+        elif level == TEAM_LEVEL:
+            name, label, leads = parse_team_heading(match[2] or "")
+            key = re.sub(r"[^a-z0-9]+", "", name.lower())
+            if key in seen or not key:
+                # The same team twice in one meeting: keep the text in place.
+                current.append(line)
+                continue
+            report = ParsedReport(
+                heading=line.rstrip(),
+                team_name=name,
+                status_label=label,
+                leads=leads,
+                group=group,
+                group_heading=_strip_blank_edges(pending_group),
+                line=section.line + 1 + offset,
+            )
+            pending_group = []
+            seen[key] = report
+            reports.append(report)
+            current = []
+            bodies.append(current)
+        else:
+            current.append(line)
+    for report, body in zip(reports, bodies, strict=True):
+        report.body = _strip_blank_edges(body)
+    return _strip_blank_edges(intro), _strip_blank_edges(pending_group), reports
+
+
+def _parse_roadmap(section: _Section) -> tuple[str, list[ParsedEntry], str] | None:
+    """Intro, entries and footnote of a roadmap table section, or None if not one."""
+    lines = section.lines
+    header = next(
+        (i for i in range(len(lines) - 1) if "|" in lines[i] and _TABLE_DELIMITER.match(lines[i + 1])),
+        None,
+    )
+    if header is None:
+        return None
+    entries: list[ParsedEntry] = []
+    horizon = None
+    end = header + 2
+    for end in range(header + 2, len(lines) + 1):
+        if end == len(lines) or not lines[end].strip():
+            break
+        row = lines[end].rstrip()
+        if match := _HORIZON_ROW.match(row):
+            found = Horizon.from_label(match[1])
+            if found is None:
+                return None
+            horizon = found.value
+            text = match[2]
+        elif (match := _CONTINUATION_ROW.match(row)) and horizon:
+            text = match[1]
+        else:
+            return None
+        entries.append(_entry(horizon, text))
+    intro = _strip_blank_edges(lines[:header])
+    footnote = _strip_blank_edges(lines[end:])
+    table = [lines[header].rstrip(), lines[header + 1].rstrip()]
+    if tuple(table) != ROADMAP_HEADER or not same_lines(lines[header:end], roadmap_lines(entries)):
+        return None
+    return intro, entries, footnote
+
+
+def _entry(horizon: str, text: str) -> ParsedEntry:
+    text = text.rstrip()
+    if text.startswith("- "):
+        body = text[2:]
+        return ParsedEntry(horizon=horizon, text=body, team_names=team_names_in(body))
+    return ParsedEntry(horizon=horizon, text=text, is_heading=bool(text), team_names=team_names_in(text))
+
+
+def _normalise_label(label: str) -> str:
+    words = re.sub(r"[^a-z0-9 ]+", " ", label.lower()).split()
+    return " ".join(word[:-1] if word.endswith("s") and len(word) > 3 else word for word in words)
+
+
+def _link_agenda(meeting: ParsedMeeting, agenda: ParsedItem, section: _Section) -> None:
+    """Tie the agenda's bullets to the sections they name, if the list is plain."""
+    bullets = []
+    markers = set()
+    for line in section.body.split("\n"):
+        if not line.strip():
+            continue
+        match = _BULLET.match(line)
+        if not match:
+            return
+        markers.add(match[1] or "1.")
+        bullets.append(match[3])
+    if not bullets or len(markers) != 1:
+        return
+    marker = markers.pop()
+    candidates = [item for item in meeting.items if item is not agenda]
+    linked: list[ParsedItem] = []
+    for position, label in enumerate(bullets):
+        wanted = _normalise_label(label)
+        item = next(
+            (c for c in candidates if c.agenda_position is None and _normalise_label(c.title) == wanted),
+            None,
+        ) or next(
+            (
+                c
+                for c in candidates
+                if c.agenda_position is None
+                and wanted
+                and _normalise_label(c.title).startswith(wanted)
+                and c.kind != "notes"
+            ),
+            None,
+        )
+        if item is None:
+            item = ParsedItem(level=0, title="", kind="notes")
+            meeting.items.append(item)
+        item.agenda_position = position
+        item.agenda_label = label
+        linked.append(item)
+    if not same_lines(section.body.split("\n"), agenda_lines(linked, marker)):
+        for item in linked:
+            item.agenda_position, item.agenda_label = None, ""
+        meeting.items = [item for item in meeting.items if item.level > 0]
+        return
+    agenda.kind = "agenda"
+    agenda.body = ""
+    meeting.agenda_marker = marker

@@ -1,0 +1,72 @@
+"""Who may do what: the one place that decides.
+
+Views, templates (through `meetings_tags.can`) and tests all ask these
+functions; nothing else compares users with chairs or leads.
+"""
+
+from django.contrib.auth.models import AnonymousUser, User
+
+from .models import BacklogReport, Committee, Meeting, Team
+
+AnyUser = User | AnonymousUser
+
+
+def is_chair(user: AnyUser, committee: Committee) -> bool:
+    """A chair of the committee, or a superuser."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return committee.chairs.filter(pk=user.pk).exists()
+
+
+def is_lead_of(user: AnyUser, team: Team) -> bool:
+    return user.is_authenticated and team.leads.filter(pk=user.pk).exists()
+
+
+def leads_in(user: AnyUser, committee: Committee) -> bool:
+    """Whether the user leads any team of the committee."""
+    return user.is_authenticated and committee.teams.filter(leads=user).exists()
+
+
+def can_view_meeting(user: AnyUser, meeting: Meeting) -> bool:
+    """Published minutes are public; a draft only to those who work on it."""
+    if meeting.is_published:
+        return True
+    return is_chair(user, meeting.committee) or leads_in(user, meeting.committee)
+
+
+def can_create_meeting(user: AnyUser, committee: Committee) -> bool:
+    return is_chair(user, committee)
+
+
+def can_edit_meeting(user: AnyUser, meeting: Meeting) -> bool:
+    """The chair's sections, agenda and roadmap, and every report."""
+    return is_chair(user, meeting.committee)
+
+
+def can_publish(user: AnyUser, meeting: Meeting) -> bool:
+    return is_chair(user, meeting.committee)
+
+
+def can_edit_report(user: AnyUser, report: BacklogReport) -> bool:
+    """The chair always; a lead of the team while the meeting is not published."""
+    if is_chair(user, report.meeting.committee):
+        return True
+    return not report.meeting.is_published and is_lead_of(user, report.team)
+
+
+def editable_reports(user: AnyUser, meeting: Meeting) -> set[int]:
+    """Ids of the meeting's reports the user may edit, in one query (for pages listing them all)."""
+    if is_chair(user, meeting.committee):
+        return set(meeting.reports.values_list("pk", flat=True))
+    if meeting.is_published or not user.is_authenticated:
+        return set()
+    return set(meeting.reports.filter(team__leads=user).values_list("pk", flat=True))
+
+
+def can_use_editor(user: AnyUser) -> bool:
+    """May preview Markdown and upload images: someone who edits some minutes."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or user.chaired_committees.exists() or user.led_teams.exists()

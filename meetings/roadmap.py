@@ -1,0 +1,64 @@
+"""The roadmap as the chair edits it: a short Markdown outline, one horizon per heading.
+
+    ## Soon
+    **cf-deployment GA:**
+    - Start of 2 month deprecation period for cf-release
+    ## Next
+    - Server side app manifest (CAPI, CLI)
+
+A line starting with “- ” is an entry; any other line is a heading line that
+introduces the entries under it. Each horizon ends with the spacer row of the
+archive's table.
+"""
+
+from django.core.exceptions import ValidationError
+
+from .models import Horizon
+from .parsing import ParsedEntry, team_names_in
+
+_LABELS = dict(Horizon.choices)
+
+
+def entries_to_text(entries) -> str:
+    lines: list[str] = []
+    previous = None
+    for entry in entries:
+        if entry.horizon != previous:
+            lines += (["", f"## {_LABELS[entry.horizon]}"] if lines else [f"## {_LABELS[entry.horizon]}"])
+            previous = entry.horizon
+        if entry.is_spacer:
+            continue
+        lines.append(entry.text if entry.is_heading else f"- {entry.text}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def text_to_entries(text: str) -> list[ParsedEntry]:
+    """Entries of an outline; a ValidationError names each line it cannot read."""
+    entries: list[ParsedEntry] = []
+    horizon = None
+    errors = []
+    for number, raw in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith("#"):
+            found = Horizon.from_label(line.lstrip("#").strip())
+            if found is None:
+                names = ", ".join(_LABELS.values())
+                errors.append(f"Line {number}: “{line.lstrip('#').strip()}” is not a horizon; use one of {names}.")
+                continue
+            if horizon is not None:
+                entries.append(ParsedEntry(horizon=horizon, text=""))
+            horizon = found.value
+        elif horizon is None:
+            errors.append(f"Line {number}: start with a horizon heading such as “## Soon” before the entries.")
+        elif line.startswith("- "):
+            body = line[2:].strip()
+            entries.append(ParsedEntry(horizon=horizon, text=body, team_names=team_names_in(body)))
+        else:
+            entries.append(ParsedEntry(horizon=horizon, text=line, is_heading=True, team_names=team_names_in(line)))
+    if errors:
+        raise ValidationError(errors)
+    if horizon is not None:
+        entries.append(ParsedEntry(horizon=horizon, text=""))
+    return entries

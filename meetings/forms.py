@@ -21,9 +21,7 @@ def markdown_field(**kwargs) -> forms.CharField:
 
 class MeetingCreateForm(forms.Form):
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    title = forms.CharField(
-        max_length=300, required=False, help_text="Leave blank for the committee's usual title."
-    )
+    title = forms.CharField(max_length=300, required=False, help_text="Leave blank for the committee's usual title.")
 
     def __init__(self, *args, committee: Committee, **kwargs):
         self.committee = committee

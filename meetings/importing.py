@@ -8,14 +8,14 @@ the reports that changed.
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .exporting import meeting_to_markdown, minutes_markdown, same_lines
+from .exporting import meeting_to_markdown, minutes_markdown, roadmap_lines, same_lines
 from .models import (
     AgendaItem,
     AgendaTemplateItem,
@@ -24,6 +24,8 @@ from .models import (
     ItemKind,
     Meeting,
     MeetingStatus,
+    Revision,
+    RevisionSource,
     Team,
     TeamStatus,
 )
@@ -49,9 +51,11 @@ class ImportResult:
     outcome: str
     message: str = ""
     meeting: Meeting | None = None
+    warnings: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return f"{self.outcome:9} {self.path}" + (f": {self.message}" if self.message else "")
+        notes = "; ".join(filter(None, [self.message, *self.warnings]))
+        return f"{self.outcome:9} {self.path}" + (f": {notes}" if notes else "")
 
 
 class _DryRun(Exception):
@@ -111,7 +115,9 @@ def import_file(path: Path, committee: str, *, draft: bool = False, dry_run: boo
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise ParseError(f"the file is {size / 1e6:.1f} MB; a minutes file may be at most {MAX_FILE_BYTES // 2**20} MB")
+            raise ParseError(
+                f"the file is {size / 1e6:.1f} MB; a minutes file may be at most {MAX_FILE_BYTES // 2**20} MB"
+            )
         parsed = parse_minutes(decode(path.read_bytes()), path.name)
     except OSError as error:
         return ImportResult(path, Outcome.FAILED, f"cannot read the file ({error.strerror})")
@@ -131,7 +137,7 @@ def import_file(path: Path, committee: str, *, draft: bool = False, dry_run: boo
     except _DryRun:
         result.meeting = None
         result.message = "(dry run, nothing written)"
-    except Exception as error:  # noqa: BLE001 - one bad file must not stop the others
+    except Exception as error:
         return ImportResult(path, Outcome.FAILED, f"could not be saved: {error}")
     return result
 
@@ -149,7 +155,7 @@ def save_meeting(parsed: ParsedMeeting, committee: Committee, path: Path, *, dra
         parsed.title, parsed.preamble, parsed.agenda_marker, parsed.items, parsed.reports, parsed.roadmap
     )
     if existing and same_lines(meeting_to_markdown(existing).split("\n"), new_text.split("\n")):
-        return ImportResult(path, Outcome.UNCHANGED, meeting=existing)
+        return ImportResult(path, Outcome.UNCHANGED, meeting=existing, warnings=parsed.warnings)
 
     meeting = existing or Meeting(committee=committee, date=parsed.date)
     meeting.title = parsed.title or committee.meeting_title(parsed.date)
@@ -160,6 +166,7 @@ def save_meeting(parsed: ParsedMeeting, committee: Committee, path: Path, *, dra
         meeting.published_at = None if draft else timezone.now()
     meeting.save()
 
+    old_texts = _texts(meeting) if existing else {}
     meeting.items.all().delete()
     AgendaItem.objects.bulk_create(
         [
@@ -179,8 +186,10 @@ def save_meeting(parsed: ParsedMeeting, committee: Committee, path: Path, *, dra
     )
     _save_reports(meeting, parsed)
     meeting.set_roadmap(parsed.roadmap)
+    if existing:
+        _record_changes(meeting, old_texts, _texts(meeting))
     outcome = Outcome.UPDATED if existing else Outcome.IMPORTED
-    return ImportResult(path, outcome, f"{len(parsed.reports)} team reports", meeting=meeting)
+    return ImportResult(path, outcome, f"{len(parsed.reports)} team reports", meeting, parsed.warnings)
 
 
 def _save_reports(meeting: Meeting, parsed: ParsedMeeting) -> None:
@@ -208,6 +217,8 @@ def _save_reports(meeting: Meeting, parsed: ParsedMeeting) -> None:
         if report is None:
             report = BacklogReport.objects.create(meeting=meeting, team=team, **fields)
         elif any(getattr(report, name) != value for name, value in fields.items()):
+            if report.body != item.body:
+                report.record_revision(report.body, item.body, source=RevisionSource.IMPORT)
             for name, value in fields.items():
                 setattr(report, name, value)
             report.version += 1
@@ -216,6 +227,30 @@ def _save_reports(meeting: Meeting, parsed: ParsedMeeting) -> None:
             report.save()
         kept_ids.append(report.pk)
     meeting.reports.exclude(pk__in=kept_ids).delete()
+
+
+def _texts(meeting: Meeting) -> dict[str, str]:
+    """The chair's parts of a meeting (sections and roadmap) as text, by revision target."""
+    texts = {item.revision_target: item.body for item in meeting.items.all() if item.kind == ItemKind.NOTES}
+    texts["roadmap"] = "\n".join(roadmap_lines(list(meeting.roadmap_entries.all())))
+    return texts
+
+
+def _record_changes(meeting: Meeting, before: dict[str, str], after: dict[str, str]) -> None:
+    Revision.objects.bulk_create(
+        [
+            Revision(
+                meeting=meeting,
+                target=target,
+                before=before.get(target, ""),
+                after=after.get(target, ""),
+                source=RevisionSource.IMPORT,
+                after_publication=meeting.is_published,
+            )
+            for target in dict.fromkeys([*before, *after])
+            if before.get(target, "") != after.get(target, "")
+        ]
+    )
 
 
 def _update_roster(team: Team, report, meeting: Meeting, position: int) -> None:

@@ -94,6 +94,7 @@ class ParsedMeeting:
     items: list[ParsedItem] = field(default_factory=list)
     reports: list[ParsedReport] = field(default_factory=list)
     roadmap: list[ParsedEntry] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -125,13 +126,20 @@ def decode(data: bytes) -> str:
 def parse_minutes(text: str, filename: str = "") -> ParsedMeeting:
     """Parse the Markdown of one meeting's minutes."""
     lines = text.split("\n")
-    title, title_line, date_found = _find_title(lines)
-    if date_found is None:
-        date_found = date_from_text(filename.rsplit("/", 1)[-1])
+    title, title_line, title_date = _find_title(lines)
+    file_date = date_from_text(filename.rsplit("/", 1)[-1])
     start = title_line if title_line is not None else 0
     preamble, sections = _split_sections(lines[start:], first_line=start + 1)
 
-    meeting = ParsedMeeting(title=title or "", date=date_found, preamble=preamble)
+    meeting = ParsedMeeting(title=title or "", date=title_date or file_date, preamble=preamble)
+    if title_date and file_date and title_date != file_date:
+        # One file per meeting: a title copied from an earlier meeting must not
+        # make two files one meeting, so the file's own name decides.
+        meeting.date = file_date
+        meeting.warnings.append(
+            f"the title says {title_date.isoformat()} but the file name {file_date.isoformat()}; "
+            "filed under the file name's date"
+        )
     backlog_seen = roadmap_seen = agenda_section = None
     index = 0
     while index < len(sections):
@@ -140,7 +148,7 @@ def parse_minutes(text: str, filename: str = "") -> ParsedMeeting:
         if section.level == 1 and _BACKLOG_TITLE.match(section.title) and not backlog_seen:
             # A `# Projects` section owns the `##` group headings that follow it.
             while index < len(sections) and sections[index].level == 2:
-                section.lines += [_heading_line(sections[index])] + sections[index].lines
+                section.lines += [_heading_line(sections[index]), *sections[index].lines]
                 index += 1
         item = ParsedItem(level=section.level, title=section.title, body=section.body, line=section.line)
         if _BACKLOG_TITLE.match(section.title) and not backlog_seen:

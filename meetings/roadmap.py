@@ -24,7 +24,7 @@ def entries_to_text(entries) -> str:
     previous = None
     for entry in entries:
         if entry.horizon != previous:
-            lines += (["", f"## {_LABELS[entry.horizon]}"] if lines else [f"## {_LABELS[entry.horizon]}"])
+            lines += ["", f"## {_LABELS[entry.horizon]}"] if lines else [f"## {_LABELS[entry.horizon]}"]
             previous = entry.horizon
         if entry.is_spacer:
             continue

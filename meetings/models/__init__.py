@@ -2,6 +2,7 @@
 
 from .committee import AgendaTemplateItem, Committee, ItemKind, Team, TeamStatus
 from .meeting import AgendaItem, BacklogReport, Horizon, Meeting, MeetingStatus, RoadmapEntry
+from .revision import Revision, RevisionSource
 
 __all__ = [
     "AgendaItem",
@@ -12,6 +13,8 @@ __all__ = [
     "ItemKind",
     "Meeting",
     "MeetingStatus",
+    "Revision",
+    "RevisionSource",
     "RoadmapEntry",
     "Team",
     "TeamStatus",

@@ -138,6 +138,11 @@ class Team(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.slug_for(self.name)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return f"{self.committee.get_absolute_url()}#team-{self.slug}"
 
@@ -145,11 +150,6 @@ class Team(models.Model):
     def slug_for(name: str) -> str:
         """The identity of a team name: case, spacing and punctuation do not make a new team."""
         return slugify(name)[:200] or "team"
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = self.slug_for(self.name)
-        super().save(*args, **kwargs)
 
     @property
     def leads_display(self) -> str:

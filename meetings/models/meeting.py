@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .committee import Committee, ItemKind, Team
+from .revision import Revision, RevisionSource
 
 
 class MeetingStatus(models.TextChoices):
@@ -63,7 +64,7 @@ class MeetingManager(models.Manager.from_queryset(MeetingQuerySet)):
         )
 
         previous = self.for_committee(committee).filter(date__lt=date).order_by("-date").first()
-        if previous:
+        if previous and meeting.items.filter(kind=ItemKind.ROADMAP).exists():
             meeting.copy_roadmap_from(previous)
         return meeting
 
@@ -94,11 +95,11 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def _url_args(self) -> list:
-        return [self.committee.slug, self.date]
-
     def get_absolute_url(self) -> str:
         return reverse("meetings:meeting", args=self._url_args())
+
+    def _url_args(self) -> list:
+        return [self.committee.slug, self.date]
 
     def get_pdf_url(self) -> str:
         return reverse("meetings:meeting_pdf", args=self._url_args())
@@ -188,6 +189,10 @@ class AgendaItem(models.Model):
     @property
     def anchor(self) -> str:
         return "section-" + (re.sub(r"[^a-z0-9]+", "-", self.title.lower()).strip("-") or str(self.position))
+
+    @property
+    def revision_target(self) -> str:
+        return "item:" + self.anchor.removeprefix("section-")
 
     @property
     def has_section(self) -> bool:
@@ -286,12 +291,32 @@ class BacklogReport(models.Model):
         if body == self.body and expected == self.version:
             return True  # nothing changed: no new version
         editor = by if by is not None and by.is_authenticated else None
-        now = timezone.now()
-        updated = BacklogReport.objects.filter(pk=self.pk, version=expected).update(
-            body=body, version=models.F("version") + 1, updated_at=now, updated_by=editor
-        )
+        before = self.body
+        with transaction.atomic():
+            updated = BacklogReport.objects.filter(pk=self.pk, version=expected).update(
+                body=body, version=models.F("version") + 1, updated_at=timezone.now(), updated_by=editor
+            )
+            if updated:
+                # The version matched, so `before` is exactly the text this save replaced.
+                self.record_revision(before, body, author=editor)
         self.refresh_from_db()
         return bool(updated)
+
+    @property
+    def revision_target(self) -> str:
+        return f"report:{self.team.slug}"
+
+    def record_revision(self, before: str, after: str, author=None, source=RevisionSource.WEB) -> Revision:
+        return Revision.objects.create(
+            meeting=self.meeting,
+            report=self,
+            target=self.revision_target,
+            before=before,
+            after=after,
+            author=author,
+            source=source,
+            after_publication=self.meeting.is_published,
+        )
 
 
 class Horizon(models.TextChoices):
@@ -338,4 +363,3 @@ class RoadmapEntry(models.Model):
     @property
     def is_spacer(self) -> bool:
         return not self.text.strip()
-

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         results = import_paths(paths, committee, draft=draft, dry_run=dry_run)
         for result in results:
             style = self.style.ERROR if result.outcome == Outcome.FAILED else (lambda text: text)
-            if self.verbosity > 1 or result.outcome in (Outcome.FAILED, Outcome.SKIPPED):
+            if options["verbosity"] > 1 or result.warnings or result.outcome in (Outcome.FAILED, Outcome.SKIPPED):
                 self.stdout.write(style(str(result)))
         counts = {outcome: sum(r.outcome == outcome for r in results) for outcome in Outcome.ALL}
         summary = ", ".join(f"{outcome} {count}" for outcome, count in counts.items())

@@ -1,0 +1,61 @@
+"""Check that importing a minutes file and exporting it again gives the file back.
+
+Only whitespace may differ (trailing spaces, runs of blank lines, the final
+newline): every non-blank line must come back, in its order, unchanged.
+"""
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from .exporting import meeting_to_markdown
+from .importing import Outcome, import_file, minutes_files
+from .parsing import ParseError, decode
+
+IDENTICAL = "identical"
+WHITESPACE_ONLY = "whitespace-only"
+DIFFERENT = "different"
+SKIPPED = "skipped"
+
+
+@dataclass
+class Check:
+    path: Path
+    verdict: str
+    details: list[str] = field(default_factory=list)
+
+
+def compare(original: str, exported: str) -> Check:
+    def meaningful(text: str) -> list[str]:
+        return [line.rstrip() for line in text.split("\n") if line.strip()]
+
+    if original == exported:
+        return Check(Path(), IDENTICAL)
+    before, after = meaningful(original), meaningful(exported)
+    if before == after:
+        return Check(Path(), WHITESPACE_ONLY)
+    diff = difflib.unified_diff(before, after, "file", "export", n=0, lineterm="")
+    return Check(Path(), DIFFERENT, [line for line in list(diff)[2:] if not line.startswith("@@")][:6])
+
+
+def check_file(path: Path, committee: str) -> Check:
+    """Import the file in a transaction that is rolled back, and compare its export."""
+    try:
+        original = decode(Path(path).read_bytes())
+    except (OSError, ParseError) as error:
+        return Check(path, SKIPPED, [str(error)])
+    with transaction.atomic():
+        result = import_file(path, committee)
+        exported = meeting_to_markdown(result.meeting) if result.meeting else None
+        transaction.set_rollback(True)
+    if exported is None:
+        return Check(path, SKIPPED if result.outcome == Outcome.SKIPPED else DIFFERENT, [result.message])
+    check = compare(original, exported)
+    check.path = path
+    return check
+
+
+def check_paths(paths, committee: str | None = None) -> list[Check]:
+    return [check_file(file, committee or folder) for file, folder in minutes_files(paths)]

@@ -1,0 +1,80 @@
+"""Builders shared by the tests: a small committee with its people, the seed meeting, the corpus."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from meetings.demo import SEED
+from meetings.importing import import_file
+from meetings.models import Committee, Meeting, Team, TeamStatus
+
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+SEED_DATE = date(2018, 6, 12)
+
+
+def make_user(username: str, **extra):
+    return get_user_model().objects.create_user(username=username, password="pw-" + username, **extra)
+
+
+def make_committee(name: str = "Runtime", **extra) -> Committee:
+    return Committee.objects.create(name=name, slug=name.lower(), **extra)
+
+
+def make_team(committee: Committee, name: str, *, leads=(), lead_names: str = "", **extra) -> Team:
+    team = Team.objects.create(committee=committee, name=name, lead_names=lead_names, **extra)
+    team.leads.set(leads)
+    return team
+
+
+def import_seed(committee: str = "runtime") -> Meeting:
+    result = import_file(SEED, committee)
+    assert result.meeting is not None, result.message
+    return result.meeting
+
+
+@pytest.fixture
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip(f"the minutes corpus is not at {CORPUS} (it lives in the project's shared/ folder)")
+    return CORPUS
+
+
+@pytest.fixture
+def people(db):
+    """Everyone the permission rules tell apart, around a Runtime committee.
+
+    Runtime has teams X (Diego) and Y (CLI); Extensions has a team led by the
+    same person who leads X in Runtime.
+    """
+    runtime = make_committee("Runtime")
+    extensions = make_committee("Extensions")
+    users = {
+        "member": make_user("member"),
+        "lead_x": make_user("lead-x", first_name="Eric", last_name="Malm"),
+        "lead_y": make_user("lead-y"),
+        "lead_x_elsewhere": make_user("lead-x-elsewhere"),
+        "chair": make_user("chair"),
+        "other_chair": make_user("other-chair"),
+        "superuser": get_user_model().objects.create_superuser("root", password="pw-root"),
+    }
+    runtime.chairs.add(users["chair"])
+    extensions.chairs.add(users["other_chair"])
+    team_x = make_team(runtime, "Diego", leads=[users["lead_x"]], position=0)
+    team_y = make_team(runtime, "CLI", leads=[users["lead_y"]], lead_names="Abby Chau", position=1)
+    make_team(runtime, "Old Team", status=TeamStatus.RETIRED, position=2)
+    make_team(extensions, "Diego", leads=[users["lead_x_elsewhere"]])
+    return {"runtime": runtime, "extensions": extensions, "team_x": team_x, "team_y": team_y, **users}
+
+
+@pytest.fixture
+def draft(people) -> Meeting:
+    """A draft Runtime meeting created as a chair creates one."""
+    return Meeting.objects.create_from_roster(people["runtime"], date(2030, 1, 8))
+
+
+@pytest.fixture
+def seed_meeting(db) -> Meeting:
+    """The published Runtime meeting of 2018-06-12, imported from the seed."""
+    return import_seed()

@@ -68,7 +68,23 @@ def minutes_markdown(title: str, preamble: str, marker: str, items, reports, ent
             blocks += [item.body, "\n".join(roadmap_lines(list(entries))), item.footnote]
         else:
             blocks.append(item.body)
-    return "\n\n".join(block for block in blocks if block.strip()) + "\n"
+    return "\n\n".join(_tidy(block) for block in blocks if block.strip()) + "\n"
+
+
+def _tidy(block: str) -> str:
+    """A block without its blank first and last lines, with Unix line endings.
+
+    Texts typed in a browser arrive with CRLF and a final newline; the file
+    must not depend on how a text was entered. Leading spaces and trailing
+    spaces inside the block are Markdown and stay.
+    """
+    lines = block.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    start, end = 0, len(lines)
+    while not lines[start].strip():
+        start += 1
+    while not lines[end - 1].strip():
+        end -= 1
+    return "\n".join(lines[start:end])
 
 
 def meeting_to_markdown(meeting: Meeting) -> str:
@@ -86,7 +102,10 @@ def meeting_to_markdown(meeting: Meeting) -> str:
 def archive_path(meeting: Meeting) -> Path:
     """Where a meeting's file stands in the archive: Committee/YYYY/YYYY-MM-DD-committee.md."""
     committee = meeting.committee
-    return Path(committee.name) / f"{meeting.date:%Y}" / f"{meeting.date.isoformat()}-{committee.slug}.md"
+    folder = committee.name.strip()
+    if folder in ("", ".", "..") or any(char in folder for char in "/\\\0"):
+        folder = committee.slug  # a name that is not a plain folder name must not lead elsewhere
+    return Path(folder) / f"{meeting.date:%Y}" / f"{meeting.date.isoformat()}-{committee.slug}.md"
 
 
 def export_meetings(meetings, out_dir: Path) -> list[Path]:
@@ -95,6 +114,6 @@ def export_meetings(meetings, out_dir: Path) -> list[Path]:
     for meeting in meetings.select_related("committee").prefetch_related("items", "reports", "roadmap_entries"):
         path = Path(out_dir) / archive_path(meeting)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(meeting_to_markdown(meeting), encoding="utf-8")
+        path.write_text(meeting_to_markdown(meeting), encoding="utf-8", newline="\n")
         written.append(path)
     return written

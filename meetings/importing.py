@@ -3,7 +3,9 @@
 Each file is parsed (parsing.py) and saved in its own transaction: a file that
 fails leaves nothing behind and the others go on. Importing the same file again
 changes nothing; a newer revision of a file updates its meeting, touching only
-the reports that changed.
+the sections and reports that changed and recording each change as a Revision.
+Teams are matched across meetings by name (team_key); a team's current name,
+leads, label and group are those of its latest meeting.
 """
 
 import re
@@ -11,11 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .exporting import meeting_to_markdown, minutes_markdown, roadmap_lines, same_lines
+from .exporting import agenda_lines, meeting_to_markdown, minutes_markdown
 from .models import (
     AgendaItem,
     AgendaTemplateItem,
@@ -29,7 +31,9 @@ from .models import (
     Team,
     TeamStatus,
 )
-from .parsing import ParsedMeeting, ParseError, decode, parse_minutes
+from .models.committee import RESERVED_SLUGS
+from .parsing import ParsedMeeting, ParseError, decode, parse_minutes, team_key
+from .roadmap import entries_to_text
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 _PLACEHOLDER = re.compile(r"^\s*(\[add[^\]]*\]|tbd|n/?a|-)?\s*$", re.IGNORECASE)
@@ -84,7 +88,10 @@ def _committee_folder(file: Path) -> str:
 
 
 def get_or_create_committee(name_or_slug: str) -> Committee:
+    """The committee with that slug (or name), created when it does not exist yet."""
     slug = slugify(name_or_slug)
+    if slug in RESERVED_SLUGS or not slug:
+        raise ParseError(f"“{name_or_slug}” cannot be a committee's name; expected another one, e.g. with --committee")
     committee = Committee.objects.filter(slug=slug).first()
     if committee is None:
         name = name_or_slug if name_or_slug != slug else name_or_slug.replace("-", " ").title()
@@ -96,36 +103,69 @@ def import_paths(
     paths: Iterable[Path], committee: str | None = None, *, draft: bool = False, dry_run: bool = False
 ) -> list[ImportResult]:
     """Import every minutes file named or under the named folders."""
-    results = []
-    committees_without_agenda: dict[int, Committee] = {}
-    for file, folder in minutes_files(paths):
-        result = import_file(file, committee or folder, draft=draft, dry_run=dry_run)
-        results.append(result)
-        if result.meeting and not dry_run:
-            target = result.meeting.committee
-            if not target.agenda_template.exists():
-                committees_without_agenda[target.pk] = target
-    for target in committees_without_agenda.values():
-        adopt_agenda_from_latest(target)
+    results = [
+        import_file(file, committee or folder, draft=draft, dry_run=dry_run) for file, folder in minutes_files(paths)
+    ]
+    update_rosters(results)
     return results
 
 
+def import_uploads(files, committee: Committee, *, draft: bool = False) -> list[ImportResult]:
+    """Import files uploaded by a chair (objects with .name and .read()) into their committee."""
+    results = [
+        import_data(upload.read(MAX_FILE_BYTES + 1), Path(Path(upload.name).name), committee.slug, draft=draft)
+        for upload in files
+    ]
+    update_rosters(results)
+    return results
+
+
+def update_rosters(results: list[ImportResult]) -> None:
+    """The roster follows each committee's latest meeting, whatever order the files came in."""
+    touched: dict[Committee, set[int]] = {}
+    for result in results:
+        if result.meeting and result.outcome in (Outcome.IMPORTED, Outcome.UPDATED):
+            touched.setdefault(result.meeting.committee, set()).add(result.meeting.pk)
+    for target, meeting_ids in touched.items():
+        with transaction.atomic():
+            retire_absent_teams(target, meeting_ids)
+            if not target.agenda_template.exists():
+                adopt_agenda_from_latest(target)
+
+
 def import_file(path: Path, committee: str, *, draft: bool = False, dry_run: bool = False) -> ImportResult:
+    """Import one minutes file in its own transaction; a failure leaves nothing behind."""
     path = Path(path)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise ParseError(
-                f"the file is {size / 1e6:.1f} MB; a minutes file may be at most {MAX_FILE_BYTES // 2**20} MB"
-            )
-        parsed = parse_minutes(decode(path.read_bytes()), path.name)
+            return ImportResult(path, Outcome.FAILED, _too_large(size))
+        data = path.read_bytes()
     except OSError as error:
         return ImportResult(path, Outcome.FAILED, f"cannot read the file ({error.strerror})")
+    return import_data(data, path, committee, draft=draft, dry_run=dry_run)
+
+
+def _too_large(size: int) -> str:
+    return f"the file is {size / 2**20:.1f} MB; expected minutes of at most {MAX_FILE_BYTES // 2**20} MB"
+
+
+def import_data(data: bytes, path: Path, committee: str, *, draft: bool = False, dry_run: bool = False) -> ImportResult:
+    """Import the bytes of one minutes file (an upload, or a file read by import_file) named `path`."""
+    path = Path(path)
+    try:
+        if len(data) > MAX_FILE_BYTES:
+            raise ParseError(_too_large(len(data)))
+        parsed = parse_minutes(decode(data), path.name)
+        _check_lengths(parsed)
     except ParseError as error:
         return ImportResult(path, Outcome.FAILED, str(error))
     if parsed.date is None:
         return ImportResult(
-            path, Outcome.SKIPPED, "no date in the title or the file name (a template?); expected e.g. 2018-06-12"
+            path,
+            Outcome.SKIPPED,
+            "no date in the title or the file name (a template?); expected a title such as "
+            "“# Runtime PMC Meeting 2018-06-12” or a file name such as 2018-06-12-runtime.md or 06-12-2018.md",
         )
     if is_blank(parsed):
         return ImportResult(path, Outcome.SKIPPED, "a blank template: nothing is written in it yet")
@@ -136,16 +176,40 @@ def import_file(path: Path, committee: str, *, draft: bool = False, dry_run: boo
                 raise _DryRun
     except _DryRun:
         result.meeting = None
-        result.message = "(dry run, nothing written)"
+        result.message = "dry run, nothing written" + (f"; {result.message}" if result.message else "")
+    except ParseError as error:
+        return ImportResult(path, Outcome.FAILED, str(error))
     except Exception as error:
-        return ImportResult(path, Outcome.FAILED, f"could not be saved: {error}")
+        return ImportResult(path, Outcome.FAILED, f"could not be saved ({type(error).__name__}: {error})")
     return result
 
 
 def is_blank(parsed: ParsedMeeting) -> bool:
     """Only headings and placeholders such as “[add here]”: a template, not minutes."""
-    texts = [report.body for report in parsed.reports] + [item.body for item in parsed.items if item.kind == "notes"]
+    texts = [parsed.preamble]
+    texts += [report.body for report in parsed.reports]
+    texts += [item.body for item in parsed.items if item.kind == ItemKind.NOTES]
     return not parsed.roadmap and all(_PLACEHOLDER.match(line) for text in texts for line in text.split("\n"))
+
+
+def _check_lengths(parsed: ParsedMeeting) -> None:
+    """Refuse, naming the line, texts longer than their column (PostgreSQL would, SQLite would not)."""
+
+    def check(model, field: str, value: str, line: int | None, what: str) -> None:
+        limit = model._meta.get_field(field).max_length
+        if len(value) > limit:
+            raise ParseError(f"{what} is {len(value)} characters long; expected at most {limit}", line)
+
+    check(Meeting, "title", parsed.title, 1, "the title")
+    for item in parsed.items:
+        check(AgendaItem, "title", item.title, item.line, "the heading")
+        check(AgendaItem, "agenda_label", item.agenda_label, item.line, "an agenda entry")
+    for report in parsed.reports:
+        check(BacklogReport, "heading", report.heading, report.line, "the team heading")
+        check(BacklogReport, "team_name", report.team_name, report.line, "the team name")
+        check(BacklogReport, "leads", report.leads, report.line, "the leads")
+        check(BacklogReport, "status_label", report.status_label, report.line, "the label")
+        check(BacklogReport, "group", report.group, report.line, "the group heading")
 
 
 def save_meeting(parsed: ParsedMeeting, committee: Committee, path: Path, *, draft: bool) -> ImportResult:
@@ -154,85 +218,182 @@ def save_meeting(parsed: ParsedMeeting, committee: Committee, path: Path, *, dra
     new_text = minutes_markdown(
         parsed.title, parsed.preamble, parsed.agenda_marker, parsed.items, parsed.reports, parsed.roadmap
     )
-    if existing and same_lines(meeting_to_markdown(existing).split("\n"), new_text.split("\n")):
+    if existing and meeting_to_markdown(existing) == new_text:
         return ImportResult(path, Outcome.UNCHANGED, meeting=existing, warnings=parsed.warnings)
 
     meeting = existing or Meeting(committee=committee, date=parsed.date)
+    before = _texts(meeting) if existing else {}
     meeting.title = parsed.title or committee.meeting_title(parsed.date)
     meeting.preamble = parsed.preamble
     meeting.agenda_marker = parsed.agenda_marker
-    if not existing:
+    if existing:
+        meeting.save(update_fields=["title", "preamble", "agenda_marker", "updated_at"])
+    else:
         meeting.status = MeetingStatus.DRAFT if draft else MeetingStatus.PUBLISHED
         meeting.published_at = None if draft else timezone.now()
-    meeting.save()
+        meeting.save()
 
-    old_texts = _texts(meeting) if existing else {}
-    meeting.items.all().delete()
-    AgendaItem.objects.bulk_create(
-        [
-            AgendaItem(
-                meeting=meeting,
-                position=position,
-                level=item.level,
-                title=item.title,
-                kind=item.kind,
-                body=item.body,
-                footnote=item.footnote,
-                agenda_position=item.agenda_position,
-                agenda_label=item.agenda_label,
-            )
-            for position, item in enumerate(parsed.items)
-        ]
-    )
-    _save_reports(meeting, parsed)
-    meeting.set_roadmap(parsed.roadmap)
-    if existing:
-        _record_changes(meeting, old_texts, _texts(meeting))
-    outcome = Outcome.UPDATED if existing else Outcome.IMPORTED
-    return ImportResult(path, outcome, f"{len(parsed.reports)} team reports", meeting, parsed.warnings)
+    changed = _save_items(meeting, parsed.items, update=bool(existing))
+    changed += _save_reports(meeting, parsed, update=bool(existing))
+    if _save_roadmap(meeting, parsed.roadmap):
+        changed.append("the roadmap")
+    if not existing:
+        return ImportResult(path, Outcome.IMPORTED, f"{len(parsed.reports)} team reports", meeting, parsed.warnings)
+    _record_changes(meeting, before, _texts(meeting))
+    summary = "changed: " + ", ".join(changed) if changed else "layout changed"
+    return ImportResult(path, Outcome.UPDATED, summary, meeting, parsed.warnings)
 
 
-def _save_reports(meeting: Meeting, parsed: ParsedMeeting) -> None:
+def _item_key(item) -> tuple[str, str]:
+    if item.level:
+        return item.kind, " ".join(item.title.lower().split())
+    return item.kind, "#" + item.agenda_label
+
+
+_ITEM_FIELDS = ("level", "title", "kind", "body", "footnote", "agenda_position", "agenda_label")
+
+
+def _save_items(meeting: Meeting, parsed_items, *, update: bool) -> list[str]:
+    """Save the meeting's sections; on an update, unchanged ones keep their row and version.
+
+    Sections are matched by kind and title, so a section added or removed in a
+    newer revision does not make the ones after it look changed.
+    """
+    old = list(meeting.items.all()) if update else []
+    unused: dict[tuple[str, str], list[AgendaItem]] = {}
+    for item in old:
+        unused.setdefault(_item_key(item), []).append(item)
+    pairs = []
+    for parsed in parsed_items:
+        candidates = unused.get(_item_key(parsed))
+        pairs.append((candidates.pop(0) if candidates else None, parsed))
+    kept = [item.pk for item, _ in pairs if item]
+    changed = ["sections removed"] if len(kept) < len(old) else []
+    if update:
+        meeting.items.exclude(pk__in=kept).delete()
+    if any(item and item.position != position for position, (item, _) in enumerate(pairs)):
+        # Positions are unique per meeting: move the kept rows out of the way first.
+        meeting.items.update(position=models.F("position") + len(old) + len(pairs))
+    created = []
+    for position, (item, parsed) in enumerate(pairs):
+        values = {name: getattr(parsed, name) for name in _ITEM_FIELDS}
+        if item is None:
+            created.append(AgendaItem(meeting=meeting, position=position, **values))
+            if update:
+                changed.append(parsed.title or parsed.agenda_label)
+        elif any(getattr(item, name) != value for name, value in values.items()):
+            _update_if_unchanged(item, position=position, **values)
+            changed.append(parsed.title or parsed.agenda_label)
+        elif item.position != position:
+            AgendaItem.objects.filter(pk=item.pk).update(position=position)
+    AgendaItem.objects.bulk_create(created)
+    return changed
+
+
+class EditedMeanwhile(Exception):
+    """Someone saved a text on the site while the file was being imported."""
+
+
+def _update_if_unchanged(row, **values) -> None:
+    """Save new values and a new version, unless the row was saved since it was read.
+
+    Like the editors' saves, the version check is part of the UPDATE itself, so
+    an import never silently overwrites a text saved a moment before.
+    """
+    updated = type(row).objects.filter(pk=row.pk, version=row.version).update(version=models.F("version") + 1, **values)
+    if not updated:
+        raise EditedMeanwhile(f"“{row}” was saved on the site during the import; import the file again")
+
+
+_REPORT_FIELDS = ("heading", "team_name", "status_label", "leads", "group", "group_heading", "body")
+
+
+def _save_reports(meeting: Meeting, parsed: ParsedMeeting, *, update: bool) -> list[str]:
+    """Create or update the team reports; a report whose text did not change is not touched."""
     committee = meeting.committee
-    teams = {team.slug: team for team in committee.teams.all()}
-    old = {report.team_id: report for report in meeting.reports.all()}
-    kept_ids = []
-    for position, item in enumerate(parsed.reports):
-        slug = Team.slug_for(item.team_name)
-        team = teams.get(slug)
-        if team is None:
-            team = teams[slug] = Team.objects.create(committee=committee, name=item.team_name, slug=slug)
-        _update_roster(team, item, meeting, position)
-        fields = {
-            "position": position,
-            "heading": item.heading,
-            "team_name": item.team_name,
-            "status_label": item.status_label,
-            "leads": item.leads,
-            "group": item.group,
-            "group_heading": item.group_heading,
-            "body": item.body,
-        }
+    teams: dict[str, Team] = {}
+    for team in committee.teams.all():
+        teams.setdefault(team_key(team.name), team)
+        teams.setdefault(team.slug.replace("-", ""), team)
+    for item in parsed.reports:
+        key = team_key(item.team_name)
+        if key not in teams:
+            teams[key] = Team.objects.create(
+                committee=committee, name=item.team_name, slug=Team.slug_for(item.team_name)
+            )
+    matched = [(teams[team_key(item.team_name)], item) for item in parsed.reports]
+    # Teams that report in a later meeting keep the roster that meeting gave them.
+    later = set(
+        BacklogReport.objects.filter(meeting__committee=committee, meeting__date__gt=meeting.date).values_list(
+            "team_id", flat=True
+        )
+    )
+    changed = _remove_reports(meeting, [team.pk for team, _ in matched]) if update else []
+    old = {report.team_id: report for report in meeting.reports.all()} if update else {}
+    created = []
+    for position, (team, item) in enumerate(matched):
+        if team.pk not in later:
+            _update_roster(team, item, position)
+        fields = {name: getattr(item, name) for name in _REPORT_FIELDS}
         report = old.get(team.pk)
         if report is None:
-            report = BacklogReport.objects.create(meeting=meeting, team=team, **fields)
+            created.append(BacklogReport(meeting=meeting, team=team, position=position, **fields))
         elif any(getattr(report, name) != value for name, value in fields.items()):
             if report.body != item.body:
                 report.record_revision(report.body, item.body, source=RevisionSource.IMPORT)
-            for name, value in fields.items():
-                setattr(report, name, value)
-            report.version += 1
-            report.updated_at = timezone.now()
-            report.updated_by = None
-            report.save()
-        kept_ids.append(report.pk)
-    meeting.reports.exclude(pk__in=kept_ids).delete()
+            _update_if_unchanged(report, position=position, updated_at=timezone.now(), updated_by=None, **fields)
+            changed.append(item.team_name)
+        elif report.position != position:
+            # Only moved (a team was added or removed above it): not a change of the report.
+            BacklogReport.objects.filter(pk=report.pk).update(position=position)
+    if not update:
+        BacklogReport.objects.bulk_create(created)
+        return changed
+    for report in created:  # a team new to this meeting: its text is a change, with history
+        report.save()
+        changed.append(report.team_name)
+        if report.body:
+            report.record_revision("", report.body, source=RevisionSource.IMPORT)
+    return changed
+
+
+def _remove_reports(meeting: Meeting, kept_team_ids: list[int]) -> list[str]:
+    """Delete the reports of teams the newer file no longer has, keeping their history."""
+    removed = []
+    for report in meeting.reports.exclude(team_id__in=kept_team_ids).select_related("team"):
+        Revision.objects.filter(report=report).update(report=None)
+        Revision.objects.create(
+            meeting=meeting,
+            target=report.revision_target,
+            before=report.body,
+            after="",
+            source=RevisionSource.IMPORT,
+            after_publication=meeting.is_published,
+        )
+        removed.append(f"{report.team_name} removed")
+        report.delete()
+    return removed
+
+
+def _save_roadmap(meeting: Meeting, entries) -> bool:
+    """Replace the roadmap if it differs; True if it did."""
+
+    def rows(items) -> list[tuple]:
+        return [(e.horizon, e.text, e.is_heading) for e in items]
+
+    if rows(meeting.roadmap_entries.all()) == rows(entries):
+        return False
+    meeting.set_roadmap(entries)
+    Meeting.objects.filter(pk=meeting.pk).update(roadmap_version=models.F("roadmap_version") + 1)
+    return True
 
 
 def _texts(meeting: Meeting) -> dict[str, str]:
-    """The chair's parts of a meeting (sections and roadmap) as text, by revision target."""
-    texts = {item.revision_target: item.body for item in meeting.items.all() if item.kind == ItemKind.NOTES}
-    texts["roadmap"] = "\n".join(roadmap_lines(list(meeting.roadmap_entries.all())))
+    """The chair's parts of a meeting as text, by revision target, as the web editors record them."""
+    items = list(meeting.items.all())
+    texts = {item.revision_target: item.body for item in items if item.has_section and item.kind != ItemKind.AGENDA}
+    texts["agenda"] = "\n".join(agenda_lines(items, meeting.agenda_marker))
+    texts["roadmap"] = entries_to_text(meeting.roadmap_entries.all())
     return texts
 
 
@@ -253,19 +414,47 @@ def _record_changes(meeting: Meeting, before: dict[str, str], after: dict[str, s
     )
 
 
-def _update_roster(team: Team, report, meeting: Meeting, position: int) -> None:
-    """The team's current leads, label and group are those of its latest meeting."""
-    later = team.reports.filter(meeting__date__gt=meeting.date).exists()
-    if later:
-        return
-    team.lead_names = report.leads
-    team.group = report.group
-    team.position = position
-    if report.status_label.lower().startswith("incubat"):
-        team.status = TeamStatus.INCUBATING
-    elif team.status in (TeamStatus.INCUBATING, TeamStatus.PROPOSED):
-        team.status = TeamStatus.ACTIVE
-    team.save()
+def _status_for(label: str) -> str:
+    words = label.lower()
+    if words.startswith("incubat"):
+        return TeamStatus.INCUBATING
+    if words.startswith("propos"):
+        return TeamStatus.PROPOSED
+    return TeamStatus.ACTIVE
+
+
+def _update_roster(team: Team, report, position: int) -> None:
+    """The team's current name, leads, label and group: those of its latest meeting, this one."""
+    values = {
+        "name": report.team_name,
+        "lead_names": report.leads,
+        "group": report.group,
+        "position": position,
+        "status": _status_for(report.status_label),
+    }
+    if any(getattr(team, name) != value for name, value in values.items()):
+        for name, value in values.items():
+            setattr(team, name, value)
+        team.save()
+
+
+def retire_absent_teams(committee: Committee, meeting_ids: Iterable[int]) -> list[Team]:
+    """Retire the teams that reported before but not in the committee's latest meeting.
+
+    Only when that meeting was just imported, or for teams of the meetings just
+    imported: a team the chair brought back by hand for the next meeting, or
+    added and that has not reported yet, is left alone.
+    """
+    meeting_ids = set(meeting_ids)
+    latest = Meeting.objects.for_committee(committee).order_by("-date").first()
+    if latest is None or not latest.reports.exists():
+        return []
+    teams = committee.teams.exclude(status=TeamStatus.RETIRED).filter(reports__isnull=False)
+    if latest.pk not in meeting_ids:
+        teams = teams.filter(reports__meeting__in=meeting_ids)
+    absent = list(teams.exclude(reports__meeting=latest).distinct())
+    committee.teams.filter(pk__in=[team.pk for team in absent]).update(status=TeamStatus.RETIRED)
+    return absent
 
 
 def adopt_agenda_from_latest(committee: Committee) -> None:

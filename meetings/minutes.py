@@ -4,13 +4,18 @@ The HTML page, the PDF and the editor's overview all show the same minutes,
 so they all take them from `gather`.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import groupby
+
+from django.db.models import Max
 
 from .exporting import roadmap_cell
 from .models import AgendaItem, BacklogReport, Horizon, ItemKind, Meeting, RoadmapEntry
 
 _HORIZON_LABELS = dict(Horizon.choices)
+_HORIZON_ORDER = {value: index for index, value in enumerate(Horizon.values)}
 
 
 @dataclass
@@ -25,6 +30,7 @@ class Minutes:
     items: list[AgendaItem]
     reports: list[BacklogReport]
     roadmap: list[HorizonRow]
+    amended_at: datetime | None = None  # the latest change after publication
 
     @property
     def agenda(self) -> list[AgendaItem]:
@@ -41,9 +47,14 @@ class Minutes:
 
 
 def horizon_rows(entries: list[RoadmapEntry]) -> list[HorizonRow]:
-    """The roadmap as one Markdown cell per horizon, spacer rows dropped."""
+    """The roadmap as one Markdown cell per horizon, in the horizons' order, spacer rows dropped.
+
+    Entries keep their order within a horizon; a horizon written twice or out
+    of order (as a chair's outline may) still makes one row in its place.
+    """
     rows = []
-    for horizon, group in groupby(entries, key=lambda entry: entry.horizon):
+    in_order = sorted(entries, key=lambda entry: _HORIZON_ORDER[entry.horizon])
+    for horizon, group in groupby(in_order, key=lambda entry: entry.horizon):
         blocks = []
         for entry in group:
             if entry.is_spacer:
@@ -54,8 +65,29 @@ def horizon_rows(entries: list[RoadmapEntry]) -> list[HorizonRow]:
     return rows
 
 
+def number_anchors(items: list[AgendaItem], taken: Iterable[str] = ()) -> None:
+    """Give each section a `page_anchor` no other element of the page has.
+
+    Two sections may share a title (the archive has a meeting with two “PMC
+    Lifecycle Activities”); the first keeps its anchor, later ones are numbered.
+    """
+    used = set(taken)
+    for item in items:
+        anchor, number = item.anchor, 1
+        while anchor in used:
+            number += 1
+            anchor = f"{item.anchor}-{number}"
+        used.add(anchor)
+        item.page_anchor = anchor
+
+
 def gather(meeting: Meeting) -> Minutes:
+    """The meeting's minutes, ready for the page, the PDF and the chair's overview."""
     items = list(meeting.items.all())
     reports = list(meeting.reports.select_related("team", "updated_by"))
     entries = list(meeting.roadmap_entries.all())
-    return Minutes(meeting=meeting, items=items, reports=reports, roadmap=horizon_rows(entries))
+    number_anchors(items, taken={report.team.slug for report in reports})
+    amended_at = (
+        meeting.revisions.amendments().aggregate(last=Max("created_at"))["last"] if meeting.is_published else None
+    )
+    return Minutes(meeting=meeting, items=items, reports=reports, roadmap=horizon_rows(entries), amended_at=amended_at)

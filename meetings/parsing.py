@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .exporting import ROADMAP_HEADER, agenda_lines, roadmap_lines, same_lines
-from .models import Horizon
+from .models import Horizon, Team
 
 _HEADING = re.compile(r"^(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -34,7 +34,8 @@ _TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)+\|?\s*$")
 _HORIZON_ROW = re.compile(r"^\*([^*|]+)\*\s*\|[ ]?(.*)$")
 _CONTINUATION_ROW = re.compile(r"^\|\|[ ]?(.*)$")
 _TRAILING_TEAMS = re.compile(r"\(([^()]*)\)\s*$")
-_LEAD_SEPARATOR = re.compile(r"\s+[-–—]\s*|\s*[–—]\s+")
+_LEAD_SEPARATOR = re.compile(r"\s+[-–—]\s*|\s*[-–—]\s+")
+_CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 _TRAILING_PARENTHESIS = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*$")
 STATUS_LABELS = frozenset({"incubating", "incubation", "proposed", "retired", "active", "inactive", "attic"})
 
@@ -112,14 +113,18 @@ class _Section:
 def decode(data: bytes) -> str:
     """The text of a minutes file: UTF-8 (with or without BOM), any line endings."""
     if not data.strip():
-        raise ParseError("the file is empty")
-    if b"\x00" in data[:8192]:
-        raise ParseError("the file is binary, not Markdown text")
+        raise ParseError("the file is empty; expected Markdown minutes starting with a “# Title” line", 1)
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data[:nul].count(b"\n") + 1
+        raise ParseError(f"a NUL byte (byte {nul}): the file is binary; expected Markdown text", line)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise ParseError(f"the file is not valid UTF-8 (byte {error.start}); save it as UTF-8", line) from None
+        raise ParseError(
+            f"byte {error.start} (0x{data[error.start]:02x}) is not valid UTF-8; expected a file saved as UTF-8", line
+        ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -132,6 +137,8 @@ def parse_minutes(text: str, filename: str = "") -> ParsedMeeting:
     preamble, sections = _split_sections(lines[start:], first_line=start + 1)
 
     meeting = ParsedMeeting(title=title or "", date=title_date or file_date, preamble=preamble)
+    if title is None:
+        meeting.warnings.append("no “# Title” line at the top; the meeting gets its committee's usual title")
     if title_date and file_date and title_date != file_date:
         # One file per meeting: a title copied from an earlier meeting must not
         # make two files one meeting, so the file's own name decides.
@@ -189,7 +196,7 @@ def parse_team_heading(text: str) -> tuple[str, str, str]:
     Handles “Team - Lead”, “Team – Lead”, “Team (incubating) - A / B”,
     “Team (Lead)”, “Team (aka X) (Lead, Company)” and a bare “Team”.
     """
-    text = text.strip()
+    text = _CLOSING_HASHES.sub("", text.strip()).strip()
     parts = _LEAD_SEPARATOR.split(text, maxsplit=1)
     name, leads = (parts[0], parts[1].strip()) if len(parts) == 2 else (text, "")
     label = ""
@@ -199,7 +206,15 @@ def parse_team_heading(text: str) -> tuple[str, str, str]:
         match = _TRAILING_PARENTHESIS.match(name)
     if match and match[1] and _is_status(match[2]):
         name, label = match[1], match[2].strip()
+    elif (match := _TRAILING_PARENTHESIS.match(leads)) and match[1] and _is_status(match[2]):
+        # “Team - Lead (incubating)”: the label written after the leads.
+        leads, label = match[1], match[2].strip()
     return name.strip(), label, leads
+
+
+def team_key(name: str) -> str:
+    """What identifies a team across meetings: not case, spacing, hyphens or punctuation."""
+    return Team.slug_for(name).replace("-", "")
 
 
 def _is_status(text: str) -> bool:
@@ -240,13 +255,7 @@ def _split_sections(lines: list[str], first_line: int) -> tuple[str, list[_Secti
     sections: list[_Section] = []
     fence = None
     for offset, line in enumerate(lines):
-        fence_match = _FENCE.match(line)
-        if fence_match:
-            marker = fence_match[1]
-            if fence is None:
-                fence = marker
-            elif marker[0] == fence[0] and len(marker) >= len(fence):
-                fence = None
+        fence = _fence_after(line, fence)
         match = _HEADING.match(line) if fence is None else None
         if match and len(match[1]) <= 2:
             sections.append(_Section(level=len(match[1]), title=match[2] or "", line=first_line + offset))
@@ -255,6 +264,17 @@ def _split_sections(lines: list[str], first_line: int) -> tuple[str, list[_Secti
         else:
             preamble.append(line)
     return _strip_blank_edges(preamble), sections
+
+
+def _fence_after(line: str, fence: str | None) -> str | None:
+    """The code fence open after this line: headings inside a fence are code, not sections."""
+    match = _FENCE.match(line)
+    if match is None:
+        return fence
+    marker = match[1]
+    if fence is None:
+        return marker
+    return None if marker[0] == fence[0] and len(marker) >= len(fence) else fence
 
 
 def _heading_line(section: _Section) -> str:
@@ -280,9 +300,7 @@ def _parse_backlog(section: _Section) -> tuple[str, str, list[ParsedReport]]:
     seen: dict[str, ParsedReport] = {}
     fence = None
     for offset, line in enumerate(section.lines):
-        fence_match = _FENCE.match(line)
-        if fence_match:
-            fence = None if fence else fence_match[1]
+        fence = _fence_after(line, fence)
         match = _HEADING.match(line) if fence is None else None
         level = len(match[1]) if match else 0
         if level and level < TEAM_LEVEL:
@@ -292,8 +310,8 @@ def _parse_backlog(section: _Section) -> tuple[str, str, list[ParsedReport]]:
             current = pending_group
         elif level == TEAM_LEVEL:
             name, label, leads = parse_team_heading(match[2] or "")
-            key = re.sub(r"[^a-z0-9]+", "", name.lower())
-            if key in seen or not key:
+            key = team_key(name)  # the importer's identity: one meeting never holds two reports of a team
+            if key in seen or not name:
                 # The same team twice in one meeting: keep the text in place.
                 current.append(line)
                 continue
@@ -336,8 +354,8 @@ def _parse_roadmap(section: _Section) -> tuple[str, list[ParsedEntry], str] | No
         row = lines[end].rstrip()
         if match := _HORIZON_ROW.match(row):
             found = Horizon.from_label(match[1])
-            if found is None:
-                return None
+            if found is None or (horizon and Horizon.values.index(found.value) <= Horizon.values.index(horizon)):
+                return None  # not a horizon, or one twice or out of order: not a table the editor can keep
             horizon = found.value
             text = match[2]
         elif (match := _CONTINUATION_ROW.match(row)) and horizon:

@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -23,6 +24,13 @@ from .models import Meeting
 # made-up origin, and only its /static/ and /media/ paths are ever served.
 DEFAULT_BASE_URL = "https://pmc-minutes.invalid/"
 
+# The CSS page sizes PMC_PDF_PAGE_SIZE may name, by their lower-case spelling.
+PAGE_SIZES = {"a4": "A4", "letter": "Letter"}
+
+
+class NotFetched(ValueError):
+    """A URL the PDF may not read: WeasyPrint then leaves the resource out."""
+
 
 class LocalFilesFetcher(URLFetcher):
     """Serves the site's /static/ and /media/ files from disk; refuses every other URL."""
@@ -32,9 +40,12 @@ class LocalFilesFetcher(URLFetcher):
         self.base_url = base_url
 
     def fetch(self, url, headers=None):
-        path = self._local_path(url)
+        try:
+            path = self._local_path(url)
+        except SuspiciousFileOperation:
+            path = None  # a ../ escape, caught by the static files finders
         if path is None:
-            raise ValueError(f"not fetched (only the app's own files are): {url[:200]}")
+            raise NotFetched(f"not fetched (only the app's own files are): {url[:200]}")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
 
@@ -59,11 +70,21 @@ class LocalFilesFetcher(URLFetcher):
         return candidate if candidate.is_file() else None
 
 
+def page_size() -> str:
+    """The CSS page size of PMC_PDF_PAGE_SIZE; anything else is a configuration error, not a silent A4."""
+    configured = str(settings.PMC_PDF_PAGE_SIZE)
+    try:
+        return PAGE_SIZES[configured.strip().lower()]
+    except KeyError:
+        choices = " or ".join(PAGE_SIZES.values())
+        raise ImproperlyConfigured(f"PMC_PDF_PAGE_SIZE must be {choices}, not {configured!r}") from None
+
+
 def minutes_html(meeting: Meeting) -> str:
     """The HTML the PDF is made from."""
     return render_to_string(
         "pdf/minutes.html",
-        {"meeting": meeting, "minutes": gather(meeting), "page_size": settings.PMC_PDF_PAGE_SIZE},
+        {"meeting": meeting, "minutes": gather(meeting), "page_size": page_size()},
     )
 
 

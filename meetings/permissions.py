@@ -5,8 +5,9 @@ functions; nothing else compares users with chairs or leads.
 """
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Q
 
-from .models import BacklogReport, Committee, Meeting, Team
+from .models import BacklogReport, Committee, Meeting, Revision, Team
 
 AnyUser = User | AnonymousUser
 
@@ -20,13 +21,18 @@ def is_chair(user: AnyUser, committee: Committee) -> bool:
     return committee.chairs.filter(pk=user.pk).exists()
 
 
+def _led_by(user: AnyUser) -> Q:
+    """Teams the user leads or co-leads (co-leads edit without being named in the minutes)."""
+    return Q(leads=user) | Q(co_leads=user)
+
+
 def is_lead_of(user: AnyUser, team: Team) -> bool:
-    return user.is_authenticated and team.leads.filter(pk=user.pk).exists()
+    return user.is_authenticated and Team.objects.filter(_led_by(user), pk=team.pk).exists()
 
 
 def leads_in(user: AnyUser, committee: Committee) -> bool:
-    """Whether the user leads any team of the committee."""
-    return user.is_authenticated and committee.teams.filter(leads=user).exists()
+    """Whether the user leads or co-leads any team of the committee."""
+    return user.is_authenticated and committee.teams.filter(_led_by(user)).exists()
 
 
 def can_view_meeting(user: AnyUser, meeting: Meeting) -> bool:
@@ -62,11 +68,37 @@ def editable_reports(user: AnyUser, meeting: Meeting) -> set[int]:
         return set(meeting.reports.values_list("pk", flat=True))
     if meeting.is_published or not user.is_authenticated:
         return set()
-    return set(meeting.reports.filter(team__leads=user).values_list("pk", flat=True))
+    return set(
+        meeting.reports.filter(Q(team__leads=user) | Q(team__co_leads=user)).values_list("pk", flat=True).distinct()
+    )
 
 
 def can_use_editor(user: AnyUser) -> bool:
     """May preview Markdown and upload images: someone who edits some minutes."""
     if not user.is_authenticated:
         return False
-    return user.is_superuser or user.chaired_committees.exists() or user.led_teams.exists()
+    return user.is_superuser or user.chaired_committees.exists() or Team.objects.filter(_led_by(user)).exists()
+
+
+def can_view_history(user: AnyUser, meeting: Meeting) -> bool:
+    """Every revision, drafts included: those who work on the committee's minutes.
+
+    Everyone else sees only the amendments of published minutes.
+    """
+    return is_chair(user, meeting.committee) or leads_in(user, meeting.committee)
+
+
+def can_restore(user: AnyUser, revision: Revision) -> bool:
+    """The chair any part; a lead the report they may edit."""
+    if revision.report_id is not None:
+        return can_edit_report(user, revision.report)
+    return can_edit_meeting(user, revision.meeting)
+
+
+def can_move_report(user: AnyUser, report: BacklogReport) -> bool:
+    return is_chair(user, report.meeting.committee)
+
+
+def can_import(user: AnyUser, committee: Committee) -> bool:
+    """Importing minutes files replaces whole meetings: the chair's call."""
+    return is_chair(user, committee)

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from .converters import IsoDateConverter
-from .views import chair, editor, lead, public
+from .views import chair, editor, history, lead, public
 
 register_converter(IsoDateConverter, "isodate")
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("markdownx/upload/", editor.upload, name="markdownx_upload"),
     path("<slug:committee>/", public.committee_archive, name="committee"),
     path("<slug:committee>/meetings/new/", chair.meeting_create, name="meeting_create"),
+    path("<slug:committee>/import/", chair.import_files, name="import"),
     path(f"{meeting}/", public.meeting_detail, name="meeting"),
     path(f"{meeting}.pdf", public.meeting_pdf, name="meeting_pdf"),
     path(f"{meeting}.md", public.meeting_markdown, name="meeting_markdown"),
@@ -24,4 +25,9 @@ urlpatterns = [
     path(f"{meeting}/items/<int:item>/edit/", chair.item_edit, name="item_edit"),
     path(f"{meeting}/roadmap/edit/", chair.roadmap_edit, name="roadmap_edit"),
     path(f"{meeting}/reports/<slug:team>/edit/", lead.report_edit, name="report_edit"),
+    path(f"{meeting}/reports/<slug:team>/move/", chair.report_move, name="report_move"),
+    path(f"{meeting}/reports/<slug:team>/history/", history.report_history, name="report_history"),
+    path(f"{meeting}/history/", history.meeting_history, name="meeting_history"),
+    path(f"{meeting}/history/<int:revision>/", history.revision_detail, name="revision"),
+    path(f"{meeting}/history/<int:revision>/restore/", history.revision_restore, name="revision_restore"),
 ]

@@ -12,7 +12,7 @@ set -euo pipefail
 
 REQUIRED=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b)
 FONTS=(fonts-dejavu-core)
-OPTIONAL_FONTS=(fonts-noto-core)   # "if available": skipped when apt does not know it
+OPTIONAL_FONTS=(fonts-noto-core fonts-noto-color-emoji)   # "if available": skipped when apt does not know it
 BROWSER=(chromium)
 
 say() { printf 'system-deps: %s\n' "$*"; }

@@ -34,6 +34,12 @@ def import_seed(committee: str = "runtime") -> Meeting:
     return result.meeting
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests create many accounts; the production hasher would make that take seconds each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def corpus() -> Path:
     if not CORPUS.is_dir():

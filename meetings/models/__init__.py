@@ -1,7 +1,7 @@
 """The domain of PMC Minutes: committees and their teams, meetings and their minutes."""
 
 from .committee import AgendaTemplateItem, Committee, ItemKind, Team, TeamStatus
-from .meeting import AgendaItem, BacklogReport, Horizon, Meeting, MeetingStatus, RoadmapEntry
+from .meeting import AgendaItem, BacklogReport, Horizon, Meeting, MeetingStatus, ReportState, RoadmapEntry
 from .revision import Revision, RevisionSource
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "ItemKind",
     "Meeting",
     "MeetingStatus",
+    "ReportState",
     "Revision",
     "RevisionSource",
     "RoadmapEntry",

@@ -1,5 +1,7 @@
 """A Project Management Committee, its project teams and its default agenda."""
 
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -123,6 +125,12 @@ class Team(models.Model):
     )
     position = models.PositiveIntegerField(default=0)
     leads = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="led_teams")
+    co_leads = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="co_led_teams",
+        help_text="People who may also edit the team's reports, without being named as its leads.",
+    )
     lead_names = models.CharField(
         max_length=300, blank=True, help_text="Leads as the minutes name them, e.g. “Shannon Coen / Shubha Tupil”."
     )
@@ -144,12 +152,18 @@ class Team(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return f"{self.committee.get_absolute_url()}#team-{self.slug}"
+        # A team has no page or anchor of its own; its committee's page lists its minutes.
+        return self.committee.get_absolute_url()
 
     @staticmethod
     def slug_for(name: str) -> str:
         """The identity of a team name: case, spacing and punctuation do not make a new team."""
-        return slugify(name)[:200] or "team"
+        slug = slugify(name)[:200]
+        if slug:
+            return slug
+        # A name with no ASCII letters (“数据”) still needs an identity of its own in URLs.
+        folded = " ".join(name.casefold().split())
+        return "team-" + hashlib.sha256(folded.encode()).hexdigest()[:10]
 
     @property
     def leads_display(self) -> str:

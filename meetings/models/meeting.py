@@ -79,6 +79,7 @@ class Meeting(models.Model):
     agenda_marker = models.CharField(
         max_length=2, default="*", help_text="List marker of the agenda in the Markdown: *, - or 1."
     )
+    roadmap_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -124,6 +125,28 @@ class Meeting(models.Model):
         self.published_at = None
         self.save(update_fields=["status", "published_at", "updated_at"])
 
+    def save_roadmap(self, entries, *, by=None, expected_version: int, source=RevisionSource.WEB) -> bool:
+        """Replace the roadmap unless someone saved it since `expected_version`.
+
+        Like a report's text, the version check is in the UPDATE itself; the
+        change is recorded as a revision of the roadmap's outline.
+        """
+        from ..roadmap import entries_to_text  # the outline is the roadmap's text form
+
+        before = entries_to_text(self.roadmap_entries.all())
+        after = entries_to_text(entries)
+        if before == after:
+            return True
+        with transaction.atomic():
+            updated = Meeting.objects.filter(pk=self.pk, roadmap_version=expected_version).update(
+                roadmap_version=models.F("roadmap_version") + 1, updated_at=timezone.now()
+            )
+            if updated:
+                self.set_roadmap(entries)
+                Revision.record(self, "roadmap", before, after, author=by, source=source)
+        self.refresh_from_db(fields=["roadmap_version", "updated_at"])
+        return bool(updated)
+
     @transaction.atomic
     def set_roadmap(self, entries) -> None:
         """Replace the roadmap with these entries (objects with horizon, text,
@@ -148,12 +171,22 @@ class Meeting(models.Model):
     def copy_roadmap_from(self, other: "Meeting") -> None:
         """Replace this meeting's roadmap entries with copies of the other's."""
         self.roadmap_entries.all().delete()
-        for entry in other.roadmap_entries.prefetch_related("teams"):
-            teams = list(entry.teams.all())
-            entry.pk = None
-            entry.meeting = self
-            entry.save()
-            entry.teams.set(teams)
+        # New rows rather than the originals re-saved with pk=None: those keep their
+        # prefetched teams, and teams.set() then takes the links as already there.
+        originals = list(other.roadmap_entries.prefetch_related("teams"))
+        copies = RoadmapEntry.objects.bulk_create(
+            [
+                RoadmapEntry(meeting=self, horizon=e.horizon, position=e.position, text=e.text, is_heading=e.is_heading)
+                for e in originals
+            ]
+        )
+        RoadmapEntry.teams.through.objects.bulk_create(
+            [
+                RoadmapEntry.teams.through(roadmapentry=copy, team=team)
+                for copy, original in zip(copies, originals, strict=True)
+                for team in original.teams.all()
+            ]
+        )
 
 
 class AgendaItem(models.Model):
@@ -173,6 +206,7 @@ class AgendaItem(models.Model):
     footnote = models.TextField(blank=True, help_text="Markdown under the roadmap table: its disclaimer.")
     agenda_position = models.PositiveIntegerField(null=True, blank=True)
     agenda_label = models.CharField(max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["position"]
@@ -207,6 +241,74 @@ class AgendaItem(models.Model):
             last = self.meeting.items.aggregate(last=models.Max("agenda_position"))["last"]
             self.agenda_position = 0 if last is None else last + 1
 
+    def save_text(
+        self, body: str, *, title: str, agenda_label: str, by=None, expected_version: int, source=RevisionSource.WEB
+    ) -> bool:
+        """Save the section's title, agenda label and notes unless someone saved since `expected_version`.
+
+        Returns False on such a conflict (the item is then reloaded). The notes
+        and the agenda list each get a revision when they change.
+        """
+        if (body, title, agenda_label) == (self.body, self.title, self.agenda_label):
+            return True
+        from ..exporting import agenda_lines  # the agenda's text form, as the archive writes it
+
+        siblings = list(self.meeting.items.all())
+        agenda_before = "\n".join(agenda_lines(siblings, self.meeting.agenda_marker))
+        target_before, body_before = self.revision_target, self.body
+        self.title, self.body = title, body
+        self.set_agenda_label(agenda_label)
+        with transaction.atomic():
+            updated = AgendaItem.objects.filter(pk=self.pk, version=expected_version).update(
+                title=title,
+                body=body,
+                agenda_label=self.agenda_label,
+                agenda_position=self.agenda_position,
+                version=models.F("version") + 1,
+            )
+            if updated:
+                if self.revision_target != target_before:
+                    # A new heading is the same section: its history follows it, and stays restorable.
+                    self.meeting.revisions.filter(target=target_before).update(target=self.revision_target)
+                if body != body_before or self.revision_target != target_before:
+                    Revision.record(self.meeting, self.revision_target, body_before, body, author=by, source=source)
+                siblings = [self if item.pk == self.pk else item for item in siblings]
+                agenda_after = "\n".join(agenda_lines(siblings, self.meeting.agenda_marker))
+                if agenda_after != agenda_before:
+                    Revision.record(self.meeting, "agenda", agenda_before, agenda_after, author=by, source=source)
+        self.refresh_from_db()
+        return bool(updated)
+
+
+class ReportState(models.TextChoices):
+    EMPTY = "empty", "empty"
+    UNCHANGED = "unchanged", "unchanged from last meeting"
+    WRITTEN = "written", "written"
+
+
+class BacklogReportQuerySet(models.QuerySet):
+    def owed_by(self, user):
+        """Reports the user leads or co-leads in meetings not yet published, soonest first."""
+        return (
+            self.filter(models.Q(team__leads=user) | models.Q(team__co_leads=user), meeting__status=MeetingStatus.DRAFT)
+            .distinct()
+            .order_by("meeting__date", "position")
+        )
+
+    def with_previous(self):
+        """Annotate each report with its team's latest earlier written report (`previous_body`)."""
+        earlier = (
+            BacklogReport.objects.filter(
+                team=models.OuterRef("team"), meeting__date__lt=models.OuterRef("meeting__date")
+            )
+            .exclude(body="")
+            .order_by("-meeting__date")
+        )
+        return self.annotate(
+            previous_body=models.Subquery(earlier.values("body")[:1]),
+            previous_date=models.Subquery(earlier.values("meeting__date")[:1]),
+        )
+
 
 class BacklogReport(models.Model):
     """A team's backlog review in one meeting, with the team as it stood then.
@@ -232,6 +334,8 @@ class BacklogReport(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = BacklogReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["position"]
@@ -272,6 +376,25 @@ class BacklogReport(models.Model):
         return heading
 
     @property
+    def state(self) -> ReportState:
+        """Empty, written, or the same text as the team's last report (needs `with_previous()`)."""
+        if self.is_empty:
+            return ReportState.EMPTY
+        if (getattr(self, "previous_body", None) or "").strip() == self.body.strip():
+            return ReportState.UNCHANGED
+        return ReportState.WRITTEN
+
+    def previous_report(self) -> "BacklogReport | None":
+        """The team's latest written report before this meeting."""
+        return (
+            BacklogReport.objects.filter(team_id=self.team_id, meeting__date__lt=self.meeting.date)
+            .exclude(body="")
+            .select_related("meeting")
+            .order_by("-meeting__date")
+            .first()
+        )
+
+    @property
     def is_empty(self) -> bool:
         return not self.body.strip()
 
@@ -280,7 +403,7 @@ class BacklogReport(models.Model):
         """Text written under the group heading, before this team's own heading."""
         return self.group_heading.partition("\n")[2].strip()
 
-    def save_text(self, body: str, by=None, expected_version: int | None = None) -> bool:
+    def save_text(self, body: str, by=None, expected_version: int | None = None, source=RevisionSource.WEB) -> bool:
         """Store a new body unless someone saved since `expected_version` was read.
 
         The version check is part of the UPDATE itself, so of two simultaneous
@@ -288,34 +411,73 @@ class BacklogReport(models.Model):
         conflict (the report is then reloaded with the text saved in between).
         """
         expected = self.version if expected_version is None else expected_version
-        if body == self.body and expected == self.version:
-            return True  # nothing changed: no new version
+        if body == self.body:
+            return True  # nothing to change: no new version, and no conflict either
         editor = by if by is not None and by.is_authenticated else None
         before = self.body
         with transaction.atomic():
+            if expected != self.version:
+                # This copy was read at another version: the replaced text is the stored one.
+                before = BacklogReport.objects.filter(pk=self.pk).values_list("body", flat=True).get()
             updated = BacklogReport.objects.filter(pk=self.pk, version=expected).update(
                 body=body, version=models.F("version") + 1, updated_at=timezone.now(), updated_by=editor
             )
             if updated:
                 # The version matched, so `before` is exactly the text this save replaced.
-                self.record_revision(before, body, author=editor)
+                self.record_revision(before, body, author=editor, source=source)
         self.refresh_from_db()
         return bool(updated)
+
+    @transaction.atomic
+    def move_to(self, meeting: Meeting, by=None) -> None:
+        """Move the report (text and history) to another meeting of the committee.
+
+        The meeting it leaves keeps an empty section for the team; the meeting
+        it joins must not hold a written report of the team already.
+        """
+        source = self.meeting
+        if meeting.pk == source.pk or meeting.committee_id != source.committee_id:
+            raise ValueError("A report can only move to another meeting of the same committee.")
+        there = meeting.reports.filter(team=self.team).first()
+        if there is not None and not there.is_empty:
+            raise ValueError(
+                f"The {meeting.date:%Y-%m-%d} meeting already has a written {self.team_name} report; "
+                "merge the two texts by hand instead."
+            )
+        if there is not None:
+            # An emptied section may have a history: it joins this report's, not the cascade.
+            there.revisions.update(report=self)
+            position = there.position
+            there.delete()
+        else:
+            position = (meeting.reports.aggregate(last=models.Max("position"))["last"] or 0) + 1
+        left_behind = BacklogReport(
+            meeting=source,
+            team=self.team,
+            position=self.position,
+            heading=self.heading,
+            team_name=self.team_name,
+            status_label=self.status_label,
+            leads=self.leads,
+            group=self.group,
+            group_heading=self.group_heading,
+        )
+        self.meeting, self.position = meeting, position
+        self.version += 1
+        self.save()
+        left_behind.save()
+        self.revisions.update(meeting=meeting)
+        Revision.record(
+            meeting, self.revision_target, "", self.body, author=by, source=RevisionSource.MOVE, report=self
+        )
 
     @property
     def revision_target(self) -> str:
         return f"report:{self.team.slug}"
 
     def record_revision(self, before: str, after: str, author=None, source=RevisionSource.WEB) -> Revision:
-        return Revision.objects.create(
-            meeting=self.meeting,
-            report=self,
-            target=self.revision_target,
-            before=before,
-            after=after,
-            author=author,
-            source=source,
-            after_publication=self.meeting.is_published,
+        return Revision.record(
+            self.meeting, self.revision_target, before, after, author=author, source=source, report=self
         )
 
 

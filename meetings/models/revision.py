@@ -2,18 +2,24 @@
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils.text import capfirst
 
 
 class RevisionSource(models.TextChoices):
     WEB = "web", "Edited in PMC Minutes"
     IMPORT = "import", "Imported from a file"
     RESTORE = "restore", "Restored from an earlier revision"
+    MOVE = "move", "Moved from another meeting"
 
 
 class RevisionQuerySet(models.QuerySet):
     def amendments(self):
         """Changes made to minutes after they were published."""
         return self.filter(after_publication=True)
+
+    def of(self, target: str):
+        return self.filter(target=target)
 
 
 class Revision(models.Model):
@@ -45,6 +51,72 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target} of {self.meeting} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:revision", args=[self.meeting.committee.slug, self.meeting.date, self.pk])
+
+    @classmethod
+    def record(
+        cls, meeting, target: str, before: str, after: str, *, author=None, source=RevisionSource.WEB, report=None
+    ):
+        """Record one change; called inside the transaction that makes it."""
+        return cls.objects.create(
+            meeting=meeting,
+            report=report,
+            target=target,
+            before=before,
+            after=after,
+            author=author if author is not None and author.is_authenticated else None,
+            source=source,
+            after_publication=meeting.is_published,
+        )
+
+    @property
+    def can_be_restored(self) -> bool:
+        """The agenda list is restored by editing its items; every other text directly."""
+        return self.target != "agenda"
+
+    def restore(self, by) -> bool:
+        """Make this revision's text current again, as a new revision; False on a conflict."""
+        from ..roadmap import text_to_entries  # the roadmap's revisions are its outline
+
+        if not self.can_be_restored:
+            raise ValueError("The agenda list cannot be restored directly; edit the labels of its sections instead.")
+        kind = self.target.partition(":")[0]
+        if kind == "report":
+            report = self.report
+            if report is None:  # removed by a newer import, which keeps its history
+                raise ValueError(f"{capfirst(self.part)} is no longer part of the meeting; it cannot be restored.")
+            return report.save_text(self.after, by=by, expected_version=report.version, source=RevisionSource.RESTORE)
+        if kind == "roadmap":
+            meeting = self.meeting
+            return meeting.save_roadmap(
+                text_to_entries(self.after),
+                by=by,
+                expected_version=meeting.roadmap_version,
+                source=RevisionSource.RESTORE,
+            )
+        item = next((i for i in self.meeting.items.all() if i.revision_target == self.target), None)
+        if item is None:
+            raise ValueError(f"{capfirst(self.part)} is no longer part of the meeting; it cannot be restored.")
+        return item.save_text(
+            self.after,
+            title=item.title,
+            agenda_label=item.agenda_label,
+            by=by,
+            expected_version=item.version,
+            source=RevisionSource.RESTORE,
+        )
+
+    @property
+    def part(self) -> str:
+        """What the revision changed, in words: “the Diego report”, “Announcements”, “the roadmap”."""
+        kind, _, name = self.target.partition(":")
+        if kind == "report":
+            return f"the {self.report.team_name if self.report else name} report"
+        if kind == "item":
+            return name.replace("-", " ").capitalize()
+        return f"the {kind}"
 
     @property
     def author_name(self) -> str:

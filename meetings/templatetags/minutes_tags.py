@@ -1,17 +1,30 @@
 """Template filters and tags of the minutes pages."""
 
+import re
+
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 from .. import permissions
 from ..rendering import render_markdown
 
 register = template.Library()
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
 
 @register.filter
 def markdown(text: str):
     """Render Markdown as sanitised HTML (the same function as the editor's preview)."""
     return render_markdown(text)
+
+
+@register.filter
+def nowrap_dates(text: str) -> SafeString:
+    """Escape the text and keep its ISO dates on one line (a title must not wrap as “2018-” / “06-12”)."""
+    escaped = str(conditional_escape(text))
+    return mark_safe(_ISO_DATE.sub(r'<span class="nowrap">\g<0></span>', escaped))  # noqa: S308 (escaped above)
 
 
 @register.simple_tag(takes_context=True)

@@ -1,19 +1,23 @@
-"""The chair's pages: create a meeting, edit its sections and roadmap, publish."""
+"""The chair's pages: create a meeting, edit its sections and roadmap, move a report, publish."""
 
 from datetime import timedelta
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from .. import permissions
-from ..forms import ItemForm, MeetingCreateForm, RoadmapForm
+from ..diffing import diff_lines
+from ..forms import ImportForm, ItemForm, MeetingCreateForm, MoveReportForm, RoadmapForm
+from ..importing import import_uploads
 from ..minutes import gather
 from ..models import AgendaItem, Meeting
 from ..roadmap import entries_to_text
-from .lookup import get_committee, get_meeting, require
+from .lookup import get_committee, get_meeting, get_report, require
 
 
+@login_required
 def meeting_create(request, committee):
     committee = get_committee(committee)
     if refused := require(request, permissions.can_create_meeting(request.user, committee)):
@@ -32,6 +36,7 @@ def _next_date(committee):
     return latest.date + timedelta(days=14) if latest else None
 
 
+@login_required
 def meeting_edit(request, committee, date):
     meeting = get_meeting(request, committee, date)
     if refused := require(request, permissions.can_edit_meeting(request.user, meeting)):
@@ -63,28 +68,86 @@ def meeting_publish(request, committee, date):
     return redirect(meeting.get_absolute_url())
 
 
+@login_required
 def item_edit(request, committee, date, item):
     meeting = get_meeting(request, committee, date)
     if refused := require(request, permissions.can_edit_meeting(request.user, meeting)):
         return refused
-    item = get_object_or_404(AgendaItem, meeting=meeting, pk=item)
-    form = ItemForm(request.POST or None, instance=item)
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting__committee"), meeting=meeting, pk=item)
+    current = {"title": item.title, "agenda_label": item.agenda_label, "body": item.body, "version": item.version}
+    form = ItemForm(request.POST or None, initial=current)
+    context = {"meeting": meeting, "item": item, "form": form}
     if request.method == "POST" and form.is_valid():
-        item = form.save(commit=False)
-        item.set_agenda_label(form.cleaned_data["agenda_label"])
-        item.save()
-        messages.success(request, f"Saved “{item}”.")
-        return redirect(meeting.get_edit_url())
-    return render(request, "meetings/item_edit.html", {"meeting": meeting, "item": item, "form": form})
+        data = form.cleaned_data
+        saved = item.save_text(
+            data["body"],
+            title=data["title"],
+            agenda_label=data["agenda_label"],
+            by=request.user,
+            expected_version=data["version"],
+        )
+        if saved:
+            messages.success(request, f"Saved “{item}”.")
+            return redirect(meeting.get_edit_url())
+        # Someone saved in between: the form keeps what this user typed, on the new version.
+        context["form"] = ItemForm(initial={**data, "version": item.version})
+        context["conflict"] = _conflict(item.body, data["body"])
+        return render(request, "meetings/item_edit.html", context, status=409)
+    return render(request, "meetings/item_edit.html", context)
 
 
+@login_required
 def roadmap_edit(request, committee, date):
     meeting = get_meeting(request, committee, date)
     if refused := require(request, permissions.can_edit_meeting(request.user, meeting)):
         return refused
-    form = RoadmapForm(request.POST or None, initial={"outline": entries_to_text(meeting.roadmap_entries.all())})
+    outline = entries_to_text(meeting.roadmap_entries.all())
+    form = RoadmapForm(request.POST or None, initial={"outline": outline, "version": meeting.roadmap_version})
+    context = {"meeting": meeting, "form": form}
     if request.method == "POST" and form.is_valid():
-        meeting.set_roadmap(form.cleaned_data["outline"])
-        messages.success(request, "Saved the roadmap.")
-        return redirect(meeting.get_edit_url())
-    return render(request, "meetings/roadmap_edit.html", {"meeting": meeting, "form": form})
+        entries = form.cleaned_data["outline"]
+        if meeting.save_roadmap(entries, by=request.user, expected_version=form.cleaned_data["version"]):
+            messages.success(request, "Saved the roadmap.")
+            return redirect(meeting.get_edit_url())
+        theirs = request.POST["outline"].replace("\r\n", "\n")
+        context["form"] = RoadmapForm(initial={"outline": theirs, "version": meeting.roadmap_version})
+        context["conflict"] = _conflict(entries_to_text(meeting.roadmap_entries.all()), theirs)
+        return render(request, "meetings/roadmap_edit.html", context, status=409)
+    return render(request, "meetings/roadmap_edit.html", context)
+
+
+def _conflict(saved: str, theirs: str) -> dict:
+    return {"saved": saved, "diff": diff_lines(saved, theirs, context=None)}
+
+
+@login_required
+def report_move(request, committee, date, team):
+    report = get_report(request, committee, date, team)
+    if refused := require(request, permissions.can_move_report(request.user, report)):
+        return refused
+    form = MoveReportForm(request.POST or None, report=report)
+    if request.method == "POST" and form.is_valid():
+        source, target = report.meeting, form.cleaned_data["meeting"]
+        try:
+            report.move_to(target, by=request.user)
+        except ValueError as error:
+            form.add_error("meeting", str(error))
+        else:
+            messages.success(
+                request, f"Moved the {report.team_name} report from {source.date:%Y-%m-%d} to {target.date:%Y-%m-%d}."
+            )
+            return redirect(target.get_edit_url())
+    return render(request, "meetings/report_move.html", {"report": report, "meeting": report.meeting, "form": form})
+
+
+@login_required
+def import_files(request, committee):
+    committee = get_committee(committee)
+    if refused := require(request, permissions.can_import(request.user, committee)):
+        return refused
+    # Bound on every POST: a post holding only files has an empty request.POST.
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    results = None
+    if form.is_bound and form.is_valid():
+        results = import_uploads(form.cleaned_data["files"], committee, draft=form.cleaned_data["draft"])
+    return render(request, "meetings/import.html", {"committee": committee, "form": form, "results": results})

@@ -13,6 +13,9 @@ class Command(BaseCommand):
         parser.add_argument("--committee", help="Committee slug or name (default: the archive's top folder).")
 
     def handle(self, *args, paths, committee, **options):
+        missing = [str(path) for path in paths if not path.exists()]
+        if missing:
+            raise CommandError(f"No such file or folder: {', '.join(missing)}")
         checks = check_paths(paths, committee)
         for check in checks:
             self.stdout.write(f"{check.verdict:15} {check.path}")

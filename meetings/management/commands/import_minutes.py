@@ -19,9 +19,11 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"No such file or folder: {', '.join(missing)}")
         results = import_paths(paths, committee, draft=draft, dry_run=dry_run)
+        # Failures, skips and warnings always; in a dry run also what would change.
+        shown = {Outcome.FAILED, Outcome.SKIPPED} | ({Outcome.IMPORTED, Outcome.UPDATED} if dry_run else set())
         for result in results:
             style = self.style.ERROR if result.outcome == Outcome.FAILED else (lambda text: text)
-            if options["verbosity"] > 1 or result.warnings or result.outcome in (Outcome.FAILED, Outcome.SKIPPED):
+            if options["verbosity"] > 1 or result.warnings or result.outcome in shown:
                 self.stdout.write(style(str(result)))
         counts = {outcome: sum(r.outcome == outcome for r in results) for outcome in Outcome.ALL}
         summary = ", ".join(f"{outcome} {count}" for outcome, count in counts.items())

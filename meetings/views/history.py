@@ -1,0 +1,80 @@
+"""The history of a meeting's texts: revisions, their differences, old versions, restoring one."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from .. import permissions
+from ..diffing import diff_lines
+from ..models import Revision
+from .lookup import get_meeting, get_report, require
+
+
+def meeting_history(request, committee, date):
+    """Every revision of the meeting for those who work on it; the amendments for everyone else."""
+    meeting = get_meeting(request, committee, date)
+    full = permissions.can_view_history(request.user, meeting)
+    revisions = meeting.revisions.select_related("author", "report")
+    if not full:
+        if not meeting.is_published:
+            return require(request, False)
+        revisions = revisions.amendments()
+    return render(
+        request,
+        "meetings/history.html",
+        {"meeting": meeting, "revisions": revisions, "full": full, "subject": None},
+    )
+
+
+def report_history(request, committee, date, team):
+    report = get_report(request, committee, date, team)
+    if refused := require(request, permissions.can_view_history(request.user, report.meeting)):
+        return refused
+    return render(
+        request,
+        "meetings/history.html",
+        {
+            "meeting": report.meeting,
+            "report": report,
+            "revisions": report.revisions.select_related("author", "report", "meeting__committee"),
+            "full": True,
+            "subject": f"the {report.team_name} report",
+        },
+    )
+
+
+def revision_detail(request, committee, date, revision):
+    meeting = get_meeting(request, committee, date)
+    revision = get_object_or_404(
+        Revision.objects.select_related("author", "report__team"), meeting=meeting, pk=revision
+    )
+    if not (revision.after_publication or permissions.can_view_history(request.user, meeting)):
+        return require(request, False)
+    return render(
+        request,
+        "meetings/revision_detail.html",
+        {
+            "meeting": meeting,
+            "revision": revision,
+            "diff": diff_lines(revision.before, revision.after, context=None),
+            "can_restore": permissions.can_restore(request.user, revision),
+        },
+    )
+
+
+@require_POST
+def revision_restore(request, committee, date, revision):
+    meeting = get_meeting(request, committee, date)
+    revision = get_object_or_404(Revision.objects.select_related("report__team"), meeting=meeting, pk=revision)
+    if refused := require(request, permissions.can_restore(request.user, revision)):
+        return refused
+    try:
+        restored = revision.restore(by=request.user)
+    except ValueError as error:
+        messages.error(request, str(error))
+        return redirect(revision.get_absolute_url())
+    if restored:
+        messages.success(request, f"Restored {revision.part} as it was on {revision.created_at:%Y-%m-%d %H:%M}.")
+    else:
+        messages.error(request, f"Someone saved {revision.part} at the same moment; nothing was restored. Try again.")
+    return redirect(revision.get_absolute_url())

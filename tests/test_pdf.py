@@ -1,0 +1,114 @@
+"""The minutes as PDF: every team in it, the configured page size, live links, and a fetcher that reads nothing else."""
+
+import io
+import re
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from pypdf import PdfReader
+
+from meetings.demo import SEED
+from meetings.pdf import DEFAULT_BASE_URL, LocalFilesFetcher, NotFetched, render_pdf
+
+SEED_PDF_URL = "/runtime/2018-06-12.pdf"
+SEED_TEAMS = re.findall(r"^### (.+?) - (.+?)\s*$", SEED.read_text(encoding="utf-8"), re.MULTILINE)
+# Width and height of the media box, in points.
+PAGE_SIZES = {"A4": (595.28, 841.89), "Letter": (612.0, 792.0)}
+
+
+def surnames(leads: str) -> list[str]:
+    return [name.split()[-1] for name in re.split(r"/|,| and ", leads) if name.strip()]
+
+
+def link_uris(reader: PdfReader) -> set[str]:
+    uris = set()
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") == "/Link" and "/A" in annotation:
+                uri = annotation["/A"].get_object().get("/URI")
+                if uri:
+                    uris.add(str(uri))
+    return uris
+
+
+@pytest.fixture
+def seed_pdf(seed_meeting, client):
+    response = client.get(SEED_PDF_URL)
+    assert response.status_code == 200
+    return response
+
+
+def test_seed_pdf_has_every_team_and_lead(seed_pdf):
+    assert seed_pdf["Content-Type"] == "application/pdf"
+    assert seed_pdf["Content-Disposition"] == 'inline; filename="2018-06-12-runtime.pdf"'
+    assert seed_pdf.content.startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(seed_pdf.content))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert "Runtime PMC Meeting 2018-06-12" in text
+    assert len(SEED_TEAMS) == 19
+    missing_teams = [name for name, _ in SEED_TEAMS if name not in text]
+    missing_leads = [surname for _, leads in SEED_TEAMS for surname in surnames(leads) if surname not in text]
+    assert (missing_teams, missing_leads) == ([], [])
+    assert "Above are plans, not commitments, and may change without notice." in text
+
+
+def test_seed_pdf_keeps_links_as_link_annotations(seed_pdf):
+    uris = link_uris(PdfReader(io.BytesIO(seed_pdf.content)))
+    assert "https://www.pivotaltracker.com/story/show/151465691" in uris
+    assert any(uri.startswith("https://docs.google.com/document/d/1KLl4UIQbl92SvYom4fO") for uri in uris)
+
+
+@pytest.mark.parametrize("size", ["A4", "Letter"])
+def test_page_size_follows_the_setting(draft, settings, size):
+    settings.PMC_PDF_PAGE_SIZE = size
+    reader = PdfReader(io.BytesIO(render_pdf(draft)))
+    for page in reader.pages:
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(PAGE_SIZES[size], abs=0.5)
+
+
+def test_an_unknown_page_size_is_a_configuration_error(draft, settings):
+    settings.PMC_PDF_PAGE_SIZE = "A4; } body { display: none"
+    with pytest.raises(ImproperlyConfigured, match="PMC_PDF_PAGE_SIZE"):
+        render_pdf(draft)
+
+
+class TestLocalFilesFetcher:
+    def test_serves_the_print_stylesheet(self):
+        response = LocalFilesFetcher().fetch(DEFAULT_BASE_URL + "static/css/print.css")
+        assert response.content_type == "text/css"
+        assert b"@page" in response.read()
+
+    def test_serves_it_from_the_sites_own_origin(self):
+        response = LocalFilesFetcher("http://testserver/").fetch("http://testserver/static/css/print.css")
+        assert b"@page" in response.read()
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "file:///etc/passwd",
+            "http://example.org/static/css/print.css",
+            "http://pmc-minutes.invalid/static/css/print.css",  # same host, other scheme
+            "https://pmc-minutes.invalid.example.org/static/css/print.css",
+            "https://user@pmc-minutes.invalid/static/css/print.css",
+            "https://pmc-minutes.invalid/etc/passwd",
+            "https://pmc-minutes.invalid/static/../../../../etc/passwd",
+            "https://pmc-minutes.invalid/static/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+            "https://pmc-minutes.invalid/media/../../../../etc/passwd",
+            "https://pmc-minutes.invalid/media/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+            "https://pmc-minutes.invalid/static/css/",
+            "https://pmc-minutes.invalid/static/nothing-here.css",
+            "data:text/css,body{}",
+        ],
+    )
+    def test_refuses_everything_else(self, url):
+        with pytest.raises(NotFetched):
+            LocalFilesFetcher().fetch(url)
+
+    def test_serves_uploaded_media(self, settings, tmp_path):
+        settings.MEDIA_ROOT = tmp_path
+        (tmp_path / "uploads").mkdir()
+        (tmp_path / "uploads" / "chart.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+        response = LocalFilesFetcher().fetch(DEFAULT_BASE_URL + "media/uploads/chart.png")
+        assert response.content_type == "image/png"
+        assert response.read().startswith(b"\x89PNG")

@@ -1,0 +1,137 @@
+"""Who may do what, asked of meetings/permissions.py directly: the table the README promises."""
+
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from meetings import permissions
+from meetings.models import Meeting
+
+USERS = ["anonymous", "member", "lead_x", "lead_y", "lead_x_elsewhere", "chair", "other_chair", "superuser"]
+
+# Runtime's draft and published meetings; X is Runtime's Diego team. lead_x_elsewhere leads
+# a Diego team of another committee; other_chair chairs that other committee.
+ACTIONS = {
+    "view_draft": lambda user, w: permissions.can_view_meeting(user, w["draft"]),
+    "view_published": lambda user, w: permissions.can_view_meeting(user, w["published"]),
+    "edit_x_report_in_draft": lambda user, w: permissions.can_edit_report(user, w["draft_report_x"]),
+    "edit_x_report_in_published": lambda user, w: permissions.can_edit_report(user, w["published_report_x"]),
+    "edit_meeting": lambda user, w: permissions.can_edit_meeting(user, w["draft"]),
+    "edit_published_meeting": lambda user, w: permissions.can_edit_meeting(user, w["published"]),
+    "create_meeting": lambda user, w: permissions.can_create_meeting(user, w["runtime"]),
+    "publish": lambda user, w: permissions.can_publish(user, w["draft"]),
+}
+
+Y, N = True, False
+# fmt: off
+EXPECTED = {
+    #                    view    view  edit X   edit X     edit     edit pub.  create  publish
+    #                    draft   pub.  draft    published  meeting  meeting    meeting
+    "anonymous":        (N,      Y,    N,       N,         N,       N,         N,      N),
+    "member":           (N,      Y,    N,       N,         N,       N,         N,      N),
+    "lead_x":           (Y,      Y,    Y,       N,         N,       N,         N,      N),
+    "lead_y":           (Y,      Y,    N,       N,         N,       N,         N,      N),
+    "lead_x_elsewhere": (N,      Y,    N,       N,         N,       N,         N,      N),
+    "chair":            (Y,      Y,    Y,       Y,         Y,       Y,         Y,      Y),
+    "other_chair":      (N,      Y,    N,       N,         N,       N,         N,      N),
+    "superuser":        (Y,      Y,    Y,       Y,         Y,       Y,         Y,      Y),
+}
+# fmt: on
+assert list(EXPECTED) == USERS
+
+
+@pytest.fixture
+def world(people, draft):
+    published = Meeting.objects.create_from_roster(people["runtime"], date(2029, 12, 25))
+    published.publish()
+    return {
+        **people,
+        "anonymous": AnonymousUser(),
+        "draft": draft,
+        "published": published,
+        "draft_report_x": draft.reports.get(team=people["team_x"]),
+        "published_report_x": published.reports.get(team=people["team_x"]),
+    }
+
+
+@pytest.mark.parametrize(
+    ("who", "action", "allowed"),
+    [
+        pytest.param(who, action, allowed, id=f"{who}-{action}")
+        for who, row in EXPECTED.items()
+        for action, allowed in zip(ACTIONS, row, strict=True)
+    ],
+)
+def test_permission_matrix(world, who, action, allowed):
+    assert ACTIONS[action](world[who], world) is allowed
+
+
+@pytest.mark.parametrize(
+    ("who", "draft_reports", "published_reports"),
+    [
+        ("anonymous", set(), set()),
+        ("member", set(), set()),
+        ("lead_x", {"diego"}, set()),
+        ("lead_y", {"cli"}, set()),
+        ("lead_x_elsewhere", set(), set()),
+        ("chair", {"diego", "cli"}, {"diego", "cli"}),
+        ("other_chair", set(), set()),
+        ("superuser", {"diego", "cli"}, {"diego", "cli"}),
+    ],
+)
+def test_editable_reports_agrees_with_can_edit_report(world, who, draft_reports, published_reports):
+    """The one-query answer for pages listing every report gives the same answer, report by report."""
+    user = world[who]
+    for meeting, expected in [(world["draft"], draft_reports), (world["published"], published_reports)]:
+        ids = permissions.editable_reports(user, meeting)
+        assert {r.team.slug for r in meeting.reports.all() if r.pk in ids} == expected
+        assert {r.team.slug for r in meeting.reports.all() if permissions.can_edit_report(user, r)} == expected
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed"),
+    [
+        ("anonymous", N),
+        ("member", N),
+        ("lead_x", Y),
+        ("lead_y", Y),
+        ("lead_x_elsewhere", Y),
+        ("chair", Y),
+        ("other_chair", Y),
+        ("superuser", Y),
+    ],
+)
+def test_only_people_who_edit_minutes_may_use_the_editor(world, who, allowed):
+    assert permissions.can_use_editor(world[who]) is allowed
+
+
+@pytest.mark.parametrize(
+    ("who", "runtime", "extensions"),
+    [
+        ("anonymous", N, N),
+        ("member", N, N),
+        ("lead_x", N, N),
+        ("chair", Y, N),
+        ("other_chair", N, Y),
+        ("superuser", Y, Y),
+    ],
+)
+def test_chairs_chair_their_own_committee_only(world, who, runtime, extensions):
+    assert permissions.is_chair(world[who], world["runtime"]) is runtime
+    assert permissions.is_chair(world[who], world["extensions"]) is extensions
+
+
+def test_a_lead_who_loses_the_team_loses_the_right_to_edit_its_report(world):
+    lead, report = world["lead_x"], world["draft_report_x"]
+    world["team_x"].leads.remove(lead)
+    assert permissions.can_edit_report(lead, report) is False
+    assert permissions.can_view_meeting(lead, world["draft"]) is False
+
+
+def test_unpublishing_gives_leads_their_sections_back(world):
+    lead, report = world["lead_x"], world["published_report_x"]
+    assert permissions.can_edit_report(lead, report) is False
+    report.meeting.unpublish()
+    assert permissions.can_edit_report(lead, report) is True
+    assert permissions.can_view_meeting(world["member"], report.meeting) is False

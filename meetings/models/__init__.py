@@ -2,17 +2,21 @@
 
 from .committee import AgendaTemplateItem, Committee, ItemKind, Team, TeamStatus
 from .meeting import AgendaItem, BacklogReport, Horizon, Meeting, MeetingStatus, ReportState, RoadmapEntry
+from .people import Attendee, Invitation, ReminderSent
 from .revision import Revision, RevisionSource
 
 __all__ = [
     "AgendaItem",
     "AgendaTemplateItem",
+    "Attendee",
     "BacklogReport",
     "Committee",
     "Horizon",
+    "Invitation",
     "ItemKind",
     "Meeting",
     "MeetingStatus",
+    "ReminderSent",
     "ReportState",
     "Revision",
     "RevisionSource",

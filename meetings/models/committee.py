@@ -27,6 +27,17 @@ DEFAULT_AGENDA = [
 ]
 
 
+WEEKDAYS = [
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+]
+
+
 def validate_committee_slug(value: str) -> None:
     if value in RESERVED_SLUGS:
         raise ValidationError(f"“{value}” is reserved for the site's own pages; choose another slug.")
@@ -52,6 +63,21 @@ class Committee(models.Model):
         help_text="Title of a new meeting; {name} is the committee's name and {date} the ISO date.",
     )
     roadmap_disclaimer = models.CharField(max_length=300, blank=True, default=DEFAULT_DISCLAIMER)
+    # The cadence: every `cadence_weeks` weeks on `weekday` at `start_time` in `timezone`.
+    timezone = models.CharField(
+        max_length=64, default="UTC", help_text="IANA time zone of the meetings, e.g. America/Los_Angeles."
+    )
+    cadence_weeks = models.PositiveSmallIntegerField(default=2, help_text="Weeks between two meetings.")
+    weekday = models.PositiveSmallIntegerField(
+        null=True, blank=True, choices=WEEKDAYS, help_text="Day of the week the committee meets."
+    )
+    start_time = models.TimeField(null=True, blank=True, help_text="Local time the meeting starts.")
+    duration_minutes = models.PositiveSmallIntegerField(default=30)
+    meeting_link = models.URLField(blank=True, help_text="The video call, e.g. a Zoom link.")
+    team_groups = models.CharField(
+        max_length=300, blank=True, help_text="Groups teams are listed under, in order, comma-separated."
+    )
+    list_address = models.EmailField(blank=True, help_text="Mailing list told when minutes are published.")
 
     class Meta:
         ordering = ["name"]

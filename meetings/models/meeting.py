@@ -14,6 +14,7 @@ from .revision import Revision, RevisionSource
 class MeetingStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
+    CANCELLED = "cancelled", "Cancelled"
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -80,6 +81,7 @@ class Meeting(models.Model):
         max_length=2, default="*", help_text="List marker of the agenda in the Markdown: *, - or 1."
     )
     roadmap_version = models.PositiveIntegerField(default=1)
+    starts_at = models.DateTimeField(null=True, blank=True, help_text="When it starts (stored in UTC).")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

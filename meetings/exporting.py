@@ -9,6 +9,7 @@ meetings are written by the same code.
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from .attendance import attendance_block, attendees_after
 from .models import Horizon, ItemKind, Meeting
 
 ROADMAP_HEADER = ("Delivered When? | What?", "------|------")
@@ -47,18 +48,24 @@ def roadmap_lines(entries: Sequence) -> list[str]:
     return lines
 
 
-def minutes_markdown(title: str, preamble: str, marker: str, items, reports, entries) -> str:
-    """The minutes of one meeting as Markdown."""
+def minutes_markdown(title: str, preamble: str, marker: str, items, reports, entries, attendees=()) -> str:
+    """The minutes of one meeting as Markdown; recorded `attendees` go in their own section after the agenda."""
     items = list(items)
     blocks: list[str] = [f"# {title}".rstrip()]
     if preamble:
         blocks.append(preamble)
-    for item in items:
+    attendance = attendance_block(items, list(attendees))
+    after = attendees_after(items)
+    if after == -1:
+        blocks.append(attendance)
+    for index, item in enumerate(items):
         if item.level == 0:
             continue
         blocks.append(f"{'#' * item.level} {item.title}".rstrip())
         if item.kind == ItemKind.AGENDA:
             blocks.append("\n".join(agenda_lines(items, marker)))
+            if index == after:
+                blocks.append(attendance)
         elif item.kind == ItemKind.BACKLOG:
             blocks.append(item.body)
             for report in reports:
@@ -96,6 +103,7 @@ def meeting_to_markdown(meeting: Meeting) -> str:
         meeting.items.all(),
         meeting.reports.all(),
         meeting.roadmap_entries.all(),
+        meeting.attendees.all(),
     )
 
 
@@ -111,7 +119,8 @@ def archive_path(meeting: Meeting) -> Path:
 def export_meetings(meetings, out_dir: Path) -> list[Path]:
     """Write each meeting under out_dir in the archive layout; the paths written."""
     written = []
-    for meeting in meetings.select_related("committee").prefetch_related("items", "reports", "roadmap_entries"):
+    meetings = meetings.select_related("committee").prefetch_related("items", "reports", "roadmap_entries", "attendees")
+    for meeting in meetings:
         path = Path(out_dir) / archive_path(meeting)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(meeting_to_markdown(meeting), encoding="utf-8", newline="\n")

@@ -215,8 +215,10 @@ def _check_lengths(parsed: ParsedMeeting) -> None:
 def save_meeting(parsed: ParsedMeeting, committee: Committee, path: Path, *, draft: bool) -> ImportResult:
     """Create or update the committee's meeting of that date from parsed minutes."""
     existing = Meeting.objects.filter(committee=committee, date=parsed.date).first()
+    # Attendance recorded in the site is not in the file; it stays, so it is part of both texts.
+    attendees = existing.attendees.all() if existing else ()
     new_text = minutes_markdown(
-        parsed.title, parsed.preamble, parsed.agenda_marker, parsed.items, parsed.reports, parsed.roadmap
+        parsed.title, parsed.preamble, parsed.agenda_marker, parsed.items, parsed.reports, parsed.roadmap, attendees
     )
     if existing and meeting_to_markdown(existing) == new_text:
         return ImportResult(path, Outcome.UNCHANGED, meeting=existing, warnings=parsed.warnings)

@@ -5,14 +5,15 @@ so they all take them from `gather`.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import groupby
 
 from django.db.models import Max
 
+from .attendance import attendees_after, has_attendees_section
 from .exporting import roadmap_cell
-from .models import AgendaItem, BacklogReport, Horizon, ItemKind, Meeting, RoadmapEntry
+from .models import AgendaItem, Attendee, BacklogReport, Horizon, ItemKind, Meeting, RoadmapEntry
 
 _HORIZON_LABELS = dict(Horizon.choices)
 _HORIZON_ORDER = {value: index for index, value in enumerate(Horizon.values)}
@@ -31,6 +32,7 @@ class Minutes:
     reports: list[BacklogReport]
     roadmap: list[HorizonRow]
     amended_at: datetime | None = None  # the latest change after publication
+    attendees: list[Attendee] = field(default_factory=list)
 
     @property
     def agenda(self) -> list[AgendaItem]:
@@ -40,6 +42,17 @@ class Minutes:
     @property
     def sections(self) -> list[AgendaItem]:
         return [item for item in self.items if item.has_section and item.kind != ItemKind.AGENDA]
+
+    @property
+    def attendance(self) -> list[Attendee]:
+        """The recorded attendees to show, unless the minutes already have their own Attendees section."""
+        return [] if has_attendees_section(self.items) else self.attendees
+
+    @property
+    def attendance_after(self) -> AgendaItem | None:
+        """The agenda's section, which the attendance follows; None when it opens the minutes."""
+        index = attendees_after(self.items)
+        return None if index == -1 else self.items[index]
 
     @property
     def reported_count(self) -> int:
@@ -90,4 +103,11 @@ def gather(meeting: Meeting) -> Minutes:
     amended_at = (
         meeting.revisions.amendments().aggregate(last=Max("created_at"))["last"] if meeting.is_published else None
     )
-    return Minutes(meeting=meeting, items=items, reports=reports, roadmap=horizon_rows(entries), amended_at=amended_at)
+    return Minutes(
+        meeting=meeting,
+        items=items,
+        reports=reports,
+        roadmap=horizon_rows(entries),
+        amended_at=amended_at,
+        attendees=list(meeting.attendees.all()),
+    )

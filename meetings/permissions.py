@@ -52,7 +52,8 @@ def can_edit_meeting(user: AnyUser, meeting: Meeting) -> bool:
 
 
 def can_publish(user: AnyUser, meeting: Meeting) -> bool:
-    return is_chair(user, meeting.committee)
+    """The chair, unless the meeting was cancelled (take the cancellation back first)."""
+    return is_chair(user, meeting.committee) and not meeting.is_cancelled
 
 
 def can_edit_report(user: AnyUser, report: BacklogReport) -> bool:
@@ -102,3 +103,31 @@ def can_move_report(user: AnyUser, report: BacklogReport) -> bool:
 def can_import(user: AnyUser, committee: Committee) -> bool:
     """Importing minutes files replaces whole meetings: the chair's call."""
     return is_chair(user, committee)
+
+
+def can_manage_committee(user: AnyUser, committee: Committee) -> bool:
+    """The committee's settings, default agenda, roster and invitations: its chairs."""
+    return is_chair(user, committee)
+
+
+def can_view_readiness(user: AnyUser, meeting: Meeting) -> bool:
+    """The board of who has reported, with the leads' accounts: the chair's tool for chasing."""
+    return is_chair(user, meeting.committee)
+
+
+def can_send_reminders(user: AnyUser, meeting: Meeting) -> bool:
+    return is_chair(user, meeting.committee)
+
+
+def can_record_attendance(user: AnyUser, meeting: Meeting) -> bool:
+    return is_chair(user, meeting.committee)
+
+
+def can_schedule(user: AnyUser, committee: Committee) -> bool:
+    """Creating the next meetings from the committee's cadence, like creating one: its chairs."""
+    return is_chair(user, committee)
+
+
+def can_cancel(user: AnyUser, meeting: Meeting) -> bool:
+    """Cancelling a meeting (or taking it back): its chairs, while its minutes are not published."""
+    return not meeting.is_published and is_chair(user, meeting.committee)

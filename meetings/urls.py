@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from .converters import IsoDateConverter
-from .views import chair, editor, history, lead, public
+from .views import chair, committee, editor, history, invitations, lead, public, readiness, schedule
 
 register_converter(IsoDateConverter, "isodate")
 
@@ -14,14 +14,23 @@ urlpatterns = [
     path("my-sections/", lead.my_sections, name="my_sections"),
     path("markdownx/markdownify/", editor.markdownify, name="markdownify"),
     path("markdownx/upload/", editor.upload, name="markdownx_upload"),
+    path("accounts/invitation/<str:token>/", invitations.invitation, name="invitation"),
+    path("<slug:committee>/meetings.ics", schedule.calendar_feed, name="calendar"),
     path("<slug:committee>/", public.committee_archive, name="committee"),
     path("<slug:committee>/meetings/new/", chair.meeting_create, name="meeting_create"),
+    path("<slug:committee>/meetings/schedule/", schedule.schedule, name="schedule"),
     path("<slug:committee>/import/", chair.import_files, name="import"),
+    path("<slug:committee>/settings/", committee.committee_settings, name="committee_settings"),
+    path("<slug:committee>/roster/", committee.roster, name="roster"),
+    path("<slug:committee>/roster/<slug:team>/", committee.team_edit, name="team_edit"),
+    path("<slug:committee>/roster/<slug:team>/remove/", committee.team_remove_person, name="team_remove_person"),
+    path("<slug:committee>/invitations/<int:pk>/revoke/", invitations.invitation_revoke, name="invitation_revoke"),
     path(f"{meeting}/", public.meeting_detail, name="meeting"),
     path(f"{meeting}.pdf", public.meeting_pdf, name="meeting_pdf"),
     path(f"{meeting}.md", public.meeting_markdown, name="meeting_markdown"),
     path(f"{meeting}/edit/", chair.meeting_edit, name="meeting_edit"),
     path(f"{meeting}/publish/", chair.meeting_publish, name="meeting_publish"),
+    path(f"{meeting}/cancel/", schedule.meeting_cancel, name="meeting_cancel"),
     path(f"{meeting}/items/<int:item>/edit/", chair.item_edit, name="item_edit"),
     path(f"{meeting}/roadmap/edit/", chair.roadmap_edit, name="roadmap_edit"),
     path(f"{meeting}/reports/<slug:team>/edit/", lead.report_edit, name="report_edit"),
@@ -30,4 +39,7 @@ urlpatterns = [
     path(f"{meeting}/history/", history.meeting_history, name="meeting_history"),
     path(f"{meeting}/history/<int:revision>/", history.revision_detail, name="revision"),
     path(f"{meeting}/history/<int:revision>/restore/", history.revision_restore, name="revision_restore"),
+    path(f"{meeting}/readiness/", readiness.readiness, name="readiness"),
+    path(f"{meeting}/readiness/remind/", readiness.send_meeting_reminders, name="send_reminders"),
+    path(f"{meeting}/attendance/", readiness.attendance, name="attendance"),
 ]

@@ -116,6 +116,8 @@ STORAGES = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="pmc-minutes@localhost")
+# The site's address, for links in e-mails (sent without a request, e.g. by send_reminders).
+PMC_SITE_URL = env.str("PMC_SITE_URL", default="http://127.0.0.1:8000")
 
 # Production hardening; harmless in development because they follow DEBUG.
 SESSION_COOKIE_SECURE = not DEBUG
@@ -139,6 +141,9 @@ MARKDOWNX_MEDIA_PATH = "uploads/"
 
 # Page size of the PDF minutes: "A4" or "Letter".
 PMC_PDF_PAGE_SIZE = env.str("PMC_PDF_PAGE_SIZE", default="A4")
+
+# Days an invitation link (to lead a team or chair a committee) stays valid.
+PMC_INVITATION_DAYS = env.int("PMC_INVITATION_DAYS", default=7)
 
 LOGGING = {
     "version": 1,

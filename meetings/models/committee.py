@@ -1,12 +1,16 @@
 """A Project Management Committee, its project teams and its default agenda."""
 
 import hashlib
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.text import slugify
+
+from .. import scheduling
 
 # Top-level URL segments that a committee slug must not shadow.
 RESERVED_SLUGS = frozenset(
@@ -105,6 +109,54 @@ class Committee(models.Model):
         """The team of this committee with that name, however it was spelled."""
         return self.teams.filter(slug=Team.slug_for(name)).first()
 
+    @property
+    def zone(self) -> ZoneInfo:
+        """The committee's time zone (UTC if its name is unknown)."""
+        return scheduling.zone(self.timezone)
+
+    def starts_at_on(self, day: date) -> datetime | None:
+        """When a meeting on that day starts, in UTC, from the cadence's local start time (None without one)."""
+        if self.start_time is None:
+            return None
+        return scheduling.starts_at(day, self.start_time, self.timezone)
+
+    def next_meeting_dates(self, n: int, *, after: date | None = None, first: date | None = None) -> list[date]:
+        """The next `n` dates of the committee's cadence, whether or not a meeting exists on them.
+
+        From `first` when given; otherwise the first is the cadence's next date
+        after the latest meeting held on or before `after` (the committee's
+        today by default), or its next weekday after `after` when none was.
+        """
+        if first is not None:
+            return scheduling.dates_from(first, n, every_weeks=self.cadence_weeks)
+        if after is None:
+            after = datetime.now(self.zone).date()
+        latest = self.meetings.filter(date__lte=after).order_by("-date").values_list("date", flat=True).first()
+        return scheduling.cadence_dates(
+            n, every_weeks=self.cadence_weeks, weekday=self.weekday, after=after, latest=latest
+        )
+
+    @property
+    def group_names(self) -> list[str]:
+        """The groups teams are listed under, in order (from `team_groups`)."""
+        return [name.strip() for name in self.team_groups.split(",") if name.strip()]
+
+    def next_team_position(self) -> int:
+        """The position of a team added at the end of the roster."""
+        last = self.teams.aggregate(last=models.Max("position"))["last"]
+        return 0 if last is None else last + 1
+
+    @transaction.atomic
+    def set_default_agenda(self, items: list[dict]) -> None:
+        """Replace the default agenda with these items (title, kind, agenda_label, body), in this order.
+
+        Meetings already created keep their agenda: each has its own copy.
+        """
+        self.agenda_template.all().delete()
+        AgendaTemplateItem.objects.bulk_create(
+            [AgendaTemplateItem(committee=self, position=position, **item) for position, item in enumerate(items)]
+        )
+
 
 class AgendaTemplateItem(models.Model):
     """One item of the agenda every new meeting of a committee starts with."""
@@ -133,6 +185,18 @@ class TeamStatus(models.TextChoices):
     INCUBATING = "incubating", "Incubating"
     PROPOSED = "proposed", "Proposed"
     RETIRED = "retired", "Retired"
+
+
+# Where a team may go from each status: a proposal is taken into incubation (or
+# straight to active) or turned down; an incubating team graduates or stops; an
+# active team retires; a retired team may come back.
+STATUS_TRANSITIONS = {
+    TeamStatus.PROPOSED: (TeamStatus.INCUBATING, TeamStatus.ACTIVE, TeamStatus.RETIRED),
+    TeamStatus.INCUBATING: (TeamStatus.ACTIVE, TeamStatus.RETIRED),
+    TeamStatus.ACTIVE: (TeamStatus.RETIRED,),
+    TeamStatus.RETIRED: (TeamStatus.ACTIVE, TeamStatus.INCUBATING),
+}
+REPORTING_STATUSES = (TeamStatus.ACTIVE, TeamStatus.INCUBATING)
 
 
 class TeamQuerySet(models.QuerySet):
@@ -202,3 +266,59 @@ class Team(models.Model):
     def status_label(self) -> str:
         """The label written after the team's name in a report heading."""
         return "" if self.status == TeamStatus.ACTIVE else self.get_status_display().lower()
+
+    @property
+    def is_reporting(self) -> bool:
+        """Whether the team owes a backlog report in each meeting."""
+        return self.status in REPORTING_STATUSES
+
+    def may_become(self, status: str) -> bool:
+        """Whether the roster may move the team from its current status to `status`."""
+        return status == self.status or status in STATUS_TRANSITIONS[TeamStatus(self.status)]
+
+    @transaction.atomic
+    def apply_to_open_reports(self) -> int:
+        """Copy the team as it stands now into its unwritten reports of meetings not yet published.
+
+        A written report keeps the name, label and leads it was written under,
+        as published minutes do. A reporting team gets an empty report in each
+        draft that has none (so the chair's readiness lists it); a team that no
+        longer reports loses the empty reports nobody ever touched. Returns the
+        number of reports added, changed or removed.
+        """
+        from .meeting import BacklogReport, MeetingStatus  # meeting.py imports this module
+
+        changed = 0
+        leads = self.leads_display
+        for report in self.reports.filter(meeting__status=MeetingStatus.DRAFT):
+            if not report.is_empty:
+                continue
+            unchanged = BacklogReport.objects.filter(pk=report.pk, version=report.version, body=report.body)
+            if not self.is_reporting:
+                # Never saved (version 1) and without history: nothing is lost with it.
+                removed, _ = unchanged.filter(version=1, revisions__isnull=True).delete()
+                if removed:
+                    changed += 1
+                    continue
+            report.team_name, report.status_label, report.leads = self.name, self.status_label, leads
+            report.group = self.group
+            fields = {name: getattr(report, name) for name in ("team_name", "status_label", "leads", "group")}
+            # The version guard: a lead who saves text meanwhile keeps the heading they wrote under.
+            changed += unchanged.exclude(**fields, heading=report.compose_heading()).update(
+                **fields, heading=report.compose_heading()
+            )
+        if self.is_reporting:
+            for meeting in self.committee.meetings.filter(status=MeetingStatus.DRAFT).exclude(reports__team=self):
+                BacklogReport.for_team(meeting, self, self._make_room_in(meeting)).save()
+                changed += 1
+        return changed
+
+    def _make_room_in(self, meeting) -> int:
+        """The position of the team's new report in a meeting, in roster order; later reports move down."""
+        place = (self.position, self.name)
+        reports = list(meeting.reports.select_related("team").order_by("position"))
+        for report in reports:
+            if (report.team.position, report.team.name) > place:
+                meeting.reports.filter(position__gte=report.position).update(position=models.F("position") + 1)
+                return report.position
+        return reports[-1].position + 1 if reports else 0

@@ -1,9 +1,10 @@
 """A meeting and its minutes: agenda items, team backlog reports, roadmap entries."""
 
 import re
+from typing import NamedTuple
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,9 +28,12 @@ class MeetingQuerySet(models.QuerySet):
     def for_committee(self, committee: Committee):
         return self.filter(committee=committee)
 
+    def cancelled(self):
+        return self.filter(status=MeetingStatus.CANCELLED)
+
     def upcoming(self):
-        """Meetings from today on, soonest first."""
-        return self.filter(date__gte=timezone.localdate()).order_by("date")
+        """Meetings from today on that will take place (not cancelled), soonest first."""
+        return self.filter(date__gte=timezone.localdate()).exclude(status=MeetingStatus.CANCELLED).order_by("date")
 
 
 class MeetingManager(models.Manager.from_queryset(MeetingQuerySet)):
@@ -41,7 +45,12 @@ class MeetingManager(models.Manager.from_queryset(MeetingQuerySet)):
         per reporting team (with the team's leads as they stand today), and the
         roadmap carried over from the latest earlier meeting.
         """
-        meeting = self.create(committee=committee, date=date, title=title or committee.meeting_title(date))
+        meeting = self.create(
+            committee=committee,
+            date=date,
+            title=title or committee.meeting_title(date),
+            starts_at=committee.starts_at_on(date),
+        )
         AgendaItem.objects.bulk_create(
             [
                 AgendaItem(
@@ -68,6 +77,31 @@ class MeetingManager(models.Manager.from_queryset(MeetingQuerySet)):
         if previous and meeting.items.filter(kind=ItemKind.ROADMAP).exists():
             meeting.copy_roadmap_from(previous)
         return meeting
+
+    def schedule(self, committee: Committee, n: int, *, first=None) -> "Scheduled":
+        """Create the meetings of the committee's next `n` cadence dates, each as `create_from_roster` does.
+
+        Dates that already have a meeting (cancelled ones included) are skipped,
+        so scheduling the same dates again creates nothing.
+        """
+        created, skipped = [], []
+        for day in committee.next_meeting_dates(n, first=first):
+            if self.for_committee(committee).filter(date=day).exists():
+                skipped.append(day)
+                continue
+            try:
+                created.append(self.create_from_roster(committee, day))
+            except IntegrityError:
+                # Created meanwhile by someone else (its own savepoint was rolled back).
+                skipped.append(day)
+        return Scheduled(created, skipped)
+
+
+class Scheduled(NamedTuple):
+    """What `Meeting.objects.schedule` did: the meetings it created, the dates it left alone."""
+
+    created: list["Meeting"]
+    skipped: list
 
 
 class Meeting(models.Model):
@@ -126,6 +160,47 @@ class Meeting(models.Model):
         self.status = MeetingStatus.DRAFT
         self.published_at = None
         self.save(update_fields=["status", "published_at", "updated_at"])
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == MeetingStatus.CANCELLED
+
+    def cancel(self) -> None:
+        """The meeting will not take place: kept with its reports, but no longer upcoming or owed."""
+        if self.is_published:
+            raise ValueError("Published minutes cannot be cancelled; unpublish them first.")
+        self.status = MeetingStatus.CANCELLED
+        self.save(update_fields=["status", "updated_at"])
+
+    def uncancel(self) -> None:
+        """The meeting takes place after all: a draft again."""
+        if not self.is_cancelled:
+            raise ValueError("Only a cancelled meeting can be taken back to a draft.")
+        self.status = MeetingStatus.DRAFT
+        self.save(update_fields=["status", "updated_at"])
+
+    def next_meeting(self) -> "Meeting | None":
+        """The committee's next meeting still being prepared (a draft) after this one."""
+        later = Meeting.objects.for_committee(self.committee).drafts().filter(date__gt=self.date)
+        return later.order_by("date").first()
+
+    def move_written_reports_to(self, meeting: "Meeting", by=None) -> tuple[list["BacklogReport"], list[str]]:
+        """Move every written report to that meeting, as `BacklogReport.move_to` does one.
+
+        Returns the reports moved and, for each report that could not move (the
+        meeting already has a written report of the team), why. Each move is its own transaction.
+        """
+        moved, refused = [], []
+        for report in self.reports.exclude(body="").select_related("team"):
+            if report.is_empty:
+                continue  # whitespace only: nothing written to carry over
+            try:
+                report.move_to(meeting, by=by)
+            except ValueError as error:
+                refused.append(str(error))
+            else:
+                moved.append(report)
+        return moved, refused
 
     def save_roadmap(self, entries, *, by=None, expected_version: int, source=RevisionSource.WEB) -> bool:
         """Replace the roadmap unless someone saved it since `expected_version`.

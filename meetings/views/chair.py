@@ -13,6 +13,7 @@ from ..forms import ImportForm, ItemForm, MeetingCreateForm, MoveReportForm, Roa
 from ..importing import import_uploads
 from ..minutes import gather
 from ..models import AgendaItem, Meeting
+from ..notifications import Notice, notify_published
 from ..roadmap import entries_to_text
 from .lookup import get_committee, get_meeting, get_report, require
 
@@ -63,8 +64,16 @@ def meeting_publish(request, committee, date):
         meeting.unpublish()
         messages.success(request, f"{meeting} is a draft again; only its chairs and leads can see it.")
         return redirect(meeting.get_edit_url())
+    was_published = meeting.is_published
     meeting.publish()
     messages.success(request, f"{meeting} is published.")
+    if not was_published:
+        notice = notify_published(meeting)
+        address = meeting.committee.list_address
+        if notice == Notice.SENT:
+            messages.info(request, f"Sent the minutes to {address}.")
+        elif notice == Notice.FAILED:
+            messages.warning(request, f"The minutes are published, but the e-mail to {address} could not be sent.")
     return redirect(meeting.get_absolute_url())
 
 

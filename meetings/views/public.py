@@ -37,10 +37,20 @@ def committee_archive(request, committee):
     meetings = Meeting.objects.for_committee(committee).published().order_by("-date")
     is_chair = permissions.is_chair(request.user, committee)
     drafts = Meeting.objects.for_committee(committee).drafts().order_by("date") if is_chair else []
+    # Cancelled meetings are kept for their chairs only (their written reports may still move on).
+    cancelled = Meeting.objects.for_committee(committee).cancelled().order_by("date") if is_chair else []
+    upcoming = Meeting.objects.for_committee(committee).upcoming().select_related("committee")[:6]
     return render(
         request,
         "meetings/committee_archive.html",
-        {"committee": committee, "meetings": meetings, "drafts": drafts, "is_chair": is_chair},
+        {
+            "committee": committee,
+            "meetings": meetings,
+            "drafts": drafts,
+            "cancelled": cancelled,
+            "upcoming": upcoming,
+            "is_chair": is_chair,
+        },
     )
 
 

@@ -1,0 +1,108 @@
+"""Invitations: a chair invites someone by e-mail to lead a team or to co-chair.
+
+The e-mail carries a one-time link; opening it makes an account (or takes the
+visitor's own) and attaches it to the team or the committee. A link works once
+and only until it expires, however many people use it at the same moment.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Committee, Invitation, Team
+
+
+class InvitationUnavailable(Exception):
+    """The link was used already, or has expired."""
+
+
+def is_pending(invitation: Invitation) -> bool:
+    return invitation.used_at is None and invitation.expires_at > timezone.now()
+
+
+def why_unavailable(invitation: Invitation) -> str:
+    """What the visitor of a link that no longer works is told."""
+    if invitation.used_at is not None:
+        return "This invitation link was already used."
+    expired = timezone.localtime(invitation.expires_at)
+    return f"This invitation link expired on {expired:%d %B %Y at %H:%M %Z}."
+
+
+def role_of(invitation: Invitation) -> str:
+    """What the invitation makes of its guest, in words: “lead Diego” or “co-chair the Runtime PMC”."""
+    if invitation.team is not None:
+        return f"lead {invitation.team.name} in the {invitation.committee.name} PMC"
+    return f"co-chair the {invitation.committee.name} PMC"
+
+
+def link_path(invitation: Invitation) -> str:
+    return reverse("meetings:invitation", args=[invitation.token])
+
+
+def invite(committee: Committee, email: str, *, team: Team | None = None, by=None, request=None) -> Invitation:
+    """Make an invitation and e-mail its link; nothing is kept if the e-mail cannot be sent."""
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            committee=committee,
+            team=team,
+            email=email,
+            token=secrets.token_urlsafe(32),
+            created_by=by if by is not None and by.is_authenticated else None,
+            expires_at=timezone.now() + timedelta(days=settings.PMC_INVITATION_DAYS),
+        )
+        path = link_path(invitation)
+        if request is not None:
+            link = request.build_absolute_uri(path)
+        else:
+            link = getattr(settings, "PMC_SITE_URL", "http://localhost").rstrip("/") + path
+        context = {"invitation": invitation, "link": link, "role": role_of(invitation), "inviter": by}
+        send_mail(
+            f"Invitation to {role_of(invitation)}",
+            render_to_string("emails/invitation.txt", context),
+            None,  # DEFAULT_FROM_EMAIL
+            [email],
+        )
+    return invitation
+
+
+def accept(invitation: Invitation, user) -> None:
+    """Attach the account as the invitation says and mark the link used; at most once.
+
+    The claim is a conditional UPDATE, so of two simultaneous accepts exactly
+    one succeeds; the other raises InvitationUnavailable, and its transaction
+    (an account made for it, say) is rolled back by the caller's atomic block.
+    """
+    with transaction.atomic():
+        now = timezone.now()
+        claimed = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True, expires_at__gt=now).update(
+            used_at=now, used_by=user
+        )
+        invitation.refresh_from_db()
+        if not claimed:
+            raise InvitationUnavailable(why_unavailable(invitation))
+        team = invitation.team
+        if team is None:
+            invitation.committee.chairs.add(user)
+        else:
+            team.leads.add(user)
+            team.apply_to_open_reports()  # the drafts' empty sections name the new lead
+
+
+def sign_up_and_accept(invitation: Invitation, form):
+    """Make the account of a sign-up form and accept the invitation with it, both or neither."""
+    with transaction.atomic():
+        user = form.save()
+        accept(invitation, user)
+    return user
+
+
+def revoke(invitation: Invitation) -> bool:
+    """Withdraw an invitation not used yet: its link then leads nowhere. False if it was used."""
+    deleted, _ = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).delete()
+    return bool(deleted)

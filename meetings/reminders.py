@@ -1,0 +1,144 @@
+"""Reminding leads of the backlog sections they have not written, once per meeting.
+
+`send_reminders` mails each lead (or co-lead) one e-mail listing every empty
+section they owe in the given meetings. A `ReminderSent` row per meeting and
+lead is created before the e-mail goes, in the same transaction: its unique
+constraint makes a second run (even a simultaneous one) skip that lead, and a
+failed send rolls the row back so that the next run tries again.
+"""
+
+import logging
+import zoneinfo
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import BacklogReport, Meeting, MeetingStatus, ReminderSent
+from .notifications import absolute_url
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_DAYS = 2
+
+
+@dataclass
+class Reminder:
+    """One e-mail to one lead: the empty sections they owe, soonest meeting first."""
+
+    user: object
+    reports: list[BacklogReport] = field(default_factory=list)
+    sent: bool = False
+    error: str = ""
+
+    @property
+    def meetings(self) -> list[Meeting]:
+        return list({report.meeting_id: report.meeting for report in self.reports}.values())
+
+    def describe(self) -> str:
+        sections = ", ".join(
+            f"{r.team_name} ({r.meeting.committee.name} {r.meeting.date:%Y-%m-%d})" for r in self.reports
+        )
+        return f"{self.user.get_username()} <{self.user.email}>: {sections}"
+
+
+def due_meetings(days: int = DEFAULT_DAYS, *, now: datetime | None = None) -> QuerySet:
+    """Draft meetings (neither published nor cancelled) held within `days` days from now.
+
+    A meeting with a start time is due from now until `days` days ahead; one
+    with only a date, from today until the date `days` days ahead.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    by_date = Q(starts_at__isnull=True, date__gte=today, date__lte=today + timedelta(days=days))
+    by_start = Q(starts_at__gte=now, starts_at__lte=now + timedelta(days=days))
+    return Meeting.objects.filter(by_date | by_start, status=MeetingStatus.DRAFT)
+
+
+def pending_reminders(meetings) -> list[Reminder]:
+    """The reminders still owed for these meetings: leads with an e-mail address and an empty section."""
+    meetings = Meeting.objects.filter(pk__in=[m.pk for m in meetings], status=MeetingStatus.DRAFT)
+    reports = (
+        BacklogReport.objects.filter(meeting__in=meetings)
+        .select_related("meeting__committee", "team")
+        .prefetch_related("team__leads", "team__co_leads")
+        .order_by("meeting__date", "meeting__committee__name", "position")
+    )
+    already = set(ReminderSent.objects.filter(meeting__in=meetings).values_list("meeting_id", "user_id"))
+    reminders: dict[int, Reminder] = {}
+    for report in reports:
+        if not report.is_empty:
+            continue
+        owing = {user.pk: user for user in [*report.team.leads.all(), *report.team.co_leads.all()]}
+        for user in owing.values():
+            if not user.email or not user.is_active or (report.meeting_id, user.pk) in already:
+                continue
+            reminders.setdefault(user.pk, Reminder(user)).reports.append(report)
+    return list(reminders.values())
+
+
+def send_reminders(meetings, *, dry_run: bool = False) -> list[Reminder]:
+    """Mail every reminder still owed for these meetings; the reminders, each marked sent or failed.
+
+    With `dry_run`, nothing is recorded or sent: the reminders that would be.
+    """
+    reminders = pending_reminders(meetings)
+    if dry_run:
+        return reminders
+    for reminder in reminders:
+        try:
+            with transaction.atomic():
+                reminder.reports = _claim(reminder)
+                if reminder.reports:
+                    _mail(reminder)
+                    reminder.sent = True
+        except Exception as error:  # any failure to send leaves the lead for the next run
+            reminder.sent, reminder.error = False, str(error) or type(error).__name__
+            logger.exception("Could not send the reminder to %s", reminder.user.get_username())
+    return [reminder for reminder in reminders if reminder.reports]
+
+
+def _claim(reminder: Reminder) -> list[BacklogReport]:
+    """Record the reminder for each of its meetings; the sections of the meetings no one else claimed first."""
+    claimed = set()
+    for meeting in reminder.meetings:
+        try:
+            with transaction.atomic():  # a savepoint: a duplicate must not abort the whole transaction
+                ReminderSent.objects.create(meeting=meeting, user=reminder.user)
+        except IntegrityError:
+            continue  # another run reminded this lead of this meeting meanwhile
+        claimed.add(meeting.pk)
+    return [report for report in reminder.reports if report.meeting_id in claimed]
+
+
+def _when(meeting: Meeting) -> str:
+    """The meeting's day, and its start time in the committee's time zone when it has one."""
+    day = meeting.date
+    if meeting.starts_at is None:
+        return f"{day:%A} {day.day} {day:%B %Y}"
+    try:
+        zone = zoneinfo.ZoneInfo(meeting.committee.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    start = meeting.starts_at.astimezone(zone)
+    return f"{start:%A} {start.day} {start:%B %Y, %H:%M} ({zone.key})"
+
+
+def _mail(reminder: Reminder) -> None:
+    for report in reminder.reports:
+        report.edit_link = absolute_url(report.get_edit_url())
+        report.when = _when(report.meeting)
+    user = reminder.user
+    body = render_to_string(
+        "emails/reminder.txt", {"name": user.get_full_name() or user.get_username(), "sections": reminder.reports}
+    )
+    if len(reminder.reports) == 1:
+        report = reminder.reports[0]
+        subject = f"Reminder: the {report.team_name} backlog report for {report.meeting.title}"
+    else:
+        subject = f"Reminder: {len(reminder.reports)} backlog reports to write"
+    EmailMessage(subject, body, to=[user.email]).send()

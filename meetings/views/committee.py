@@ -1,0 +1,162 @@
+"""The chairs' pages of a committee: its settings and default agenda, its roster of teams and leads."""
+
+import smtplib
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Max, Q
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from .. import permissions
+from ..forms import AgendaTemplateFormSet, CommitteeSettingsForm, InvitationForm, TeamCreateForm, TeamForm
+from ..invitations import invite, is_pending, role_of
+from ..models import MeetingStatus
+from .lookup import get_committee, require
+
+# A reporting team without a written report for this many meeting cycles is shown as quiet.
+QUIET_AFTER_CYCLES = 3
+
+
+def _managed_committee(request, slug: str):
+    """The committee, and a refusal unless the user may manage it."""
+    committee = get_committee(slug)
+    return committee, require(request, permissions.can_manage_committee(request.user, committee))
+
+
+@login_required
+def committee_settings(request, committee):
+    committee, refused = _managed_committee(request, committee)
+    if refused:
+        return refused
+    data = request.POST if request.method == "POST" else None
+    form = CommitteeSettingsForm(data, instance=committee)
+    initial = [
+        {"title": item.title, "kind": item.kind, "agenda_label": item.agenda_label, "body": item.body}
+        for item in committee.agenda_for_new_meeting()
+    ]
+    agenda = AgendaTemplateFormSet(data, prefix="agenda", initial=initial)
+    if data is not None and all([form.is_valid(), agenda.is_valid()]):
+        with transaction.atomic():
+            form.save()
+            committee.set_default_agenda(agenda.items())
+        messages.success(request, f"Saved the settings of the {committee.name} PMC.")
+        return redirect("meetings:committee_settings", committee.slug)
+    return render(request, "meetings/committee_settings.html", {"committee": committee, "form": form, "agenda": agenda})
+
+
+def _roster_teams(committee):
+    """The teams with their people and the date of their latest written report: three queries."""
+    written = ~Q(reports__body="") & ~Q(reports__meeting__status=MeetingStatus.CANCELLED)
+    # An aggregate drops Meta.ordering: the roster's order is said again.
+    return (
+        committee.teams.annotate(last_report=Max("reports__meeting__date", filter=written))
+        .order_by("position", "name")
+        .prefetch_related("leads", "co_leads")
+    )
+
+
+@login_required
+def roster(request, committee):
+    committee, refused = _managed_committee(request, committee)
+    if refused:
+        return refused
+    action = request.POST.get("action") if request.method == "POST" else None
+    team_form = TeamCreateForm(request.POST if action == "add-team" else None, committee=committee, prefix="team")
+    invite_form = InvitationForm(
+        request.POST if action == "invite" else None,
+        committee=committee,
+        prefix="invite",
+        initial={"team": request.GET.get("team")},
+    )
+    if action == "add-team" and team_form.is_valid():
+        with transaction.atomic():
+            team = team_form.save()
+            added = team.apply_to_open_reports()
+        note = f", with an empty report in {added} draft meeting(s)" if added else ""
+        messages.success(request, f"Added {team} to the roster{note}.")
+        return redirect("meetings:team_edit", committee.slug, team.slug)
+    if action == "invite" and invite_form.is_valid():
+        data = invite_form.cleaned_data
+        try:
+            invitation = invite(committee, data["email"], team=data["team"], by=request.user, request=request)
+        except (OSError, smtplib.SMTPException) as error:
+            invite_form.add_error(None, f"The e-mail could not be sent ({error}); nothing was saved, try again later.")
+        else:
+            messages.success(request, f"Sent {invitation.email} an invitation to {role_of(invitation)}.")
+            return redirect("meetings:roster", committee.slug)
+
+    teams = list(_roster_teams(committee))
+    quiet_before = timezone.localdate() - timedelta(weeks=QUIET_AFTER_CYCLES * committee.cadence_weeks)
+    for team in teams:
+        team.is_quiet = team.is_reporting and (team.last_report is None or team.last_report < quiet_before)
+    invitations = list(committee.invitations.filter(used_at__isnull=True).select_related("team"))
+    for invitation in invitations:
+        invitation.is_pending = is_pending(invitation)
+    return render(
+        request,
+        "meetings/roster.html",
+        {
+            "committee": committee,
+            "teams": teams,
+            "chairs": committee.chairs.order_by("username"),
+            "invitations": invitations,
+            "team_form": team_form,
+            "invite_form": invite_form,
+            "quiet_weeks": QUIET_AFTER_CYCLES * committee.cadence_weeks,
+            "invitation_days": settings.PMC_INVITATION_DAYS,
+        },
+    )
+
+
+@login_required
+def team_edit(request, committee, team):
+    committee, refused = _managed_committee(request, committee)
+    if refused:
+        return refused
+    team = get_object_or_404(committee.teams.select_related("committee"), slug=team)
+    name = team.name  # the form writes what was typed into the instance, valid or not
+    form = TeamForm(request.POST or None, instance=team)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            team = form.save()
+            updated = team.apply_to_open_reports()
+        note = f"; {updated} unwritten report(s) of draft meetings now show it" if updated else ""
+        messages.success(request, f"Saved {team}{note}. Minutes already written keep the team as it was.")
+        return redirect("meetings:roster", committee.slug)
+    return render(
+        request,
+        "meetings/team_edit.html",
+        {
+            "committee": committee,
+            "team": team,
+            "team_name": name,
+            "form": form,
+            "invite_url": reverse("meetings:roster", args=[committee.slug]) + f"?team={team.pk}#invite",
+        },
+    )
+
+
+@require_POST
+def team_remove_person(request, committee, team):
+    """Take a lead or co-lead off a team; the account stays."""
+    committee, refused = _managed_committee(request, committee)
+    if refused:
+        return refused
+    team = get_object_or_404(committee.teams, slug=team)
+    role, pk = request.POST.get("role"), request.POST.get("user", "")
+    if role not in {"lead", "co-lead"} or not pk.isdigit():
+        return HttpResponseBadRequest("Say which lead or co-lead to remove.")
+    people = team.leads if role == "lead" else team.co_leads
+    user = get_object_or_404(people.all(), pk=pk)
+    with transaction.atomic():
+        people.remove(user)
+        team.apply_to_open_reports()
+    messages.success(request, f"{user.get_username()} is no longer a {role} of {team}; the account is kept.")
+    return redirect("meetings:roster", committee.slug)

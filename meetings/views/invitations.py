@@ -1,0 +1,76 @@
+"""Invitation links: the page the invited person opens, and a chair withdrawing one."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.db import IntegrityError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from .. import invitations, permissions
+from ..forms import InvitationSignUpForm
+from ..models import Invitation
+from .lookup import get_committee, require
+
+
+def invitation(request, token):
+    """Sign up (or take the account signed in) and join as the invitation says."""
+    invitation = Invitation.objects.select_related("committee", "team").filter(token=token).first()
+    if invitation is None:
+        return render(request, "registration/invitation_invalid.html", status=404)
+    if not invitations.is_pending(invitation):
+        return _unavailable(request, invitation, invitations.why_unavailable(invitation))
+    form = None
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            try:
+                invitations.accept(invitation, request.user)
+            except invitations.InvitationUnavailable as error:
+                return _unavailable(request, invitation, str(error))
+            return _welcome(request, invitation)
+    else:
+        form = InvitationSignUpForm(request.POST or None, invitation=invitation)
+        if request.method == "POST" and form.is_valid():
+            try:
+                user = invitations.sign_up_and_accept(invitation, form)
+            except invitations.InvitationUnavailable as error:
+                return _unavailable(request, invitation, str(error))
+            except IntegrityError:  # the same username taken a moment before
+                form.add_error("username", "That username was just taken; choose another.")
+            else:
+                login(request, user)
+                return _welcome(request, invitation)
+    return render(
+        request,
+        "registration/invitation.html",
+        {"invitation": invitation, "role": invitations.role_of(invitation), "form": form},
+    )
+
+
+def _unavailable(request, invitation: Invitation, reason: str):
+    # 410 Gone: the link existed and will never work again.
+    return render(
+        request,
+        "registration/invitation_unavailable.html",
+        {"invitation": invitation, "reason": reason},
+        status=410,
+    )
+
+
+def _welcome(request, invitation: Invitation):
+    messages.success(request, f"Welcome! You now {invitations.role_of(invitation)}.")
+    if invitation.team is None:
+        return redirect(invitation.committee.get_absolute_url())
+    return redirect("meetings:my_sections")
+
+
+@require_POST
+def invitation_revoke(request, committee, pk):
+    committee = get_committee(committee)
+    if refused := require(request, permissions.can_manage_committee(request.user, committee)):
+        return refused
+    invitation = get_object_or_404(committee.invitations, pk=pk)
+    if invitations.revoke(invitation):
+        messages.success(request, f"Withdrew the invitation of {invitation.email}; its link no longer works.")
+    else:
+        messages.error(request, f"{invitation.email} had already used the invitation; it cannot be withdrawn.")
+    return redirect("meetings:roster", committee.slug)

@@ -1,0 +1,87 @@
+"""A committee's calendar: scheduling its next meetings, cancelling one, and its iCalendar feed."""
+
+from urllib.parse import urlsplit
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from .. import permissions
+from ..calendar import committee_calendar, feed_meetings
+from ..forms import ScheduleForm
+from ..models import Meeting
+from .lookup import get_committee, get_meeting, require
+
+
+@login_required
+def schedule(request, committee):
+    committee = get_committee(committee)
+    if refused := require(request, permissions.can_schedule(request.user, committee)):
+        return refused
+    form = ScheduleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = Meeting.objects.schedule(committee, form.cleaned_data["count"], first=form.cleaned_data["first"])
+        if result.created:
+            dates = ", ".join(f"{m.date:%Y-%m-%d}" for m in result.created)
+            messages.success(request, f"Created {len(result.created)} meeting(s), pre-filled: {dates}.")
+        if result.skipped:
+            dates = ", ".join(f"{day:%Y-%m-%d}" for day in result.skipped)
+            messages.info(request, f"Left alone {len(result.skipped)} date(s) that already had a meeting: {dates}.")
+        return redirect(committee.get_absolute_url())
+    # What the form does when left as it is: the cadence's next dates, and which of them are taken.
+    dates = committee.next_meeting_dates(ScheduleForm.base_fields["count"].initial)
+    taken = set(Meeting.objects.for_committee(committee).filter(date__in=dates).values_list("date", flat=True))
+    preview = [{"date": day, "starts_at": committee.starts_at_on(day), "taken": day in taken} for day in dates]
+    return render(request, "meetings/schedule.html", {"committee": committee, "form": form, "preview": preview})
+
+
+@require_POST
+def meeting_cancel(request, committee, date):
+    """Cancel the meeting, take the cancellation back, or move its written reports to the next meeting."""
+    meeting = get_meeting(request, committee, date)
+    if refused := require(request, permissions.can_cancel(request.user, meeting)):
+        return refused
+    action = request.POST.get("action")
+    if action == "cancel" and not meeting.is_cancelled:
+        meeting.cancel()
+        messages.success(request, f"{meeting} is cancelled: no longer upcoming, and its sections are no longer owed.")
+    elif action == "uncancel" and meeting.is_cancelled:
+        meeting.uncancel()
+        messages.success(request, f"{meeting} is a draft again.")
+    elif action == "move_reports" and meeting.is_cancelled:
+        _move_reports(request, meeting)
+    else:
+        messages.error(request, f"Nothing done: {meeting} is {meeting.get_status_display().lower()}.")
+    return redirect(meeting.get_edit_url())
+
+
+def _move_reports(request, meeting: Meeting) -> None:
+    target = meeting.next_meeting()
+    # The button named a meeting; if the next meeting is another one by now, the chair should look again.
+    if target is None or request.POST.get("target") != str(target.pk):
+        messages.error(request, "The next meeting has changed since the page was shown; nothing was moved.")
+        return
+    moved, refused = meeting.move_written_reports_to(target, by=request.user)
+    if moved:
+        names = ", ".join(report.team_name for report in moved)
+        messages.success(request, f"Moved {len(moved)} written report(s) to {target.date:%Y-%m-%d}: {names}.")
+    for reason in refused:
+        messages.error(request, f"Not moved: {reason}")
+    if not moved and not refused:
+        messages.info(request, "There were no written reports to move.")
+
+
+def calendar_feed(request, committee):
+    """The committee's meetings as iCalendar, public like the published minutes it links to."""
+    committee = get_committee(committee)
+    body = committee_calendar(
+        committee,
+        feed_meetings(committee),
+        domain=urlsplit(request.build_absolute_uri("/")).hostname,
+        absolute_url=request.build_absolute_uri,
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{committee.slug}.ics"'
+    return response

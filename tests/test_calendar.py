@@ -1,0 +1,125 @@
+"""The iCalendar feed of a committee's meetings: valid, public, the meetings that take place, in UTC."""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from django.utils import timezone
+from icalendar import Calendar
+
+from meetings.calendar import PAST_DAYS
+from meetings.models import Meeting
+
+from .editing import sign_in
+
+FEED = "/runtime/meetings.ics"
+
+
+@pytest.fixture
+def runtime(people):
+    """Runtime meets every other Tuesday at 10:30 in Los Angeles, 45 minutes on Zoom."""
+    committee = people["runtime"]
+    committee.timezone = "America/Los_Angeles"
+    committee.weekday = 1
+    committee.start_time = time(10, 30)
+    committee.duration_minutes = 45
+    committee.meeting_link = "https://zoom.example.org/j/123"
+    committee.save()
+    return committee
+
+
+def events(response) -> list:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    return Calendar.from_ical(response.content).walk("VEVENT")
+
+
+def by_summary(response) -> dict:
+    return {str(event["SUMMARY"]): event for event in events(response)}
+
+
+def test_the_feed_lists_the_scheduled_meetings_in_utc(client, runtime):
+    Meeting.objects.schedule(runtime, 3, first=date(2030, 10, 22))
+
+    found = events(client.get(FEED))
+
+    assert len(found) == 3
+    assert len({str(event["UID"]) for event in found}) == 3
+    meetings = Meeting.objects.filter(committee=runtime).order_by("date")
+    assert [str(event["UID"]) for event in found] == [f"meeting-{m.pk}@testserver" for m in meetings]
+    starts = [event.decoded("DTSTART") for event in found]
+    assert starts == [
+        datetime(2030, 10, 22, 17, 30, tzinfo=UTC),
+        datetime(2030, 11, 5, 18, 30, tzinfo=UTC),  # after the change to winter time
+        datetime(2030, 11, 19, 18, 30, tzinfo=UTC),
+    ]
+    assert all(start.utcoffset() == timedelta(0) for start in starts)
+    assert [event.decoded("DTEND") - event.decoded("DTSTART") for event in found] == [timedelta(minutes=45)] * 3
+    first = found[0]
+    assert str(first["SUMMARY"]) == "Runtime PMC Meeting 2030-10-22"
+    assert str(first["URL"]) == "https://zoom.example.org/j/123"
+    assert str(first["LOCATION"]) == "https://zoom.example.org/j/123"
+    assert "http://testserver/runtime/2030-10-22/" in str(first["DESCRIPTION"])
+    assert first.decoded("DTSTAMP").utcoffset() == timedelta(0)
+
+
+def test_the_feed_is_valid_icalendar(client, runtime):
+    Meeting.objects.schedule(runtime, 1, first=date(2030, 10, 22))
+
+    response = client.get(FEED)
+    calendar = Calendar.from_ical(response.content)
+
+    assert (str(calendar["VERSION"]), str(calendar["PRODID"])) == ("2.0", "-//PMC Minutes//Meetings of a committee//EN")
+    assert response.content.startswith(b"BEGIN:VCALENDAR\r\n")
+    assert all(len(line) <= 75 for line in response.content.split(b"\r\n"))  # folded (RFC 5545, 3.1)
+    event = calendar.walk("VEVENT")[0]
+    for required in ("UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY"):
+        assert required in event
+    assert response.content.count(b"DTSTART:20301022T173000Z") == 1
+    assert b"\r\nREFRESH-INTERVAL;VALUE=DURATION:PT6H\r\nX-PUBLISHED-TTL:PT6H\r\n" in response.content
+
+
+def test_a_meeting_without_a_time_is_an_all_day_event(client, people, draft):
+    event = events(client.get(FEED))[0]
+
+    assert event.decoded("DTSTART") == date(2030, 1, 8)
+    assert not isinstance(event.decoded("DTSTART"), datetime)
+    assert event.decoded("DTEND") == date(2030, 1, 9)
+    assert "URL" not in event
+    assert "http://testserver/runtime/2030-01-08/" in str(event["DESCRIPTION"])
+
+
+def test_cancelled_meetings_old_minutes_and_other_committees_are_left_out(client, people, runtime):
+    today = timezone.localdate()
+    kept = Meeting.objects.create_from_roster(runtime, date(2030, 1, 8))
+    cancelled = Meeting.objects.create_from_roster(runtime, date(2030, 1, 22))
+    cancelled.cancel()
+    recent = Meeting.objects.create_from_roster(runtime, today - timedelta(days=10))
+    recent.publish()
+    old = Meeting.objects.create_from_roster(runtime, today - timedelta(days=PAST_DAYS + 1))
+    old.publish()
+    Meeting.objects.create_from_roster(people["extensions"], date(2030, 1, 9))
+
+    summaries = set(by_summary(client.get(FEED)))
+
+    assert summaries == {kept.title, recent.title}
+
+
+def test_a_meeting_cancelled_after_subscribing_disappears_from_the_feed(client, runtime):
+    meeting = Meeting.objects.create_from_roster(runtime, date(2030, 1, 8))
+    assert len(events(client.get(FEED))) == 1
+
+    meeting.cancel()
+    assert events(client.get(FEED)) == []
+
+    meeting.uncancel()
+    assert [str(e["UID"]) for e in events(client.get(FEED))] == [f"meeting-{meeting.pk}@testserver"]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "member", "lead_x", "chair"])
+def test_the_feed_is_public(client, people, draft, who):
+    sign_in(client, people, who)
+    assert len(events(client.get(FEED))) == 1
+
+
+def test_an_unknown_committee_has_no_feed(client, db):
+    assert client.get("/nobody/meetings.ics").status_code == 404

@@ -11,6 +11,7 @@ from markdownx.widgets import MarkdownxWidget
 
 from .models import Committee, Invitation, ItemKind, Meeting, Team, TeamStatus
 from .roadmap import text_to_entries
+from .search import QueryError, parse_query
 
 MAX_BODY_CHARS = 200_000
 MAX_UPLOAD_FILES = 100  # Django refuses more (DATA_UPLOAD_MAX_NUMBER_FILES)
@@ -491,3 +492,26 @@ class InvitationSignUpForm(UserCreationForm):
         # The instance carries the e-mail, so the validators refuse a password too like it.
         kwargs.setdefault("instance", get_user_model()(email=invitation.email))
         super().__init__(*args, **kwargs)
+
+
+class SearchForm(forms.Form):
+    """What the community types into the search box; any query gets results or a message."""
+
+    q = forms.CharField(label="Search the minutes", required=False, max_length=10_000)
+    committee = forms.ModelChoiceField(
+        queryset=Committee.objects.all(), to_field_name="slug", required=False, empty_label="All committees"
+    )
+    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_q(self):
+        try:
+            return parse_query(self.cleaned_data["q"])
+        except QueryError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "The end of the date range is before its start.")
+        return data

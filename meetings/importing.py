@@ -239,6 +239,7 @@ def save_meeting(parsed: ParsedMeeting, committee: Committee, path: Path, *, dra
     changed += _save_reports(meeting, parsed, update=bool(existing))
     if _save_roadmap(meeting, parsed.roadmap):
         changed.append("the roadmap")
+    meeting.reindex()
     if not existing:
         return ImportResult(path, Outcome.IMPORTED, f"{len(parsed.reports)} team reports", meeting, parsed.warnings)
     _record_changes(meeting, before, _texts(meeting))

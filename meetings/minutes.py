@@ -97,7 +97,7 @@ def number_anchors(items: list[AgendaItem], taken: Iterable[str] = ()) -> None:
 def gather(meeting: Meeting) -> Minutes:
     """The meeting's minutes, ready for the page, the PDF and the chair's overview."""
     items = list(meeting.items.all())
-    reports = list(meeting.reports.select_related("team", "updated_by"))
+    reports = list(meeting.reports.select_related("team__committee", "updated_by"))
     entries = list(meeting.roadmap_entries.all())
     number_anchors(items, taken={report.team.slug for report in reports})
     amended_at = (

@@ -60,3 +60,11 @@ def render_markdown(text: str) -> SafeString:
         return mark_safe("")
     html = cmarkgfm.github_flavored_markdown_to_html(text, options=_CMARK_OPTIONS)
     return mark_safe(sanitize_html(html))  # noqa: S308 (sanitised just above)
+
+
+def render_inline(text: str) -> SafeString:
+    """One line of Markdown (a roadmap entry) as inline HTML: without the paragraph around it."""
+    html = str(render_markdown(text)).strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return mark_safe(html)  # noqa: S308 (sanitised by render_markdown)

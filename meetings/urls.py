@@ -1,7 +1,8 @@
 from django.urls import path, register_converter
 
+from . import feeds
 from .converters import IsoDateConverter
-from .views import chair, committee, editor, history, invitations, lead, public, readiness, schedule
+from .views import archive, chair, committee, editor, history, invitations, lead, public, readiness, schedule
 
 register_converter(IsoDateConverter, "isodate")
 
@@ -15,8 +16,14 @@ urlpatterns = [
     path("markdownx/markdownify/", editor.markdownify, name="markdownify"),
     path("markdownx/upload/", editor.upload, name="markdownx_upload"),
     path("accounts/invitation/<str:token>/", invitations.invitation, name="invitation"),
+    path("search/", archive.search_page, name="search"),
     path("<slug:committee>/meetings.ics", schedule.calendar_feed, name="calendar"),
     path("<slug:committee>/", public.committee_archive, name="committee"),
+    path("<slug:committee>/feed/", feeds.CommitteeFeed(), name="committee_feed"),
+    path("<slug:committee>/archive.zip", archive.archive_zip, name="archive_zip"),
+    path("<slug:committee>/roadmap/", archive.roadmap_page, name="roadmap"),
+    path("<slug:committee>/teams/<slug:team>/", archive.team_page, name="team"),
+    path("<slug:committee>/teams/<slug:team>/feed/", feeds.TeamFeed(), name="team_feed"),
     path("<slug:committee>/meetings/new/", chair.meeting_create, name="meeting_create"),
     path("<slug:committee>/meetings/schedule/", schedule.schedule, name="schedule"),
     path("<slug:committee>/import/", chair.import_files, name="import"),

@@ -99,7 +99,7 @@ def test_str_and_urls_of_committee_team_and_meeting(draft, people):
     assert str(runtime) == "Runtime"
     assert runtime.get_absolute_url() == "/runtime/"
     assert str(diego) == "Diego"
-    assert diego.get_absolute_url() == "/runtime/"
+    assert diego.get_absolute_url() == "/runtime/teams/diego/"  # its timeline
     assert str(draft) == "Runtime PMC Meeting 2030-01-08"
     assert draft.get_absolute_url() == "/runtime/2030-01-08/"
     assert draft.get_edit_url() == "/runtime/2030-01-08/edit/"

@@ -158,8 +158,9 @@ class TestMeetingPage:
         assert preamble is not None and preamble.find("strong").text == "Dieu Cao"
 
     def test_page_costs_one_query_per_kind_of_object(self, seed_meeting, client, django_assert_max_num_queries):
-        # Meeting, items, reports with their teams, roadmap: not one more per team (19 here).
-        with django_assert_max_num_queries(6):
+        # Meeting, items, reports with their teams, roadmap, attendees, amendments, previous and
+        # next meeting: not one more per team (19 here).
+        with django_assert_max_num_queries(8):
             assert client.get(SEED_URL).status_code == 200
 
     def test_draft_is_not_found_for_the_public(self, draft, client):
@@ -201,22 +202,34 @@ class TestHomeAndArchive:
         assert latest is not None and latest.text == "12 June 2018"
         assert draft.get_absolute_url() not in {a.attrs["href"] for a in page.find_all("a")}
 
-    def test_archive_groups_published_meetings_by_year(self, seed_meeting, client):
+    def test_archive_shows_one_year_at_a_time_newest_first_with_links_to_the_others(self, seed_meeting, client):
         committee = seed_meeting.committee
         for day in (date(2017, 12, 5), date(2017, 1, 10), date(2018, 1, 9)):
             Meeting.objects.create(
                 committee=committee, date=day, title=f"Runtime {day}", status=MeetingStatus.PUBLISHED
             )
-        page = page_of(client, "/runtime/")
-        years = page.find_all("section", class_=None)
-        listed = {
-            section.find("h2").text: [a.attrs["href"] for a in section.find_all("a")]
-            for section in years
-            if section.find("ul", class_="archive")
-        }
-        assert list(listed) == ["2018", "2017"]
-        assert listed["2018"] == [SEED_URL, "/runtime/2018-01-09/"]
-        assert listed["2017"] == ["/runtime/2017-12-05/", "/runtime/2017-01-10/"]
+
+        def listed(page):
+            return [a.attrs["href"] for a in page.find("ul", class_="archive").find_all("a")]
+
+        latest = page_of(client, "/runtime/")
+        assert listed(latest) == [SEED_URL, "/runtime/2018-01-09/"]
+        years = latest.find("nav", class_="years")
+        assert [a.attrs["href"] for a in years.find_all("a")] == ["?year=2017"]
+        assert listed(page_of(client, "/runtime/?year=2017")) == ["/runtime/2017-12-05/", "/runtime/2017-01-10/"]
+
+    def test_archive_lists_how_many_teams_reported_and_the_announcements(self, seed_meeting, client):
+        item = seed_meeting.items.get(title="Announcements")
+        item.body = "The CF Summit is next week."
+        item.save()
+        entry = page_of(client, "/runtime/").find("ul", class_="archive").find("li")
+        written = sum(1 for report in seed_meeting.reports.all() if not report.is_empty)
+        assert f"{written} teams reported" in entry.text
+        assert "The CF Summit is next week." in entry.text
+
+    def test_archive_of_a_year_without_minutes_is_not_found(self, seed_meeting, client):
+        assert client.get("/runtime/?year=1999").status_code == 404
+        assert client.get("/runtime/?year=abc").status_code == 404
 
     def test_archive_hides_drafts_from_the_public_and_shows_them_to_chairs(self, people, draft, seed_meeting, client):
         june_draft = Meeting.objects.create_from_roster(seed_meeting.committee, date(2018, 6, 26))

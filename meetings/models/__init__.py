@@ -4,6 +4,7 @@ from .committee import AgendaTemplateItem, Committee, ItemKind, Team, TeamStatus
 from .meeting import AgendaItem, BacklogReport, Horizon, Meeting, MeetingStatus, ReportState, RoadmapEntry
 from .people import Attendee, Invitation, ReminderSent
 from .revision import Revision, RevisionSource
+from .search import SearchDocument
 
 __all__ = [
     "AgendaItem",
@@ -21,6 +22,7 @@ __all__ = [
     "Revision",
     "RevisionSource",
     "RoadmapEntry",
+    "SearchDocument",
     "Team",
     "TeamStatus",
 ]

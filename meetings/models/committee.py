@@ -242,8 +242,8 @@ class Team(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        # A team has no page or anchor of its own; its committee's page lists its minutes.
-        return self.committee.get_absolute_url()
+        """The team's timeline: every report it gave the committee."""
+        return reverse("meetings:team", args=[self.committee.slug, self.slug])
 
     @staticmethod
     def slug_for(name: str) -> str:

@@ -28,6 +28,14 @@ class MeetingQuerySet(models.QuerySet):
     def for_committee(self, committee: Committee):
         return self.filter(committee=committee)
 
+    def with_summary(self):
+        """Annotate what an archive lists: `reported` teams and the `announcements` text."""
+        announcements = AgendaItem.objects.filter(meeting=models.OuterRef("pk"), title__iexact="Announcements")
+        return self.annotate(
+            reported=models.Count("reports", filter=~models.Q(reports__body="")),
+            announcements=models.Subquery(announcements.values("body")[:1]),
+        )
+
     def cancelled(self):
         return self.filter(status=MeetingStatus.CANCELLED)
 
@@ -154,7 +162,22 @@ class Meeting(models.Model):
     def publish(self) -> None:
         self.status = MeetingStatus.PUBLISHED
         self.published_at = timezone.now()
-        self.save(update_fields=["status", "published_at", "updated_at"])
+        with transaction.atomic():
+            self.save(update_fields=["status", "published_at", "updated_at"])
+            self.reindex()  # what the public can now search is exactly what it reads
+
+    def neighbour(self, *, later: bool) -> "Meeting | None":
+        """The committee's next (or previous) published meeting."""
+        others = Meeting.objects.for_committee(self.committee).published()
+        if later:
+            return others.filter(date__gt=self.date).order_by("date").first()
+        return others.filter(date__lt=self.date).order_by("-date").first()
+
+    def reindex(self) -> None:
+        """Bring the search index up to date with the meeting's text (called after every change of it)."""
+        from ..search import reindex_meeting  # the index reads the models: imported when used
+
+        reindex_meeting(self)
 
     def unpublish(self) -> None:
         self.status = MeetingStatus.DRAFT
@@ -221,6 +244,7 @@ class Meeting(models.Model):
             if updated:
                 self.set_roadmap(entries)
                 Revision.record(self, "roadmap", before, after, author=by, source=source)
+                self.reindex()
         self.refresh_from_db(fields=["roadmap_version", "updated_at"])
         return bool(updated)
 
@@ -353,6 +377,7 @@ class AgendaItem(models.Model):
                 agenda_after = "\n".join(agenda_lines(siblings, self.meeting.agenda_marker))
                 if agenda_after != agenda_before:
                     Revision.record(self.meeting, "agenda", agenda_before, agenda_after, author=by, source=source)
+                self.meeting.reindex()
         self.refresh_from_db()
         return bool(updated)
 
@@ -502,6 +527,7 @@ class BacklogReport(models.Model):
             if updated:
                 # The version matched, so `before` is exactly the text this save replaced.
                 self.record_revision(before, body, author=editor, source=source)
+                self.meeting.reindex()
         self.refresh_from_db()
         return bool(updated)
 
@@ -547,6 +573,8 @@ class BacklogReport(models.Model):
         Revision.record(
             meeting, self.revision_target, "", self.body, author=by, source=RevisionSource.MOVE, report=self
         )
+        source.reindex()
+        meeting.reindex()
 
     @property
     def revision_target(self) -> str:

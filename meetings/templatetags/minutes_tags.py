@@ -7,7 +7,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .. import permissions
-from ..rendering import render_markdown
+from ..rendering import render_inline, render_markdown
 
 register = template.Library()
 
@@ -18,6 +18,12 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 def markdown(text: str):
     """Render Markdown as sanitised HTML (the same function as the editor's preview)."""
     return render_markdown(text)
+
+
+@register.filter
+def markdown_inline(text: str):
+    """Render one line of Markdown without its paragraph (roadmap entries in lists)."""
+    return render_inline(text)
 
 
 @register.filter

@@ -1,7 +1,7 @@
 """Pages for everyone: the committees, their archives, and the minutes in three formats."""
 
 from django.db.models import Max, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from .. import permissions
@@ -34,7 +34,11 @@ def home(request):
 
 def committee_archive(request, committee):
     committee = get_committee(committee)
-    meetings = Meeting.objects.for_committee(committee).published().order_by("-date")
+    published = Meeting.objects.for_committee(committee).published()
+    years = [day.year for day in published.dates("date", "year", order="DESC")]
+    # One year a page, so that decades of biweekly meetings stay one short page each.
+    year = _year(request.GET.get("year"), years)
+    meetings = published.filter(date__year=year).with_summary().order_by("-date") if year else []
     is_chair = permissions.is_chair(request.user, committee)
     drafts = Meeting.objects.for_committee(committee).drafts().order_by("date") if is_chair else []
     # Cancelled meetings are kept for their chairs only (their written reports may still move on).
@@ -46,12 +50,22 @@ def committee_archive(request, committee):
         {
             "committee": committee,
             "meetings": meetings,
+            "years": years,
+            "year": year,
             "drafts": drafts,
             "cancelled": cancelled,
             "upcoming": upcoming,
             "is_chair": is_chair,
         },
     )
+
+
+def _year(asked: str | None, years: list[int]) -> int | None:
+    if asked and asked.isdigit() and int(asked) in years:
+        return int(asked)
+    if asked:
+        raise Http404("No published minutes that year.")
+    return years[0] if years else None
 
 
 def meeting_detail(request, committee, date):
@@ -64,6 +78,8 @@ def meeting_detail(request, committee, date):
             "meeting": meeting,
             "committee": meeting.committee,
             "minutes": minutes,
+            "previous": meeting.neighbour(later=False),
+            "next": meeting.neighbour(later=True),
             "can_edit_meeting": permissions.can_edit_meeting(request.user, meeting),
             "editable_reports": permissions.editable_reports(request.user, meeting),
         },

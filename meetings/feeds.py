@@ -1,0 +1,91 @@
+"""Atom feeds of published minutes: one per committee, one per team timeline."""
+
+from django.contrib.syndication.views import Feed
+from django.db.models import Max, Q
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Atom1Feed
+
+from .models import BacklogReport, Committee, Meeting, MeetingStatus, Team
+from .rendering import render_markdown
+
+ITEMS = 30
+
+
+class CommitteeFeed(Feed):
+    """Each published meeting of the committee; an amendment brings it up again as updated."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, committee):
+        return get_object_or_404(Committee, slug=committee)
+
+    def title(self, committee):
+        return f"{committee.name} PMC minutes"
+
+    def link(self, committee):
+        return committee.get_absolute_url()
+
+    def subtitle(self, committee):
+        return committee.description or f"Published minutes of the {committee.name} Project Management Committee."
+
+    def items(self, committee):
+        return (
+            Meeting.objects.for_committee(committee)
+            .published()
+            .select_related("committee")
+            .annotate(amended_at=Max("revisions__created_at", filter=Q(revisions__after_publication=True)))
+            .order_by("-date")[:ITEMS]
+        )
+
+    def item_title(self, meeting):
+        return meeting.title + (" (amended)" if meeting.amended_at else "")
+
+    def item_description(self, meeting):
+        text = f"Minutes of the {meeting.committee.name} PMC meeting of {meeting.date:%-d %B %Y}."
+        if meeting.amended_at:
+            text += f" Amended on {meeting.amended_at:%-d %B %Y}."
+        return text
+
+    def item_pubdate(self, meeting):
+        return meeting.published_at
+
+    def item_updateddate(self, meeting):
+        return meeting.amended_at or meeting.published_at
+
+
+class TeamFeed(Feed):
+    """The team's published reports, newest first, with their text."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, committee, team):
+        return get_object_or_404(Team.objects.select_related("committee"), committee__slug=committee, slug=team)
+
+    def title(self, team):
+        return f"{team.name}: reports to the {team.committee.name} PMC"
+
+    def link(self, team):
+        return team.get_absolute_url()
+
+    def items(self, team):
+        return (
+            BacklogReport.objects.filter(team=team, meeting__status=MeetingStatus.PUBLISHED)
+            .exclude(body="")
+            .select_related("meeting__committee", "team")
+            .order_by("-meeting__date")[:ITEMS]
+        )
+
+    def item_title(self, report):
+        return f"{report.team_name} – {report.meeting.date:%Y-%m-%d}"
+
+    def item_description(self, report):
+        return render_markdown(report.body)
+
+    def item_link(self, report):
+        return report.get_absolute_url()
+
+    def item_pubdate(self, report):
+        return report.meeting.published_at
+
+    def item_updateddate(self, report):
+        return max(filter(None, [report.updated_at, report.meeting.published_at]), default=None)

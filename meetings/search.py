@@ -1,0 +1,213 @@
+"""Full-text search over published minutes: one interface, the engine of the database in use.
+
+PostgreSQL ranks with its own full-text search (tsvector with a GIN index,
+websearch_to_tsquery, ts_rank, ts_headline); SQLite with its FTS5 module
+(bm25, snippet). Both index the same rows, SearchDocument: one per team report,
+notes section and roadmap of a meeting, rebuilt whenever a meeting's text
+changes (`reindex_meeting`).
+
+Queries take what people type into search boxes: words, "quoted phrases" and
+-exclusions. Whatever the query, the answer is results or a clear message.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import Committee, ItemKind, Meeting, MeetingStatus, SearchDocument
+
+FTS_TABLE = "meetings_search_fts"  # created by migration 0005 on SQLite
+MAX_QUERY_CHARS = 300
+MAX_TERMS = 12
+CONFIG = "english"
+# Private-use characters mark the matches in snippets: they survive escaping
+# and cannot be typed into minutes by accident.
+_START, _STOP = "\ue000", "\ue001"
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)(\S+)')
+_WORD = re.compile(r"\w+")
+
+
+class QueryError(ValueError):
+    """The query cannot be searched; the message says what to type instead."""
+
+
+@dataclass
+class Query:
+    """A parsed query: every term and phrase must match, no excluded one may."""
+
+    phrases: list[str] = field(default_factory=list)  # single words are one-word phrases
+    excluded: list[str] = field(default_factory=list)
+
+    def websearch(self) -> str:
+        """The query in PostgreSQL's websearch syntax."""
+        return " ".join([f'"{p}"' for p in self.phrases] + [f'-"{e}"' for e in self.excluded])
+
+    def fts5(self) -> str:
+        """The query as an FTS5 expression (every part quoted, so no word is an operator)."""
+        expression = " AND ".join(f'"{p}"' for p in self.phrases)
+        return expression + "".join(f' NOT "{e}"' for e in self.excluded)
+
+
+def parse_query(text: str) -> Query:
+    text = (text or "").strip()
+    if not text:
+        raise QueryError("Type a word to look for.")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"That search is {len(text):,} characters long; keep it under {MAX_QUERY_CHARS}.")
+    query = Query()
+    for match in _TOKEN.finditer(text):
+        negated = bool(match[1] or match[3])
+        words = _WORD.findall(match[2] if match[2] is not None else match[4])
+        if not words:
+            continue
+        (query.excluded if negated else query.phrases).append(" ".join(words).lower())
+    if not query.phrases and not query.excluded:
+        raise QueryError("There is no word to look for in that search: only punctuation.")
+    if not query.phrases:
+        raise QueryError("Add a word to look for: “-word” only leaves results out.")
+    if len(query.phrases) + len(query.excluded) > MAX_TERMS:
+        raise QueryError(f"Use at most {MAX_TERMS} words or phrases.")
+    return query
+
+
+@dataclass
+class Hit:
+    document: SearchDocument
+    snippet: SafeString
+    rank: float
+
+    @property
+    def meeting(self) -> Meeting:
+        return self.document.meeting
+
+    def get_absolute_url(self) -> str:
+        return self.document.get_absolute_url()
+
+
+def search(
+    query: Query,
+    *,
+    committee: Committee | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    limit: int = 50,
+) -> list[Hit]:
+    """Published sections matching the query, most relevant first."""
+    filters = {"meeting__status": MeetingStatus.PUBLISHED}
+    if committee is not None:
+        filters["meeting__committee"] = committee
+    if date_from:
+        filters["meeting__date__gte"] = date_from
+    if date_to:
+        filters["meeting__date__lte"] = date_to
+    documents = SearchDocument.objects.filter(**filters).select_related("meeting__committee", "team")
+    if connection.vendor == "postgresql":
+        return _search_postgresql(documents, query, limit)
+    return _search_sqlite(documents, filters, query, limit)
+
+
+def _snippet(text: str) -> SafeString:
+    return mark_safe(escape(text).replace(_START, "<mark>").replace(_STOP, "</mark>"))  # noqa: S308 (escaped first)
+
+
+def _search_postgresql(documents, query: Query, limit: int) -> list[Hit]:
+    tsquery = SearchQuery(query.websearch(), search_type="websearch", config=CONFIG)
+    found = (
+        documents.filter(vector=tsquery)
+        .annotate(
+            rank=SearchRank(F("vector"), tsquery),
+            headline=SearchHeadline(
+                "text", tsquery, config=CONFIG, start_sel=_START, stop_sel=_STOP, max_fragments=2, max_words=30
+            ),
+        )
+        .order_by("-rank", "-meeting__date", "pk")[:limit]
+    )
+    return [Hit(document, _snippet(document.headline), document.rank) for document in found]
+
+
+_SQLITE_FILTERS = {
+    "meeting__status": "m.status = %s",
+    "meeting__committee": "m.committee_id = %s",
+    "meeting__date__gte": "m.date >= %s",
+    "meeting__date__lte": "m.date <= %s",
+}
+
+
+def _search_sqlite(documents, filters: dict, query: Query, limit: int) -> list[Hit]:
+    # FTS5 matches and ranks; the same visibility filters apply in the one statement.
+    where = " AND ".join(_SQLITE_FILTERS[name] for name in filters)
+    values = [getattr(value, "pk", value) for value in filters.values()]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {FTS_TABLE}.rowid, bm25({FTS_TABLE}, 4.0, 1.0), "  # noqa: S608 (names are ours, values bound)
+            f"snippet({FTS_TABLE}, 1, %s, %s, '…', 24) FROM {FTS_TABLE} "
+            f"JOIN meetings_searchdocument d ON d.id = {FTS_TABLE}.rowid "
+            "JOIN meetings_meeting m ON m.id = d.meeting_id "
+            f"WHERE {FTS_TABLE} MATCH %s AND {where} ORDER BY 2, m.date DESC LIMIT %s",
+            [_START, _STOP, query.fts5(), *values, limit],
+        )
+        ranked = cursor.fetchall()
+    by_id = documents.in_bulk([row[0] for row in ranked])
+    return [Hit(by_id[pk], _snippet(snippet), -score) for pk, score, snippet in ranked if pk in by_id]
+
+
+def documents_for(meeting: Meeting) -> list[SearchDocument]:
+    """The searchable sections of a meeting: its reports, notes and roadmap."""
+    from .roadmap import entries_to_text
+
+    documents = [
+        SearchDocument(
+            meeting=meeting,
+            team=report.team,
+            anchor=report.team.slug,
+            section=" – ".join(filter(None, [report.team_name, report.status_label, report.leads])),
+            text=report.body,
+        )
+        for report in meeting.reports.select_related("team")
+    ]
+    for item in meeting.items.all():
+        if item.kind == ItemKind.NOTES and item.has_section and item.body.strip():
+            documents.append(SearchDocument(meeting=meeting, anchor=item.anchor, section=item.title, text=item.body))
+        elif item.kind == ItemKind.ROADMAP:
+            text = entries_to_text(meeting.roadmap_entries.all())
+            documents.append(SearchDocument(meeting=meeting, anchor="roadmap", section=item.title, text=text))
+    return documents
+
+
+@transaction.atomic
+def reindex_meeting(meeting: Meeting) -> None:
+    """Replace the meeting's rows in the index with its current text."""
+    old_ids = list(meeting.search_documents.values_list("pk", flat=True))
+    _drop_fulltext(old_ids)
+    meeting.search_documents.all().delete()
+    created = SearchDocument.objects.bulk_create(documents_for(meeting))
+    if connection.vendor == "postgresql":
+        meeting.search_documents.update(
+            vector=SearchVector("section", weight="A", config=CONFIG) + SearchVector("text", weight="B", config=CONFIG)
+        )
+    elif connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {FTS_TABLE} (rowid, section, text) VALUES (%s, %s, %s)",  # noqa: S608
+                [(document.pk, document.section, document.text) for document in created],
+            )
+
+
+def _drop_fulltext(ids: list[int]) -> None:
+    if connection.vendor == "sqlite" and ids:
+        with connection.cursor() as cursor:
+            cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [(pk,) for pk in ids])  # noqa: S608
+
+
+def rebuild_index() -> int:
+    """Index every meeting again (after an upgrade, or a restore of the database); the number indexed."""
+    meetings = Meeting.objects.select_related("committee")
+    for meeting in meetings:
+        reindex_meeting(meeting)
+    return len(meetings)

@@ -1,0 +1,164 @@
+"""A team's reports over time, and the roadmap's entries over time, from the published minutes.
+
+Both read one committee's published meetings in date order and follow what
+changed: a team's leads and status label from report to report; a roadmap
+entry from horizon to horizon until it leaves the table.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from .models import BacklogReport, Committee, Horizon, Meeting, MeetingStatus, RoadmapEntry, Team
+
+_HORIZON_LABELS = dict(Horizon.choices)
+
+
+@dataclass
+class Gap:
+    """Meetings in a row in which the team did not report."""
+
+    count: int
+    first: date
+    last: date
+
+
+@dataclass
+class Change:
+    """A value (leads, status label) and the meetings from and to which it held."""
+
+    value: str
+    since: date
+    until: date
+
+
+@dataclass
+class Timeline:
+    team: Team
+    entries: list = field(default_factory=list)  # BacklogReport or Gap, newest first
+    leads: list[Change] = field(default_factory=list)  # newest first
+    statuses: list[Change] = field(default_factory=list)
+    roadmap: list["RoadmapLine"] = field(default_factory=list)
+
+    @property
+    def report_count(self) -> int:
+        return sum(isinstance(entry, BacklogReport) for entry in self.entries)
+
+
+def _changes(values: list[tuple[date, str]]) -> list[Change]:
+    """Runs of equal values, oldest first, as changes."""
+    changes: list[Change] = []
+    for when, value in values:
+        if changes and changes[-1].value == value:
+            changes[-1].until = when
+        else:
+            changes.append(Change(value, when, when))
+    return changes
+
+
+def team_timeline(team: Team) -> Timeline:
+    """Every published report of the team, newest first, with the empty ones folded into gaps."""
+    reports = list(
+        BacklogReport.objects.filter(team=team, meeting__status=MeetingStatus.PUBLISHED)
+        .select_related("meeting__committee", "team")
+        .order_by("meeting__date")
+    )
+    timeline = Timeline(team=team)
+    for report in reversed(reports):
+        if not report.is_empty:
+            timeline.entries.append(report)
+        elif timeline.entries and isinstance(timeline.entries[-1], Gap):
+            gap = timeline.entries[-1]
+            gap.count, gap.first = gap.count + 1, report.meeting.date
+        else:
+            timeline.entries.append(Gap(1, report.meeting.date, report.meeting.date))
+    timeline.leads = _changes([(r.meeting.date, r.leads) for r in reports])[::-1]
+    timeline.statuses = _changes([(r.meeting.date, r.status_label or "active") for r in reports])[::-1]
+    timeline.roadmap = roadmap_history(team.committee, team=team)
+    return timeline
+
+
+@dataclass
+class Stage:
+    horizon: str
+    since: date
+    until: date
+
+    @property
+    def label(self) -> str:
+        return _HORIZON_LABELS[self.horizon]
+
+
+@dataclass
+class RoadmapLine:
+    """One roadmap entry across meetings: where it stood, from when to when."""
+
+    text: str
+    stages: list[Stage] = field(default_factory=list)
+    left: date | None = None  # the first meeting whose roadmap no longer had it
+
+    @property
+    def first_seen(self) -> date:
+        return self.stages[0].since
+
+    @property
+    def horizon(self) -> str:
+        return self.stages[-1].horizon
+
+    @property
+    def current(self) -> bool:
+        return self.left is None
+
+
+def _identity(text: str) -> str:
+    """Spacing, case and the trailing team list do not make another entry."""
+    text = re.sub(r"\s*\([^()]*\)\s*$", "", text)
+    return " ".join(re.sub(r"[*_`]", "", text).lower().split())
+
+
+def roadmap_history(committee: Committee, team: Team | None = None) -> list[RoadmapLine]:
+    """Every roadmap entry of the committee's published minutes, with its horizons over time.
+
+    Entries still on the latest roadmap come first (in their order there),
+    then those that left, most recently left first.
+    """
+    meetings = list(Meeting.objects.for_committee(committee).published().order_by("date").values_list("pk", "date"))
+    all_entries = RoadmapEntry.objects.filter(meeting__in=[pk for pk, _ in meetings], is_heading=False).exclude(text="")
+    entries = all_entries.filter(teams=team) if team is not None else all_entries
+    # An entry leaves when a later roadmap no longer lists it (meetings without a roadmap do not count).
+    with_roadmap = set(all_entries.values_list("meeting_id", flat=True).distinct())
+    by_meeting: dict[int, list[tuple[str, str]]] = {}
+    for meeting_id, text, horizon in entries.order_by("position").values_list("meeting_id", "text", "horizon"):
+        by_meeting.setdefault(meeting_id, []).append((text, horizon))
+
+    lines: dict[str, RoadmapLine] = {}
+    dates = dict(meetings)
+    for meeting_id in (pk for pk, _ in meetings if pk in with_roadmap):
+        when = dates[meeting_id]
+        present = set()
+        for text, horizon in by_meeting.get(meeting_id, []):
+            key = _identity(text)
+            present.add(key)
+            line = lines.get(key)
+            if line is None or line.left is not None:
+                line = lines[key] = RoadmapLine(text=text)
+            line.text = text
+            if line.stages and line.stages[-1].horizon == horizon:
+                line.stages[-1].until = when
+            else:
+                line.stages.append(Stage(horizon, when, when))
+        for key, line in lines.items():
+            if key not in present and line.left is None:
+                line.left = when
+    current = [line for line in lines.values() if line.current]
+    gone = sorted((line for line in lines.values() if not line.current), key=lambda line: line.left, reverse=True)
+    return current + gone
+
+
+def horizons_of(lines: list[RoadmapLine]) -> list[tuple[str, list[RoadmapLine]]]:
+    """(horizon label, its lines) in the roadmap's order of horizons."""
+    return [
+        (label, [line for line in lines if line.horizon == value])
+        for value, label in Horizon.choices
+        if any(line.horizon == value for line in lines)
+    ]

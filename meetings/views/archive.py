@@ -1,0 +1,66 @@
+"""The published archive for the community: team timelines, the roadmap's history, search, downloads."""
+
+import io
+import zipfile
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from ..exporting import archive_path, meeting_to_markdown
+from ..forms import SearchForm
+from ..models import Meeting, Team
+from ..search import MAX_QUERY_CHARS, search
+from ..timeline import horizons_of, roadmap_history, team_timeline
+from .lookup import get_committee
+
+
+def team_page(request, committee, team):
+    team = get_object_or_404(Team.objects.select_related("committee"), committee__slug=committee, slug=team)
+    return render(request, "meetings/team_timeline.html", {"team": team, "timeline": team_timeline(team)})
+
+
+def roadmap_page(request, committee):
+    committee = get_committee(committee)
+    lines = roadmap_history(committee)
+    return render(
+        request,
+        "meetings/roadmap_history.html",
+        {
+            "committee": committee,
+            "current": horizons_of([line for line in lines if line.current]),
+            "gone": [line for line in lines if not line.current],
+        },
+    )
+
+
+def search_page(request):
+    asked = "q" in request.GET
+    form = SearchForm(request.GET if asked else None)
+    hits = None
+    if asked and form.is_valid():
+        data = form.cleaned_data
+        hits = search(data["q"], committee=data["committee"], date_from=data["date_from"], date_to=data["date_to"])
+    return render(
+        request,
+        "meetings/search.html",
+        {"form": form, "hits": hits, "query": request.GET.get("q", "")[:MAX_QUERY_CHARS]},
+    )
+
+
+def archive_zip(request, committee):
+    """Every published meeting of the committee as Markdown, in the archive's folder layout."""
+    committee = get_committee(committee)
+    meetings = (
+        Meeting.objects.for_committee(committee)
+        .published()
+        .select_related("committee")
+        .prefetch_related("items", "reports", "roadmap_entries", "attendees")
+        .order_by("date")
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for meeting in meetings:
+            archive.writestr(str(archive_path(meeting)), meeting_to_markdown(meeting))
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{committee.slug}-minutes.zip"'
+    return response

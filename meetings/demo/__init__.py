@@ -13,7 +13,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from ..importing import adopt_agenda_from_latest, get_or_create_committee, import_file
-from ..models import Meeting
+from ..models import Meeting, SearchDocument
+from ..search import rebuild_index
 
 SEED = Path(__file__).with_name("2018-06-12-runtime.md")
 DRAFT_DATE = date(2018, 6, 26)
@@ -34,6 +35,9 @@ def load_demo() -> Iterator[str]:
             draft = Meeting.objects.create_from_roster(committee, DRAFT_DATE)
             yield f"created   draft meeting {draft} with {draft.reports.count()} team sections"
         yield from _accounts(committee)
+    if not SearchDocument.objects.exists():
+        # A database from before the search index: index what it holds.
+        yield f"indexed   {rebuild_index()} meeting(s) for search"
 
 
 def _accounts(committee) -> Iterator[str]:

@@ -2,6 +2,7 @@
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Max, Q
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 
@@ -34,11 +35,15 @@ class CommitteeFeed(Feed):
             .published()
             .select_related("committee")
             .annotate(amended_at=Max("revisions__created_at", filter=Q(revisions__after_publication=True)))
-            .order_by("-date")[:ITEMS]
+            # Latest news first: an amendment of old minutes comes back to the top of the feed.
+            .order_by(Coalesce("amended_at", "published_at").desc(nulls_last=True), "-date")[:ITEMS]
         )
 
     def item_title(self, meeting):
-        return meeting.title + (" (amended)" if meeting.amended_at else "")
+        title = meeting.title
+        if meeting.date.isoformat() not in title:
+            title += f", {meeting.date:%-d %B %Y}"  # titles such as “CF Extensions PMC Notes” say no date
+        return title + (" (amended)" if meeting.amended_at else "")
 
     def item_description(self, meeting):
         text = f"Minutes of the {meeting.committee.name} PMC meeting of {meeting.date:%-d %B %Y}."

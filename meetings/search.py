@@ -16,11 +16,11 @@ from datetime import date
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Committee, ItemKind, Meeting, MeetingStatus, SearchDocument
+from .models import BacklogReport, Committee, ItemKind, Meeting, MeetingStatus, SearchDocument
 
 FTS_TABLE = "meetings_search_fts"  # created by migration 0005 on SQLite
 MAX_QUERY_CHARS = 300
@@ -149,7 +149,7 @@ def _search_sqlite(documents, filters: dict, query: Query, limit: int) -> list[H
             f"snippet({FTS_TABLE}, 1, %s, %s, '…', 24) FROM {FTS_TABLE} "
             f"JOIN meetings_searchdocument d ON d.id = {FTS_TABLE}.rowid "
             "JOIN meetings_meeting m ON m.id = d.meeting_id "
-            f"WHERE {FTS_TABLE} MATCH %s AND {where} ORDER BY 2, m.date DESC LIMIT %s",
+            f"WHERE {FTS_TABLE} MATCH %s AND {where} ORDER BY 2, m.date DESC, d.id LIMIT %s",
             [_START, _STOP, query.fts5(), *values, limit],
         )
         ranked = cursor.fetchall()
@@ -158,9 +158,18 @@ def _search_sqlite(documents, filters: dict, query: Query, limit: int) -> list[H
 
 
 def documents_for(meeting: Meeting) -> list[SearchDocument]:
-    """The searchable sections of a meeting: its reports, notes and roadmap."""
+    """The searchable sections of a meeting: its written reports, notes and roadmap.
+
+    Reads the meeting's reports, items and roadmap entries through `.all()`, so
+    a batch of meetings fetched with `_with_sections` costs no query per meeting.
+    """
+    from .minutes import number_anchors
     from .roadmap import entries_to_text
 
+    reports = list(meeting.reports.all())
+    items = list(meeting.items.all())
+    # The anchors the meeting page gives its sections (a repeated title is numbered there).
+    number_anchors(items, taken={report.team.slug for report in reports})
     documents = [
         SearchDocument(
             meeting=meeting,
@@ -169,15 +178,42 @@ def documents_for(meeting: Meeting) -> list[SearchDocument]:
             section=" – ".join(filter(None, [report.team_name, report.status_label, report.leads])),
             text=report.body,
         )
-        for report in meeting.reports.select_related("team")
+        for report in reports
+        if not report.is_empty  # the page says “No report.”: nothing to find there but the heading
     ]
-    for item in meeting.items.all():
+    entries = list(meeting.roadmap_entries.all())
+    for item in items:
         if item.kind == ItemKind.NOTES and item.has_section and item.body.strip():
-            documents.append(SearchDocument(meeting=meeting, anchor=item.anchor, section=item.title, text=item.body))
-        elif item.kind == ItemKind.ROADMAP:
-            text = entries_to_text(meeting.roadmap_entries.all())
-            documents.append(SearchDocument(meeting=meeting, anchor="roadmap", section=item.title, text=text))
+            documents.append(
+                SearchDocument(meeting=meeting, anchor=item.page_anchor, section=item.title, text=item.body)
+            )
+        elif item.kind == ItemKind.ROADMAP and any(not entry.is_spacer for entry in entries):
+            documents.append(
+                SearchDocument(meeting=meeting, anchor="roadmap", section=item.title, text=entries_to_text(entries))
+            )
     return documents
+
+
+def _with_sections(meetings):
+    """The meetings with what `documents_for` reads, one query per kind of object."""
+    return meetings.select_related("committee").prefetch_related(
+        Prefetch("reports", queryset=BacklogReport.objects.select_related("team")), "items", "roadmap_entries"
+    )
+
+
+def _index(meetings: list[Meeting]) -> None:
+    """Add the sections of these meetings (none of them indexed) to both sides of the index."""
+    created = SearchDocument.objects.bulk_create([d for meeting in meetings for d in documents_for(meeting)])
+    if connection.vendor == "postgresql":
+        SearchDocument.objects.filter(meeting__in=meetings).update(
+            vector=SearchVector("section", weight="A", config=CONFIG) + SearchVector("text", weight="B", config=CONFIG)
+        )
+    elif connection.vendor == "sqlite" and created:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {FTS_TABLE} (rowid, section, text) VALUES (%s, %s, %s)",  # noqa: S608
+                [(document.pk, document.section, document.text) for document in created],
+            )
 
 
 @transaction.atomic
@@ -185,18 +221,9 @@ def reindex_meeting(meeting: Meeting) -> None:
     """Replace the meeting's rows in the index with its current text."""
     old_ids = list(meeting.search_documents.values_list("pk", flat=True))
     _drop_fulltext(old_ids)
-    meeting.search_documents.all().delete()
-    created = SearchDocument.objects.bulk_create(documents_for(meeting))
-    if connection.vendor == "postgresql":
-        meeting.search_documents.update(
-            vector=SearchVector("section", weight="A", config=CONFIG) + SearchVector("text", weight="B", config=CONFIG)
-        )
-    elif connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {FTS_TABLE} (rowid, section, text) VALUES (%s, %s, %s)",  # noqa: S608
-                [(document.pk, document.section, document.text) for document in created],
-            )
+    SearchDocument.objects.filter(pk__in=old_ids).delete()
+    # Read again from the database: the caller's copy may hold related objects from before the change.
+    _index([_with_sections(Meeting.objects.filter(pk=meeting.pk)).get()])
 
 
 def _drop_fulltext(ids: list[int]) -> None:
@@ -205,9 +232,14 @@ def _drop_fulltext(ids: list[int]) -> None:
             cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [(pk,) for pk in ids])  # noqa: S608
 
 
-def rebuild_index() -> int:
+@transaction.atomic
+def rebuild_index(batch_size: int = 500) -> int:
     """Index every meeting again (after an upgrade, or a restore of the database); the number indexed."""
-    meetings = Meeting.objects.select_related("committee")
-    for meeting in meetings:
-        reindex_meeting(meeting)
-    return len(meetings)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608 (rows left by a restore go too)
+    SearchDocument.objects.all().delete()
+    ids = list(Meeting.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        _index(list(_with_sections(Meeting.objects.filter(pk__in=ids[start : start + batch_size]))))
+    return len(ids)

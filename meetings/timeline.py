@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from .models import BacklogReport, Committee, Horizon, Meeting, MeetingStatus, RoadmapEntry, Team
+from .models import BacklogReport, Committee, Horizon, MeetingStatus, RoadmapEntry, Team
 
 _HORIZON_LABELS = dict(Horizon.choices)
 
@@ -120,39 +120,40 @@ def roadmap_history(committee: Committee, team: Team | None = None) -> list[Road
     """Every roadmap entry of the committee's published minutes, with its horizons over time.
 
     Entries still on the latest roadmap come first (in their order there),
-    then those that left, most recently left first.
+    then those that left, most recently left first. An entry that comes back
+    after leaving starts a new line: the earlier one keeps its own history.
     """
-    meetings = list(Meeting.objects.for_committee(committee).published().order_by("date").values_list("pk", "date"))
-    all_entries = RoadmapEntry.objects.filter(meeting__in=[pk for pk, _ in meetings], is_heading=False).exclude(text="")
+    all_entries = RoadmapEntry.objects.filter(
+        meeting__committee=committee, meeting__status=MeetingStatus.PUBLISHED, is_heading=False
+    ).exclude(text="")
     entries = all_entries.filter(teams=team) if team is not None else all_entries
     # An entry leaves when a later roadmap no longer lists it (meetings without a roadmap do not count).
-    with_roadmap = set(all_entries.values_list("meeting_id", flat=True).distinct())
+    with_roadmap = sorted(set(all_entries.values_list("meeting__date", "meeting_id").distinct()))
     by_meeting: dict[int, list[tuple[str, str]]] = {}
     for meeting_id, text, horizon in entries.order_by("position").values_list("meeting_id", "text", "horizon"):
         by_meeting.setdefault(meeting_id, []).append((text, horizon))
 
-    lines: dict[str, RoadmapLine] = {}
-    dates = dict(meetings)
-    for meeting_id in (pk for pk, _ in meetings if pk in with_roadmap):
-        when = dates[meeting_id]
-        present = set()
+    current: dict[str, RoadmapLine] = {}  # by identity: the lines on the roadmap being read
+    gone: list[RoadmapLine] = []
+    for when, meeting_id in with_roadmap:
+        present: dict[str, RoadmapLine] = {}
         for text, horizon in by_meeting.get(meeting_id, []):
             key = _identity(text)
-            present.add(key)
-            line = lines.get(key)
-            if line is None or line.left is not None:
-                line = lines[key] = RoadmapLine(text=text)
+            line = present.get(key) or current.get(key) or RoadmapLine(text=text)
             line.text = text
             if line.stages and line.stages[-1].horizon == horizon:
                 line.stages[-1].until = when
-            else:
+            elif key not in present or line.stages[-1].since != when:
                 line.stages.append(Stage(horizon, when, when))
-        for key, line in lines.items():
-            if key not in present and line.left is None:
+            present[key] = line
+        for key, line in current.items():
+            if key not in present:
                 line.left = when
-    current = [line for line in lines.values() if line.current]
-    gone = sorted((line for line in lines.values() if not line.current), key=lambda line: line.left, reverse=True)
-    return current + gone
+                gone.append(line)
+        # Rebuilt from this roadmap, so the lines still on it keep its order.
+        current = present
+    gone.sort(key=lambda line: line.left, reverse=True)
+    return list(current.values()) + gone
 
 
 def horizons_of(lines: list[RoadmapLine]) -> list[tuple[str, list[RoadmapLine]]]:

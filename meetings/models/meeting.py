@@ -30,9 +30,12 @@ class MeetingQuerySet(models.QuerySet):
 
     def with_summary(self):
         """Annotate what an archive lists: `reported` teams and the `announcements` text."""
-        announcements = AgendaItem.objects.filter(meeting=models.OuterRef("pk"), title__iexact="Announcements")
+        announcements = AgendaItem.objects.filter(
+            meeting=models.OuterRef("pk"), title__iexact="Announcements"
+        ).order_by("position")
         return self.annotate(
-            reported=models.Count("reports", filter=~models.Q(reports__body="")),
+            # As the minutes count them: a section of blanks only is no report.
+            reported=models.Count("reports", filter=models.Q(reports__body__regex=r"\S")),
             announcements=models.Subquery(announcements.values("body")[:1]),
         )
 
@@ -168,7 +171,8 @@ class Meeting(models.Model):
 
     def neighbour(self, *, later: bool) -> "Meeting | None":
         """The committee's next (or previous) published meeting."""
-        others = Meeting.objects.for_committee(self.committee).published()
+        # With its committee: the page links to it, and its URL names the committee.
+        others = Meeting.objects.for_committee(self.committee).published().select_related("committee")
         if later:
             return others.filter(date__gt=self.date).order_by("date").first()
         return others.filter(date__lt=self.date).order_by("-date").first()

@@ -1,0 +1,120 @@
+"""Atom feeds, read as feed readers read them (feedparser): one per committee, with its meetings and
+amendments, and one per team, with its reports."""
+
+from datetime import date
+
+import feedparser
+import pytest
+
+from meetings.models import BacklogReport, Meeting
+
+from .public_archive import corpus_fixture, page_of
+
+imported_corpus = corpus_fixture()
+BASE = "http://testserver"
+
+
+def feed_of(client, url: str):
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    return feed
+
+
+def assert_entries_are_complete(feed) -> None:
+    assert feed.entries
+    for entry in feed.entries:
+        assert entry.title
+        assert entry.link.startswith(BASE + "/")
+        assert entry.published_parsed is not None
+        assert entry.updated_parsed is not None
+        assert entry.id
+    assert len({entry.id for entry in feed.entries}) == len(feed.entries)
+
+
+@pytest.mark.usefixtures("imported_corpus", "db")
+class TestOnTheCorpus:
+    def test_committee_feed_is_valid_atom_with_the_latest_meetings(self, client):
+        feed = feed_of(client, "/runtime/feed/")
+        assert feed.feed.title == "Runtime PMC minutes"
+        assert feed.feed.link == BASE + "/runtime/"
+        assert_entries_are_complete(feed)
+        assert len(feed.entries) == 30
+        newest = Meeting.objects.filter(committee__slug="runtime").order_by("-date")[:30]
+        assert [entry.link for entry in feed.entries] == [BASE + meeting.get_absolute_url() for meeting in newest]
+        assert feed.entries[0].title == "Runtime PMC Meeting 2019-12-10"
+
+    def test_every_entry_links_to_its_minutes(self, client):
+        for entry in feed_of(client, "/runtime/feed/").entries[:5]:
+            page = page_of(client, entry.link.removeprefix(BASE))
+            assert page.find("h1").text == entry.title
+
+    def test_meetings_whose_title_has_no_date_get_it_in_the_feed(self, client):
+        feed = feed_of(client, "/extensions/feed/")
+        assert_entries_are_complete(feed)
+        titles = [entry.title for entry in feed.entries]
+        assert len(set(titles)) == len(titles), titles  # “CF Extensions PMC Notes” each time otherwise
+        assert all(title.startswith("CF Extensions PMC Notes, ") for title in titles)
+
+    def test_team_feed_is_valid_atom_with_the_written_reports_newest_first(self, client):
+        feed = feed_of(client, "/runtime/teams/diego/feed/")
+        assert feed.feed.title == "Diego: reports to the Runtime PMC"
+        assert feed.feed.link == BASE + "/runtime/teams/diego/"
+        assert_entries_are_complete(feed)
+        written = (
+            BacklogReport.objects.filter(team__committee__slug="runtime", team__slug="diego")
+            .exclude(body="")
+            .order_by("-meeting__date")[:30]
+        )
+        assert [entry.title for entry in feed.entries] == [f"Diego – {r.meeting.date:%Y-%m-%d}" for r in written]
+        assert [entry.link for entry in feed.entries] == [BASE + r.get_absolute_url() for r in written]
+        assert feed.entries[0].link == BASE + "/runtime/2019-12-10/#diego"
+        assert "Configurable app logging rate limits" in feed.entries[0].summary
+
+    def test_pages_announce_their_feeds(self, client):
+        for page_url, feed_url in [
+            ("/runtime/", "/runtime/feed/"),
+            ("/runtime/teams/diego/", "/runtime/teams/diego/feed/"),
+        ]:
+            head = page_of(client, page_url).find("head")
+            assert head.find("link", rel="alternate", type="application/atom+xml", href=feed_url) is not None
+
+
+def test_a_draft_is_in_no_feed_until_it_is_published(people, draft, client):
+    draft.reports.get(team=people["team_x"]).save_text("- Draft work")
+    assert feed_of(client, "/runtime/feed/").entries == []
+    assert feed_of(client, "/runtime/teams/diego/feed/").entries == []
+    draft.publish()
+    [meeting] = feed_of(client, "/runtime/feed/").entries
+    assert meeting.link == BASE + draft.get_absolute_url()
+    [report] = feed_of(client, "/runtime/teams/diego/feed/").entries
+    assert report.link == BASE + draft.get_absolute_url() + "#diego"
+    assert "Draft work" in report.summary
+
+
+def test_an_amendment_brings_old_minutes_back_to_the_top_as_updated(people, client):
+    old, new = (
+        Meeting.objects.create_from_roster(people["runtime"], day) for day in (date(2018, 1, 2), date(2018, 1, 16))
+    )
+    for meeting in (old, new):
+        meeting.reports.get(team=people["team_x"]).save_text("- As discussed")
+        meeting.publish()
+    before = feed_of(client, "/runtime/feed/")
+    assert [entry.link for entry in before.entries] == [BASE + new.get_absolute_url(), BASE + old.get_absolute_url()]
+
+    old.reports.get(team=people["team_x"]).save_text("- As discussed, and corrected", by=people["chair"])
+    after = feed_of(client, "/runtime/feed/")
+    amended = after.entries[0]
+    assert amended.link == BASE + old.get_absolute_url()
+    assert amended.title == f"{old.title} (amended)"
+    assert amended.updated_parsed > amended.published_parsed or amended.updated != amended.published
+    assert "Amended on" in amended.summary
+    assert after.entries[1].title == new.title
+
+
+@pytest.mark.parametrize("url", ["/nobody/feed/", "/runtime/teams/nobody/feed/", "/extensions/teams/cli/feed/"])
+def test_feeds_of_unknown_committees_and_teams_are_not_found(people, client, url):
+    assert client.get(url).status_code == 404

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import AgendaItem, AgendaTemplateItem, BacklogReport, Committee, Meeting, RoadmapEntry, Team
 
@@ -14,6 +15,8 @@ class CommitteeAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["chairs"]
     inlines = [AgendaTemplateInline]
+    # As the settings page does: a link typed without a scheme is https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Team)

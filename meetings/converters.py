@@ -1,4 +1,4 @@
-"""URL converters: meeting dates as YYYY-MM-DD; an impossible date is a 404."""
+"""URL converters: meeting dates as YYYY-MM-DD, invitation tokens; anything else is a 404."""
 
 from datetime import date
 
@@ -11,3 +11,15 @@ class IsoDateConverter:
 
     def to_url(self, value: date | str) -> str:
         return value.isoformat() if isinstance(value, date) else value
+
+
+class TokenConverter:
+    """An invitation token (`secrets.token_urlsafe`): no NUL or other byte PostgreSQL would refuse with a 500."""
+
+    regex = r"[A-Za-z0-9_-]{1,64}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value

@@ -1,10 +1,12 @@
 """Forms of the editing pages; they validate and explain, views never trust POST data."""
 
 import zoneinfo
+from datetime import date
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils import timezone
 from markdownx.widgets import MarkdownxWidget
@@ -15,6 +17,12 @@ from .search import QueryError, parse_query
 
 MAX_BODY_CHARS = 200_000
 MAX_UPLOAD_FILES = 100  # Django refuses more (DATA_UPLOAD_MAX_NUMBER_FILES)
+# Meeting dates a form accepts: far enough from year 1 and 9999 that the
+# cadence's arithmetic (dates plus weeks) can never overflow.
+MEETING_DATE_VALIDATORS = [
+    MinValueValidator(date(1970, 1, 1), "Meeting dates start in 1970."),
+    MaxValueValidator(date(2199, 12, 31), "Meeting dates end in 2199."),
+]
 
 
 class MarkdownField(forms.CharField):
@@ -40,7 +48,7 @@ def markdown_field(**kwargs) -> forms.CharField:
 
 
 class MeetingCreateForm(forms.Form):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), validators=MEETING_DATE_VALIDATORS)
     title = forms.CharField(max_length=300, required=False, help_text="Leave blank for the committee's usual title.")
 
     def __init__(self, *args, committee: Committee, **kwargs):
@@ -148,6 +156,7 @@ class ScheduleForm(forms.Form):
     )
     first = forms.DateField(
         required=False,
+        validators=MEETING_DATE_VALIDATORS,
         widget=forms.DateInput(attrs={"type": "date"}),
         label="First date",
         help_text="Leave blank for the cadence's next date.",

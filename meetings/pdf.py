@@ -4,9 +4,22 @@ WeasyPrint fetches what the HTML links to (stylesheets, images). Minutes hold
 text written by many people, so the fetcher only serves the app's own static
 and uploaded files from disk and refuses everything else: no network, no other
 files on the server.
+
+Rendering is bounded, because a hostile or pathological report (a table of
+thousands of rows, lists nested thousands deep) can keep WeasyPrint busy for
+minutes and it cannot be interrupted from within its thread. The source HTML is
+capped at PMC_PDF_MAX_SOURCE_BYTES, and WeasyPrint runs in a forked child
+process that is killed after PMC_PDF_TIMEOUT_SECONDS. Forking (not spawning)
+costs milliseconds: the child already has Django and WeasyPrint loaded and
+the page's HTML already built; it never touches the database, and it exits with
+os._exit, so the parent's connections are left alone.
 """
 
+import logging
 import mimetypes
+import multiprocessing
+import os
+import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -20,12 +33,30 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from .minutes import gather
 from .models import Meeting
 
+logger = logging.getLogger(__name__)
+
 # Without a request (e.g. from a command), relative links resolve against a
 # made-up origin, and only its /static/ and /media/ paths are ever served.
 DEFAULT_BASE_URL = "https://pmc-minutes.invalid/"
 
 # The CSS page sizes PMC_PDF_PAGE_SIZE may name, by their lower-case spelling.
 PAGE_SIZES = {"a4": "A4", "letter": "Letter"}
+
+
+class PdfUnavailable(Exception):
+    """The PDF cannot be made; the message says why, in words for a reader."""
+
+
+class PdfTooLarge(PdfUnavailable):
+    """The minutes are too long to typeset as a PDF."""
+
+
+class PdfTimeout(PdfUnavailable):
+    """Typesetting took longer than PMC_PDF_TIMEOUT_SECONDS; the renderer was stopped."""
+
+
+class PdfFailed(PdfUnavailable):
+    """The renderer failed (or its process died) on this document."""
 
 
 class NotFetched(ValueError):
@@ -89,7 +120,86 @@ def minutes_html(meeting: Meeting) -> str:
 
 
 def render_pdf(meeting: Meeting, request=None) -> bytes:
-    """The PDF of the minutes; with a request, relative links point to this site."""
+    """The PDF of the minutes; with a request, relative links point to this site.
+
+    Raises PdfUnavailable (too large, too slow, failed) instead of hanging.
+    """
     base_url = request.build_absolute_uri("/") if request is not None else DEFAULT_BASE_URL
-    html = HTML(string=minutes_html(meeting), base_url=base_url, url_fetcher=LocalFilesFetcher(base_url))
-    return html.write_pdf()
+    return html_to_pdf(minutes_html(meeting), base_url)
+
+
+def html_to_pdf(html: str, base_url: str = DEFAULT_BASE_URL) -> bytes:
+    """Typeset the HTML, within the configured size and time limits."""
+    size, limit = len(html.encode()), settings.PMC_PDF_MAX_SOURCE_BYTES
+    if size > limit:
+        raise PdfTooLarge(
+            f"These minutes are too long to typeset as a PDF ({size / 2**20:.1f} MB of HTML; "
+            f"the limit is {limit / 2**20:.1f} MB)."
+        )
+    timeout = settings.PMC_PDF_TIMEOUT_SECONDS
+    if not timeout or "fork" not in multiprocessing.get_all_start_methods():
+        return _write_pdf(html, base_url)  # unbounded: only the size limit applies
+    try:
+        return _write_pdf_in_child(html, base_url, timeout)
+    except PdfUnavailable as error:
+        logger.warning("PDF not made (%s bytes of HTML): %s", size, error)
+        raise
+
+
+def _write_pdf(html: str, base_url: str) -> bytes:
+    return HTML(string=html, base_url=base_url, url_fetcher=LocalFilesFetcher(base_url)).write_pdf()
+
+
+_warm_up_lock = threading.Lock()
+_warmed_up = False
+
+
+def _warm_up() -> None:
+    """Load the fonts and the print stylesheet once in this process, so that every forked child starts warm."""
+    global _warmed_up
+    with _warm_up_lock:
+        if not _warmed_up:
+            # A trusted one-line document: safe to typeset in-process.
+            _write_pdf(
+                f'<link rel="stylesheet" href="/{settings.STATIC_URL.lstrip("/")}css/print.css"><p>PMC</p>',
+                DEFAULT_BASE_URL,
+            )
+            _warmed_up = True
+
+
+def _write_pdf_in_child(html: str, base_url: str, timeout: float) -> bytes:
+    _warm_up()  # saves each child a few tenths of a second
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child_main, args=(html, base_url, sender), daemon=True)
+    child.start()
+    sender.close()  # the child holds the only writing end: EOF when it dies
+    try:
+        if not receiver.poll(timeout):
+            raise PdfTimeout(f"These minutes took longer than {timeout:g} seconds to typeset as a PDF.")
+        try:
+            ok, payload = receiver.recv()
+        except EOFError:
+            raise PdfFailed("The PDF renderer stopped before it finished these minutes.") from None
+        child.join(timeout=1)  # it has sent everything and is exiting
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+    if not ok:
+        raise PdfFailed(f"The PDF renderer failed on these minutes ({payload}).")
+    return payload
+
+
+def _child_main(html: str, base_url: str, sender) -> None:
+    """In the forked child: typeset, send (ok, pdf) or (False, error) back, exit without cleanup."""
+    try:
+        result = (True, _write_pdf(html, base_url))
+    except Exception as error:
+        result = (False, f"{type(error).__name__}: {str(error)[:200]}")
+    try:
+        sender.send(result)
+    finally:
+        sender.close()
+        os._exit(0)  # no atexit handlers, no closing of the parent's database connections

@@ -6,6 +6,8 @@ lists). Raw HTML in the source is let through to cmark and the whole output is
 then cleaned by an allow-list sanitiser, so nothing executable reaches a reader.
 """
 
+import re
+
 import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
@@ -34,10 +36,30 @@ ALLOWED_ATTRIBUTES = {
 }
 
 URL_SCHEMES = {"http", "https", "mailto"}
+_URL_ATTRIBUTES = {"href", "src"}
+# Control characters have no business in a URL; whitespace and controls are what browsers ignore in a scheme.
+_URL_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_URL_IGNORED = re.compile(r"[\x00-\x20\x7f-\x9f\s]")
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
 
 # Task-list checkboxes are the only inputs, and they cannot be ticked.
 _TAG_ATTRIBUTE_VALUES = {"input": {"type": {"checkbox"}, "disabled": {"", "disabled"}, "checked": {"", "checked"}}}
 _SET_TAG_ATTRIBUTE_VALUES = {"input": {"disabled": "disabled"}}
+
+
+def _check_url(tag: str, attribute: str, value: str) -> str | None:
+    """Belt and braces over nh3's scheme check: drop URLs with control characters or a scheme hidden by them.
+
+    nh3 reads `java\\x0bscript:` as a relative URL and keeps it; some browsers have not.
+    """
+    if attribute not in _URL_ATTRIBUTES:
+        return value
+    if _URL_CONTROLS.search(value):
+        return None
+    scheme = _SCHEME.match(_URL_IGNORED.sub("", value))
+    if scheme and scheme.group(1).lower() not in URL_SCHEMES:
+        return None
+    return value
 
 
 def sanitize_html(html: str) -> str:
@@ -51,6 +73,7 @@ def sanitize_html(html: str) -> str:
         tag_attribute_values=_TAG_ATTRIBUTE_VALUES,
         set_tag_attribute_values=_SET_TAG_ATTRIBUTE_VALUES,
         strip_comments=True,
+        attribute_filter=_check_url,
     )
 
 

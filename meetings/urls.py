@@ -1,10 +1,11 @@
 from django.urls import path, register_converter
 
 from . import feeds
-from .converters import IsoDateConverter
+from .converters import IsoDateConverter, TokenConverter
 from .views import archive, chair, committee, editor, history, invitations, lead, public, readiness, schedule
 
 register_converter(IsoDateConverter, "isodate")
+register_converter(TokenConverter, "token")
 
 app_name = "meetings"
 
@@ -15,7 +16,7 @@ urlpatterns = [
     path("my-sections/", lead.my_sections, name="my_sections"),
     path("markdownx/markdownify/", editor.markdownify, name="markdownify"),
     path("markdownx/upload/", editor.upload, name="markdownx_upload"),
-    path("accounts/invitation/<str:token>/", invitations.invitation, name="invitation"),
+    path("accounts/invitation/<token:token>/", invitations.invitation, name="invitation"),
     path("search/", archive.search_page, name="search"),
     path("<slug:committee>/meetings.ics", schedule.calendar_feed, name="calendar"),
     path("<slug:committee>/", public.committee_archive, name="committee"),

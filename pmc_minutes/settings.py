@@ -4,9 +4,11 @@ Defaults are safe for development only: with DEBUG off the app refuses to
 start without a SECRET_KEY. See README.md for every variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -36,11 +38,14 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "markdownx",
+    "axes",
+    "csp",
     "meetings",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -48,6 +53,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pmc_minutes.urls"
@@ -79,9 +86,12 @@ CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env.str("REDIS_URL")}
         if env.str("REDIS_URL", default="")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 1000}}
     )
 }
+# Seconds a browser or CDN may keep published minutes (HTML, PDF, Markdown) before
+# revalidating them with their ETag; rendered copies are cached per version (meetings/caching.py).
+PMC_PUBLIC_MAX_AGE = env.int("PMC_PUBLIC_MAX_AGE", default=300)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -92,6 +102,24 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "meetings:my_sections"
 LOGOUT_REDIRECT_URL = "meetings:home"
+
+# Sign-in throttling (django-axes): after LOGIN_FAILURE_LIMIT failed sign-ins
+# for one username from one address, that pair is refused for the cool-off,
+# even with the right password. The pair, not the username alone, so that a
+# stranger cannot lock a chair out from elsewhere; a locked-out or unknown
+# username gets the same answer as a wrong password, so nothing tells which
+# accounts exist.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before any password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"  # with status 429
+# Behind the proxy every request comes from the proxy's address; use the one it adds instead.
+AXES_CLIENT_IP_CALLABLE = "meetings.throttling.client_ip"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
@@ -122,7 +150,11 @@ PMC_SITE_URL = env.str("PMC_SITE_URL", default="http://127.0.0.1:8000")
 
 # Production hardening; harmless in development because they follow DEBUG.
 SESSION_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SAMESITE = "Lax"
+# CSRF_COOKIE_HTTPONLY stays off: markdownx's preview reads the token from the cookie.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=False) else None
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
@@ -130,6 +162,32 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own
+# static files, never inline, so that HTML slipping past the sanitiser could
+# not run. The editor's preview posts to our own URL (connect-src). Images may
+# come from any HTTPS site: the archive, written for GitHub, embeds them. The
+# admin needs nothing more (Django 5.2's admin has no inline scripts).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "https:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Request size limits: a larger body is refused with the 400 page. Reports are
+# at most 200,000 characters (meetings/forms.py), at most 2.4 MB form-encoded.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB, without uploaded files
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads go to a temporary file, not memory
 
 # Markdown: one renderer (GitHub Flavored, sanitised) for pages, PDF and the
 # editor's live preview, so that the preview is exactly the published page.
@@ -139,9 +197,15 @@ MARKDOWNX_UPLOAD_URLS_PATH = "/markdownx/upload/"
 MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
 MARKDOWNX_MEDIA_PATH = "uploads/"
+# Uploaded images (meetings/uploads.py): decoded and re-encoded, at most this many pixels.
+PMC_UPLOAD_MAX_PIXELS = env.int("PMC_UPLOAD_MAX_PIXELS", default=40_000_000)
 
 # Page size of the PDF minutes: "A4" or "Letter".
 PMC_PDF_PAGE_SIZE = env.str("PMC_PDF_PAGE_SIZE", default="A4")
+# Bounds on typesetting a PDF (meetings/pdf.py): the size of its HTML, and the
+# seconds before the renderer's process is killed (0: render in-process, unbounded).
+PMC_PDF_MAX_SOURCE_BYTES = env.int("PMC_PDF_MAX_SOURCE_BYTES", default=2 * 1024 * 1024)
+PMC_PDF_TIMEOUT_SECONDS = env.float("PMC_PDF_TIMEOUT_SECONDS", default=20.0)
 
 # Days an invitation link (to lead a team or chair a committee) stays valid.
 PMC_INVITATION_DAYS = env.int("PMC_INVITATION_DAYS", default=7)

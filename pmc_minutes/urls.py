@@ -6,15 +6,13 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from meetings.sitemaps import SITEMAPS
+from meetings.views.media import serve_media
 
 urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
+    # Uploaded pictures, served safely by the app itself (also in production).
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media"),
     path("", include("meetings.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,14 +1,20 @@
-"""django-markdownx's preview and image upload, open only to people who edit minutes."""
+"""The editor's Markdown preview and image upload, open only to people who edit minutes.
 
-from django.http import HttpResponseBadRequest
+The preview is django-markdownx's view (it renders with meetings.rendering).
+The upload is our own view at markdownx's URL, answering in its JSON format
+(`{"image_code": "![](url)"}`, or the form's errors with status 400), because
+markdownx trusts the file name and the browser's content type; ours decodes and
+re-encodes the picture (meetings/uploads.py).
+"""
+
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.views.decorators.http import require_POST
-from markdownx.views import ImageUploadView, MarkdownifyView
+from markdownx.views import MarkdownifyView
 
-from .. import permissions
+from .. import permissions, uploads
 from .lookup import require
 
 _markdownify = MarkdownifyView.as_view()
-_upload = ImageUploadView.as_view()
 
 
 @require_POST
@@ -24,4 +30,8 @@ def markdownify(request):
 def upload(request):
     if refused := require(request, permissions.can_use_editor(request.user)):
         return refused
-    return _upload(request)
+    form = uploads.ImageUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return JsonResponse(form.errors, status=400)
+    url = uploads.save_image(form.cleaned_data["image"])
+    return JsonResponse({"image_code": f"![]({url})"})

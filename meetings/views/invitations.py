@@ -37,7 +37,8 @@ def invitation(request, token):
             except IntegrityError:  # the same username taken a moment before
                 form.add_error("username", "That username was just taken; choose another.")
             else:
-                login(request, user)
+                # Named because sign-in throttling adds a second backend (settings.AUTHENTICATION_BACKENDS).
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 return _welcome(request, invitation)
     return render(
         request,

@@ -1,53 +1,117 @@
 """Run the benchmarks and print medians against their targets: `make bench`.
 
-Each run uses a fresh SQLite database of its own, so it measures the app, not
-leftovers of earlier runs. Times include starting manage.py, as a user sees them.
-BENCH_RUNS sets the number of runs (default 5).
+One command, one fresh database (PostgreSQL `pmc_bench` on 127.0.0.1, created
+and dropped here; SQLite when PostgreSQL is unreachable, said so), the app
+configured as in production (DEBUG off, collected static files, persistent
+connections). Sections: (b) cold renders, (a) throughput under gunicorn
+against a static file, (d) concurrent saves over HTTP, (c) the community's
+pages at 200 and 2,000 meetings, (e) the corpus import. Every ratio is
+measured side by side in the same run. BENCH_RUNS sets the runs (default 5),
+BENCH_ONLY=a,b,... the sections.
 """
 
 import os
-import statistics
-import subprocess
+import platform
+import secrets
+import shutil
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
-RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+sys.path.insert(0, str(ROOT))
+
+from bench import harness, imports  # noqa: E402 (the project's root goes on the path first)
 
 
-def manage(*args: str, env: dict) -> float:
-    """Seconds one manage.py command takes (Python start-up included)."""
+def wanted(section: str) -> bool:
+    """BENCH_ONLY=a,c runs those sections only (all by default)."""
+    only = os.environ.get("BENCH_ONLY", "")
+    return not only or section in only.split(",")
+
+
+def machine() -> str:
+    memory = ""
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split("\n")[0].split()[1])
+        memory = f", {kib / 2**20:.0f} GiB memory"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"{os.cpu_count()} cores{memory}, {platform.platform()}, Python {platform.python_version()}"
+
+
+def production_like_environment(database_url: str, folder: Path) -> dict:
+    """The environment of the app under test, for this process and the gunicorn it starts."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "pmc_minutes.settings",
+        "DATABASE_URL": database_url,
+        "DEBUG": "False",
+        "SECRET_KEY": "bench-" + secrets.token_hex(24),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SECURE_SSL_REDIRECT": "False",
+        "STATIC_ROOT": str(folder / "static"),
+        "MEDIA_ROOT": str(folder / "media"),
+        "CONN_MAX_AGE": "60",
+        "LOG_LEVEL": "ERROR",
+        "EMAIL_URL": "consolemail://",
+    }
+
+
+def main() -> int:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True)
-    return time.perf_counter() - started
+    print(f"PMC Minutes benchmarks, {datetime.now():%Y-%m-%d %H:%M}; {machine()}")
+    print(f"{harness.RUNS} runs each unless said otherwise; medians shown")
+    folder = Path(tempfile.mkdtemp(prefix="pmc-bench-"))
+    database_url, database = harness.create_database(folder)
+    print(f"database: {database}")
+    env = production_like_environment(database_url, folder)
+    os.environ.update(env)
+    try:
+        import django
+        from django.core.management import call_command
 
+        django.setup()
+        call_command("collectstatic", "--noinput", verbosity=0)
+        call_command("migrate", verbosity=0)
 
-def bench_import() -> None:
-    if not CORPUS.is_dir():
-        print(f"import: skipped, no corpus at {CORPUS}")
-        return
-    first, again = [], []
-    for _ in range(RUNS):
-        with tempfile.TemporaryDirectory() as folder:
-            env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder}/bench.db"}
-            manage("migrate", "-v0", env=env)
-            first.append(manage("import_minutes", str(CORPUS), env=env))
-            again.append(manage("import_minutes", str(CORPUS), env=env))
-    files = sum(1 for p in CORPUS.rglob("*.md") if p.name != "README.md")
-    report(f"import {files} corpus files, SQLite:", first, target=10)
-    report("re-import unchanged:", again, target=5)
-    print(f"{'ratio re-import / import:':36} {statistics.median(again) / statistics.median(first):.2f}")
+        from bench import data, pages, scale, writes
 
+        seed = data.load_seed()
+        if wanted("b"):
+            print("\n(b) cold renders of the seed meeting")
+            pages.cold_renders(seed)
+        if wanted("a"):
+            print("\n(a) throughput under gunicorn")
+            pages.throughput(env)
+        if wanted("d"):
+            print("\n(d) concurrent saves over HTTP")
+            writes.writes(env)
+        if wanted("c"):
+            print("\n(c) the archive at scale")
+            scale.scale()
+    finally:
+        try:
+            from django.db import connections
 
-def report(what: str, seconds: list[float], *, target: float) -> None:
-    median = statistics.median(seconds)
-    verdict = "ok" if median < target else "TOO SLOW"
-    print(f"{what:36} median {median:.2f} s, max {max(seconds):.2f} s (target < {target} s): {verdict}")
+            connections.close_all()
+        except Exception:  # noqa: S110 (Django may not even be set up)
+            pass
+        harness.drop_database(database_url)
+        shutil.rmtree(folder, ignore_errors=True)
+    if wanted("e"):
+        print("\n(e) corpus import")
+        imports.imports()
+
+    print(f"\nSummary ({time.perf_counter() - started:.0f} s):")
+    for result in harness.VERDICTS:
+        print(result.line())
+    missed = [result for result in harness.VERDICTS if not result.ok]
+    print(f"{len(harness.VERDICTS) - len(missed)} of {len(harness.VERDICTS)} targets met")
+    return 0
 
 
 if __name__ == "__main__":
-    print(f"PMC Minutes benchmarks, {RUNS} runs each, median shown; {os.cpu_count()} cores")
-    bench_import()
+    sys.exit(main())

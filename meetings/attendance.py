@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from .models import Attendee, ItemKind, Meeting, TeamStatus
 
@@ -87,4 +88,6 @@ def record_attendance(meeting: Meeting, accounts: Sequence[tuple], others: Seque
     for position, row in enumerate(rows):
         row.position = position
     meeting.attendees.all().delete()
+    # Attendance is not a revision: touching the meeting gives its cached minutes a new version.
+    Meeting.objects.filter(pk=meeting.pk).update(updated_at=timezone.now())
     return Attendee.objects.bulk_create(rows)

@@ -4,11 +4,11 @@ from django.db.models import Max, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from .. import permissions
+from .. import caching, permissions
 from ..exporting import meeting_to_markdown
 from ..minutes import gather
 from ..models import Committee, Meeting, MeetingStatus
-from ..pdf import render_pdf
+from ..pdf import PdfUnavailable, render_pdf
 from .lookup import get_committee, get_meeting
 
 
@@ -18,7 +18,9 @@ def home(request):
     )
     latest = {
         (m.committee_id, m.date): m
-        for m in Meeting.objects.published().filter(date__in=[c.latest_date for c in committees if c.latest_date])
+        for m in Meeting.objects.published()
+        .filter(date__in=[c.latest_date for c in committees if c.latest_date])
+        .select_related("committee")  # its URL names the committee
     }
     upcoming = list(Meeting.objects.drafts().upcoming().select_related("committee"))
     rows = [
@@ -34,15 +36,18 @@ def home(request):
 
 def committee_archive(request, committee):
     committee = get_committee(committee)
-    published = Meeting.objects.for_committee(committee).published()
+    # Each listed meeting's URL names its committee: fetched with it, not once per meeting.
+    published = Meeting.objects.for_committee(committee).published().select_related("committee")
     years = [day.year for day in published.dates("date", "year", order="DESC")]
     # One year a page, so that decades of biweekly meetings stay one short page each.
     year = _year(request.GET.get("year"), years)
     meetings = published.filter(date__year=year).with_summary().order_by("-date") if year else []
     is_chair = permissions.is_chair(request.user, committee)
-    drafts = Meeting.objects.for_committee(committee).drafts().order_by("date") if is_chair else []
+    drafts = Meeting.objects.for_committee(committee).drafts().select_related("committee").order_by("date")
+    drafts = drafts if is_chair else []
     # Cancelled meetings are kept for their chairs only (their written reports may still move on).
-    cancelled = Meeting.objects.for_committee(committee).cancelled().order_by("date") if is_chair else []
+    cancelled = Meeting.objects.for_committee(committee).cancelled().select_related("committee").order_by("date")
+    cancelled = cancelled if is_chair else []
     upcoming = Meeting.objects.for_committee(committee).upcoming().select_related("committee")[:6]
     return render(
         request,
@@ -68,9 +73,15 @@ def _year(asked: str | None, years: list[int]) -> int | None:
     return years[0] if years else None
 
 
+@caching.validated("html")
 def meeting_detail(request, committee, date):
+    return caching.cached_response(request, committee, date, "html", lambda: _meeting_page(request, committee, date))
+
+
+def _meeting_page(request, committee, date):
     meeting = get_meeting(request, committee, date)
     minutes = gather(meeting)
+    previous, next_ = caching.neighbours(request, meeting)  # found by the version query already
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -78,22 +89,38 @@ def meeting_detail(request, committee, date):
             "meeting": meeting,
             "committee": meeting.committee,
             "minutes": minutes,
-            "previous": meeting.neighbour(later=False),
-            "next": meeting.neighbour(later=True),
+            "previous": previous,
+            "next": next_,
             "can_edit_meeting": permissions.can_edit_meeting(request.user, meeting),
             "editable_reports": permissions.editable_reports(request.user, meeting),
         },
     )
 
 
+@caching.validated("pdf")
 def meeting_pdf(request, committee, date):
+    return caching.cached_response(request, committee, date, "pdf", lambda: _pdf_response(request, committee, date))
+
+
+def _pdf_response(request, committee, date):
     meeting = get_meeting(request, committee, date)
-    response = HttpResponse(render_pdf(meeting, request), content_type="application/pdf")
+    try:
+        pdf = render_pdf(meeting, request)
+    except PdfUnavailable as error:
+        # Too long or too slow to typeset: say so, and offer the Markdown instead of a hung worker.
+        context = {"meeting": meeting, "committee": meeting.committee, "reason": str(error)}
+        return render(request, "meetings/pdf_unavailable.html", context, status=503)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{meeting.date.isoformat()}-{meeting.committee.slug}.pdf"'
     return response
 
 
+@caching.validated("md")
 def meeting_markdown(request, committee, date):
+    return caching.cached_response(request, committee, date, "md", lambda: _markdown_response(request, committee, date))
+
+
+def _markdown_response(request, committee, date):
     meeting = get_meeting(request, committee, date)
     response = HttpResponse(meeting_to_markdown(meeting), content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{meeting.date.isoformat()}-{meeting.committee.slug}.md"'

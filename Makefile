@@ -10,13 +10,19 @@ PYTHON  ?= $(shell command -v python3.11 >/dev/null 2>&1 && echo python3.11 || e
 
 PYTEST_ARGS ?=
 
+# The browser tests (tests/e2e) drive the system's Chromium with Playwright and
+# check pages with axe-core, installed from npm into a git-ignored folder.
+AXE_VERSION := 4.14.1
+E2E_DIR     := .e2e
+AXE_PACKAGE := $(E2E_DIR)/node_modules/axe-core/package.json
+
 .DEFAULT_GOAL := help
 
-.PHONY: help venv system-deps migrate demo run lint format test bench clean
+.PHONY: help venv system-deps e2e-deps migrate demo run lint format test e2e bench clean
 
 help: ## List the targets
 	@echo "Targets:"
-	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-zA-Z_-]+):.*## (.*)$$/\1\t\2/' \
+	@grep -E '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-zA-Z0-9_-]+):.*## (.*)$$/\1\t\2/' \
 		| while IFS=$$'\t' read -r target text; do printf '  %-12s %s\n' "$$target" "$$text"; done
 	@echo
 	@echo "Variables: PYTEST_ARGS='...' (passed to pytest), DATABASE_URL (default SQLite), PYTHON (for the venv)."
@@ -32,6 +38,19 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 system-deps: ## Install system packages (Pango for WeasyPrint, fonts, Chromium) when possible
 	@bash scripts/system-deps.sh
+
+# Idempotent: npm runs only when the pinned version is not there yet. No lock
+# file, no package.json: the pin above is the whole record.
+e2e-deps: ## Install axe-core (pinned in this Makefile) into .e2e/ for the browser tests (needs npm)
+	@if grep -qs '"version": "$(AXE_VERSION)"' $(AXE_PACKAGE); then \
+		echo "e2e-deps: axe-core $(AXE_VERSION) present."; \
+	elif ! command -v npm >/dev/null 2>&1; then \
+		echo "e2e-deps: WARNING: npm not found, cannot install axe-core: the browser tests will be skipped (and fail under CI)." >&2; \
+	else \
+		echo "e2e-deps: installing axe-core $(AXE_VERSION) into $(E2E_DIR)/"; \
+		npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error --prefix $(E2E_DIR) axe-core@$(AXE_VERSION) \
+			|| echo "e2e-deps: WARNING: could not install axe-core: the browser tests will be skipped (and fail under CI)." >&2; \
+	fi
 
 migrate: venv ## Apply database migrations
 	$(VENV_PY) manage.py migrate --noinput
@@ -54,13 +73,18 @@ format: venv ## Reformat code and apply ruff's safe fixes
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: system-deps venv ## Lint, check for missing migrations, run pytest (PYTEST_ARGS=...)
+test: system-deps venv e2e-deps ## Lint, check for missing migrations, run pytest (PYTEST_ARGS=...)
 	$(lint_commands)
 	$(VENV_PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-bench: venv ## Run the benchmarks (bench/run.py)
-	@if [ -f bench/run.py ]; then $(VENV_PY) bench/run.py; else echo "no benchmarks yet"; fi
+e2e: system-deps venv e2e-deps ## Run only the browser tests (tests/e2e; screenshots in test-artifacts/)
+	$(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
 
-clean: ## Remove .venv, db.sqlite3, staticfiles and .pytest_cache
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+bench: venv ## Run the benchmarks (bench/run.py; installs wrk when it can, BENCH_RUNS=n, BENCH_ONLY=a,b,c,d,e)
+	@bash scripts/system-deps.sh --bench || echo "bench: some system packages are missing (see above); going on"
+	@command -v wrk >/dev/null || echo "bench: wrk is missing: the throughput benchmark (a) will say so and be skipped"
+	$(VENV_PY) bench/run.py
+
+clean: ## Remove .venv, db.sqlite3, staticfiles, .pytest_cache, .e2e and test-artifacts
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache $(E2E_DIR) test-artifacts

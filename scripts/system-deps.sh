@@ -8,12 +8,15 @@
 #   fonts     DejaVu (and Noto when the distribution has it) so PDFs and pages
 #             render with real glyphs. Missing -> warning only.
 #   chromium  headless browser for the browser tests. Missing -> warning only.
+#   wrk       HTTP load generator for `make bench`, only with --bench. Missing -> warning only.
 set -euo pipefail
 
 REQUIRED=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b)
 FONTS=(fonts-dejavu-core)
 OPTIONAL_FONTS=(fonts-noto-core fonts-noto-color-emoji)   # "if available": skipped when apt does not know it
 BROWSER=(chromium)
+BENCH_TOOLS=()
+[[ ${1:-} == --bench ]] && BENCH_TOOLS=(wrk)
 
 say() { printf 'system-deps: %s\n' "$*"; }
 warn() { printf 'system-deps: WARNING: %s\n' "$*" >&2; }
@@ -60,7 +63,8 @@ if ! have_dpkg; then
     exit 0
 fi
 
-mapfile -t want < <(missing_of "${REQUIRED[@]}" "${FONTS[@]}" "${OPTIONAL_FONTS[@]}" "${BROWSER[@]}")
+mapfile -t want < <(missing_of "${REQUIRED[@]}" "${FONTS[@]}" "${OPTIONAL_FONTS[@]}" "${BROWSER[@]}" \
+    "${BENCH_TOOLS[@]+"${BENCH_TOOLS[@]}"}")
 
 # Optional packages the distribution's (already downloaded) lists do not carry
 # are dropped here, so they cannot trigger an apt-get update on every run.
@@ -137,14 +141,17 @@ fi
 mapfile -t miss_required < <(missing_of "${REQUIRED[@]}")
 mapfile -t miss_fonts < <(missing_of "${FONTS[@]}")
 mapfile -t miss_browser < <(missing_of "${BROWSER[@]}")
+mapfile -t miss_bench < <(missing_of "${BENCH_TOOLS[@]+"${BENCH_TOOLS[@]}"}")
 
 status=0
-if ((${#miss_required[@]} + ${#miss_fonts[@]} + ${#miss_browser[@]})); then
+if ((${#miss_required[@]} + ${#miss_fonts[@]} + ${#miss_browser[@]} + ${#miss_bench[@]})); then
     $can_install || warn "cannot install system packages: $reason."
     report warn "fonts for PDFs and pages; output falls back to whatever fonts exist" \
         "${miss_fonts[@]+"${miss_fonts[@]}"}"
     report warn "headless browser for the browser tests; those tests will be skipped or fail" \
         "${miss_browser[@]+"${miss_browser[@]}"}"
+    report warn "HTTP load generator for make bench; the throughput benchmark is skipped" \
+        "${miss_bench[@]+"${miss_bench[@]}"}"
     if ((${#miss_required[@]})); then
         report error "WeasyPrint needs Pango/HarfBuzz to render the printable minutes as PDF" \
             "${miss_required[@]}"

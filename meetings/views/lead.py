@@ -53,6 +53,13 @@ def report_edit(request, committee, date, team):
     return render(
         request,
         "meetings/report_conflict.html",
-        {**context, "form": form, "saved": report.body, "diff": diff_lines(report.body, theirs, context=None)},
+        # No "start from the last report" here: it would replace the text the user is merging.
+        {
+            **context,
+            "previous": None,
+            "form": form,
+            "saved": report.body,
+            "diff": diff_lines(report.body, theirs, context=None),
+        },
         status=409,
     )

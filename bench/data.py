@@ -7,6 +7,7 @@ import itertools
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.utils import timezone
 
 from meetings.demo import SEED
@@ -137,6 +138,11 @@ def grow_archive(pool: TextPool, total: int) -> int:
     for start in range(0, len(meetings), 200):
         batch = Meeting.objects.filter(pk__in=[m.pk for m in meetings[start : start + 200]])
         _index(list(_with_sections(batch)))
+    if connection.vendor == "postgresql":
+        # What autovacuum does after a bulk load in production: without statistics the planner
+        # takes thousands of rows for one and nests loops over them.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return len(meetings)
 
 

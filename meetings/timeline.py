@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models.functions import Length, Substr
+
 from .models import BacklogReport, Committee, Horizon, MeetingStatus, RoadmapEntry, Team
 
 _HORIZON_LABELS = dict(Horizon.choices)
@@ -32,17 +34,27 @@ class Change:
     until: date
 
 
+PAGE_SIZE = 25  # reports (and gaps) a page: a team's whole history stays cheap however long it is
+
+
 @dataclass
 class Timeline:
     team: Team
-    entries: list = field(default_factory=list)  # BacklogReport or Gap, newest first
+    entries: list = field(default_factory=list)  # this page's BacklogReports and Gaps, newest first
     leads: list[Change] = field(default_factory=list)  # newest first
     statuses: list[Change] = field(default_factory=list)
     roadmap: list["RoadmapLine"] = field(default_factory=list)
+    report_count: int = 0
+    page: int = 1
+    pages: int = 1
 
     @property
-    def report_count(self) -> int:
-        return sum(isinstance(entry, BacklogReport) for entry in self.entries)
+    def newer_page(self) -> int | None:
+        return self.page - 1 if self.page > 1 else None
+
+    @property
+    def older_page(self) -> int | None:
+        return self.page + 1 if self.page < self.pages else None
 
 
 def _changes(values: list[tuple[date, str]]) -> list[Change]:
@@ -56,26 +68,57 @@ def _changes(values: list[tuple[date, str]]) -> list[Change]:
     return changes
 
 
-def team_timeline(team: Team) -> Timeline:
-    """Every published report of the team, newest first, with the empty ones folded into gaps."""
-    reports = list(
-        BacklogReport.objects.filter(team=team, meeting__status=MeetingStatus.PUBLISHED)
-        .select_related("meeting__committee", "team")
+_PEEK = 200  # characters read to tell a written report from a blank one
+
+
+def _is_written(pk: int, length: int, start: str) -> bool:
+    """Whether the body has text (as BacklogReport.is_empty says), reading all of it only if it must."""
+    if start.strip():
+        return True
+    if length <= _PEEK:
+        return False
+    return bool(BacklogReport.objects.filter(pk=pk).values_list("body", flat=True).get().strip())
+
+
+def team_timeline(team: Team, page: int = 1) -> Timeline:
+    """The team's published reports, newest first, empty ones folded into gaps, one page of them.
+
+    The whole history is read as a few columns (dates, leads, labels, whether
+    written); only the reports of the page shown are read in full.
+    """
+    rows = [
+        (pk, when, leads, label, _is_written(pk, length, start))
+        for pk, when, leads, label, length, start in BacklogReport.objects.filter(
+            team=team, meeting__status=MeetingStatus.PUBLISHED
+        )
+        .annotate(length=Length("body"), start=Substr("body", 1, _PEEK))
         .order_by("meeting__date")
-    )
-    timeline = Timeline(team=team)
-    for report in reversed(reports):
-        if not report.is_empty:
-            timeline.entries.append(report)
-        elif timeline.entries and isinstance(timeline.entries[-1], Gap):
-            gap = timeline.entries[-1]
-            gap.count, gap.first = gap.count + 1, report.meeting.date
+        .values_list("pk", "meeting__date", "leads", "status_label", "length", "start")
+    ]
+    entries: list = []  # report ids and Gaps, newest first
+    for pk, when, _, _, written in reversed(rows):
+        if written:
+            entries.append(pk)
+        elif entries and isinstance(entries[-1], Gap):
+            entries[-1].count, entries[-1].first = entries[-1].count + 1, when
         else:
-            timeline.entries.append(Gap(1, report.meeting.date, report.meeting.date))
-    timeline.leads = _changes([(r.meeting.date, r.leads) for r in reports])[::-1]
-    timeline.statuses = _changes([(r.meeting.date, r.status_label or "active") for r in reports])[::-1]
-    timeline.roadmap = roadmap_history(team.committee, team=team)
-    return timeline
+            entries.append(Gap(1, when, when))
+    pages = max(1, -(-len(entries) // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    shown = entries[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    reports = BacklogReport.objects.select_related("meeting__committee", "team").in_bulk(
+        [entry for entry in shown if not isinstance(entry, Gap)]
+    )
+    return Timeline(
+        team=team,
+        entries=[entry if isinstance(entry, Gap) else reports[entry] for entry in shown],
+        leads=_changes([(when, leads) for _, when, leads, _, _ in rows])[::-1],
+        statuses=_changes([(when, label or "active") for _, when, _, label, _ in rows])[::-1],
+        roadmap=roadmap_history(team.committee, team=team),
+        report_count=sum(1 for *_, written in rows if written),
+        page=page,
+        pages=pages,
+    )
 
 
 @dataclass

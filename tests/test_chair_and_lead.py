@@ -2,7 +2,6 @@
 
 import re
 from datetime import date
-from html.parser import HTMLParser
 from urllib.parse import quote
 
 import pytest
@@ -15,6 +14,7 @@ from meetings.demo import load_demo
 from meetings.models import BacklogReport, Horizon, Meeting, MeetingStatus
 
 from .conftest import make_team
+from .editing import page_form
 
 DRAFT = "/runtime/2030-01-08/"  # the `draft` fixture
 DRAFT_EDIT = DRAFT + "edit/"
@@ -40,44 +40,6 @@ def sign_in(client, people, who: str):
     return client
 
 
-class _Forms(HTMLParser):
-    """The fields of each form on a page, with the values a browser would send back."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.forms: list[tuple[dict, dict]] = []
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.forms.append((attrs, {}))
-        elif tag == "input" and self.forms and attrs.get("name") and attrs.get("type") not in {"submit", "button"}:
-            self.forms[-1][1][attrs["name"]] = attrs.get("value") or ""
-        elif tag == "textarea" and self.forms:
-            self._textarea = attrs["name"]
-            self.forms[-1][1][self._textarea] = ""
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.forms[-1][1][self._textarea] += data
-
-    def handle_endtag(self, tag):
-        if tag == "textarea" and self._textarea:
-            fields = self.forms[-1][1]
-            fields[self._textarea] = fields[self._textarea].removeprefix("\n")  # as browsers read it
-            self._textarea = None
-
-
-def editing_form(response) -> dict[str, str]:
-    """The fields of the page's own form: the one posting back to the page (not sign-out, not publish)."""
-    parser = _Forms()
-    parser.feed(response.content.decode())
-    own = [fields for attrs, fields in parser.forms if not attrs.get("action")]
-    assert len(own) == 1, f"expected one form posting to the page, found {len(own)}"
-    return own[0]
-
-
 def edit_links(response) -> set[str]:
     return set(EDIT_LINK.findall(response.content.decode()))
 
@@ -93,7 +55,7 @@ def test_chair_creates_a_meeting_through_the_form(client, people, draft):
     client.force_login(people["chair"])
     page = client.get(NEW_MEETING)
     assert page.status_code == 200
-    assert editing_form(page)["date"] == "2030-01-22"  # two weeks after the latest meeting
+    assert page_form(page)["date"] == "2030-01-22"  # two weeks after the latest meeting
 
     response = client.post(NEW_MEETING, {"date": "2030-01-22", "title": ""})
 
@@ -148,7 +110,7 @@ def test_chair_edits_a_notes_item(client, people, draft):
     client.force_login(people["chair"])
     page = client.get(url)
     assert page.status_code == 200
-    fields = editing_form(page)
+    fields = page_form(page)
     assert fields["title"] == "Announcements"
 
     response = client.post(url, {**fields, "body": "- The PMC welcomes Eirini.\n"})
@@ -174,7 +136,7 @@ def test_only_chairs_may_edit_the_chairs_sections(client, people, draft, who, st
 def test_chair_edits_the_roadmap_outline(client, people, draft):
     url = DRAFT + "roadmap/edit/"
     client.force_login(people["chair"])
-    fields = editing_form(client.get(url))
+    fields = page_form(client.get(url))
     outline = "## Soon\n**cf-deployment GA:**\n- Cell rebalancing (Diego)\n\n## Next\n- Server side manifests (CLI)\n"
 
     response = client.post(url, {**fields, "outline": outline})
@@ -193,13 +155,13 @@ def test_chair_edits_the_roadmap_outline(client, people, draft):
         (Horizon.NEXT, "", False, []),
     ]
     # The page shows the outline saved, ready for the next edit.
-    assert editing_form(client.get(url))["outline"].replace("\r\n", "\n") == outline
+    assert page_form(client.get(url))["outline"].replace("\r\n", "\n") == outline
 
 
 def test_a_bad_roadmap_outline_is_a_clear_form_error(client, people, draft):
     url = DRAFT + "roadmap/edit/"
     client.force_login(people["chair"])
-    client.post(url, {**editing_form(client.get(url)), "outline": "## Soon\n- Kept\n"})
+    client.post(url, {**page_form(client.get(url)), "outline": "## Soon\n- Kept\n"})
 
     response = client.post(url, {"outline": "- Orphan entry\n## Someday\n- Never\n"})
 
@@ -207,7 +169,7 @@ def test_a_bad_roadmap_outline_is_a_clear_form_error(client, people, draft):
     page = response.content.decode()
     assert "Line 1: start with a horizon heading such as “## Soon” before the entries." in page
     assert "Line 2: “Someday” is not a horizon" in page
-    assert "- Orphan entry" in editing_form(response)["outline"]  # the chair's text is kept to fix
+    assert "- Orphan entry" in page_form(response)["outline"]  # the chair's text is kept to fix
     assert list(draft.roadmap_entries.values_list("text", flat=True)) == ["Kept", ""]
 
 
@@ -265,13 +227,13 @@ def test_lead_gets_the_markdown_editor_for_their_report(client, people, draft):
     assert 'data-markdownx-urls-path="/markdownx/markdownify/"' in page
     assert 'class="markdownx-preview"' in page
     assert "markdownx/js/markdownx.js" in page
-    fields = editing_form(response)
+    fields = page_form(response)
     assert (fields["body"], fields["version"]) == ("", "1")
 
 
 def test_lead_saves_their_report_and_lands_on_its_anchor(client, people, draft):
     client.force_login(people["lead_x"])
-    fields = editing_form(client.get(REPORT_X))
+    fields = page_form(client.get(REPORT_X))
 
     response = client.post(REPORT_X, {**fields, "body": "- Shipped **cell rebalancing**\n"})
 
@@ -280,7 +242,7 @@ def test_lead_saves_their_report_and_lands_on_its_anchor(client, people, draft):
     report = draft.reports.get(team=people["team_x"])
     assert (report.body, report.version, report.updated_by) == ("- Shipped **cell rebalancing**\n", 2, people["lead_x"])
     assert "<strong>cell rebalancing</strong>" in client.get(DRAFT).content.decode()
-    assert editing_form(client.get(REPORT_X))["version"] == "2"
+    assert page_form(client.get(REPORT_X))["version"] == "2"
 
 
 def test_a_report_post_without_a_version_is_refused_by_the_form(client, people, draft):
@@ -316,14 +278,14 @@ def test_a_leads_pages_offer_only_their_own_teams_edit_link(client, people, draf
 
 def test_a_stale_save_returns_the_conflict_page_with_both_texts(client, people, draft):
     client.force_login(people["lead_x"])
-    fields = editing_form(client.get(REPORT_X))
+    fields = page_form(client.get(REPORT_X))
     # Meanwhile the chair saves the section.
     draft.reports.get(team=people["team_x"]).save_text("Chair's words\n", by=people["chair"], expected_version=1)
 
     response = client.post(REPORT_X, {**fields, "body": "Lead's <own> words\n"})
 
     assert response.status_code == 409
-    form = editing_form(response)
+    form = page_form(response)
     assert form["body"] == "Lead's <own> words\n"  # the user's text, intact (and escaped in the page)
     assert form["version"] == "2"  # saving the merge again is against the text now shown
     assert escape("Chair's words") in response.content.decode()  # the text saved in between, shown
@@ -529,12 +491,12 @@ def test_pages_listing_reports_do_not_query_per_team(client, people, url):
 def test_a_browsers_crlf_line_ends_are_stored_as_the_minutes_write_them(client, people, draft):
     """Browsers send a textarea's lines ending in CRLF; saving the text unchanged must not make a new version."""
     client.force_login(people["lead_x"])
-    fields = editing_form(client.get(REPORT_X))
+    fields = page_form(client.get(REPORT_X))
     assert client.post(REPORT_X, {**fields, "body": "- One\r\n- Two\r\n"}).status_code == 302
     report = draft.reports.get(team=people["team_x"])
     assert (report.body, report.version) == ("- One\n- Two\n", 2)
 
-    fields = editing_form(client.get(REPORT_X))
+    fields = page_form(client.get(REPORT_X))
     assert client.post(REPORT_X, {**fields, "body": fields["body"].replace("\n", "\r\n")}).status_code == 302
     assert draft.reports.get(team=people["team_x"]).version == 2
     assert report.revisions.count() == 1
@@ -544,6 +506,6 @@ def test_a_chairs_notes_are_stored_with_lf_line_ends(client, people, draft):
     item = draft.items.get(title="Announcements")
     url = f"{DRAFT}items/{item.pk}/edit/"
     client.force_login(people["chair"])
-    client.post(url, {**editing_form(client.get(url)), "body": "- One\r\n- Two\r\n"})
+    client.post(url, {**page_form(client.get(url)), "body": "- One\r\n- Two\r\n"})
     item.refresh_from_db()
     assert item.body == "- One\n- Two\n"

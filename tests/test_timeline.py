@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from meetings.models import Meeting, MeetingStatus
+from meetings.timeline import PAGE_SIZE
 
 from .conftest import make_team
 from .html_tree import Element
@@ -35,6 +36,14 @@ def reports_on(page: Element) -> list[tuple[str, str]]:
     ]
 
 
+def all_pages(client, url: str) -> list[Element]:
+    """The timeline's pages, newest first, following its "Older reports" links."""
+    pages = [page_of(client, url)]
+    while older := pages[-1].find("a", rel="next"):
+        pages.append(page_of(client, url + older.attrs["href"]))
+    return pages
+
+
 def changes_in(page: Element, title_id: str) -> list[tuple[str, list[str]]]:
     """(value, [since, until]) of each line of the Leads or Status list."""
     section = page.by_id(title_id).parent
@@ -49,10 +58,16 @@ class TestOnTheCorpus:
     def test_diego_lists_every_written_report_newest_first_with_its_leads_of_the_time(self, client):
         written = [(day.isoformat(), leads) for day, leads, body in corpus_sections("Diego") if body]
         assert len(written) > 100
-        assert reports_on(page_of(client, DIEGO_URL)) == written[::-1]
+        pages = all_pages(client, DIEGO_URL)
+        # Over a hundred reports come in pages of at most PAGE_SIZE entries (reports or gaps), newest first.
+        assert len(pages) > 1
+        for page in pages:
+            section = page.by_id("reports-title").parent
+            assert len([e for e in section.elements[1:] if e.tag != "nav"]) <= PAGE_SIZE
+        assert [shown for page in pages for shown in reports_on(page)] == written[::-1]
 
     def test_diego_leads_are_those_of_each_meeting(self, client):
-        shown = dict(reports_on(page_of(client, DIEGO_URL)))
+        shown = dict(shown for page in all_pages(client, DIEGO_URL) for shown in reports_on(page))
         assert shown["2018-06-12"] == "Eric Malm"
         assert shown["2015-09-08"] == "Onsi Fakhouri"  # once, between two runs of Eric Malm
         assert shown["2019-10-15"] == "Josh Collins"
@@ -87,9 +102,11 @@ class TestOnTheCorpus:
             else:
                 expected.append("gap 1")
         assert any(entry.startswith("gap") for entry in expected), "the corpus has empty Diego sections"
-        reports = page_of(client, DIEGO_URL).by_id("reports-title").parent
         shown = []
-        for element in reports.elements[1:]:
+        elements = [e for page in all_pages(client, DIEGO_URL) for e in page.by_id("reports-title").parent.elements[1:]]
+        for element in elements:
+            if element.tag == "nav":
+                continue
             if element.tag == "article":
                 shown.append(element.find("time").attrs["datetime"])
             else:

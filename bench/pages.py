@@ -96,5 +96,5 @@ def throughput(env: dict) -> None:
         f"static file {static_rate:.0f} req/s (p99 {statistics.median(s.p99_ms for s in statics):.1f} ms)"
     )
     ratio = page_rate / static_rate
-    verdict("meeting page / static file requests/s", f"{ratio:.0%} ({page_rate:.0f}/{static_rate:.0f})", ">= 50%",
+    verdict("meeting page / static file requests/s", f"{ratio:.1%} ({page_rate:.0f}/{static_rate:.0f})", ">= 50%",
             ratio >= 0.5 and errors == 0)  # fmt: skip

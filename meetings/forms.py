@@ -457,7 +457,9 @@ class TeamForm(TeamNameMixin, forms.ModelForm):
 
     def save(self, commit=True):
         team = super().save(commit=False)
-        team.slug = Team.slug_for(team.name)  # the URL and the importer follow the new name
+        # A renamed team keeps its slug: its anchors in old minutes (#diego) and its timeline's
+        # address are public links. The importer knows it by its new name and by its slug.
+        team.slug = team.slug or Team.slug_for(team.name)
         if commit:
             team.save()
             self._save_m2m()

@@ -386,8 +386,13 @@ def _save_roadmap(meeting: Meeting, entries) -> bool:
 
     if rows(meeting.roadmap_entries.all()) == rows(entries):
         return False
+    # Checked in the UPDATE, as the chair's save does: a roadmap saved during the import is not overwritten.
+    updated = Meeting.objects.filter(pk=meeting.pk, roadmap_version=meeting.roadmap_version).update(
+        roadmap_version=models.F("roadmap_version") + 1
+    )
+    if not updated:
+        raise EditedMeanwhile("the roadmap was saved on the site during the import; import the file again")
     meeting.set_roadmap(entries)
-    Meeting.objects.filter(pk=meeting.pk).update(roadmap_version=models.F("roadmap_version") + 1)
     return True
 
 

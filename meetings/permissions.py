@@ -26,6 +26,13 @@ def _led_by(user: AnyUser) -> Q:
     return Q(leads=user) | Q(co_leads=user)
 
 
+def chaired_committees(user: AnyUser):
+    """The committees the user chairs: every one for a superuser, none for anonymous visitors."""
+    if not user.is_authenticated:
+        return Committee.objects.none()
+    return Committee.objects.all() if user.is_superuser else Committee.objects.filter(chairs=user)
+
+
 def is_lead_of(user: AnyUser, team: Team) -> bool:
     return user.is_authenticated and Team.objects.filter(_led_by(user), pk=team.pk).exists()
 

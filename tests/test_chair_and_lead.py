@@ -72,6 +72,13 @@ def test_chair_creates_a_meeting_through_the_form(client, people, draft):
     }
 
 
+def test_the_new_meetings_date_follows_the_committees_cadence(client, people, draft):
+    people["runtime"].cadence_weeks = 1
+    people["runtime"].save()
+    client.force_login(people["chair"])
+    assert page_form(client.get(NEW_MEETING))["date"] == "2030-01-15"  # a week after the latest meeting
+
+
 def test_a_taken_date_is_a_form_error_not_a_server_error(client, people, draft):
     client.force_login(people["chair"])
     response = client.post(NEW_MEETING, {"date": "2030-01-08", "title": "Again"})

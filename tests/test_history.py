@@ -527,3 +527,16 @@ def test_history_pages_do_not_query_per_revision(client, people, draft, url):
     for number in range(6):
         report.save_text(f"- One\n- {number}\n", by=people["chair"])
     assert queries() == few
+
+
+def test_restoring_a_roadmap_version_that_cannot_be_read_back_says_so(client, people, draft):
+    revision = Revision.objects.create(
+        meeting=draft, target="roadmap", before="", after="- an entry before any horizon", source="import"
+    )
+    client.force_login(people["chair"])
+
+    response = client.post(f"{revision.get_absolute_url()}restore/", follow=True)
+
+    assert response.status_code == 200
+    assert "cannot be read back" in response.content.decode()
+    assert not draft.revisions.filter(source="restore").exists()

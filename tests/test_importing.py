@@ -223,6 +223,36 @@ def test_update_never_overwrites_a_text_saved_on_the_site_meanwhile(tmp_path, mo
     assert not Revision.objects.exists()
 
 
+def test_update_never_overwrites_a_roadmap_saved_on_the_site_meanwhile(tmp_path, monkeypatch):
+    from meetings import importing
+    from meetings.roadmap import text_to_entries
+
+    path = write(tmp_path, "Runtime/2018/2018-06-12-runtime.md", SEED.read_bytes())
+    meeting = import_file(path, "Runtime").meeting
+    meeting.refresh_from_db()
+    version = meeting.roadmap_version
+    line = "|| - Fetching service instances and bindings (Services API)"
+    assert line in SEED_TEXT
+    write(tmp_path, "Runtime/2018/2018-06-12-runtime.md", SEED_TEXT.replace(line, line + ", from the file"))
+    chairs_outline = "## Soon\n- Typed by the chair\n"
+    save_reports = importing._save_reports
+
+    def chair_saves_the_roadmap_first(target, *args, **kwargs):
+        fresh = Meeting.objects.get(pk=target.pk)
+        assert fresh.save_roadmap(text_to_entries(chairs_outline), expected_version=fresh.roadmap_version)
+        return save_reports(target, *args, **kwargs)
+
+    monkeypatch.setattr(importing, "_save_reports", chair_saves_the_roadmap_first)
+    result = import_file(path, "Runtime")
+
+    assert result.outcome == Outcome.FAILED
+    assert "saved on the site" in result.message
+    # Nothing of the file was kept (the simulated save shared its transaction, so it went too).
+    meeting.refresh_from_db()
+    assert meeting.roadmap_version == version
+    assert "from the file" not in meeting_to_markdown(meeting)
+
+
 def test_sections_added_or_removed_leave_the_other_sections_untouched(tmp_path):
     title = "# Runtime PMC Meeting 2018-07-10\n\n"
     before = title + "## Announcements\n\nHello.\n\n## Old business\n\nA.\n\n## Zoom info\n\nID 1\n"

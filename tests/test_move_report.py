@@ -86,6 +86,18 @@ def test_moving_onto_a_written_report_is_refused_and_changes_nothing(client, peo
     assert list(Revision.objects.order_by("pk").values_list("pk", "meeting_id", "report_id")) == revisions
 
 
+def test_a_move_never_overwrites_a_text_saved_after_the_report_was_read(people, draft, target, written):
+    """The chair's copy was read before the lead saved: the move is refused, the lead's text stays."""
+    stale = BacklogReport.objects.get(pk=written.pk)
+    diego_in(draft, people).save_text("- Saved by the lead meanwhile\n", by=people["lead_x"])
+
+    with pytest.raises(ValueError, match="saved meanwhile"):
+        stale.move_to(target, by=people["chair"])
+
+    assert diego_in(draft, people).body == "- Saved by the lead meanwhile\n"
+    assert diego_in(target, people).is_empty
+
+
 def test_moving_onto_an_emptied_report_keeps_that_reports_history(client, people, draft, target, written):
     """The section it replaces was written once and emptied: its history is not deleted with it."""
     there = diego_in(target, people)

@@ -195,3 +195,11 @@ def test_a_co_lead_is_not_named_in_the_report(client, people, co_lead, meeting_w
     page = client.get("/runtime/2030-01-08/").content.decode()
     assert "Eric Malm" in page
     assert "Colead" not in page and "co-lead" not in page
+
+
+def test_chairs_and_superusers_find_the_drafts_they_chair(client, people, draft):
+    for who in ("chair", "superuser"):
+        client.force_login(people[who])
+        assert draft.get_edit_url() in client.get("/my-sections/").content.decode(), who
+    client.force_login(people["other_chair"])
+    assert draft.get_edit_url() not in client.get("/my-sections/").content.decode()

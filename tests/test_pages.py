@@ -230,6 +230,9 @@ class TestHomeAndArchive:
     def test_archive_of_a_year_without_minutes_is_not_found(self, seed_meeting, client):
         assert client.get("/runtime/?year=1999").status_code == 404
         assert client.get("/runtime/?year=abc").status_code == 404
+        # Digits int() refuses: a superscript, and more digits than it converts.
+        assert client.get("/runtime/?year=²⁰¹⁸").status_code == 404
+        assert client.get("/runtime/?year=" + "1" * 5000).status_code == 404
 
     def test_archive_hides_drafts_from_the_public_and_shows_them_to_chairs(self, people, draft, seed_meeting, client):
         june_draft = Meeting.objects.create_from_roster(seed_meeting.committee, date(2018, 6, 26))

@@ -208,3 +208,9 @@ def test_a_team_without_published_reports_says_so(people, client):
     page = page_of(client, "/runtime/teams/newcomers/")
     assert page.by_id("reports-title").parent.find("p", class_="empty").text == "No published report yet."
     assert Meeting.objects.filter(status=MeetingStatus.PUBLISHED).count() == 0
+
+
+def test_a_page_number_int_cannot_read_shows_the_first_page(people, client):
+    make_team(people["runtime"], "Newcomers", position=5)
+    # "²" is a digit to str.isdigit, but int() refuses it.
+    assert client.get("/runtime/teams/newcomers/?page=²").status_code == 200

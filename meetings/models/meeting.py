@@ -169,14 +169,6 @@ class Meeting(models.Model):
             self.save(update_fields=["status", "published_at", "updated_at"])
             self.reindex()  # what the public can now search is exactly what it reads
 
-    def neighbour(self, *, later: bool) -> "Meeting | None":
-        """The committee's next (or previous) published meeting."""
-        # With its committee: the page links to it, and its URL names the committee.
-        others = Meeting.objects.for_committee(self.committee).published().select_related("committee")
-        if later:
-            return others.filter(date__gt=self.date).order_by("date").first()
-        return others.filter(date__lt=self.date).order_by("-date").first()
-
     def reindex(self) -> None:
         """Bring the search index up to date with the meeting's text (called after every change of it)."""
         from ..search import reindex_meeting  # the index reads the models: imported when used
@@ -569,9 +561,13 @@ class BacklogReport(models.Model):
             group=self.group,
             group_heading=self.group_heading,
         )
-        self.meeting, self.position = meeting, position
-        self.version += 1
-        self.save()
+        # The row moves only as it was read: a text saved in between is not overwritten by this copy's.
+        moved = BacklogReport.objects.filter(pk=self.pk, version=self.version).update(
+            meeting=meeting, position=position, version=models.F("version") + 1
+        )
+        if not moved:
+            raise ValueError(f"The {self.team_name} report was saved meanwhile; look at it again before moving it.")
+        self.refresh_from_db()
         left_behind.save()
         self.revisions.update(meeting=meeting)
         Revision.record(

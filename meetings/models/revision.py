@@ -1,6 +1,7 @@
 """The history of every text in the minutes: who changed what, when, from what."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.text import capfirst
@@ -17,9 +18,6 @@ class RevisionQuerySet(models.QuerySet):
     def amendments(self):
         """Changes made to minutes after they were published."""
         return self.filter(after_publication=True)
-
-    def of(self, target: str):
-        return self.filter(target=target)
 
 
 class Revision(models.Model):
@@ -90,8 +88,14 @@ class Revision(models.Model):
             return report.save_text(self.after, by=by, expected_version=report.version, source=RevisionSource.RESTORE)
         if kind == "roadmap":
             meeting = self.meeting
+            try:
+                entries = text_to_entries(self.after)
+            except ValidationError as error:
+                raise ValueError(
+                    f"This version of the roadmap cannot be read back: {' '.join(error.messages)}"
+                ) from None
             return meeting.save_roadmap(
-                text_to_entries(self.after),
+                entries,
                 by=by,
                 expected_version=meeting.roadmap_version,
                 source=RevisionSource.RESTORE,

@@ -17,7 +17,8 @@ from .lookup import get_committee
 def team_page(request, committee, team):
     team = get_object_or_404(Team.objects.select_related("committee"), committee__slug=committee, slug=team)
     page = request.GET.get("page", "1")
-    timeline = team_timeline(team, page=int(page) if page.isdigit() and len(page) < 7 else 1)
+    # isdecimal, not isdigit: int() refuses "²", which is a digit.
+    timeline = team_timeline(team, page=int(page) if page.isdecimal() and len(page) < 7 else 1)
     return render(request, "meetings/team_timeline.html", {"team": team, "timeline": timeline})
 
 

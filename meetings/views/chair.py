@@ -32,9 +32,9 @@ def meeting_create(request, committee):
 
 
 def _next_date(committee):
-    """Two weeks after the committee's latest meeting, the usual cadence."""
+    """One cadence (`cadence_weeks`) after the committee's latest meeting."""
     latest = Meeting.objects.for_committee(committee).order_by("-date").first()
-    return latest.date + timedelta(days=14) if latest else None
+    return latest.date + timedelta(weeks=committee.cadence_weeks) if latest else None
 
 
 @login_required

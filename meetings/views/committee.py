@@ -151,7 +151,7 @@ def team_remove_person(request, committee, team):
         return refused
     team = get_object_or_404(committee.teams, slug=team)
     role, pk = request.POST.get("role"), request.POST.get("user", "")
-    if role not in {"lead", "co-lead"} or not pk.isdigit():
+    if role not in {"lead", "co-lead"} or not pk.isdecimal():  # int() refuses "²", a digit
         return HttpResponseBadRequest("Say which lead or co-lead to remove.")
     people = team.leads if role == "lead" else team.co_leads
     user = get_object_or_404(people.all(), pk=pk)

@@ -19,7 +19,10 @@ def my_sections(request):
         .select_related("meeting__committee", "team", "updated_by")
     )
     chaired = (
-        Meeting.objects.drafts().filter(committee__chairs=request.user).select_related("committee").order_by("date")
+        Meeting.objects.drafts()
+        .filter(committee__in=permissions.chaired_committees(request.user))
+        .select_related("committee")
+        .order_by("date")
     )
     return render(request, "meetings/my_sections.html", {"reports": reports, "chaired_drafts": chaired})
 

@@ -66,7 +66,8 @@ def committee_archive(request, committee):
 
 
 def _year(asked: str | None, years: list[int]) -> int | None:
-    if asked and asked.isdigit() and int(asked) in years:
+    # isdecimal, not isdigit: int() refuses "²" (a digit) and strings of thousands of digits.
+    if asked and asked.isdecimal() and len(asked) < 7 and int(asked) in years:
         return int(asked)
     if asked:
         raise Http404("No published minutes that year.")

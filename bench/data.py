@@ -23,7 +23,7 @@ from meetings.models import (
     RoadmapEntry,
     Team,
 )
-from meetings.search import _index, _with_sections
+from meetings.search import index_new_meetings
 
 from .harness import CORPUS, check
 
@@ -137,7 +137,7 @@ def grow_archive(pool: TextPool, total: int) -> int:
     RoadmapEntry.objects.bulk_create(entries, batch_size=2000)
     for start in range(0, len(meetings), 200):
         batch = Meeting.objects.filter(pk__in=[m.pk for m in meetings[start : start + 200]])
-        _index(list(_with_sections(batch)))
+        index_new_meetings(batch)
     if connection.vendor == "postgresql":
         # What autovacuum does after a bulk load in production: without statistics the planner
         # takes thousands of rows for one and nests loops over them.

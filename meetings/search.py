@@ -226,6 +226,11 @@ def reindex_meeting(meeting: Meeting) -> None:
     _index([_with_sections(Meeting.objects.filter(pk=meeting.pk)).get()])
 
 
+def index_new_meetings(meetings) -> None:
+    """Index meetings not in the index yet (a queryset, e.g. after a bulk load), in one pass."""
+    _index(list(_with_sections(meetings)))
+
+
 def _drop_fulltext(ids: list[int]) -> None:
     if connection.vendor == "sqlite" and ids:
         with connection.cursor() as cursor:
@@ -241,5 +246,5 @@ def rebuild_index(batch_size: int = 500) -> int:
     SearchDocument.objects.all().delete()
     ids = list(Meeting.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
-        _index(list(_with_sections(Meeting.objects.filter(pk__in=ids[start : start + batch_size]))))
+        index_new_meetings(Meeting.objects.filter(pk__in=ids[start : start + batch_size]))
     return len(ids)

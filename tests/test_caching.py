@@ -82,6 +82,13 @@ class TestRenderedOncePerVersion:
             second = client.get(PAGE)
         assert second.content == first.content
 
+    def test_query_strings_share_the_page_and_its_canonical_address(self, seed, client, django_assert_num_queries):
+        first = client.get(PAGE + "?utm_source=chat")
+        assert 'rel="canonical" href="http://testserver/runtime/2018-06-12/"' in first.content.decode()
+        with django_assert_num_queries(1):  # any other query string is the same cached page
+            second = client.get(PAGE + "?x=1")
+        assert second.content == first.content
+
     def test_an_edit_gives_the_meeting_a_new_version_and_a_fresh_render(self, seed, client, markdown_spy):
         client.get(MARKDOWN)
         report = diego(seed)

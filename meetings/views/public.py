@@ -92,6 +92,7 @@ def _meeting_page(request, committee, date):
             "minutes": minutes,
             "previous": previous,
             "next": next_,
+            "canonical_url": request.build_absolute_uri(meeting.get_absolute_url()),
             "can_edit_meeting": permissions.can_edit_meeting(request.user, meeting),
             "editable_reports": permissions.editable_reports(request.user, meeting),
         },

@@ -64,9 +64,10 @@ run: system-deps venv migrate demo ## Set everything up, load the demo, serve on
 define lint_commands
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 endef
 
-lint: venv ## Check code with ruff (lint and formatting)
+lint: venv ## Check code with ruff (lint and formatting) and the import contracts (imports only go down)
 	$(lint_commands)
 
 format: venv ## Reformat code and apply ruff's safe fixes

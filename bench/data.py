@@ -11,7 +11,6 @@ from django.db import connection
 from django.utils import timezone
 
 from meetings.demo import SEED
-from meetings.importing import import_file, import_paths
 from meetings.models import (
     AgendaItem,
     BacklogReport,
@@ -23,7 +22,8 @@ from meetings.models import (
     RoadmapEntry,
     Team,
 )
-from meetings.search import index_new_meetings
+from meetings.services.importing import import_file, import_paths
+from meetings.services.search_index import index_new_meetings
 
 from .harness import CORPUS, check
 

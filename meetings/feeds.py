@@ -6,8 +6,8 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 
+from .lib.rendering import render_markdown
 from .models import BacklogReport, Committee, Meeting, MeetingStatus, Team
-from .rendering import render_markdown
 
 ITEMS = 30
 

@@ -30,8 +30,8 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .minutes import gather
 from .models import Meeting
+from .queries.minutes import gather
 
 logger = logging.getLogger(__name__)
 

@@ -191,7 +191,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads go to a temporary file
 
 # Markdown: one renderer (GitHub Flavored, sanitised) for pages, PDF and the
 # editor's live preview, so that the preview is exactly the published page.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "meetings.rendering.render_markdown"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "meetings.lib.rendering.render_markdown"
 MARKDOWNX_URLS_PATH = "/markdownx/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/markdownx/upload/"
 MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024

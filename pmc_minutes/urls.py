@@ -16,3 +16,6 @@ urlpatterns = [
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media"),
     path("", include("meetings.urls")),
 ]
+
+# A refusal sends anonymous visitors to sign in; signed-in users get the 403 page.
+handler403 = "meetings.views.lookup.permission_denied"

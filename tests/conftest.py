@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from meetings.demo import SEED
-from meetings.importing import import_file
 from meetings.models import Committee, Meeting, Team, TeamStatus
+from meetings.services.importing import import_file
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 SEED_DATE = date(2018, 6, 12)

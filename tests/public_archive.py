@@ -12,7 +12,6 @@ from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 
-from meetings.importing import import_paths
 from meetings.models import (
     AgendaItem,
     BacklogReport,
@@ -24,7 +23,8 @@ from meetings.models import (
     RoadmapEntry,
     Team,
 )
-from meetings.search import rebuild_index
+from meetings.services.importing import import_paths
+from meetings.services.search_index import rebuild_index
 
 from .conftest import CORPUS
 from .html_tree import Element, parse_html

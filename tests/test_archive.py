@@ -12,6 +12,8 @@ import pytest
 from django.utils import timezone
 
 from meetings.models import Meeting, MeetingStatus
+from meetings.services.editing import save_report
+from meetings.services.publishing import publish_meeting
 
 from .public_archive import CORPUS, RUNTIME, corpus_fixture, corpus_report, page_of
 
@@ -187,13 +189,13 @@ class TestOnTheCorpus:
 def published(people, draft):
     """A published Runtime meeting before the draft."""
     meeting = Meeting.objects.create_from_roster(people["runtime"], date(2029, 12, 25))
-    meeting.reports.get(team=people["team_x"]).save_text("- Published work")
-    meeting.publish()
+    save_report(meeting.reports.get(team=people["team_x"]), body="- Published work")
+    publish_meeting(meeting)
     return meeting
 
 
 def test_zip_never_holds_a_draft(people, draft, published, client):
-    draft.reports.get(team=people["team_x"]).save_text("- Draft work")
+    save_report(draft.reports.get(team=people["team_x"]), body="- Draft work")
     archive = zip_of(client, "/runtime/archive.zip")
     assert archive.namelist() == ["Runtime/2029/2029-12-25-runtime.md"]
     assert b"Draft work" not in archive.read("Runtime/2029/2029-12-25-runtime.md")
@@ -211,7 +213,7 @@ def test_sitemap_is_valid_xml_without_drafts(people, draft, published, client):
 
 
 def test_a_blank_section_is_not_counted_as_a_report_in_the_archive(people, published, client):
-    published.reports.get(team=people["team_y"]).save_text("   \n  ")
+    save_report(published.reports.get(team=people["team_y"]), body="   \n  ")
     [entry] = archive_entries(page_of(client, "/runtime/"))
     assert entry.find(class_="reported").text == "· 1 team reported"
 

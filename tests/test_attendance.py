@@ -6,10 +6,10 @@ import pytest
 from pypdf import PdfReader
 
 from meetings.demo import SEED
-from meetings.exporting import meeting_to_markdown
-from meetings.importing import Outcome, import_file
 from meetings.models import Attendee, Meeting
-from meetings.roundtrip import IDENTICAL, WHITESPACE_ONLY, compare
+from meetings.services.exporting import meeting_to_markdown
+from meetings.services.importing import Outcome, import_file
+from meetings.services.roundtrip import IDENTICAL, WHITESPACE_ONLY, compare
 
 from .editing import page_form
 from .html_tree import parse_html

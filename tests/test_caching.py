@@ -9,9 +9,11 @@ from django.test import Client
 from django.utils.http import http_date
 
 from meetings import caching, pdf
-from meetings.attendance import record_attendance
+from meetings.format.reading import ParsedEntry
 from meetings.models import Horizon, Meeting, RevisionSource
-from meetings.parsing import ParsedEntry
+from meetings.services.attendance import record_attendance
+from meetings.services.editing import move_report, restore_revision, save_item, save_report, save_roadmap
+from meetings.services.publishing import publish_meeting
 from meetings.views import public
 
 from .conftest import SEED_DATE, import_seed, make_user
@@ -92,7 +94,7 @@ class TestRenderedOncePerVersion:
     def test_an_edit_gives_the_meeting_a_new_version_and_a_fresh_render(self, seed, client, markdown_spy):
         client.get(MARKDOWN)
         report = diego(seed)
-        report.save_text("- Cells now drain gracefully", expected_version=report.version)
+        save_report(report, body="- Cells now drain gracefully", expected_version=report.version)
         assert "- Cells now drain gracefully" in client.get(MARKDOWN).content.decode()
         assert "Cells now drain gracefully" in client.get(PAGE).content.decode()
         assert markdown_spy.call_count == 2
@@ -103,7 +105,7 @@ class TestRenderedOncePerVersion:
         )
         client.get(MARKDOWN), client.get(other.get_markdown_url())
         report = diego(seed)
-        report.save_text("- Amended", expected_version=report.version)
+        save_report(report, body="- Amended", expected_version=report.version)
         client.get(MARKDOWN), client.get(other.get_markdown_url())
         assert [call.args[0].pk for call in markdown_spy.call_args_list] == [seed.pk, other.pk, seed.pk]
 
@@ -136,31 +138,33 @@ def markdown_after(client) -> bytes:
 # Each changes the minutes another way; the cached Markdown must follow every one.
 def _amend_item(meeting, user):
     item = meeting.items.get(title="Discussion")
-    assert item.save_text("New notes", title=item.title, agenda_label=item.agenda_label, expected_version=item.version)
+    assert save_item(
+        item, body="New notes", title=item.title, agenda_label=item.agenda_label, expected_version=item.version
+    )
 
 
 def _save_roadmap(meeting, user):
     entries = [ParsedEntry(Horizon.SOON, "Brand new roadmap line", False, [])]
-    assert meeting.save_roadmap(entries, expected_version=meeting.roadmap_version)
+    assert save_roadmap(meeting, entries=entries, expected_version=meeting.roadmap_version)
 
 
 def _restore(meeting, user):
     report = diego(meeting)
     original = report.body
-    report.save_text("- Temporary", expected_version=report.version)
+    save_report(report, body="- Temporary", expected_version=report.version)
     first = report.revisions.filter(source=RevisionSource.IMPORT).first() or report.revisions.last()
-    report.save_text(original + "\n- Restored later", expected_version=report.version)
+    save_report(report, body=original + "\n- Restored later", expected_version=report.version)
     assert first is not None
-    first.restore(by=user)
+    restore_revision(first, by=user)
 
 
 def _attendance(meeting, user):
-    record_attendance(meeting, [(user, "Pivotal")], [("Chip Childers", "Cloud Foundry Foundation")])
+    record_attendance(meeting, accounts=[(user, "Pivotal")], others=[("Chip Childers", "Cloud Foundry Foundation")])
 
 
 def _move_away(meeting, user):
     later = Meeting.objects.create_from_roster(meeting.committee, date(2018, 6, 26))
-    diego(meeting).move_to(later, by=user)
+    move_report(diego(meeting), to=later, by=user)
 
 
 def _retitle(meeting, user):
@@ -204,7 +208,7 @@ def test_there_is_no_version_of_a_meeting_that_does_not_exist(db):
 def test_publishing_a_later_meeting_changes_the_page_but_not_the_downloads(seed):
     before = seed_version()
     later = Meeting.objects.create_from_roster(seed.committee, date(2018, 6, 26))
-    later.publish()
+    publish_meeting(later)
     after = seed_version()
     assert after.page != before.page
     assert after.content == before.content
@@ -242,7 +246,7 @@ class TestHttpValidation:
     def test_an_amendment_changes_the_etag(self, seed, client):
         etag = client.get(PAGE)["ETag"]
         report = diego(seed)
-        report.save_text("- Amended after publication", expected_version=report.version)
+        save_report(report, body="- Amended after publication", expected_version=report.version)
         response = client.get(PAGE, HTTP_IF_NONE_MATCH=etag)
         assert response.status_code == 200
         assert response["ETag"] != etag

@@ -8,6 +8,7 @@ from icalendar import Calendar
 
 from meetings.calendar import PAST_DAYS
 from meetings.models import Meeting
+from meetings.services.publishing import publish_meeting
 
 from .editing import sign_in
 
@@ -94,9 +95,9 @@ def test_cancelled_meetings_old_minutes_and_other_committees_are_left_out(client
     cancelled = Meeting.objects.create_from_roster(runtime, date(2030, 1, 22))
     cancelled.cancel()
     recent = Meeting.objects.create_from_roster(runtime, today - timedelta(days=10))
-    recent.publish()
+    publish_meeting(recent)
     old = Meeting.objects.create_from_roster(runtime, today - timedelta(days=PAST_DAYS + 1))
-    old.publish()
+    publish_meeting(old)
     Meeting.objects.create_from_roster(people["extensions"], date(2030, 1, 9))
 
     summaries = set(by_summary(client.get(FEED)))

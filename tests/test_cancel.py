@@ -5,6 +5,8 @@ from datetime import date
 import pytest
 
 from meetings.models import BacklogReport, Meeting, MeetingStatus
+from meetings.services.editing import save_report
+from meetings.services.publishing import publish_meeting
 
 from .editing import sign_in
 from .html_tree import parse_html
@@ -45,7 +47,7 @@ def test_the_chair_cancels_a_meeting_from_the_chairs_page(client, people, draft)
 
 
 def test_a_cancelled_meeting_is_neither_upcoming_nor_owed(client, people, draft):
-    draft.reports.get(team=people["team_x"]).save_text("- Half written\n", by=people["lead_x"])
+    save_report(draft.reports.get(team=people["team_x"]), body="- Half written\n", by=people["lead_x"])
     draft.cancel()
 
     assert draft not in Meeting.objects.upcoming()
@@ -96,9 +98,9 @@ def test_uncancelling_makes_it_an_upcoming_draft_again(client, people, draft):
 
 
 def test_the_written_reports_move_to_the_next_meeting_in_one_action(client, people, draft, following):
-    report(draft, people["team_x"]).save_text("- Cell rebalancing\n", by=people["lead_x"])
-    report(draft, people["team_y"]).save_text("- CLI v7\n", by=people["lead_y"])
-    report(following, people["team_y"]).save_text("- Already written for the 22nd\n", by=people["lead_y"])
+    save_report(report(draft, people["team_x"]), body="- Cell rebalancing\n", by=people["lead_x"])
+    save_report(report(draft, people["team_y"]), body="- CLI v7\n", by=people["lead_y"])
+    save_report(report(following, people["team_y"]), body="- Already written for the 22nd\n", by=people["lead_y"])
     draft.cancel()
     client.force_login(people["chair"])
     page = parse_html(client.get(draft.get_edit_url()).content.decode())
@@ -120,7 +122,7 @@ def test_the_written_reports_move_to_the_next_meeting_in_one_action(client, peop
 
 
 def test_reports_do_not_move_when_the_next_meeting_changed_since_the_page_was_shown(client, people, draft, following):
-    report(draft, people["team_x"]).save_text("- Cell rebalancing\n", by=people["lead_x"])
+    save_report(report(draft, people["team_x"]), body="- Cell rebalancing\n", by=people["lead_x"])
     draft.cancel()
     sooner = Meeting.objects.create_from_roster(people["runtime"], date(2030, 1, 15))
     client.force_login(people["chair"])
@@ -133,7 +135,7 @@ def test_reports_do_not_move_when_the_next_meeting_changed_since_the_page_was_sh
 
 
 def test_reports_move_only_out_of_a_cancelled_meeting(client, people, draft, following):
-    report(draft, people["team_x"]).save_text("- Cell rebalancing\n", by=people["lead_x"])
+    save_report(report(draft, people["team_x"]), body="- Cell rebalancing\n", by=people["lead_x"])
     client.force_login(people["chair"])
 
     client.post(CANCEL, {"action": "move_reports", "target": following.pk})
@@ -160,7 +162,7 @@ def test_cancelling_takes_a_post(client, people, draft):
 
 
 def test_published_minutes_cannot_be_cancelled(client, people, draft):
-    draft.publish()
+    publish_meeting(draft)
     client.force_login(people["chair"])
 
     assert client.post(CANCEL, {"action": "cancel"}).status_code == 403

@@ -12,6 +12,8 @@ from django.utils.html import escape
 
 from meetings.demo import load_demo
 from meetings.models import BacklogReport, Horizon, Meeting, MeetingStatus
+from meetings.services.editing import save_report
+from meetings.services.publishing import publish_meeting
 
 from .conftest import make_team
 from .editing import page_form
@@ -30,7 +32,7 @@ EDIT_LINK = re.compile(r'href="(/[^"]*/reports/[^"/]+/edit/)"')
 @pytest.fixture
 def published(people, draft) -> Meeting:
     meeting = Meeting.objects.create_from_roster(people["runtime"], PUBLISHED_DATE)
-    meeting.publish()
+    publish_meeting(meeting)
     return meeting
 
 
@@ -287,7 +289,9 @@ def test_a_stale_save_returns_the_conflict_page_with_both_texts(client, people, 
     client.force_login(people["lead_x"])
     fields = page_form(client.get(REPORT_X))
     # Meanwhile the chair saves the section.
-    draft.reports.get(team=people["team_x"]).save_text("Chair's words\n", by=people["chair"], expected_version=1)
+    save_report(
+        draft.reports.get(team=people["team_x"]), body="Chair's words\n", by=people["chair"], expected_version=1
+    )
 
     response = client.post(REPORT_X, {**fields, "body": "Lead's <own> words\n"})
 
@@ -377,7 +381,7 @@ def _row_of(page: str, link: str) -> str:
 
 def test_my_sections_lists_the_leads_sections_in_unpublished_meetings(client, people, draft, published):
     later = Meeting.objects.create_from_roster(people["runtime"], date(2030, 1, 22))
-    later.reports.get(team=people["team_x"]).save_text("- Written\n", by=people["lead_x"])
+    save_report(later.reports.get(team=people["team_x"]), body="- Written\n", by=people["lead_x"])
     later_x = "/runtime/2030-01-22/reports/diego/edit/"
     client.force_login(people["lead_x"])
 

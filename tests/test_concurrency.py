@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 
 from meetings.models import AgendaItem, BacklogReport, ItemKind, Meeting, Revision
+from meetings.services.editing import save_item, save_report
 
 from .conftest import make_committee, make_team, make_user
 
@@ -56,7 +57,9 @@ def test_two_leads_saving_one_report_at_once_exactly_one_wins_every_time():
         texts = {alice: f"alice {round_number}", bob: f"bob {round_number}"}
 
         def save(user, version=version, texts=texts):
-            return BacklogReport.objects.get(pk=report.pk).save_text(texts[user], by=user, expected_version=version)
+            return save_report(
+                BacklogReport.objects.get(pk=report.pk), body=texts[user], by=user, expected_version=version
+            )
 
         results = race([lambda: save(alice), lambda: save(bob)])
 
@@ -79,7 +82,9 @@ def test_two_chairs_saving_one_section_at_once_exactly_one_wins():
 
         def save(text, version=version):
             fresh = AgendaItem.objects.select_related("meeting").get(pk=item.pk)
-            return fresh.save_text(text, title=fresh.title, agenda_label=fresh.agenda_label, expected_version=version)
+            return save_item(
+                fresh, body=text, title=fresh.title, agenda_label=fresh.agenda_label, expected_version=version
+            )
 
         results = race([lambda n=round_number: save(f"one {n}"), lambda n=round_number: save(f"two {n}")])
 

@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 from django.utils.html import escape
 
+from meetings.format.outline import entries_to_text
 from meetings.models import Meeting, Revision
-from meetings.roadmap import entries_to_text
 
 from .editing import diff_rows, field_types, page_form
 from .html_tree import parse_html

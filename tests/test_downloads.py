@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from meetings.demo import SEED
+from meetings.services.editing import save_report
 
 SEED_MD_URL = "/runtime/2018-06-12.md"
 
@@ -34,7 +35,7 @@ def test_markdown_download_adds_no_line_of_its_own(seed_meeting, client):
 
 def test_markdown_download_carries_an_edited_report(seed_meeting, client):
     report = seed_meeting.reports.get(team__slug="garden")
-    report.save_text("- Rootless containers are on by default", expected_version=report.version)
+    save_report(report, body="- Rootless containers are on by default", expected_version=report.version)
     lines = content_lines(client.get(SEED_MD_URL).content.decode("utf-8"))
     heading = lines.index("### Garden - Julz Friedman")
     assert lines[heading + 1] == "- Rootless containers are on by default"

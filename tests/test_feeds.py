@@ -7,6 +7,8 @@ import feedparser
 import pytest
 
 from meetings.models import BacklogReport, Meeting
+from meetings.services.editing import save_report
+from meetings.services.publishing import publish_meeting
 
 from .public_archive import corpus_fixture, page_of
 
@@ -84,10 +86,10 @@ class TestOnTheCorpus:
 
 
 def test_a_draft_is_in_no_feed_until_it_is_published(people, draft, client):
-    draft.reports.get(team=people["team_x"]).save_text("- Draft work")
+    save_report(draft.reports.get(team=people["team_x"]), body="- Draft work")
     assert feed_of(client, "/runtime/feed/").entries == []
     assert feed_of(client, "/runtime/teams/diego/feed/").entries == []
-    draft.publish()
+    publish_meeting(draft)
     [meeting] = feed_of(client, "/runtime/feed/").entries
     assert meeting.link == BASE + draft.get_absolute_url()
     [report] = feed_of(client, "/runtime/teams/diego/feed/").entries
@@ -100,12 +102,12 @@ def test_an_amendment_brings_old_minutes_back_to_the_top_as_updated(people, clie
         Meeting.objects.create_from_roster(people["runtime"], day) for day in (date(2018, 1, 2), date(2018, 1, 16))
     )
     for meeting in (old, new):
-        meeting.reports.get(team=people["team_x"]).save_text("- As discussed")
-        meeting.publish()
+        save_report(meeting.reports.get(team=people["team_x"]), body="- As discussed")
+        publish_meeting(meeting)
     before = feed_of(client, "/runtime/feed/")
     assert [entry.link for entry in before.entries] == [BASE + new.get_absolute_url(), BASE + old.get_absolute_url()]
 
-    old.reports.get(team=people["team_x"]).save_text("- As discussed, and corrected", by=people["chair"])
+    save_report(old.reports.get(team=people["team_x"]), body="- As discussed, and corrected", by=people["chair"])
     after = feed_of(client, "/runtime/feed/")
     amended = after.entries[0]
     assert amended.link == BASE + old.get_absolute_url()

@@ -10,11 +10,11 @@ from django.db import transaction
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from meetings.exporting import meeting_to_markdown
-from meetings.importing import Outcome, import_data
+from meetings.format.reading import decode
+from meetings.lib.rendering import render_markdown
 from meetings.models import Committee, Meeting, Team
-from meetings.parsing import decode
-from meetings.rendering import render_markdown
+from meetings.services.exporting import meeting_to_markdown
+from meetings.services.importing import Outcome, import_data
 
 from .html_tree import parse_html
 from .test_xss import executable_content

@@ -13,9 +13,11 @@ from django.utils import timezone
 
 from meetings import permissions
 from meetings.demo import SEED
-from meetings.importing import Outcome, import_file
+from meetings.format.outline import text_to_entries
 from meetings.models import Meeting, Revision, RevisionSource
-from meetings.roadmap import text_to_entries
+from meetings.services.editing import save_item, save_report, save_roadmap
+from meetings.services.importing import Outcome, import_file
+from meetings.services.publishing import publish_meeting
 
 from .conftest import make_user
 from .editing import diff_rows, login_redirect, page_form, revision_links, sign_in
@@ -29,7 +31,7 @@ SEED_URL = "/runtime/2018-06-12/"
 @pytest.fixture
 def published(people, draft) -> Meeting:
     meeting = Meeting.objects.create_from_roster(people["runtime"], date(2029, 12, 25))
-    meeting.publish()
+    publish_meeting(meeting)
     return meeting
 
 
@@ -48,7 +50,7 @@ def revision_url(revision: Revision) -> str:
 def save_notes(item, body: str, by, *, agenda_label: str | None = None) -> bool:
     """Save a chair's section as its edit form does, keeping its heading (and its label unless given)."""
     label = item.agenda_label if agenda_label is None else agenda_label
-    return item.save_text(body, title=item.title, agenda_label=label, by=by, expected_version=item.version)
+    return save_item(item, body=body, title=item.title, agenda_label=label, by=by, expected_version=item.version)
 
 
 def newest(**filters) -> Revision:
@@ -61,8 +63,8 @@ def newest(**filters) -> Revision:
 def test_each_save_of_a_report_records_who_when_and_both_full_texts(people, draft):
     report = report_x(draft, people)
     start = timezone.now()
-    report.save_text("- First\n", by=people["lead_x"], expected_version=1)
-    report.save_text("- First\n- Second\n", by=people["chair"], expected_version=2)
+    save_report(report, body="- First\n", by=people["lead_x"], expected_version=1)
+    save_report(report, body="- First\n- Second\n", by=people["chair"], expected_version=2)
 
     revisions = list(Revision.objects.filter(meeting=draft).order_by("pk"))
     assert [(r.target, r.report, r.author, r.source, r.before, r.after) for r in revisions] == [
@@ -104,8 +106,8 @@ def test_changing_a_sections_agenda_label_records_an_agenda_revision(client, peo
 def test_each_save_of_the_roadmap_records_its_outline_before_and_after(people, draft):
     first = "## Soon\n- Cell rebalancing (Diego)\n"
     second = "## Soon\n- Cell rebalancing (Diego)\n\n## Next\n- Server side manifests (CLI)\n"
-    assert draft.save_roadmap(text_to_entries(first), by=people["chair"], expected_version=1)
-    assert draft.save_roadmap(text_to_entries(second), by=people["chair"], expected_version=2)
+    assert save_roadmap(draft, entries=text_to_entries(first), by=people["chair"], expected_version=1)
+    assert save_roadmap(draft, entries=text_to_entries(second), by=people["chair"], expected_version=2)
 
     revisions = list(Revision.objects.filter(meeting=draft).order_by("pk"))
     assert [(r.target, r.author, r.before, r.after) for r in revisions] == [
@@ -164,8 +166,8 @@ def _spread_in_time(revisions: list[Revision]) -> None:
 def test_a_reports_history_lists_its_revisions_newest_first(client, people, draft):
     report = report_x(draft, people)
     for version, text in enumerate(["one\n", "two\n", "three\n"], start=1):
-        report.save_text(text, by=people["lead_x"], expected_version=version)
-    draft.reports.get(team=people["team_y"]).save_text("Another team's\n", by=people["lead_y"])
+        save_report(report, body=text, by=people["lead_x"], expected_version=version)
+    save_report(draft.reports.get(team=people["team_y"]), body="Another team's\n", by=people["lead_y"])
     oldest_first = list(Revision.objects.filter(report=report).order_by("pk"))
     _spread_in_time(oldest_first)
     client.force_login(people["lead_x"])
@@ -178,10 +180,10 @@ def test_a_reports_history_lists_its_revisions_newest_first(client, people, draf
 
 
 def test_the_meeting_history_lists_every_part_newest_first(client, people, draft):
-    report_x(draft, people).save_text("- Report\n", by=people["lead_x"])
+    save_report(report_x(draft, people), body="- Report\n", by=people["lead_x"])
     item = draft.items.get(title="Announcements")
     save_notes(item, "- News\n", people["chair"], agenda_label="")
-    draft.save_roadmap(text_to_entries("## Soon\n- Thing\n"), by=people["chair"], expected_version=1)
+    save_roadmap(draft, entries=text_to_entries("## Soon\n- Thing\n"), by=people["chair"], expected_version=1)
     oldest_first = list(Revision.objects.filter(meeting=draft).order_by("pk"))
     assert [r.target for r in oldest_first] == ["report:diego", "item:announcements", "agenda", "roadmap"]
     _spread_in_time(oldest_first)
@@ -197,8 +199,8 @@ def test_the_meeting_history_lists_every_part_newest_first(client, people, draft
 
 def test_a_revision_page_shows_a_readable_diff_and_renders_that_version(client, people, draft):
     report = report_x(draft, people)
-    report.save_text("- Alpha\n- Beta\n- Delta gamma\n- Omega\n", by=people["lead_x"])
-    report.save_text("- Beta\n- Delta epsilon\n- Omega\n- Zeta\n", by=people["lead_x"])
+    save_report(report, body="- Alpha\n- Beta\n- Delta gamma\n- Omega\n", by=people["lead_x"])
+    save_report(report, body="- Beta\n- Delta epsilon\n- Omega\n- Zeta\n", by=people["lead_x"])
     revision = newest(report=report)
     client.force_login(people["lead_x"])
 
@@ -225,9 +227,9 @@ def test_a_revision_page_shows_a_readable_diff_and_renders_that_version(client, 
 
 def test_the_chair_restores_an_earlier_report_text_as_a_new_revision(client, people, draft):
     report = report_x(draft, people)
-    report.save_text("- The good text\n", by=people["lead_x"])
+    save_report(report, body="- The good text\n", by=people["lead_x"])
     good = newest(report=report)
-    report.save_text("- An accident\n", by=people["lead_x"])
+    save_report(report, body="- An accident\n", by=people["lead_x"])
     client.force_login(people["chair"])
 
     response = client.post(revision_url(good) + "restore/")
@@ -246,9 +248,9 @@ def test_the_chair_restores_an_earlier_report_text_as_a_new_revision(client, peo
 
 def test_the_lead_restores_their_own_report_in_a_draft(client, people, draft):
     report = report_x(draft, people)
-    report.save_text("- Mine\n", by=people["lead_x"])
+    save_report(report, body="- Mine\n", by=people["lead_x"])
     mine = newest(report=report)
-    report.save_text("- The chair's\n", by=people["chair"])
+    save_report(report, body="- The chair's\n", by=people["chair"])
     client.force_login(people["lead_x"])
     assert "Restore this version" in client.get(revision_url(mine)).content.decode()
 
@@ -271,9 +273,9 @@ def test_the_lead_restores_their_own_report_in_a_draft(client, people, draft):
 )
 def test_only_the_chair_and_the_reports_lead_may_restore_it(client, people, draft, who, status):
     report = report_x(draft, people)
-    report.save_text("- Old\n", by=people["lead_x"])
+    save_report(report, body="- Old\n", by=people["lead_x"])
     old = newest(report=report)
-    report.save_text("- New\n", by=people["lead_x"])
+    save_report(report, body="- New\n", by=people["lead_x"])
     url = revision_url(old) + "restore/"
     sign_in(client, people, who)
 
@@ -286,7 +288,7 @@ def test_only_the_chair_and_the_reports_lead_may_restore_it(client, people, draf
 
 def test_a_lead_may_see_but_not_restore_another_teams_report(client, people, draft):
     report = draft.reports.get(team=people["team_y"])
-    report.save_text("- CLI\n", by=people["lead_y"])
+    save_report(report, body="- CLI\n", by=people["lead_y"])
     client.force_login(people["lead_x"])
     page = client.get(revision_url(newest(report=report)))
     assert page.status_code == 200
@@ -295,9 +297,9 @@ def test_a_lead_may_see_but_not_restore_another_teams_report(client, people, dra
 
 def test_a_lead_may_not_restore_their_report_once_published(client, people, published):
     report = report_x(published, people)
-    report.save_text("- Old\n", by=people["chair"])
+    save_report(report, body="- Old\n", by=people["chair"])
     old = newest(report=report)
-    report.save_text("- New\n", by=people["chair"])
+    save_report(report, body="- New\n", by=people["chair"])
     client.force_login(people["lead_x"])
 
     assert client.post(revision_url(old) + "restore/").status_code == 403
@@ -308,9 +310,9 @@ def test_a_lead_may_not_restore_their_report_once_published(client, people, publ
 
 def test_restoring_takes_a_post(client, people, draft):
     report = report_x(draft, people)
-    report.save_text("- Old\n", by=people["lead_x"])
+    save_report(report, body="- Old\n", by=people["lead_x"])
     old = newest(report=report)
-    report.save_text("- New\n", by=people["lead_x"])
+    save_report(report, body="- New\n", by=people["lead_x"])
     client.force_login(people["chair"])
     assert client.get(revision_url(old) + "restore/").status_code == 405
     report.refresh_from_db()
@@ -322,9 +324,9 @@ def test_the_chair_restores_a_section_and_the_roadmap(client, people, draft):
     save_notes(item, "- Kept\n", people["chair"])
     kept_notes = newest(target="item:announcements")
     save_notes(item, "- Lost\n", people["chair"])
-    draft.save_roadmap(text_to_entries("## Soon\n- Kept\n"), by=people["chair"], expected_version=1)
+    save_roadmap(draft, entries=text_to_entries("## Soon\n- Kept\n"), by=people["chair"], expected_version=1)
     kept_roadmap = newest(target="roadmap")
-    draft.save_roadmap(text_to_entries("## Next\n- Lost\n"), by=people["chair"], expected_version=2)
+    save_roadmap(draft, entries=text_to_entries("## Next\n- Lost\n"), by=people["chair"], expected_version=2)
     client.force_login(people["chair"])
 
     assert client.post(revision_url(kept_notes) + "restore/").status_code == 302
@@ -343,7 +345,9 @@ def test_a_renamed_section_keeps_its_history_and_its_earlier_text_can_be_restore
     item = draft.items.get(title="Announcements")
     save_notes(item, "- Kept\n", people["chair"])
     kept = newest(target="item:announcements")
-    item.save_text("- Lost\n", title="News", agenda_label="News", by=people["chair"], expected_version=item.version)
+    save_item(
+        item, body="- Lost\n", title="News", agenda_label="News", by=people["chair"], expected_version=item.version
+    )
     client.force_login(people["chair"])
 
     assert client.post(revision_url(kept) + "restore/").status_code == 302
@@ -374,7 +378,7 @@ def test_the_agenda_list_is_not_restored_directly(client, people, draft):
 
 def test_restoring_a_report_the_import_removed_is_refused_not_a_server_error(client, people, draft):
     report = report_x(draft, people)
-    report.save_text("- Old\n", by=people["lead_x"])
+    save_report(report, body="- Old\n", by=people["lead_x"])
     revision = newest(report=report)
     # As the importer leaves the history of a report a newer file no longer has.
     Revision.objects.filter(pk=revision.pk).update(report=None)
@@ -394,8 +398,8 @@ def test_restoring_a_report_the_import_removed_is_refused_not_a_server_error(cli
 def amended(client, people, draft):
     """The draft, written by its lead, published, then corrected by the chair through the form."""
     report = report_x(draft, people)
-    report.save_text("- Draft text\n", by=people["lead_x"])
-    draft.publish()
+    save_report(report, body="- Draft text\n", by=people["lead_x"])
+    publish_meeting(draft)
     url = DRAFT + "reports/diego/edit/"
     client.force_login(people["chair"])
     assert client.post(url, {**page_form(client.get(url)), "body": "- Corrected text\n"}).status_code == 302
@@ -438,7 +442,7 @@ def test_those_who_work_on_the_minutes_see_the_whole_history(client, people, ame
 
 
 def test_the_history_of_a_draft_is_hidden_from_the_public(client, people, draft):
-    report_x(draft, people).save_text("- Draft\n", by=people["lead_x"])
+    save_report(report_x(draft, people), body="- Draft\n", by=people["lead_x"])
     revision = newest(meeting=draft)
     assert client.get(DRAFT + "history/").status_code == 404
     assert client.get(revision_url(revision)).status_code == 404
@@ -484,8 +488,8 @@ assert list(EXPECTED) == USERS
 def world(people, draft, published):
     item = draft.items.get(title="Announcements")
     save_notes(item, "- News\n", people["chair"])
-    report_x(draft, people).save_text("- Draft\n", by=people["lead_x"])
-    report_x(published, people).save_text("- Published\n", by=people["chair"])
+    save_report(report_x(draft, people), body="- Draft\n", by=people["lead_x"])
+    save_report(report_x(published, people), body="- Published\n", by=people["chair"])
     return {
         **people,
         "anonymous": AnonymousUser(),
@@ -522,10 +526,10 @@ def test_history_pages_do_not_query_per_revision(client, people, draft, url):
             assert client.get(url).status_code == 200
         return len(captured)
 
-    report.save_text("- One\n", by=people["lead_x"])
+    save_report(report, body="- One\n", by=people["lead_x"])
     few = queries()
     for number in range(6):
-        report.save_text(f"- One\n- {number}\n", by=people["chair"])
+        save_report(report, body=f"- One\n- {number}\n", by=people["chair"])
     assert queries() == few
 
 

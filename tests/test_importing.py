@@ -9,8 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from meetings.demo import SEED
-from meetings.exporting import meeting_to_markdown
-from meetings.importing import MAX_FILE_BYTES, Outcome, import_file, import_paths
+from meetings.format.reading import team_key
 from meetings.models import (
     AgendaItem,
     BacklogReport,
@@ -22,7 +21,9 @@ from meetings.models import (
     Team,
     TeamStatus,
 )
-from meetings.parsing import team_key
+from meetings.services.editing import save_report, save_roadmap
+from meetings.services.exporting import meeting_to_markdown
+from meetings.services.importing import MAX_FILE_BYTES, Outcome, import_file, import_paths
 from tests.conftest import SEED_DATE, make_committee, make_team
 
 pytestmark = pytest.mark.django_db
@@ -181,7 +182,7 @@ def test_update_adds_and_removes_teams_keeping_the_history(tmp_path):
     )
     import_file(path, "Runtime")
     diego = BacklogReport.objects.get(team__slug="diego")
-    diego.save_text("- a, edited on the web")
+    save_report(diego, body="- a, edited on the web")
 
     write(
         tmp_path, "Runtime/2018-07-10-runtime.md", minutes("2018-07-10", ("CLI - Abby", "- b"), ("UAA - Sree", "- c"))
@@ -209,7 +210,7 @@ def test_update_never_overwrites_a_text_saved_on_the_site_meanwhile(tmp_path, mo
     record_revision = BacklogReport.record_revision
 
     def lead_saves_first(report, *args, **kwargs):
-        BacklogReport.objects.get(pk=report.pk).save_text("- typed by the lead")
+        save_report(BacklogReport.objects.get(pk=report.pk), body="- typed by the lead")
         return record_revision(report, *args, **kwargs)
 
     monkeypatch.setattr(BacklogReport, "record_revision", lead_saves_first)
@@ -224,8 +225,8 @@ def test_update_never_overwrites_a_text_saved_on_the_site_meanwhile(tmp_path, mo
 
 
 def test_update_never_overwrites_a_roadmap_saved_on_the_site_meanwhile(tmp_path, monkeypatch):
-    from meetings import importing
-    from meetings.roadmap import text_to_entries
+    from meetings.format.outline import text_to_entries
+    from meetings.services import importing
 
     path = write(tmp_path, "Runtime/2018/2018-06-12-runtime.md", SEED.read_bytes())
     meeting = import_file(path, "Runtime").meeting
@@ -239,7 +240,7 @@ def test_update_never_overwrites_a_roadmap_saved_on_the_site_meanwhile(tmp_path,
 
     def chair_saves_the_roadmap_first(target, *args, **kwargs):
         fresh = Meeting.objects.get(pk=target.pk)
-        assert fresh.save_roadmap(text_to_entries(chairs_outline), expected_version=fresh.roadmap_version)
+        assert save_roadmap(fresh, entries=text_to_entries(chairs_outline), expected_version=fresh.roadmap_version)
         return save_reports(target, *args, **kwargs)
 
     monkeypatch.setattr(importing, "_save_reports", chair_saves_the_roadmap_first)

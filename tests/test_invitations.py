@@ -9,9 +9,10 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.utils import timezone
 
-from meetings import invitations, permissions
-from meetings.forms import InvitationSignUpForm
+from meetings import permissions
+from meetings.forms.invitations import InvitationSignUpForm
 from meetings.models import Invitation, Meeting
+from meetings.services import invitations
 
 from .committee_pages import browser_form, form_errors
 from .conftest import make_user

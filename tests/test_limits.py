@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import Resolver404, resolve
 
 from meetings import urls as app_urls
-from meetings.forms import MAX_BODY_CHARS
+from meetings.forms.fields import MAX_BODY_CHARS
 from meetings.models import BacklogReport, Meeting, Team
 
 from .url_walk import routes

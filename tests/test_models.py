@@ -22,6 +22,8 @@ from meetings.models import (
     TeamStatus,
 )
 from meetings.models.committee import DEFAULT_AGENDA, DEFAULT_DISCLAIMER
+from meetings.services.editing import save_report
+from meetings.services.publishing import publish_meeting
 
 from .conftest import make_committee, make_team, make_user
 
@@ -294,7 +296,7 @@ def report(draft, people) -> BacklogReport:
 
 
 def test_save_text_saves_and_bumps_the_version(report, people):
-    assert report.save_text("- Shipped cell rebalancing\n", by=people["lead_x"], expected_version=1) is True
+    assert save_report(report, body="- Shipped cell rebalancing\n", by=people["lead_x"], expected_version=1) is True
 
     stored = BacklogReport.objects.get(pk=report.pk)
     assert (stored.body, stored.version, stored.updated_by) == ("- Shipped cell rebalancing\n", 2, people["lead_x"])
@@ -304,9 +306,9 @@ def test_save_text_saves_and_bumps_the_version(report, people):
 
 def test_save_text_refuses_a_stale_version_and_keeps_the_text_saved_in_between(report, people):
     colleague_copy = BacklogReport.objects.get(pk=report.pk)
-    assert colleague_copy.save_text("Colleague's text", by=people["chair"], expected_version=1) is True
+    assert save_report(colleague_copy, body="Colleague's text", by=people["chair"], expected_version=1) is True
 
-    assert report.save_text("My text", by=people["lead_x"], expected_version=1) is False
+    assert save_report(report, body="My text", by=people["lead_x"], expected_version=1) is False
 
     stored = BacklogReport.objects.get(pk=report.pk)
     assert (stored.body, stored.version, stored.updated_by) == ("Colleague's text", 2, people["chair"])
@@ -318,14 +320,17 @@ def test_save_text_refuses_a_stale_version_and_keeps_the_text_saved_in_between(r
 def test_of_two_saves_from_the_same_version_exactly_one_applies(report, people):
     first = BacklogReport.objects.get(pk=report.pk)
     second = BacklogReport.objects.get(pk=report.pk)
-    results = [first.save_text("first", by=people["lead_x"]), second.save_text("second", by=people["chair"])]
+    results = [
+        save_report(first, body="first", by=people["lead_x"]),
+        save_report(second, body="second", by=people["chair"]),
+    ]
     assert results == [True, False]
     assert BacklogReport.objects.get(pk=report.pk).body == "first"
 
 
 def test_save_text_records_a_revision(report, people):
-    report.save_text("one", by=people["lead_x"], expected_version=1)
-    report.save_text("two", by=people["chair"], expected_version=2)
+    save_report(report, body="one", by=people["lead_x"], expected_version=1)
+    save_report(report, body="two", by=people["chair"], expected_version=2)
 
     revisions = list(Revision.objects.filter(report=report).order_by("pk"))
     assert [(r.before, r.after, r.author, r.target) for r in revisions] == [
@@ -338,22 +343,22 @@ def test_save_text_records_a_revision(report, people):
 
 def test_a_revision_records_the_text_it_replaced_even_from_a_stale_instance(report, people):
     """`before` is the stored text the save replaced, not what an old copy in memory held."""
-    BacklogReport.objects.get(pk=report.pk).save_text("saved in between", by=people["chair"])
-    assert report.save_text("mine", by=people["lead_x"], expected_version=2) is True
+    save_report(BacklogReport.objects.get(pk=report.pk), body="saved in between", by=people["chair"])
+    assert save_report(report, body="mine", by=people["lead_x"], expected_version=2) is True
 
     latest = Revision.objects.filter(report=report).order_by("-pk").first()
     assert (latest.before, latest.after) == ("saved in between", "mine")
 
 
 def test_an_edit_after_publication_is_recorded_as_an_amendment(report, people):
-    report.meeting.publish()
-    report.save_text("Amended", by=people["chair"])
+    publish_meeting(report.meeting)
+    save_report(report, body="Amended", by=people["chair"])
     assert list(Revision.objects.amendments().values_list("after", flat=True)) == ["Amended"]
 
 
 def test_unchanged_text_records_no_revision_and_keeps_the_version(report, people):
-    report.save_text("Same", by=people["lead_x"], expected_version=1)
-    assert report.save_text("Same", by=people["lead_x"], expected_version=2) is True
+    save_report(report, body="Same", by=people["lead_x"], expected_version=1)
+    assert save_report(report, body="Same", by=people["lead_x"], expected_version=2) is True
     assert BacklogReport.objects.get(pk=report.pk).version == 2
     assert Revision.objects.filter(report=report).count() == 1
 
@@ -361,7 +366,7 @@ def test_unchanged_text_records_no_revision_and_keeps_the_version(report, people
 def test_save_text_by_an_anonymous_user_records_no_editor(report):
     from django.contrib.auth.models import AnonymousUser
 
-    assert report.save_text("text", by=AnonymousUser()) is True
+    assert save_report(report, body="text", by=AnonymousUser()) is True
     assert BacklogReport.objects.get(pk=report.pk).updated_by is None
     assert Revision.objects.get(report=report).author is None
 
@@ -371,7 +376,7 @@ def test_save_text_by_an_anonymous_user_records_no_editor(report):
 
 def test_publish_and_unpublish_set_status_and_published_at(draft):
     before = timezone.now()
-    draft.publish()
+    publish_meeting(draft)
     stored = Meeting.objects.get(pk=draft.pk)
     assert stored.status == MeetingStatus.PUBLISHED and stored.is_published
     assert before <= stored.published_at <= timezone.now()

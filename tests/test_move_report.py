@@ -5,6 +5,8 @@ from datetime import date
 import pytest
 
 from meetings.models import BacklogReport, Meeting, Revision, RevisionSource
+from meetings.services.editing import move_report, save_report
+from meetings.services.publishing import publish_meeting
 
 from .editing import page_form, revision_links, select_options, sign_in
 from .html_tree import parse_html
@@ -23,8 +25,8 @@ def target(people, draft) -> Meeting:
 def written(people, draft) -> BacklogReport:
     """Diego's report in the draft, written in two saves."""
     report = draft.reports.get(team=people["team_x"])
-    report.save_text("- Cell rebalancing\n", by=people["lead_x"])
-    report.save_text("- Cell rebalancing\n- Xenial stemcells\n", by=people["lead_x"])
+    save_report(report, body="- Cell rebalancing\n", by=people["lead_x"])
+    save_report(report, body="- Cell rebalancing\n- Xenial stemcells\n", by=people["lead_x"])
     return report
 
 
@@ -69,7 +71,7 @@ def test_the_chair_moves_a_report_with_its_history(client, people, draft, target
 
 def test_moving_onto_a_written_report_is_refused_and_changes_nothing(client, people, draft, target, written):
     there = diego_in(target, people)
-    there.save_text("- Already written here\n", by=people["lead_x"])
+    save_report(there, body="- Already written here\n", by=people["lead_x"])
     revisions = list(Revision.objects.order_by("pk").values_list("pk", "meeting_id", "report_id"))
     client.force_login(people["chair"])
 
@@ -89,10 +91,10 @@ def test_moving_onto_a_written_report_is_refused_and_changes_nothing(client, peo
 def test_a_move_never_overwrites_a_text_saved_after_the_report_was_read(people, draft, target, written):
     """The chair's copy was read before the lead saved: the move is refused, the lead's text stays."""
     stale = BacklogReport.objects.get(pk=written.pk)
-    diego_in(draft, people).save_text("- Saved by the lead meanwhile\n", by=people["lead_x"])
+    save_report(diego_in(draft, people), body="- Saved by the lead meanwhile\n", by=people["lead_x"])
 
     with pytest.raises(ValueError, match="saved meanwhile"):
-        stale.move_to(target, by=people["chair"])
+        move_report(stale, to=target, by=people["chair"])
 
     assert diego_in(draft, people).body == "- Saved by the lead meanwhile\n"
     assert diego_in(target, people).is_empty
@@ -101,8 +103,8 @@ def test_a_move_never_overwrites_a_text_saved_after_the_report_was_read(people, 
 def test_moving_onto_an_emptied_report_keeps_that_reports_history(client, people, draft, target, written):
     """The section it replaces was written once and emptied: its history is not deleted with it."""
     there = diego_in(target, people)
-    there.save_text("- Written by mistake\n", by=people["lead_x"])
-    there.save_text("", by=people["lead_x"])
+    save_report(there, body="- Written by mistake\n", by=people["lead_x"])
+    save_report(there, body="", by=people["lead_x"])
     client.force_login(people["chair"])
 
     assert client.post(MOVE_X, {"meeting": target.pk}).status_code == 302
@@ -127,7 +129,7 @@ def test_only_the_chair_may_move_a_report(client, people, draft, target, written
 def test_a_meeting_of_another_committee_is_neither_offered_nor_accepted(client, people, draft, target, written):
     elsewhere = Meeting.objects.create_from_roster(people["extensions"], date(2030, 1, 22))
     published = Meeting.objects.create_from_roster(people["runtime"], date(2029, 12, 25))
-    published.publish()
+    publish_meeting(published)
     client.force_login(people["superuser"])
 
     assert select_options(client.get(MOVE_X), "meeting") == {str(target.pk), str(published.pk)}

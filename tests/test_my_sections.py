@@ -7,6 +7,8 @@ from django.utils import dateformat, timezone
 
 from meetings import permissions
 from meetings.models import BacklogReport, Meeting, Revision
+from meetings.services.editing import save_report
+from meetings.services.publishing import publish_meeting
 
 from .conftest import make_user
 from .editing import page_form
@@ -19,9 +21,9 @@ def meeting_on(people, day: date, *, diego: str = "", published: bool = False) -
     """A Runtime meeting as a chair creates it, with the Diego report written by its lead."""
     meeting = Meeting.objects.create_from_roster(people["runtime"], day)
     if diego:
-        meeting.reports.get(team=people["team_x"]).save_text(diego, by=people["lead_x"])
+        save_report(meeting.reports.get(team=people["team_x"]), body=diego, by=people["lead_x"])
     if published:
-        meeting.publish()
+        publish_meeting(meeting)
     return meeting
 
 
@@ -52,7 +54,7 @@ def history_of_diego(people, draft):
     """Diego's reports: two published meetings, then three drafts (the `draft` one is 2030-01-08)."""
     meeting_on(people, date(2029, 12, 11), diego="- Older\n", published=True)
     meeting_on(people, date(2029, 12, 25), diego="- Same\n", published=True)
-    diego(draft, people).save_text("- Same\n", by=people["lead_x"])
+    save_report(diego(draft, people), body="- Same\n", by=people["lead_x"])
     return {
         "unchanged": draft,
         "written": meeting_on(people, date(2030, 1, 22), diego="- New\n"),
@@ -79,7 +81,9 @@ def test_unchanged_means_the_same_text_as_the_teams_latest_earlier_written_repor
     meeting_on(people, date(2029, 12, 11), diego="- Said long ago\n", published=True)
     meeting_on(people, date(2029, 12, 25), diego="- Said last time\n", published=True)
     later = meeting_on(people, date(2030, 1, 22), diego="- Said last time\n")
-    diego(draft, people).save_text("- Said long ago\n", by=people["lead_x"])  # as two meetings ago, not as the last
+    save_report(
+        diego(draft, people), body="- Said long ago\n", by=people["lead_x"]
+    )  # as two meetings ago, not as the last
     client.force_login(people["lead_x"])
 
     rows = rows_by_edit_link(client.get(MY_SECTIONS))
@@ -87,7 +91,7 @@ def test_unchanged_means_the_same_text_as_the_teams_latest_earlier_written_repor
     assert state_of(rows[diego(draft, people).get_edit_url()]) == "written"
     assert state_of(rows[diego(later, people).get_edit_url()]) == "written"  # 2030-01-08 said otherwise
     # An emptied report is not a report: the comparison skips it.
-    diego(draft, people).save_text("", by=people["lead_x"])
+    save_report(diego(draft, people), body="", by=people["lead_x"])
     rows = rows_by_edit_link(client.get(MY_SECTIONS))
     assert state_of(rows[diego(later, people).get_edit_url()]) == "unchanged from last meeting"
 

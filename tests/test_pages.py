@@ -8,9 +8,9 @@ from django.test import Client
 from django.utils.text import slugify
 
 from meetings.demo import SEED
-from meetings.importing import import_paths
+from meetings.format.reading import ParsedEntry
 from meetings.models import Horizon, Meeting, MeetingStatus
-from meetings.parsing import ParsedEntry
+from meetings.services.importing import import_paths
 
 from .html_tree import Element, parse_html
 

@@ -5,8 +5,8 @@ from textwrap import dedent
 
 import pytest
 
-from meetings.exporting import minutes_markdown, same_lines
-from meetings.parsing import ParseError, date_from_text, decode, parse_minutes, parse_team_heading, team_key
+from meetings.format.reading import ParseError, date_from_text, decode, parse_minutes, parse_team_heading, team_key
+from meetings.format.writing import minutes_markdown, same_lines
 
 TITLE = "# Runtime PMC Meeting 2018-06-12"
 

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from meetings import permissions
 from meetings.models import Meeting
+from meetings.services.publishing import publish_meeting
 
 USERS = ["anonymous", "member", "lead_x", "lead_y", "lead_x_elsewhere", "chair", "other_chair", "superuser"]
 
@@ -44,7 +45,7 @@ assert list(EXPECTED) == USERS
 @pytest.fixture
 def world(people, draft):
     published = Meeting.objects.create_from_roster(people["runtime"], date(2029, 12, 25))
-    published.publish()
+    publish_meeting(published)
     return {
         **people,
         "anonymous": AnonymousUser(),

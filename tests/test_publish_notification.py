@@ -7,8 +7,10 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 
-from meetings.exporting import meeting_to_markdown
 from meetings.models import MeetingStatus
+from meetings.services.editing import save_report
+from meetings.services.exporting import meeting_to_markdown
+from meetings.services.publishing import publish_meeting
 
 from .html_tree import parse_html
 
@@ -25,7 +27,7 @@ def with_list(people, draft, settings):
     settings.PMC_SITE_URL = "https://minutes.example.org"
     people["runtime"].list_address = LIST
     people["runtime"].save()
-    draft.reports.get(team=people["team_x"]).save_text("- Shipped cell rebalancing\n", by=people["lead_x"])
+    save_report(draft.reports.get(team=people["team_x"]), body="- Shipped cell rebalancing\n", by=people["lead_x"])
     return draft
 
 
@@ -63,7 +65,7 @@ def test_a_failed_email_does_not_fail_the_publish(client, people, with_list, mon
 
     monkeypatch.setattr(EmailBackend, "send_messages", refuse)
 
-    with caplog.at_level(logging.ERROR, logger="meetings.notifications"):
+    with caplog.at_level(logging.ERROR, logger="meetings.services.notifications"):
         response = publish(client, people)
 
     assert response.status_code == 200
@@ -85,7 +87,7 @@ def test_only_the_publication_is_announced(client, people, with_list):
 
 def test_publishing_from_code_sends_nothing(people, with_list):
     """No save() side effect: imports and scripts that publish do not write to the list."""
-    with_list.publish()
+    publish_meeting(with_list)
     assert mail.outbox == []
 
 

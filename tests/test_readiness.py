@@ -9,6 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import dateformat, timezone
 
 from meetings.models import Meeting, ReminderSent
+from meetings.services.editing import save_report
+from meetings.services.publishing import publish_meeting
 
 from .conftest import make_committee, make_team, make_user
 from .html_tree import Element, parse_html
@@ -39,12 +41,12 @@ def board_meeting(people) -> Meeting:
     """2030-01-08 with Diego unchanged from 2029-12-25, CLI written anew, Garden empty."""
     make_team(people["runtime"], "Garden", leads=[make_user("garden-lead")], lead_names="Julz Friedman", position=3)
     earlier = Meeting.objects.create_from_roster(people["runtime"], date(2029, 12, 25))
-    earlier.reports.get(team=people["team_x"]).save_text("- Same as ever\n", by=people["lead_x"])
-    earlier.reports.get(team=people["team_y"]).save_text("- Old news\n", by=people["lead_y"])
-    earlier.publish()
+    save_report(earlier.reports.get(team=people["team_x"]), body="- Same as ever\n", by=people["lead_x"])
+    save_report(earlier.reports.get(team=people["team_y"]), body="- Old news\n", by=people["lead_y"])
+    publish_meeting(earlier)
     meeting = Meeting.objects.create_from_roster(people["runtime"], date(2030, 1, 8))
-    meeting.reports.get(team=people["team_x"]).save_text("- Same as ever\n", by=people["lead_x"])
-    meeting.reports.get(team=people["team_y"]).save_text("- Fresh news\n", by=people["chair"])
+    save_report(meeting.reports.get(team=people["team_x"]), body="- Same as ever\n", by=people["lead_x"])
+    save_report(meeting.reports.get(team=people["team_y"]), body="- Fresh news\n", by=people["chair"])
     return meeting
 
 
@@ -111,7 +113,7 @@ def committee_with_teams(count: int) -> Meeting:
     earlier = Meeting.objects.create_from_roster(committee, date(2029, 12, 25))
     meeting = Meeting.objects.create_from_roster(committee, date(2030, 1, 8))
     for report in [*earlier.reports.all()[: count // 2], *meeting.reports.all()[: count // 3]]:
-        report.save_text(f"- {report.team_name}\n", by=chair)
+        save_report(report, body=f"- {report.team_name}\n", by=chair)
     ReminderSent.objects.create(meeting=meeting, user=meeting.reports.last().team.leads.get())
     return meeting
 
@@ -148,7 +150,7 @@ def with_addresses(people):
 
 
 def test_the_button_reminds_the_leads_of_empty_sections_once(client, people, draft, with_addresses):
-    draft.reports.get(team=people["team_y"]).save_text("- Written\n", by=people["lead_y"])
+    save_report(draft.reports.get(team=people["team_y"]), body="- Written\n", by=people["lead_y"])
     client.force_login(people["chair"])
 
     response = client.post(REMIND, follow=True)
@@ -165,7 +167,7 @@ def test_the_button_is_offered_for_drafts_only(client, people, draft, with_addre
     client.force_login(people["chair"])
     assert parse_html(client.get(BOARD).content.decode()).find("form", action=REMIND) is not None
 
-    draft.publish()
+    publish_meeting(draft)
 
     assert parse_html(client.get(BOARD).content.decode()).find("form", action=REMIND) is None
     assert client.post(REMIND).status_code == 302

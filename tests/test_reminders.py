@@ -11,8 +11,9 @@ from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from meetings import reminders
 from meetings.models import Meeting, MeetingStatus, ReminderSent
+from meetings.services import reminders
+from meetings.services.editing import save_report
 
 from .conftest import make_committee, make_team, make_user
 
@@ -80,8 +81,8 @@ def test_the_email_links_to_the_section_on_the_site(leads, tomorrow):
 
 
 def test_leads_of_written_reports_are_not_reminded(leads, tomorrow):
-    tomorrow.reports.get(team=leads["team_x"]).save_text("- Done\n", by=leads["lead_x"])
-    tomorrow.reports.get(team=leads["team_y"]).save_text("  \n", by=leads["lead_y"])  # blank is still empty
+    save_report(tomorrow.reports.get(team=leads["team_x"]), body="- Done\n", by=leads["lead_x"])
+    save_report(tomorrow.reports.get(team=leads["team_y"]), body="  \n", by=leads["lead_y"])  # blank is still empty
 
     run()
 

@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 
 from meetings.demo import SEED
+from meetings.lib.rendering import render_markdown
 from meetings.models import BacklogReport, ItemKind
-from meetings.rendering import render_markdown
 
 from .html_tree import Element, markdown_text, parse_html
 

@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
+from meetings.format.reading import ParsedEntry
 from meetings.models import Horizon, Meeting
-from meetings.parsing import ParsedEntry
+from meetings.services.publishing import publish_meeting
 
 from .html_tree import Element, markdown_text
 from .public_archive import corpus_fixture, corpus_roadmaps, page_of
@@ -136,7 +137,7 @@ def publish_with_roadmap(committee, day: date, entries: list[tuple[str, str]], *
         ]
     )
     if publish:
-        meeting.publish()
+        publish_meeting(meeting)
     return meeting
 
 

@@ -1,10 +1,9 @@
 """The roadmap outline a chair edits: read back into entries, or refused with the line at fault."""
 
 import pytest
-from django.core.exceptions import ValidationError
 
+from meetings.format.outline import OutlineError, entries_to_text, text_to_entries
 from meetings.models import Horizon
-from meetings.roadmap import entries_to_text, text_to_entries
 
 OUTLINE = """## Recently Completed
 - Fetching service instances (Services API)
@@ -42,6 +41,6 @@ def test_outline_round_trips_through_entries():
     ],
 )
 def test_bad_outline_is_refused_naming_the_line(outline, message):
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(OutlineError) as refused:
         text_to_entries(outline)
     assert any(message in text for text in refused.value.messages)

@@ -8,8 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from meetings.importing import import_data
 from meetings.models import BacklogReport, Meeting, Team, TeamStatus
+from meetings.services.editing import save_report
+from meetings.services.importing import import_data
+from meetings.services.publishing import publish_meeting
+from meetings.services.roster import update_open_reports
 
 from .committee_pages import browser_form, cells, form_errors, roster_rows
 from .conftest import make_team, make_user
@@ -28,10 +31,10 @@ def report_of(meeting: Meeting, team: Team) -> BacklogReport:
 def minutes(people, draft):
     """Runtime's minutes around the roster: a published meeting, and two drafts (one with Diego written)."""
     published = Meeting.objects.create_from_roster(people["runtime"], date(2029, 12, 25))
-    report_of(published, people["team_x"]).save_text("- Published work\n", by=people["lead_x"])
-    published.publish()
+    save_report(report_of(published, people["team_x"]), body="- Published work\n", by=people["lead_x"])
+    publish_meeting(published)
     written = Meeting.objects.create_from_roster(people["runtime"], date(2030, 1, 22))
-    report_of(written, people["team_x"]).save_text("- Already written\n", by=people["lead_x"])
+    save_report(report_of(written, people["team_x"]), body="- Already written\n", by=people["lead_x"])
     return {"published": published, "empty": draft, "written": written}
 
 
@@ -121,8 +124,8 @@ def test_a_team_silent_for_three_cycles_is_shown_quiet(client, people):
     long_ago = timezone.localdate() - timedelta(weeks=3 * committee.cadence_weeks + 1)
     for day, team in ((recent, people["team_x"]), (long_ago, people["team_y"])):
         meeting = Meeting.objects.create_from_roster(committee, day)
-        report_of(meeting, team).save_text("- Something\n")
-        meeting.publish()
+        save_report(report_of(meeting, team), body="- Something\n")
+        publish_meeting(meeting)
     client.force_login(people["chair"])
 
     rows = roster_rows(client.get(ROSTER))
@@ -264,7 +267,7 @@ def test_a_report_written_meanwhile_keeps_its_heading(people, minutes, monkeypat
     team.lead_names = "Someone Else"
     team.save()
 
-    team.apply_to_open_reports()
+    update_open_reports(team)
 
     stored = BacklogReport.objects.get(pk=report.pk)
     assert (stored.body, stored.leads, stored.heading) == (
@@ -325,8 +328,8 @@ def test_incubating_shows_in_the_heading_of_empty_draft_reports(client, people, 
 def test_a_retired_team_leaves_drafts_where_nothing_was_written(client, people, minutes):
     cli = people["team_y"]
     emptied = report_of(minutes["written"], cli)
-    emptied.save_text("- Oops\n")
-    emptied.save_text("")  # written then emptied: it has a history, so it stays
+    save_report(emptied, body="- Oops\n")
+    save_report(emptied, body="")  # written then emptied: it has a history, so it stays
     client.force_login(people["chair"])
 
     assert edit_team(client, "/runtime/roster/cli/", status=TeamStatus.RETIRED).status_code == 302

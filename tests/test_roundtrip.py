@@ -12,12 +12,12 @@ from django.test import Client
 from django.urls import reverse
 
 from meetings.demo import SEED
-from meetings.exporting import archive_path
-from meetings.importing import Outcome, import_paths
+from meetings.format.outline import entries_to_text
+from meetings.format.reading import parse_minutes
 from meetings.models import Committee, Meeting, Team
-from meetings.parsing import parse_minutes
-from meetings.roadmap import entries_to_text
-from meetings.roundtrip import DIFFERENT, IDENTICAL, WHITESPACE_ONLY, compare
+from meetings.services.exporting import archive_path
+from meetings.services.importing import Outcome, import_paths
+from meetings.services.roundtrip import DIFFERENT, IDENTICAL, WHITESPACE_ONLY, compare
 from tests.conftest import SEED_DATE, import_seed, make_committee, make_team, make_user
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,10 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
+from meetings.format.outline import text_to_entries
+from meetings.lib.scheduling import cadence_dates, nearest_weekday, starts_at
 from meetings.models import Meeting
-from meetings.roadmap import text_to_entries
-from meetings.scheduling import cadence_dates, nearest_weekday, starts_at
+from meetings.services.editing import save_report, save_roadmap
 
 from .editing import login_redirect, page_form, sign_in
 from .html_tree import parse_html
@@ -149,7 +150,7 @@ def test_scheduling_with_the_default_dates_is_idempotent_too(runtime):
 
 def test_dates_that_already_have_a_meeting_are_skipped_and_left_alone(runtime, people):
     taken = Meeting.objects.create_from_roster(runtime, date(2030, 1, 22), title="Moved to the offsite")
-    taken.reports.get(team=people["team_x"]).save_text("- Written early\n", by=people["lead_x"])
+    save_report(taken.reports.get(team=people["team_x"]), body="- Written early\n", by=people["lead_x"])
     cancelled = Meeting.objects.create_from_roster(runtime, date(2030, 2, 5))
     cancelled.cancel()
 
@@ -167,7 +168,7 @@ def test_dates_that_already_have_a_meeting_are_skipped_and_left_alone(runtime, p
 def test_each_scheduled_meeting_is_prefilled_as_a_single_creation(runtime, people):
     earlier = Meeting.objects.create_from_roster(runtime, date(2029, 12, 25))
     roadmap = text_to_entries("## Soon\n- Cell rebalancing (Diego)\n## Next\n- CLI v7 (CLI)\n")
-    assert earlier.save_roadmap(roadmap, expected_version=earlier.roadmap_version)
+    assert save_roadmap(earlier, entries=roadmap, expected_version=earlier.roadmap_version)
 
     created, _ = Meeting.objects.schedule(runtime, 2, first=date(2030, 1, 8))
     single = Meeting.objects.create_from_roster(runtime, date(2030, 3, 5))

@@ -12,7 +12,10 @@ from urllib.parse import urlencode
 import pytest
 
 from meetings.models import BacklogReport, Meeting, SearchDocument
-from meetings.search import MAX_QUERY_CHARS, rebuild_index
+from meetings.queries.search import MAX_QUERY_CHARS
+from meetings.services.editing import save_item, save_report
+from meetings.services.publishing import publish_meeting
+from meetings.services.search_index import rebuild_index
 
 from .html_tree import Element
 from .public_archive import corpus_fixture, page_of
@@ -217,9 +220,9 @@ class TestQueries:
 @pytest.mark.django_db
 class TestWhatIsIndexed:
     def test_a_draft_is_never_found_until_it_is_published(self, people, draft, client):
-        draft.reports.get(team=people["team_x"]).save_text("- Zebrafish scheduler spike")
+        save_report(draft.reports.get(team=people["team_x"]), body="- Zebrafish scheduler spike")
         assert hits_for(client, "Zebrafish") == []
-        draft.publish()
+        publish_meeting(draft)
         assert [hit.href for hit in hits_for(client, "Zebrafish")] == [f"{draft.get_absolute_url()}#diego"]
         draft.unpublish()
         assert hits_for(client, "Zebrafish") == []
@@ -227,18 +230,24 @@ class TestWhatIsIndexed:
     def test_an_edit_of_published_minutes_is_found_right_after_saving(self, seed_meeting, client):
         report = seed_meeting.reports.get(team__slug="garden")
         assert hits_for(client, "Quokka") == []
-        assert report.save_text("- Rootless Quokka containers are on by default", expected_version=report.version)
+        assert save_report(
+            report, body="- Rootless Quokka containers are on by default", expected_version=report.version
+        )
         [hit] = hits_for(client, "Quokka")
         assert hit.href == "/runtime/2018-06-12/#garden"
         assert hit.marks == ["Quokka"]
         # The text it replaced is gone from the index too.
-        assert report.save_text("- Nothing to see", expected_version=report.version)
+        assert save_report(report, body="- Nothing to see", expected_version=report.version)
         assert hits_for(client, "Quokka") == []
 
     def test_an_edited_notes_section_is_found_at_its_anchor(self, seed_meeting, client):
         item = seed_meeting.items.get(title="Discussion")
-        assert item.save_text(
-            "Wombats were discussed.", title=item.title, agenda_label=item.agenda_label, expected_version=item.version
+        assert save_item(
+            item,
+            body="Wombats were discussed.",
+            title=item.title,
+            agenda_label=item.agenda_label,
+            expected_version=item.version,
         )
         [hit] = hits_for(client, "wombats")
         assert hit.href == "/runtime/2018-06-12/#section-discussion"
@@ -254,21 +263,23 @@ class TestWhatIsIndexed:
 
     def test_more_relevant_sections_come_first(self, people, draft, client):
         reports = {report.team.slug: report for report in draft.reports.all()}
-        reports["cli"].save_text("- Plugins, manifests and a long list of other work, one item about quokka support")
-        reports["diego"].save_text("- Quokka quokka quokka: the quokka scheduler")
-        draft.publish()
+        save_report(
+            reports["cli"], body="- Plugins, manifests and a long list of other work, one item about quokka support"
+        )
+        save_report(reports["diego"], body="- Quokka quokka quokka: the quokka scheduler")
+        publish_meeting(draft)
         assert [hit.href.split("#")[1] for hit in hits_for(client, "quokka")] == ["diego", "cli"]
 
     def test_a_match_in_the_heading_outranks_one_in_the_text(self, people, draft, client):
         reports = {report.team.slug: report for report in draft.reports.all()}
-        reports["cli"].save_text("- Paired with the Diego team on app push")
-        reports["diego"].save_text("- Shipped the cell scheduler")
-        draft.publish()
+        save_report(reports["cli"], body="- Paired with the Diego team on app push")
+        save_report(reports["diego"], body="- Shipped the cell scheduler")
+        publish_meeting(draft)
         assert [hit.href.split("#")[1] for hit in hits_for(client, "diego")] == ["diego", "cli"]
 
     def test_snippets_are_escaped_text_with_only_the_marks_added(self, seed_meeting, client):
         report = seed_meeting.reports.get(team__slug="garden")
-        report.save_text("- Quokka <script>alert(1)</script> & <b>bold</b>", expected_version=report.version)
+        save_report(report, body="- Quokka <script>alert(1)</script> & <b>bold</b>", expected_version=report.version)
         response = client.get("/search/", {"q": "quokka"})
         assert b"<script>alert(1)</script>" not in response.content
         [hit] = hits_for(client, "quokka")

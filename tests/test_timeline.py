@@ -7,7 +7,9 @@ from datetime import date
 import pytest
 
 from meetings.models import Meeting, MeetingStatus
-from meetings.timeline import PAGE_SIZE
+from meetings.queries.timeline import PAGE_SIZE
+from meetings.services.editing import save_report
+from meetings.services.publishing import publish_meeting
 
 from .conftest import make_team
 from .html_tree import Element
@@ -155,11 +157,11 @@ def diego_meetings(people):
     ]:
         meeting = Meeting.objects.create_from_roster(people["runtime"], day)
         report = meeting.reports.get(team=team)
-        report.save_text(body)
-        meeting.publish()
+        save_report(report, body=body)
+        publish_meeting(meeting)
         meetings.append(meeting)
     draft = Meeting.objects.create_from_roster(people["runtime"], date(2018, 3, 13))
-    draft.reports.get(team=team).save_text("- Not published yet")
+    save_report(draft.reports.get(team=team), body="- Not published yet")
     return meetings
 
 
@@ -171,8 +173,8 @@ def test_empty_meetings_in_a_row_are_one_line(diego_meetings, client):
 
 
 def test_a_single_missed_meeting_says_so(people, diego_meetings, client):
-    diego_meetings[1].reports.get(team=people["team_x"]).save_text("- In between")
-    diego_meetings[3].reports.get(team=people["team_x"]).save_text("- And again")
+    save_report(diego_meetings[1].reports.get(team=people["team_x"]), body="- In between")
+    save_report(diego_meetings[3].reports.get(team=people["team_x"]), body="- And again")
     gaps = [p.text for p in page_of(client, DIEGO_URL).find_all("p", class_="gap")]
     assert gaps == ["No report in 1 meeting (2018-01-30)."]
 
@@ -189,8 +191,8 @@ def test_leads_as_they_were_survive_a_change_of_lead(people, diego_meetings, cli
     team.lead_names = "Josh Collins"
     team.save()
     later = Meeting.objects.create_from_roster(people["runtime"], date(2018, 4, 10))
-    later.reports.get(team=team).save_text("- New lead, same team")
-    later.publish()
+    save_report(later.reports.get(team=team), body="- New lead, same team")
+    publish_meeting(later)
     page = page_of(client, DIEGO_URL)
     assert reports_on(page) == [
         ("2018-04-10", "Josh Collins"),

@@ -4,8 +4,9 @@ import pytest
 from django.core.signals import got_request_exception
 from django.test import Client
 
-from meetings.invitations import invite
 from meetings.models import Revision
+from meetings.services.editing import save_report
+from meetings.services.invitations import invite
 
 from .url_walk import Route, routes
 
@@ -29,7 +30,7 @@ def valid(people, draft) -> dict[str, str]:
     """A value for every URL part that reaches a real object, so that one odd part at a time gets to the view."""
     item = draft.items.first()
     report = draft.reports.get(team__slug="diego")
-    report.save_text("Some text", by=people["chair"], expected_version=report.version)
+    save_report(report, body="Some text", by=people["chair"], expected_version=report.version)
     invitation = invite(people["runtime"], "new@example.org", team=people["team_x"], by=people["chair"])
     return {
         "committee": "runtime",

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from meetings.lib.rendering import render_markdown
 from meetings.pdf import minutes_html
-from meetings.rendering import render_markdown
+from meetings.services.publishing import publish_meeting
 
 from .html_tree import Element, parse_html
 
@@ -91,7 +92,7 @@ def feed_entries_html(feed: bytes) -> list[Element]:
 @pytest.fixture
 def hostile_meeting(people, draft):
     """A published Runtime meeting, its Diego report ready to take a vector."""
-    draft.publish()
+    publish_meeting(draft)
     return draft
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from ..importing import adopt_agenda_from_latest, get_or_create_committee, import_file
 from ..models import Meeting, SearchDocument
-from ..search import rebuild_index
+from ..services.importing import adopt_agenda_from_latest, get_or_create_committee, import_file
+from ..services.search_index import rebuild_index
 
 SEED = Path(__file__).with_name("2018-06-12-runtime.md")
 DRAFT_DATE = date(2018, 6, 26)

@@ -1,7 +1,8 @@
 """The domain of PMC Minutes: committees and their teams, meetings and their minutes."""
 
-from .committee import AgendaTemplateItem, Committee, ItemKind, Team, TeamStatus
-from .meeting import AgendaItem, BacklogReport, Horizon, Meeting, MeetingStatus, ReportState, RoadmapEntry
+from ..format.choices import Horizon, ItemKind, TeamStatus
+from .committee import AgendaTemplateItem, Committee, Team
+from .meeting import AgendaItem, BacklogReport, Meeting, MeetingStatus, ReportState, RoadmapEntry
 from .people import Attendee, Invitation, ReminderSent
 from .revision import Revision, RevisionSource
 from .search import SearchDocument

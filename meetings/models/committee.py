@@ -1,6 +1,5 @@
 """A Project Management Committee, its project teams and its default agenda."""
 
-import hashlib
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -8,9 +7,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
-from django.utils.text import slugify
 
-from .. import scheduling
+from ..format.choices import ItemKind, TeamStatus
+from ..format.slugs import team_slug
+from ..lib import scheduling
 
 # Top-level URL segments that a committee slug must not shadow.
 RESERVED_SLUGS = frozenset(
@@ -45,15 +45,6 @@ WEEKDAYS = [
 def validate_committee_slug(value: str) -> None:
     if value in RESERVED_SLUGS:
         raise ValidationError(f"“{value}” is reserved for the site's own pages; choose another slug.")
-
-
-class ItemKind(models.TextChoices):
-    """What an agenda item holds."""
-
-    AGENDA = "agenda", "Agenda"
-    NOTES = "notes", "Notes"
-    BACKLOG = "backlog", "Backlog reviews"
-    ROADMAP = "roadmap", "Roadmap review"
 
 
 class Committee(models.Model):
@@ -180,13 +171,6 @@ class AgendaTemplateItem(models.Model):
         return f"{self.committee}: {self.title}"
 
 
-class TeamStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    INCUBATING = "incubating", "Incubating"
-    PROPOSED = "proposed", "Proposed"
-    RETIRED = "retired", "Retired"
-
-
 # Where a team may go from each status: a proposal is taken into incubation (or
 # straight to active) or turned down; an incubating team graduates or stops; an
 # active team retires; a retired team may come back.
@@ -247,13 +231,8 @@ class Team(models.Model):
 
     @staticmethod
     def slug_for(name: str) -> str:
-        """The identity of a team name: case, spacing and punctuation do not make a new team."""
-        slug = slugify(name)[:200]
-        if slug:
-            return slug
-        # A name with no ASCII letters (“数据”) still needs an identity of its own in URLs.
-        folded = " ".join(name.casefold().split())
-        return "team-" + hashlib.sha256(folded.encode()).hexdigest()[:10]
+        """The identity of a team name: case, spacing and punctuation do not make a new team (see team_slug)."""
+        return team_slug(name)
 
     @property
     def leads_display(self) -> str:
@@ -275,50 +254,3 @@ class Team(models.Model):
     def may_become(self, status: str) -> bool:
         """Whether the roster may move the team from its current status to `status`."""
         return status == self.status or status in STATUS_TRANSITIONS[TeamStatus(self.status)]
-
-    @transaction.atomic
-    def apply_to_open_reports(self) -> int:
-        """Copy the team as it stands now into its unwritten reports of meetings not yet published.
-
-        A written report keeps the name, label and leads it was written under,
-        as published minutes do. A reporting team gets an empty report in each
-        draft that has none (so the chair's readiness lists it); a team that no
-        longer reports loses the empty reports nobody ever touched. Returns the
-        number of reports added, changed or removed.
-        """
-        from .meeting import BacklogReport, MeetingStatus  # meeting.py imports this module
-
-        changed = 0
-        leads = self.leads_display
-        for report in self.reports.filter(meeting__status=MeetingStatus.DRAFT):
-            if not report.is_empty:
-                continue
-            unchanged = BacklogReport.objects.filter(pk=report.pk, version=report.version, body=report.body)
-            if not self.is_reporting:
-                # Never saved (version 1) and without history: nothing is lost with it.
-                removed, _ = unchanged.filter(version=1, revisions__isnull=True).delete()
-                if removed:
-                    changed += 1
-                    continue
-            report.team_name, report.status_label, report.leads = self.name, self.status_label, leads
-            report.group = self.group
-            fields = {name: getattr(report, name) for name in ("team_name", "status_label", "leads", "group")}
-            # The version guard: a lead who saves text meanwhile keeps the heading they wrote under.
-            changed += unchanged.exclude(**fields, heading=report.compose_heading()).update(
-                **fields, heading=report.compose_heading()
-            )
-        if self.is_reporting:
-            for meeting in self.committee.meetings.filter(status=MeetingStatus.DRAFT).exclude(reports__team=self):
-                BacklogReport.for_team(meeting, self, self._make_room_in(meeting)).save()
-                changed += 1
-        return changed
-
-    def _make_room_in(self, meeting) -> int:
-        """The position of the team's new report in a meeting, in roster order; later reports move down."""
-        place = (self.position, self.name)
-        reports = list(meeting.reports.select_related("team").order_by("position"))
-        for report in reports:
-            if (report.team.position, report.team.name) > place:
-                meeting.reports.filter(position__gte=report.position).update(position=models.F("position") + 1)
-                return report.position
-        return reports[-1].position + 1 if reports else 0

@@ -8,7 +8,9 @@ from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from .committee import Committee, ItemKind, Team
+from ..format.choices import Horizon, ItemKind
+from ..format.headings import report_heading
+from .committee import Committee, Team
 from .revision import Revision, RevisionSource
 
 
@@ -162,19 +164,6 @@ class Meeting(models.Model):
     def is_published(self) -> bool:
         return self.status == MeetingStatus.PUBLISHED
 
-    def publish(self) -> None:
-        self.status = MeetingStatus.PUBLISHED
-        self.published_at = timezone.now()
-        with transaction.atomic():
-            self.save(update_fields=["status", "published_at", "updated_at"])
-            self.reindex()  # what the public can now search is exactly what it reads
-
-    def reindex(self) -> None:
-        """Bring the search index up to date with the meeting's text (called after every change of it)."""
-        from ..search import reindex_meeting  # the index reads the models: imported when used
-
-        reindex_meeting(self)
-
     def unpublish(self) -> None:
         self.status = MeetingStatus.DRAFT
         self.published_at = None
@@ -202,47 +191,6 @@ class Meeting(models.Model):
         """The committee's next meeting still being prepared (a draft) after this one."""
         later = Meeting.objects.for_committee(self.committee).drafts().filter(date__gt=self.date)
         return later.order_by("date").first()
-
-    def move_written_reports_to(self, meeting: "Meeting", by=None) -> tuple[list["BacklogReport"], list[str]]:
-        """Move every written report to that meeting, as `BacklogReport.move_to` does one.
-
-        Returns the reports moved and, for each report that could not move (the
-        meeting already has a written report of the team), why. Each move is its own transaction.
-        """
-        moved, refused = [], []
-        for report in self.reports.exclude(body="").select_related("team"):
-            if report.is_empty:
-                continue  # whitespace only: nothing written to carry over
-            try:
-                report.move_to(meeting, by=by)
-            except ValueError as error:
-                refused.append(str(error))
-            else:
-                moved.append(report)
-        return moved, refused
-
-    def save_roadmap(self, entries, *, by=None, expected_version: int, source=RevisionSource.WEB) -> bool:
-        """Replace the roadmap unless someone saved it since `expected_version`.
-
-        Like a report's text, the version check is in the UPDATE itself; the
-        change is recorded as a revision of the roadmap's outline.
-        """
-        from ..roadmap import entries_to_text  # the outline is the roadmap's text form
-
-        before = entries_to_text(self.roadmap_entries.all())
-        after = entries_to_text(entries)
-        if before == after:
-            return True
-        with transaction.atomic():
-            updated = Meeting.objects.filter(pk=self.pk, roadmap_version=expected_version).update(
-                roadmap_version=models.F("roadmap_version") + 1, updated_at=timezone.now()
-            )
-            if updated:
-                self.set_roadmap(entries)
-                Revision.record(self, "roadmap", before, after, author=by, source=source)
-                self.reindex()
-        self.refresh_from_db(fields=["roadmap_version", "updated_at"])
-        return bool(updated)
 
     @transaction.atomic
     def set_roadmap(self, entries) -> None:
@@ -338,45 +286,6 @@ class AgendaItem(models.Model):
             last = self.meeting.items.aggregate(last=models.Max("agenda_position"))["last"]
             self.agenda_position = 0 if last is None else last + 1
 
-    def save_text(
-        self, body: str, *, title: str, agenda_label: str, by=None, expected_version: int, source=RevisionSource.WEB
-    ) -> bool:
-        """Save the section's title, agenda label and notes unless someone saved since `expected_version`.
-
-        Returns False on such a conflict (the item is then reloaded). The notes
-        and the agenda list each get a revision when they change.
-        """
-        if (body, title, agenda_label) == (self.body, self.title, self.agenda_label):
-            return True
-        from ..exporting import agenda_lines  # the agenda's text form, as the archive writes it
-
-        siblings = list(self.meeting.items.all())
-        agenda_before = "\n".join(agenda_lines(siblings, self.meeting.agenda_marker))
-        target_before, body_before = self.revision_target, self.body
-        self.title, self.body = title, body
-        self.set_agenda_label(agenda_label)
-        with transaction.atomic():
-            updated = AgendaItem.objects.filter(pk=self.pk, version=expected_version).update(
-                title=title,
-                body=body,
-                agenda_label=self.agenda_label,
-                agenda_position=self.agenda_position,
-                version=models.F("version") + 1,
-            )
-            if updated:
-                if self.revision_target != target_before:
-                    # A new heading is the same section: its history follows it, and stays restorable.
-                    self.meeting.revisions.filter(target=target_before).update(target=self.revision_target)
-                if body != body_before or self.revision_target != target_before:
-                    Revision.record(self.meeting, self.revision_target, body_before, body, author=by, source=source)
-                siblings = [self if item.pk == self.pk else item for item in siblings]
-                agenda_after = "\n".join(agenda_lines(siblings, self.meeting.agenda_marker))
-                if agenda_after != agenda_before:
-                    Revision.record(self.meeting, "agenda", agenda_before, agenda_after, author=by, source=source)
-                self.meeting.reindex()
-        self.refresh_from_db()
-        return bool(updated)
-
 
 class ReportState(models.TextChoices):
     EMPTY = "empty", "empty"
@@ -466,12 +375,7 @@ class BacklogReport(models.Model):
         return report
 
     def compose_heading(self) -> str:
-        heading = f"### {self.team_name}"
-        if self.status_label:
-            heading += f" ({self.status_label})"
-        if self.leads:
-            heading += f" - {self.leads}"
-        return heading
+        return report_heading(self.team_name, self.status_label, self.leads)
 
     @property
     def state(self) -> ReportState:
@@ -501,81 +405,6 @@ class BacklogReport(models.Model):
         """Text written under the group heading, before this team's own heading."""
         return self.group_heading.partition("\n")[2].strip()
 
-    def save_text(self, body: str, by=None, expected_version: int | None = None, source=RevisionSource.WEB) -> bool:
-        """Store a new body unless someone saved since `expected_version` was read.
-
-        The version check is part of the UPDATE itself, so of two simultaneous
-        saves from the same version exactly one applies. Returns False on such a
-        conflict (the report is then reloaded with the text saved in between).
-        """
-        expected = self.version if expected_version is None else expected_version
-        if body == self.body:
-            return True  # nothing to change: no new version, and no conflict either
-        editor = by if by is not None and by.is_authenticated else None
-        before = self.body
-        with transaction.atomic():
-            if expected != self.version:
-                # This copy was read at another version: the replaced text is the stored one.
-                before = BacklogReport.objects.filter(pk=self.pk).values_list("body", flat=True).get()
-            updated = BacklogReport.objects.filter(pk=self.pk, version=expected).update(
-                body=body, version=models.F("version") + 1, updated_at=timezone.now(), updated_by=editor
-            )
-            if updated:
-                # The version matched, so `before` is exactly the text this save replaced.
-                self.record_revision(before, body, author=editor, source=source)
-                self.meeting.reindex()
-        self.refresh_from_db()
-        return bool(updated)
-
-    @transaction.atomic
-    def move_to(self, meeting: Meeting, by=None) -> None:
-        """Move the report (text and history) to another meeting of the committee.
-
-        The meeting it leaves keeps an empty section for the team; the meeting
-        it joins must not hold a written report of the team already.
-        """
-        source = self.meeting
-        if meeting.pk == source.pk or meeting.committee_id != source.committee_id:
-            raise ValueError("A report can only move to another meeting of the same committee.")
-        there = meeting.reports.filter(team=self.team).first()
-        if there is not None and not there.is_empty:
-            raise ValueError(
-                f"The {meeting.date:%Y-%m-%d} meeting already has a written {self.team_name} report; "
-                "merge the two texts by hand instead."
-            )
-        if there is not None:
-            # An emptied section may have a history: it joins this report's, not the cascade.
-            there.revisions.update(report=self)
-            position = there.position
-            there.delete()
-        else:
-            position = (meeting.reports.aggregate(last=models.Max("position"))["last"] or 0) + 1
-        left_behind = BacklogReport(
-            meeting=source,
-            team=self.team,
-            position=self.position,
-            heading=self.heading,
-            team_name=self.team_name,
-            status_label=self.status_label,
-            leads=self.leads,
-            group=self.group,
-            group_heading=self.group_heading,
-        )
-        # The row moves only as it was read: a text saved in between is not overwritten by this copy's.
-        moved = BacklogReport.objects.filter(pk=self.pk, version=self.version).update(
-            meeting=meeting, position=position, version=models.F("version") + 1
-        )
-        if not moved:
-            raise ValueError(f"The {self.team_name} report was saved meanwhile; look at it again before moving it.")
-        self.refresh_from_db()
-        left_behind.save()
-        self.revisions.update(meeting=meeting)
-        Revision.record(
-            meeting, self.revision_target, "", self.body, author=by, source=RevisionSource.MOVE, report=self
-        )
-        source.reindex()
-        meeting.reindex()
-
     @property
     def revision_target(self) -> str:
         return f"report:{self.team.slug}"
@@ -584,20 +413,6 @@ class BacklogReport(models.Model):
         return Revision.record(
             self.meeting, self.revision_target, before, after, author=author, source=source, report=self
         )
-
-
-class Horizon(models.TextChoices):
-    """Roadmap horizons, in the order the table lists them."""
-
-    RECENTLY_COMPLETED = "recently-completed", "Recently Completed"
-    SOON = "soon", "Soon"
-    NEXT = "next", "Next"
-    FUTURE = "future", "Future"
-
-    @classmethod
-    def from_label(cls, label: str) -> "Horizon | None":
-        wanted = " ".join(label.split()).lower()
-        return next((h for h in cls if h.label.lower() == wanted), None)
 
 
 class RoadmapEntry(models.Model):

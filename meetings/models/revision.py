@@ -1,10 +1,8 @@
 """The history of every text in the minutes: who changed what, when, from what."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils.text import capfirst
 
 
 class RevisionSource(models.TextChoices):
@@ -73,44 +71,6 @@ class Revision(models.Model):
     def can_be_restored(self) -> bool:
         """The agenda list is restored by editing its items; every other text directly."""
         return self.target != "agenda"
-
-    def restore(self, by) -> bool:
-        """Make this revision's text current again, as a new revision; False on a conflict."""
-        from ..roadmap import text_to_entries  # the roadmap's revisions are its outline
-
-        if not self.can_be_restored:
-            raise ValueError("The agenda list cannot be restored directly; edit the labels of its sections instead.")
-        kind = self.target.partition(":")[0]
-        if kind == "report":
-            report = self.report
-            if report is None:  # removed by a newer import, which keeps its history
-                raise ValueError(f"{capfirst(self.part)} is no longer part of the meeting; it cannot be restored.")
-            return report.save_text(self.after, by=by, expected_version=report.version, source=RevisionSource.RESTORE)
-        if kind == "roadmap":
-            meeting = self.meeting
-            try:
-                entries = text_to_entries(self.after)
-            except ValidationError as error:
-                raise ValueError(
-                    f"This version of the roadmap cannot be read back: {' '.join(error.messages)}"
-                ) from None
-            return meeting.save_roadmap(
-                entries,
-                by=by,
-                expected_version=meeting.roadmap_version,
-                source=RevisionSource.RESTORE,
-            )
-        item = next((i for i in self.meeting.items.all() if i.revision_target == self.target), None)
-        if item is None:
-            raise ValueError(f"{capfirst(self.part)} is no longer part of the meeting; it cannot be restored.")
-        return item.save_text(
-            self.after,
-            title=item.title,
-            agenda_label=item.agenda_label,
-            by=by,
-            expected_version=item.version,
-            source=RevisionSource.RESTORE,
-        )
 
     @property
     def part(self) -> str:

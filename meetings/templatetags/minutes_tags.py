@@ -7,7 +7,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .. import permissions
-from ..rendering import render_inline, render_markdown
+from ..lib.rendering import render_inline, render_markdown
 
 register = template.Library()
 

@@ -6,11 +6,11 @@ import zipfile
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from ..exporting import archive_path, meeting_to_markdown
-from ..forms import SearchForm
+from ..forms.archive import SearchForm
 from ..models import Meeting, Team
-from ..search import MAX_QUERY_CHARS, search
-from ..timeline import horizons_of, roadmap_history, team_timeline
+from ..queries.search import MAX_QUERY_CHARS, search
+from ..queries.timeline import horizons_of, roadmap_history, team_timeline
+from ..services.exporting import archive_path, meeting_to_markdown
 from .lookup import get_committee
 
 

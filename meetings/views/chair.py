@@ -8,21 +8,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from .. import permissions
-from ..diffing import diff_lines
-from ..forms import ImportForm, ItemForm, MeetingCreateForm, MoveReportForm, RoadmapForm
-from ..importing import import_uploads
-from ..minutes import gather
+from ..format.outline import entries_to_text
+from ..forms.chair import ImportForm, ItemForm, MeetingCreateForm, MoveReportForm, RoadmapForm
+from ..lib.diffing import diff_lines
 from ..models import AgendaItem, Meeting
-from ..notifications import Notice, notify_published
-from ..roadmap import entries_to_text
-from .lookup import get_committee, get_meeting, get_report, require
+from ..queries.minutes import gather
+from ..services.editing import move_report, save_item, save_roadmap
+from ..services.importing import import_uploads
+from ..services.notifications import Notice, notify_published
+from ..services.publishing import publish_meeting
+from .lookup import get_committee, get_meeting, get_report
 
 
 @login_required
 def meeting_create(request, committee):
-    committee = get_committee(committee)
-    if refused := require(request, permissions.can_create_meeting(request.user, committee)):
-        return refused
+    committee = get_committee(committee, request, allowed=permissions.can_create_meeting)
     form = MeetingCreateForm(request.POST or None, committee=committee, initial={"date": _next_date(committee)})
     if request.method == "POST" and form.is_valid():
         meeting = Meeting.objects.create_from_roster(committee, form.cleaned_data["date"], form.cleaned_data["title"])
@@ -39,9 +39,7 @@ def _next_date(committee):
 
 @login_required
 def meeting_edit(request, committee, date):
-    meeting = get_meeting(request, committee, date)
-    if refused := require(request, permissions.can_edit_meeting(request.user, meeting)):
-        return refused
+    meeting = get_meeting(request, committee, date, allowed=permissions.can_edit_meeting)
     return render(
         request,
         "meetings/meeting_edit.html",
@@ -55,17 +53,15 @@ def meeting_edit(request, committee, date):
     )
 
 
-@require_POST
+@require_POST  # no @login_required: to anonymous visitors a draft is a 404 first, then sign-in (lookup.py)
 def meeting_publish(request, committee, date):
-    meeting = get_meeting(request, committee, date)
-    if refused := require(request, permissions.can_publish(request.user, meeting)):
-        return refused
+    meeting = get_meeting(request, committee, date, allowed=permissions.can_publish)
     if request.POST.get("action") == "unpublish":
         meeting.unpublish()
         messages.success(request, f"{meeting} is a draft again; only its chairs and leads can see it.")
         return redirect(meeting.get_edit_url())
     was_published = meeting.is_published
-    meeting.publish()
+    publish_meeting(meeting)
     messages.success(request, f"{meeting} is published.")
     if not was_published:
         notice = notify_published(meeting)
@@ -79,17 +75,16 @@ def meeting_publish(request, committee, date):
 
 @login_required
 def item_edit(request, committee, date, item):
-    meeting = get_meeting(request, committee, date)
-    if refused := require(request, permissions.can_edit_meeting(request.user, meeting)):
-        return refused
+    meeting = get_meeting(request, committee, date, allowed=permissions.can_edit_meeting)
     item = get_object_or_404(AgendaItem.objects.select_related("meeting__committee"), meeting=meeting, pk=item)
     current = {"title": item.title, "agenda_label": item.agenda_label, "body": item.body, "version": item.version}
     form = ItemForm(request.POST or None, initial=current)
     context = {"meeting": meeting, "item": item, "form": form}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        saved = item.save_text(
-            data["body"],
+        saved = save_item(
+            item,
+            body=data["body"],
             title=data["title"],
             agenda_label=data["agenda_label"],
             by=request.user,
@@ -107,15 +102,13 @@ def item_edit(request, committee, date, item):
 
 @login_required
 def roadmap_edit(request, committee, date):
-    meeting = get_meeting(request, committee, date)
-    if refused := require(request, permissions.can_edit_meeting(request.user, meeting)):
-        return refused
+    meeting = get_meeting(request, committee, date, allowed=permissions.can_edit_meeting)
     outline = entries_to_text(meeting.roadmap_entries.all())
     form = RoadmapForm(request.POST or None, initial={"outline": outline, "version": meeting.roadmap_version})
     context = {"meeting": meeting, "form": form}
     if request.method == "POST" and form.is_valid():
         entries = form.cleaned_data["outline"]
-        if meeting.save_roadmap(entries, by=request.user, expected_version=form.cleaned_data["version"]):
+        if save_roadmap(meeting, entries=entries, by=request.user, expected_version=form.cleaned_data["version"]):
             messages.success(request, "Saved the roadmap.")
             return redirect(meeting.get_edit_url())
         theirs = request.POST["outline"].replace("\r\n", "\n")
@@ -131,14 +124,12 @@ def _conflict(saved: str, theirs: str) -> dict:
 
 @login_required
 def report_move(request, committee, date, team):
-    report = get_report(request, committee, date, team)
-    if refused := require(request, permissions.can_move_report(request.user, report)):
-        return refused
+    report = get_report(request, committee, date, team, allowed=permissions.can_move_report)
     form = MoveReportForm(request.POST or None, report=report)
     if request.method == "POST" and form.is_valid():
         source, target = report.meeting, form.cleaned_data["meeting"]
         try:
-            report.move_to(target, by=request.user)
+            move_report(report, to=target, by=request.user)
         except ValueError as error:
             form.add_error("meeting", str(error))
         else:
@@ -151,9 +142,7 @@ def report_move(request, committee, date, team):
 
 @login_required
 def import_files(request, committee):
-    committee = get_committee(committee)
-    if refused := require(request, permissions.can_import(request.user, committee)):
-        return refused
+    committee = get_committee(committee, request, allowed=permissions.can_import)
     # Bound on every POST: a post holding only files has an empty request.POST.
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     results = None

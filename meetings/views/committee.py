@@ -15,26 +15,24 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from .. import permissions
-from ..forms import AgendaTemplateFormSet, CommitteeSettingsForm, InvitationForm, TeamCreateForm, TeamForm
-from ..invitations import invite, is_pending, role_of
+from ..forms.committee import AgendaTemplateFormSet, CommitteeSettingsForm, InvitationForm, TeamCreateForm, TeamForm
 from ..models import MeetingStatus
-from .lookup import get_committee, require
+from ..services.invitations import invite, is_pending, role_of
+from ..services.roster import update_open_reports
+from .lookup import get_committee
 
 # A reporting team without a written report for this many meeting cycles is shown as quiet.
 QUIET_AFTER_CYCLES = 3
 
 
 def _managed_committee(request, slug: str):
-    """The committee, and a refusal unless the user may manage it."""
-    committee = get_committee(slug)
-    return committee, require(request, permissions.can_manage_committee(request.user, committee))
+    """The committee, unless the user may not manage it."""
+    return get_committee(slug, request, allowed=permissions.can_manage_committee)
 
 
 @login_required
 def committee_settings(request, committee):
-    committee, refused = _managed_committee(request, committee)
-    if refused:
-        return refused
+    committee = _managed_committee(request, committee)
     data = request.POST if request.method == "POST" else None
     form = CommitteeSettingsForm(data, instance=committee)
     initial = [
@@ -64,9 +62,7 @@ def _roster_teams(committee):
 
 @login_required
 def roster(request, committee):
-    committee, refused = _managed_committee(request, committee)
-    if refused:
-        return refused
+    committee = _managed_committee(request, committee)
     action = request.POST.get("action") if request.method == "POST" else None
     team_form = TeamCreateForm(request.POST if action == "add-team" else None, committee=committee, prefix="team")
     invite_form = InvitationForm(
@@ -78,7 +74,7 @@ def roster(request, committee):
     if action == "add-team" and team_form.is_valid():
         with transaction.atomic():
             team = team_form.save()
-            added = team.apply_to_open_reports()
+            added = update_open_reports(team)
         note = f", with an empty report in {added} draft meeting(s)" if added else ""
         messages.success(request, f"Added {team} to the roster{note}.")
         return redirect("meetings:team_edit", committee.slug, team.slug)
@@ -117,16 +113,14 @@ def roster(request, committee):
 
 @login_required
 def team_edit(request, committee, team):
-    committee, refused = _managed_committee(request, committee)
-    if refused:
-        return refused
+    committee = _managed_committee(request, committee)
     team = get_object_or_404(committee.teams.select_related("committee"), slug=team)
     name = team.name  # the form writes what was typed into the instance, valid or not
     form = TeamForm(request.POST or None, instance=team)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             team = form.save()
-            updated = team.apply_to_open_reports()
+            updated = update_open_reports(team)
         note = f"; {updated} unwritten report(s) of draft meetings now show it" if updated else ""
         messages.success(request, f"Saved {team}{note}. Minutes already written keep the team as it was.")
         return redirect("meetings:roster", committee.slug)
@@ -144,11 +138,10 @@ def team_edit(request, committee, team):
 
 
 @require_POST
+@login_required
 def team_remove_person(request, committee, team):
     """Take a lead or co-lead off a team; the account stays."""
-    committee, refused = _managed_committee(request, committee)
-    if refused:
-        return refused
+    committee = _managed_committee(request, committee)
     team = get_object_or_404(committee.teams, slug=team)
     role, pk = request.POST.get("role"), request.POST.get("user", "")
     if role not in {"lead", "co-lead"} or not pk.isdecimal():  # int() refuses "²", a digit
@@ -157,6 +150,6 @@ def team_remove_person(request, committee, team):
     user = get_object_or_404(people.all(), pk=pk)
     with transaction.atomic():
         people.remove(user)
-        team.apply_to_open_reports()
+        update_open_reports(team)
     messages.success(request, f"{user.get_username()} is no longer a {role} of {team}; the account is kept.")
     return redirect("meetings:roster", committee.slug)

@@ -1,35 +1,37 @@
 """The editor's Markdown preview and image upload, open only to people who edit minutes.
 
-The preview is django-markdownx's view (it renders with meetings.rendering).
+The preview is django-markdownx's view (it renders with meetings.lib.rendering).
 The upload is our own view at markdownx's URL, answering in its JSON format
 (`{"image_code": "![](url)"}`, or the form's errors with status 400), because
 markdownx trusts the file name and the browser's content type; ours decodes and
 re-encodes the picture (meetings/uploads.py).
 """
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.views.decorators.http import require_POST
 from markdownx.views import MarkdownifyView
 
-from .. import permissions, uploads
-from .lookup import require
+from .. import permissions
+from ..lib import uploads
+from .lookup import check
 
 _markdownify = MarkdownifyView.as_view()
 
 
 @require_POST
+@login_required
 def markdownify(request):
-    if refused := require(request, permissions.can_use_editor(request.user)):
-        return refused
+    check(permissions.can_use_editor(request.user))
     if "content" not in request.POST:
         return HttpResponseBadRequest("Send the Markdown to preview as “content”.")
     return _markdownify(request)
 
 
 @require_POST
+@login_required
 def upload(request):
-    if refused := require(request, permissions.can_use_editor(request.user)):
-        return refused
+    check(permissions.can_use_editor(request.user))
     form = uploads.ImageUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return JsonResponse(form.errors, status=400)

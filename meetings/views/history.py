@@ -1,13 +1,15 @@
 """The history of a meeting's texts: revisions, their differences, old versions, restoring one."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from .. import permissions
-from ..diffing import diff_lines
+from ..lib.diffing import diff_lines
 from ..models import Revision
-from .lookup import get_meeting, get_report, require
+from ..services.editing import restore_revision
+from .lookup import check, get_meeting, get_report
 
 
 def meeting_history(request, committee, date):
@@ -17,7 +19,7 @@ def meeting_history(request, committee, date):
     revisions = meeting.revisions.select_related("author", "report")
     if not full:
         if not meeting.is_published:
-            return require(request, False)
+            raise PermissionDenied
         revisions = revisions.amendments()
     return render(
         request,
@@ -28,8 +30,7 @@ def meeting_history(request, committee, date):
 
 def report_history(request, committee, date, team):
     report = get_report(request, committee, date, team)
-    if refused := require(request, permissions.can_view_history(request.user, report.meeting)):
-        return refused
+    check(permissions.can_view_history(request.user, report.meeting))
     return render(
         request,
         "meetings/history.html",
@@ -49,7 +50,7 @@ def revision_detail(request, committee, date, revision):
         Revision.objects.select_related("author", "report__team"), meeting=meeting, pk=revision
     )
     if not (revision.after_publication or permissions.can_view_history(request.user, meeting)):
-        return require(request, False)
+        raise PermissionDenied
     return render(
         request,
         "meetings/revision_detail.html",
@@ -62,14 +63,13 @@ def revision_detail(request, committee, date, revision):
     )
 
 
-@require_POST
+@require_POST  # no @login_required: to anonymous visitors a draft is a 404 first, then sign-in (lookup.py)
 def revision_restore(request, committee, date, revision):
     meeting = get_meeting(request, committee, date)
     revision = get_object_or_404(Revision.objects.select_related("report__team"), meeting=meeting, pk=revision)
-    if refused := require(request, permissions.can_restore(request.user, revision)):
-        return refused
+    check(permissions.can_restore(request.user, revision))
     try:
-        restored = revision.restore(by=request.user)
+        restored = restore_revision(revision, by=request.user)
     except ValueError as error:
         messages.error(request, str(error))
         return redirect(revision.get_absolute_url())

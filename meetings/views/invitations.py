@@ -2,14 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from .. import invitations, permissions
-from ..forms import InvitationSignUpForm
+from .. import permissions
+from ..forms.invitations import InvitationSignUpForm
 from ..models import Invitation
-from .lookup import get_committee, require
+from ..services import invitations
+from .lookup import get_committee
 
 
 def invitation(request, token):
@@ -65,10 +67,9 @@ def _welcome(request, invitation: Invitation):
 
 
 @require_POST
+@login_required
 def invitation_revoke(request, committee, pk):
-    committee = get_committee(committee)
-    if refused := require(request, permissions.can_manage_committee(request.user, committee)):
-        return refused
+    committee = get_committee(committee, request, allowed=permissions.can_manage_committee)
     invitation = get_object_or_404(committee.invitations, pk=pk)
     if invitations.revoke(invitation):
         messages.success(request, f"Withdrew the invitation of {invitation.email}; its link no longer works.")

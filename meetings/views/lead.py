@@ -5,10 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from .. import permissions
-from ..diffing import diff_lines
-from ..forms import ReportForm
+from ..forms.lead import ReportForm
+from ..lib.diffing import diff_lines
 from ..models import BacklogReport, Meeting
-from .lookup import get_report, require
+from ..services.editing import save_report
+from .lookup import get_report
 
 
 @login_required
@@ -29,9 +30,7 @@ def my_sections(request):
 
 @login_required  # before the lookup: a draft is a 404 to anonymous users, but its edit link is not
 def report_edit(request, committee, date, team):
-    report = get_report(request, committee, date, team)
-    if refused := require(request, permissions.can_edit_report(request.user, report)):
-        return refused
+    report = get_report(request, committee, date, team, allowed=permissions.can_edit_report)
     meeting = report.meeting
     previous = report.previous_report()
     context = {"report": report, "meeting": meeting, "previous": previous}
@@ -48,7 +47,7 @@ def report_edit(request, committee, date, team):
     if not form.is_valid():
         return render(request, "meetings/report_edit.html", {**context, "form": form})
     theirs = form.cleaned_data["body"]
-    if report.save_text(theirs, by=request.user, expected_version=form.cleaned_data["version"]):
+    if save_report(report, body=theirs, by=request.user, expected_version=form.cleaned_data["version"]):
         messages.success(request, f"Saved the {report.team_name} section of {meeting}.")
         return redirect(report.get_absolute_url())
     # Someone saved in between: keep both texts, ask the user to merge.

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_safe
 
-from ..uploads import CONTENT_TYPES
+from ..lib.uploads import CONTENT_TYPES
 
 
 @require_safe

@@ -5,10 +5,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from .. import caching, permissions
-from ..exporting import meeting_to_markdown
-from ..minutes import gather
 from ..models import Committee, Meeting, MeetingStatus
 from ..pdf import PdfUnavailable, render_pdf
+from ..queries.minutes import gather
+from ..services.exporting import meeting_to_markdown
 from .lookup import get_committee, get_meeting
 
 

@@ -7,17 +7,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from .. import permissions
-from ..attendance import (
-    affiliations_known,
-    display_name,
-    has_attendees_section,
-    record_attendance,
-    roster_accounts,
-)
-from ..forms import AttendanceForm
+from ..format.attendance import has_attendees_section
+from ..forms.readiness import AttendanceForm
 from ..models import MeetingStatus, ReminderSent, ReportState
-from ..reminders import send_reminders
-from .lookup import get_meeting, require
+from ..queries.attendance import affiliations_known, display_name, roster_accounts
+from ..services.attendance import record_attendance
+from ..services.reminders import send_reminders
+from .lookup import get_meeting
 
 
 def _readiness_url(meeting) -> str:
@@ -26,9 +22,7 @@ def _readiness_url(meeting) -> str:
 
 @login_required
 def readiness(request, committee, date):
-    meeting = get_meeting(request, committee, date)
-    if refused := require(request, permissions.can_view_readiness(request.user, meeting)):
-        return refused
+    meeting = get_meeting(request, committee, date, allowed=permissions.can_view_readiness)
     reports = list(
         meeting.reports.with_previous()
         .select_related("team", "updated_by")
@@ -60,9 +54,7 @@ def readiness(request, committee, date):
 @require_POST
 @login_required
 def send_meeting_reminders(request, committee, date):
-    meeting = get_meeting(request, committee, date)
-    if refused := require(request, permissions.can_send_reminders(request.user, meeting)):
-        return refused
+    meeting = get_meeting(request, committee, date, allowed=permissions.can_send_reminders)
     if meeting.status != MeetingStatus.DRAFT:
         messages.error(request, f"{meeting} is {meeting.get_status_display().lower()}: no reminders to send.")
         return redirect(_readiness_url(meeting))
@@ -84,9 +76,7 @@ def send_meeting_reminders(request, committee, date):
 
 @login_required
 def attendance(request, committee, date):
-    meeting = get_meeting(request, committee, date)
-    if refused := require(request, permissions.can_record_attendance(request.user, meeting)):
-        return refused
+    meeting = get_meeting(request, committee, date, allowed=permissions.can_record_attendance)
     recorded = list(meeting.attendees.select_related("user"))
     users = roster_accounts(meeting.committee)
     # Someone recorded earlier stays tickable even after leaving the roster.
@@ -99,7 +89,7 @@ def attendance(request, committee, date):
     }
     form = AttendanceForm(request.POST or None, accounts=accounts, initial=initial)
     if request.method == "POST" and form.is_valid():
-        saved = record_attendance(meeting, form.cleaned_data["accounts"], form.cleaned_data["others"])
+        saved = record_attendance(meeting, accounts=form.cleaned_data["accounts"], others=form.cleaned_data["others"])
         messages.success(request, f"Recorded {len(saved)} attendee{'s' if len(saved) != 1 else ''} of {meeting}.")
         return redirect(meeting.get_edit_url())
     return render(

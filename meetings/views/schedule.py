@@ -10,16 +10,15 @@ from django.views.decorators.http import require_POST
 
 from .. import permissions
 from ..calendar import committee_calendar, feed_meetings
-from ..forms import ScheduleForm
+from ..forms.schedule import ScheduleForm
 from ..models import Meeting
-from .lookup import get_committee, get_meeting, require
+from ..services.editing import move_written_reports
+from .lookup import get_committee, get_meeting
 
 
 @login_required
 def schedule(request, committee):
-    committee = get_committee(committee)
-    if refused := require(request, permissions.can_schedule(request.user, committee)):
-        return refused
+    committee = get_committee(committee, request, allowed=permissions.can_schedule)
     form = ScheduleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         result = Meeting.objects.schedule(committee, form.cleaned_data["count"], first=form.cleaned_data["first"])
@@ -37,12 +36,10 @@ def schedule(request, committee):
     return render(request, "meetings/schedule.html", {"committee": committee, "form": form, "preview": preview})
 
 
-@require_POST
+@require_POST  # no @login_required: to anonymous visitors a draft is a 404 first, then sign-in (lookup.py)
 def meeting_cancel(request, committee, date):
     """Cancel the meeting, take the cancellation back, or move its written reports to the next meeting."""
-    meeting = get_meeting(request, committee, date)
-    if refused := require(request, permissions.can_cancel(request.user, meeting)):
-        return refused
+    meeting = get_meeting(request, committee, date, allowed=permissions.can_cancel)
     action = request.POST.get("action")
     if action == "cancel" and not meeting.is_cancelled:
         meeting.cancel()
@@ -63,7 +60,7 @@ def _move_reports(request, meeting: Meeting) -> None:
     if target is None or request.POST.get("target") != str(target.pk):
         messages.error(request, "The next meeting has changed since the page was shown; nothing was moved.")
         return
-    moved, refused = meeting.move_written_reports_to(target, by=request.user)
+    moved, refused = move_written_reports(meeting, to=target, by=request.user)
     if moved:
         names = ", ".join(report.team_name for report in moved)
         messages.success(request, f"Moved {len(moved)} written report(s) to {target.date:%Y-%m-%d}: {names}.")

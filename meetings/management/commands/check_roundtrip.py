@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from meetings.roundtrip import DIFFERENT, IDENTICAL, SKIPPED, WHITESPACE_ONLY, check_paths
+from meetings.services.roundtrip import DIFFERENT, IDENTICAL, SKIPPED, WHITESPACE_ONLY, check_paths
 
 
 class Command(BaseCommand):

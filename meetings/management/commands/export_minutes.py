@@ -3,8 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from meetings.exporting import export_meetings
 from meetings.models import Meeting
+from meetings.services.exporting import export_meetings
 
 
 class Command(BaseCommand):
@@ -29,5 +29,5 @@ class Command(BaseCommand):
                 raise CommandError(f"--date {date!r} is not a date; expected YYYY-MM-DD, e.g. 2018-06-12.") from None
         if not meetings.exists():
             raise CommandError("No meeting matches; nothing written." + ("" if drafts else " (Drafts need --drafts.)"))
-        written = export_meetings(meetings.order_by("committee__name", "date"), out)
+        written = export_meetings(meetings.order_by("committee__name", "date"), out_dir=out)
         self.stdout.write(f"Wrote {len(written)} file(s) under {out}.")

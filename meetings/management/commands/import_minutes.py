@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from meetings.importing import Outcome, import_paths
+from meetings.services.importing import Outcome, import_paths
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
             style = self.style.ERROR if result.outcome == Outcome.FAILED else (lambda text: text)
             if options["verbosity"] > 1 or result.warnings or result.outcome in shown:
                 self.stdout.write(style(str(result)))
-        counts = {outcome: sum(r.outcome == outcome for r in results) for outcome in Outcome.ALL}
+        counts = {outcome: sum(r.outcome == outcome for r in results) for outcome in Outcome}
         summary = ", ".join(f"{outcome} {count}" for outcome, count in counts.items())
         self.stdout.write(("Dry run: " if dry_run else "") + summary)
         if counts[Outcome.FAILED]:

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from meetings.search import rebuild_index
+from meetings.services.search_index import rebuild_index
 
 
 class Command(BaseCommand):

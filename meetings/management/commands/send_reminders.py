@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from meetings.reminders import DEFAULT_DAYS, due_meetings, send_reminders
+from meetings.services.reminders import DEFAULT_DAYS, due_meetings, send_reminders
 
 
 class Command(BaseCommand):

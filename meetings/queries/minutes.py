@@ -11,9 +11,10 @@ from itertools import groupby
 
 from django.db.models import Max
 
-from .attendance import attendees_after, has_attendees_section
-from .exporting import roadmap_cell
-from .models import AgendaItem, Attendee, BacklogReport, Horizon, ItemKind, Meeting, RoadmapEntry
+from ..format.attendance import attendees_after, has_attendees_section
+from ..format.choices import Horizon, ItemKind
+from ..format.writing import roadmap_cell
+from ..models import AgendaItem, Attendee, BacklogReport, Meeting, RoadmapEntry
 
 _HORIZON_LABELS = dict(Horizon.choices)
 _HORIZON_ORDER = {value: index for index, value in enumerate(Horizon.values)}

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from django.db import transaction
 
+from ..format.reading import ParseError, decode
 from .exporting import meeting_to_markdown
 from .importing import Outcome, import_file, minutes_files
-from .parsing import ParseError, decode
 
 IDENTICAL = "identical"
 WHITESPACE_ONLY = "whitespace-only"

@@ -11,10 +11,17 @@ introduces the entries under it. Each horizon ends with the spacer row of the
 archive's table.
 """
 
-from django.core.exceptions import ValidationError
+from .choices import Horizon
+from .reading import ParsedEntry, team_names_in
 
-from .models import Horizon
-from .parsing import ParsedEntry, team_names_in
+
+class OutlineError(ValueError):
+    """The outline cannot be read; `messages` names each line that is wrong."""
+
+    def __init__(self, messages: list[str]):
+        self.messages = messages
+        super().__init__(" ".join(messages))
+
 
 _LABELS = dict(Horizon.choices)
 _ORDER = {value: index for index, value in enumerate(Horizon.values)}
@@ -38,7 +45,7 @@ def entries_to_text(entries) -> str:
 
 
 def text_to_entries(text: str) -> list[ParsedEntry]:
-    """Entries of an outline; a ValidationError names each line it cannot read."""
+    """Entries of an outline; an OutlineError names each line it cannot read."""
     entries: list[ParsedEntry] = []
     horizon = None
     seen: list[str] = []
@@ -73,7 +80,7 @@ def text_to_entries(text: str) -> list[ParsedEntry]:
         else:
             entries.append(ParsedEntry(horizon=horizon, text=line, is_heading=True, team_names=team_names_in(line)))
     if errors:
-        raise ValidationError(errors)
+        raise OutlineError(errors)
     if horizon is not None:
         entries.append(ParsedEntry(horizon=horizon, text=""))
     return entries

@@ -15,7 +15,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Committee, Invitation, Team
+from ..models import Committee, Invitation, Team
+from .roster import update_open_reports
 
 
 class InvitationUnavailable(Exception):
@@ -91,7 +92,7 @@ def accept(invitation: Invitation, user) -> None:
             invitation.committee.chairs.add(user)
         else:
             team.leads.add(user)
-            team.apply_to_open_reports()  # the drafts' empty sections name the new lead
+            update_open_reports(team)  # the drafts' empty sections name the new lead
 
 
 def sign_up_and_accept(invitation: Invitation, form):

@@ -1,6 +1,6 @@
 """E-mail about minutes: telling a committee's mailing list that its minutes are published.
 
-Called by the view that publishes, not by `Meeting.publish`: an import or a
+Called by the view that publishes, not by `publish_meeting`: an import or a
 test that publishes must not write to a mailing list.
 """
 
@@ -11,8 +11,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
+from ..models import Meeting
 from .exporting import meeting_to_markdown
-from .models import Meeting
 
 logger = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import BacklogReport, Meeting, MeetingStatus, ReminderSent
+from ..models import BacklogReport, Meeting, MeetingStatus, ReminderSent
 from .notifications import absolute_url
 
 logger = logging.getLogger(__name__)

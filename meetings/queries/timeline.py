@@ -11,7 +11,8 @@ from datetime import date
 
 from django.db.models.functions import Length, Substr
 
-from .models import BacklogReport, Committee, Horizon, MeetingStatus, RoadmapEntry, Team
+from ..format.choices import Horizon
+from ..models import BacklogReport, Committee, MeetingStatus, RoadmapEntry, Team
 
 _HORIZON_LABELS = dict(Horizon.choices)
 

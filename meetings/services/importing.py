@@ -1,6 +1,6 @@
 """Import minutes files of the archive into the database.
 
-Each file is parsed (parsing.py) and saved in its own transaction: a file that
+Each file is parsed (format/reading.py) and saved in its own transaction: a file that
 fails leaves nothing behind and the others go on. Importing the same file again
 changes nothing; a newer revision of a file updates its meeting, touching only
 the sections and reports that changed and recording each change as a Revision.
@@ -8,6 +8,7 @@ Teams are matched across meetings by name (team_key); a team's current name,
 leads, label and group are those of its latest meeting.
 """
 
+import enum
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,8 +18,10 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .exporting import agenda_lines, meeting_to_markdown, minutes_markdown
-from .models import (
+from ..format.outline import entries_to_text
+from ..format.reading import ParsedMeeting, ParseError, decode, parse_minutes, team_key
+from ..format.writing import agenda_lines, minutes_markdown
+from ..models import (
     AgendaItem,
     AgendaTemplateItem,
     BacklogReport,
@@ -31,22 +34,21 @@ from .models import (
     Team,
     TeamStatus,
 )
-from .models.committee import RESERVED_SLUGS
-from .parsing import ParsedMeeting, ParseError, decode, parse_minutes, team_key
-from .roadmap import entries_to_text
+from ..models.committee import RESERVED_SLUGS
+from .exporting import meeting_to_markdown
+from .search_index import reindex_meeting
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 _PLACEHOLDER = re.compile(r"^\s*(\[add[^\]]*\]|tbd|n/?a|-)?\s*$", re.IGNORECASE)
 _YEAR = re.compile(r"^\d{4}$")
 
 
-class Outcome:
+class Outcome(enum.StrEnum):
     IMPORTED = "imported"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
     SKIPPED = "skipped"
     FAILED = "failed"
-    ALL = (IMPORTED, UPDATED, UNCHANGED, SKIPPED, FAILED)
 
 
 @dataclass
@@ -239,7 +241,7 @@ def save_meeting(parsed: ParsedMeeting, committee: Committee, path: Path, *, dra
     changed += _save_reports(meeting, parsed, update=bool(existing))
     if _save_roadmap(meeting, parsed.roadmap):
         changed.append("the roadmap")
-    meeting.reindex()
+    reindex_meeting(meeting)
     if not existing:
         return ImportResult(path, Outcome.IMPORTED, f"{len(parsed.reports)} team reports", meeting, parsed.warnings)
     _record_changes(meeting, before, _texts(meeting))

@@ -20,8 +20,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from .exporting import ROADMAP_HEADER, agenda_lines, roadmap_lines, same_lines
-from .models import Horizon, Team
+from .choices import Horizon
+from .slugs import team_slug
+from .writing import ROADMAP_HEADER, agenda_lines, roadmap_lines, same_lines
 
 _HEADING = re.compile(r"^(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -214,7 +215,7 @@ def parse_team_heading(text: str) -> tuple[str, str, str]:
 
 def team_key(name: str) -> str:
     """What identifies a team across meetings: not case, spacing, hyphens or punctuation."""
-    return Team.slug_for(name).replace("-", "")
+    return team_slug(name).replace("-", "")
 
 
 def _is_status(text: str) -> bool:

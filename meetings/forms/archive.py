@@ -1,0 +1,29 @@
+"""The archive's search box (views/archive.py)."""
+
+from django import forms
+
+from ..models import Committee
+from ..queries.search import QueryError, parse_query
+
+
+class SearchForm(forms.Form):
+    """What the community types into the search box; any query gets results or a message."""
+
+    q = forms.CharField(label="Search the minutes", required=False, max_length=10_000)
+    committee = forms.ModelChoiceField(
+        queryset=Committee.objects.all(), to_field_name="slug", required=False, empty_label="All committees"
+    )
+    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_q(self):
+        try:
+            return parse_query(self.cleaned_data["q"])
+        except QueryError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "The end of the date range is before its start.")
+        return data

@@ -1,0 +1,272 @@
+"""Forms of the committee's settings (views/committee.py): settings, default agenda, roster, invitations."""
+
+import zoneinfo
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone
+
+from ..format.choices import ItemKind, TeamStatus
+from ..models import Committee, Invitation, Team
+from .fields import MAX_BODY_CHARS
+
+
+class CommitteeSettingsForm(forms.ModelForm):
+    """What a committee's chairs set once: its description, cadence, call and mailing list."""
+
+    cadence_weeks = forms.IntegerField(min_value=1, max_value=52, label="Every how many weeks")
+    duration_minutes = forms.IntegerField(min_value=5, max_value=24 * 60, label="Duration (minutes)")
+    meeting_link = forms.URLField(
+        required=False, assume_scheme="https", label="Meeting link", help_text="The video call, e.g. a Zoom link."
+    )
+
+    class Meta:
+        model = Committee
+        fields = [
+            "description",
+            "timezone",
+            "cadence_weeks",
+            "weekday",
+            "start_time",
+            "duration_minutes",
+            "meeting_link",
+            "roadmap_disclaimer",
+            "team_groups",
+            "list_address",
+        ]
+        labels = {
+            "timezone": "Time zone",
+            "list_address": "Mailing list",
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+    def clean_timezone(self) -> str:
+        name = self.cleaned_data["timezone"].strip()
+        # Only names of the time zone database: a path or a directory ("America") is not a zone,
+        # and the server's own "localtime" would move the meetings with the server.
+        if name == "localtime" or name not in zoneinfo.available_timezones():
+            raise forms.ValidationError(
+                f"“{name}” is not a time zone of the IANA database; write it as Region/City, e.g. Europe/Berlin."
+            )
+        return name
+
+    def clean_team_groups(self) -> str:
+        names = [name.strip() for name in self.cleaned_data["team_groups"].split(",") if name.strip()]
+        seen = set()
+        for name in names:
+            if name.casefold() in seen:
+                raise forms.ValidationError(f"“{name}” is listed twice.")
+            seen.add(name.casefold())
+        return ", ".join(names)
+
+
+class AgendaTemplateItemForm(forms.Form):
+    """One item of the default agenda."""
+
+    title = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(choices=ItemKind.choices, initial=ItemKind.NOTES)
+    agenda_label = forms.CharField(max_length=200, required=False, label="Label in the agenda")
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        strip=False,
+        max_length=MAX_BODY_CHARS,
+        label="Starting text",
+    )
+
+    def clean_body(self) -> str:
+        return self.cleaned_data["body"].replace("\r\n", "\n")
+
+
+class BaseAgendaTemplateFormSet(forms.BaseFormSet):
+    # The agenda list, the backlog reviews and the roadmap are each one section of the minutes.
+    SINGLE_KINDS = (ItemKind.AGENDA, ItemKind.BACKLOG, ItemKind.ROADMAP)
+
+    def clean(self):
+        if any(self.errors):
+            return
+        kinds = [form.cleaned_data["kind"] for form in self.ordered_forms]
+        for kind in self.SINGLE_KINDS:
+            if kinds.count(kind) > 1:
+                raise forms.ValidationError(f"Only one item may hold the {ItemKind(kind).label.lower()}.")
+
+    def items(self) -> list[dict]:
+        """The items kept, in their new order, as `Committee.set_default_agenda` takes them."""
+        fields = ("title", "kind", "agenda_label", "body")
+        return [{name: form.cleaned_data[name] for name in fields} for form in self.ordered_forms]
+
+
+AgendaTemplateFormSet = forms.formset_factory(
+    AgendaTemplateItemForm,
+    formset=BaseAgendaTemplateFormSet,
+    extra=1,
+    can_order=True,
+    can_delete=True,
+    min_num=1,
+    validate_min=True,
+    max_num=50,
+    validate_max=True,
+)
+
+
+class UsernamesField(forms.CharField):
+    """Accounts named by username, separated by commas or spaces."""
+
+    def clean(self, value):
+        names = list(dict.fromkeys(super().clean(value).replace(",", " ").split()))
+        users = {user.username.casefold(): user for user in get_user_model().objects.filter(username__in=names)}
+        missing = [name for name in names if name.casefold() not in users]
+        if missing:
+            raise forms.ValidationError("No account named " + ", ".join(f"“{name}”" for name in missing) + ".")
+        return list(users.values())
+
+
+def _people_of(committee: Committee, team: Team | None = None):
+    """Accounts a chair picks leads from: who leads, co-leads or chairs in the committee."""
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(led_teams__committee=committee)
+            | Q(co_led_teams__committee=committee)
+            | Q(chaired_committees=committee)
+            | Q(pk__in=team.leads.all() if team and team.pk else [])
+            | Q(pk__in=team.co_leads.all() if team and team.pk else [])
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+class TeamNameMixin:
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        taken = self.committee.teams.filter(slug=Team.slug_for(name)).exclude(pk=self.instance.pk).first()
+        if taken is not None:
+            raise forms.ValidationError(f"The committee already has a team named “{taken.name}”.")
+        return name
+
+    def _group_field(self) -> None:
+        """The committee's groups to choose from (and the team's own, if it is not one of them)."""
+        groups = self.committee.group_names
+        if self.instance.group and self.instance.group not in groups:
+            groups.append(self.instance.group)
+        if groups:
+            self.fields["group"] = forms.ChoiceField(
+                choices=[("", "—"), *((name, name) for name in groups)],
+                required=False,
+                help_text="The groups are set in the committee's settings.",
+            )
+
+
+class TeamCreateForm(TeamNameMixin, forms.ModelForm):
+    """A new team on the roster."""
+
+    class Meta:
+        model = Team
+        fields = ["name", "status", "group", "lead_names"]
+        labels = {"lead_names": "Leads, as the minutes name them"}
+
+    def __init__(self, *args, committee: Committee, **kwargs):
+        self.committee = committee
+        super().__init__(*args, **kwargs)
+        self.fields["status"].initial = TeamStatus.PROPOSED
+        self._group_field()
+
+    def save(self, commit=True):
+        team = super().save(commit=False)
+        team.committee = self.committee
+        team.slug = Team.slug_for(team.name)
+        team.position = self.committee.next_team_position()
+        if commit:
+            team.save()
+        return team
+
+
+class TeamForm(TeamNameMixin, forms.ModelForm):
+    """A team on the roster: its name, status, place and people."""
+
+    add_leads = UsernamesField(
+        required=False, label="Add leads by username", help_text="Any account; separate several with commas."
+    )
+    add_co_leads = UsernamesField(required=False, label="Add co-leads by username")
+
+    class Meta:
+        model = Team
+        fields = ["name", "status", "group", "position", "leads", "lead_names", "co_leads"]
+        labels = {
+            "position": "Order on the roster",
+            "lead_names": "Leads, as the minutes name them",
+            "co_leads": "Co-leads",
+        }
+        help_texts = {
+            "name": "Minutes already written keep the name they were written under.",
+            "lead_names": "Blank: the leads' names from their accounts.",
+        }
+        widgets = {"leads": forms.CheckboxSelectMultiple, "co_leads": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.committee = self.instance.committee
+        current = self.instance.status
+        self.fields["status"].choices = [
+            (value, label) for value, label in TeamStatus.choices if self.instance.may_become(value)
+        ]
+        self.fields["status"].help_text = "From “" + TeamStatus(current).label + "” a team can become only these."
+        people = _people_of(self.committee, self.instance)
+        self.fields["leads"].queryset = people
+        self.fields["co_leads"].queryset = people
+        for name in ("leads", "co_leads"):
+            self.fields[name].label_from_instance = lambda user: (
+                f"{user.get_full_name()} ({user.username})" if user.get_full_name() else user.username
+            )
+        self._group_field()
+
+    def clean(self):
+        data = super().clean()
+        data["leads"] = [*data.get("leads", []), *data.get("add_leads", [])]
+        data["co_leads"] = [*data.get("co_leads", []), *data.get("add_co_leads", [])]
+        return data
+
+    def save(self, commit=True):
+        team = super().save(commit=False)
+        # A renamed team keeps its slug: its anchors in old minutes (#diego) and its timeline's
+        # address are public links. The importer knows it by its new name and by its slug.
+        team.slug = team.slug or Team.slug_for(team.name)
+        if commit:
+            team.save()
+            self._save_m2m()
+        return team
+
+
+class InvitationForm(forms.Form):
+    """Invite someone by e-mail to lead a team of the committee, or to chair it."""
+
+    email = forms.EmailField(label="E-mail address")
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label="— no team: invite a co-chair —",
+        label="To lead",
+    )
+
+    def __init__(self, *args, committee: Committee, **kwargs):
+        self.committee = committee
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = committee.teams.exclude(status=TeamStatus.RETIRED)
+
+    def clean(self):
+        data = super().clean()
+        email, team = data.get("email"), data.get("team")
+        if email:
+            pending = Invitation.objects.filter(
+                committee=self.committee, team=team, email__iexact=email, used_at__isnull=True
+            ).filter(expires_at__gt=timezone.now())
+            if pending.exists():
+                raise forms.ValidationError(
+                    f"{email} already has a pending invitation for this; revoke it to send a new one."
+                )
+        return data

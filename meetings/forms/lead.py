@@ -1,0 +1,10 @@
+"""The lead's form (views/lead.py): a team's backlog report."""
+
+from django import forms
+
+from .fields import markdown_field
+
+
+class ReportForm(forms.Form):
+    body = markdown_field(label="Backlog report")
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

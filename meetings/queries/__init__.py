@@ -1,0 +1,1 @@
+"""What pages read: the gathered minutes, timelines, search."""

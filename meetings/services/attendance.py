@@ -1,0 +1,27 @@
+"""Recording who came to a meeting (the list as the minutes write it is format/attendance.py)."""
+
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Attendee, Meeting
+from ..queries.attendance import display_name
+
+
+@transaction.atomic
+def record_attendance(
+    meeting: Meeting, *, accounts: Sequence[tuple], others: Sequence[tuple[str, str]]
+) -> list[Attendee]:
+    """Replace the meeting's attendees: `accounts` as (user, affiliation), then `others` as (name, affiliation)."""
+    rows = [
+        Attendee(meeting=meeting, user=user, name=display_name(user), affiliation=affiliation)
+        for user, affiliation in accounts
+    ]
+    rows += [Attendee(meeting=meeting, name=name, affiliation=affiliation) for name, affiliation in others]
+    for position, row in enumerate(rows):
+        row.position = position
+    meeting.attendees.all().delete()
+    # Attendance is not a revision: touching the meeting gives its cached minutes a new version.
+    Meeting.objects.filter(pk=meeting.pk).update(updated_at=timezone.now())
+    return Attendee.objects.bulk_create(rows)

@@ -1,0 +1,105 @@
+"""The search index: its rows kept up to date with the minutes (see queries/search.py for the queries).
+
+One SearchDocument per team report, notes section and roadmap of a meeting,
+rebuilt whenever a meeting's text changes (`reindex_meeting`).
+"""
+
+from django.contrib.postgres.search import SearchVector
+from django.db import connection, transaction
+from django.db.models import Prefetch
+
+from ..format.choices import ItemKind
+from ..format.outline import entries_to_text
+from ..models import BacklogReport, Meeting, SearchDocument
+from ..queries.minutes import number_anchors
+from ..queries.search import CONFIG, FTS_TABLE
+
+
+def documents_for(meeting: Meeting) -> list[SearchDocument]:
+    """The searchable sections of a meeting: its written reports, notes and roadmap.
+
+    Reads the meeting's reports, items and roadmap entries through `.all()`, so
+    a batch of meetings fetched with `_with_sections` costs no query per meeting.
+    """
+    reports = list(meeting.reports.all())
+    items = list(meeting.items.all())
+    # The anchors the meeting page gives its sections (a repeated title is numbered there).
+    number_anchors(items, taken={report.team.slug for report in reports})
+    documents = [
+        SearchDocument(
+            meeting=meeting,
+            team=report.team,
+            anchor=report.team.slug,
+            section=" – ".join(filter(None, [report.team_name, report.status_label, report.leads])),
+            text=report.body,
+        )
+        for report in reports
+        if not report.is_empty  # the page says “No report.”: nothing to find there but the heading
+    ]
+    entries = list(meeting.roadmap_entries.all())
+    for item in items:
+        if item.kind == ItemKind.NOTES and item.has_section and item.body.strip():
+            documents.append(
+                SearchDocument(meeting=meeting, anchor=item.page_anchor, section=item.title, text=item.body)
+            )
+        elif item.kind == ItemKind.ROADMAP and any(not entry.is_spacer for entry in entries):
+            documents.append(
+                SearchDocument(meeting=meeting, anchor="roadmap", section=item.title, text=entries_to_text(entries))
+            )
+    return documents
+
+
+def _with_sections(meetings):
+    """The meetings with what `documents_for` reads, one query per kind of object."""
+    return meetings.select_related("committee").prefetch_related(
+        Prefetch("reports", queryset=BacklogReport.objects.select_related("team")), "items", "roadmap_entries"
+    )
+
+
+def _index(meetings: list[Meeting]) -> None:
+    """Add the sections of these meetings (none of them indexed) to both sides of the index."""
+    created = SearchDocument.objects.bulk_create([d for meeting in meetings for d in documents_for(meeting)])
+    if connection.vendor == "postgresql":
+        SearchDocument.objects.filter(meeting__in=meetings).update(
+            vector=SearchVector("section", weight="A", config=CONFIG) + SearchVector("text", weight="B", config=CONFIG)
+        )
+    elif connection.vendor == "sqlite" and created:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {FTS_TABLE} (rowid, section, text) VALUES (%s, %s, %s)",  # noqa: S608
+                [(document.pk, document.section, document.text) for document in created],
+            )
+
+
+@transaction.atomic
+def reindex_meeting(meeting: Meeting) -> None:
+    """Replace the meeting's rows in the index with its current text."""
+    old_ids = list(meeting.search_documents.values_list("pk", flat=True))
+    _drop_fulltext(old_ids)
+    SearchDocument.objects.filter(pk__in=old_ids).delete()
+    # Read again from the database: the caller's copy may hold related objects from before the change.
+    _index([_with_sections(Meeting.objects.filter(pk=meeting.pk)).get()])
+
+
+def index_new_meetings(meetings) -> None:
+    """Index meetings not in the index yet (a queryset, e.g. after a bulk load), in one pass."""
+    _index(list(_with_sections(meetings)))
+
+
+def _drop_fulltext(ids: list[int]) -> None:
+    if connection.vendor == "sqlite" and ids:
+        with connection.cursor() as cursor:
+            cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [(pk,) for pk in ids])  # noqa: S608
+
+
+@transaction.atomic
+def rebuild_index(batch_size: int = 500) -> int:
+    """Index every meeting again (after an upgrade, or a restore of the database); the number indexed."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608 (rows left by a restore go too)
+    SearchDocument.objects.all().delete()
+    ids = list(Meeting.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        index_new_meetings(Meeting.objects.filter(pk__in=ids[start : start + batch_size]))
+    return len(ids)

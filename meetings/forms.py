@@ -1,5 +1,6 @@
 """Forms of the editing pages; they validate and explain, views never trust POST data."""
 
+import re
 import zoneinfo
 from datetime import date
 
@@ -12,10 +13,11 @@ from django.utils import timezone
 from markdownx.widgets import MarkdownxWidget
 
 from .models import Committee, Invitation, ItemKind, Meeting, Team, TeamStatus
+from .rendering import MAX_MARKDOWN_CHARS, MarkdownTooComplex, check_markdown
 from .roadmap import text_to_entries
 from .search import QueryError, parse_query
 
-MAX_BODY_CHARS = 200_000
+MAX_BODY_CHARS = MAX_MARKDOWN_CHARS  # what the renderer renders
 MAX_UPLOAD_FILES = 100  # Django refuses more (DATA_UPLOAD_MAX_NUMBER_FILES)
 # Meeting dates a form accepts: far enough from year 1 and 9999 that the
 # cadence's arithmetic (dates plus weeks) can never overflow.
@@ -25,6 +27,38 @@ MEETING_DATE_VALIDATORS = [
 ]
 
 
+# Every character str.splitlines() breaks at: in a title or a name, one breaks
+# the e-mail's headers and the exported Markdown's lines.
+_LINE_BREAK = re.compile(r"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def validate_single_line(value: str) -> None:
+    if _LINE_BREAK.search(value):
+        raise forms.ValidationError("Keep this on one line: it may not contain line breaks.", code="line_break")
+
+
+def validate_markdown(value: str) -> None:
+    """Refuse Markdown the pages would show unrendered, with the renderer's reason."""
+    if len(value) > MAX_MARKDOWN_CHARS:
+        return  # the field's max_length says so
+    try:
+        check_markdown(value)
+    except MarkdownTooComplex as refusal:
+        raise forms.ValidationError(str(refusal), code="too_complex") from None
+
+
+class SingleLineField(forms.CharField):
+    """A title, a name or a label: one line of text."""
+
+    default_validators = [validate_single_line]
+
+
+class InlineMarkdownField(SingleLineField):
+    """One line of Markdown (the roadmap's disclaimer)."""
+
+    default_validators = [validate_single_line, validate_markdown]
+
+
 class MarkdownField(forms.CharField):
     """Markdown typed in a textarea, with the line ends the minutes use.
 
@@ -32,6 +66,8 @@ class MarkdownField(forms.CharField):
     unchanged text would differ from the stored one and the archive would mix
     line ends.
     """
+
+    default_validators = [validate_markdown]
 
     def to_python(self, value):
         return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
@@ -49,7 +85,7 @@ def markdown_field(**kwargs) -> forms.CharField:
 
 class MeetingCreateForm(forms.Form):
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), validators=MEETING_DATE_VALIDATORS)
-    title = forms.CharField(max_length=300, required=False, help_text="Leave blank for the committee's usual title.")
+    title = SingleLineField(max_length=300, required=False, help_text="Leave blank for the committee's usual title.")
 
     def __init__(self, *args, committee: Committee, **kwargs):
         self.committee = committee
@@ -70,8 +106,8 @@ class ReportForm(forms.Form):
 class ItemForm(forms.Form):
     """A chair's section: its heading, its label in the agenda, its notes."""
 
-    title = forms.CharField(max_length=300)
-    agenda_label = forms.CharField(
+    title = SingleLineField(max_length=300)
+    agenda_label = SingleLineField(
         max_length=300,
         required=False,
         label="Label in the agenda",
@@ -86,6 +122,7 @@ class RoadmapForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "true"}),
         required=False,
         max_length=MAX_BODY_CHARS,
+        validators=[validate_markdown],
         help_text="One “## Horizon” heading per horizon (Recently Completed, Soon, Next, Future), "
         "then one “- entry” per line (a lone “-” keeps an empty row); other lines are headings such as "
         "“**cf-deployment GA:**”.",
@@ -186,7 +223,7 @@ class AttendanceForm(forms.Form):
             label="Leads and chairs",
         )
         for user, label, affiliation in accounts:
-            self.fields[f"affiliation_{user.pk}"] = forms.CharField(
+            self.fields[f"affiliation_{user.pk}"] = SingleLineField(
                 max_length=self.NAME_LIMIT,
                 required=False,
                 initial=affiliation,
@@ -263,6 +300,11 @@ class CommitteeSettingsForm(forms.ModelForm):
             "timezone": "Time zone",
             "list_address": "Mailing list",
         }
+        field_classes = {
+            "timezone": SingleLineField,
+            "roadmap_disclaimer": InlineMarkdownField,
+            "team_groups": SingleLineField,
+        }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -291,14 +333,15 @@ class CommitteeSettingsForm(forms.ModelForm):
 class AgendaTemplateItemForm(forms.Form):
     """One item of the default agenda."""
 
-    title = forms.CharField(max_length=200)
+    title = SingleLineField(max_length=200)
     kind = forms.ChoiceField(choices=ItemKind.choices, initial=ItemKind.NOTES)
-    agenda_label = forms.CharField(max_length=200, required=False, label="Label in the agenda")
+    agenda_label = SingleLineField(max_length=200, required=False, label="Label in the agenda")
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         strip=False,
         max_length=MAX_BODY_CHARS,
+        validators=[validate_markdown],
         label="Starting text",
     )
 
@@ -365,6 +408,10 @@ def _people_of(committee: Committee, team: Team | None = None):
     )
 
 
+# The roster's one-line fields; `group` is a choice instead when the committee has groups.
+_TEAM_FIELD_CLASSES = {"name": SingleLineField, "group": SingleLineField, "lead_names": SingleLineField}
+
+
 class TeamNameMixin:
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
@@ -393,6 +440,7 @@ class TeamCreateForm(TeamNameMixin, forms.ModelForm):
         model = Team
         fields = ["name", "status", "group", "lead_names"]
         labels = {"lead_names": "Leads, as the minutes name them"}
+        field_classes = _TEAM_FIELD_CLASSES
 
     def __init__(self, *args, committee: Committee, **kwargs):
         self.committee = committee
@@ -421,6 +469,7 @@ class TeamForm(TeamNameMixin, forms.ModelForm):
     class Meta:
         model = Team
         fields = ["name", "status", "group", "position", "leads", "lead_names", "co_leads"]
+        field_classes = _TEAM_FIELD_CLASSES
         labels = {
             "position": "Order on the roster",
             "lead_names": "Leads, as the minutes name them",

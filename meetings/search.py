@@ -26,9 +26,11 @@ FTS_TABLE = "meetings_search_fts"  # created by migration 0005 on SQLite
 MAX_QUERY_CHARS = 300
 MAX_TERMS = 12
 CONFIG = "english"
-# Private-use characters mark the matches in snippets: they survive escaping
-# and cannot be typed into minutes by accident.
+# Private-use characters mark the matches in snippets: they survive escaping.
+# Typed into the minutes they would be taken for marks, so the index never holds
+# them (`_indexable`), and a snippet only ever gets balanced <mark>s (`_snippet`).
 _START, _STOP = "\ue000", "\ue001"
+_MARKERS = re.compile(f"[{_START}{_STOP}]")
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)(\S+)')
 _WORD = re.compile(r"\w+")
 
@@ -112,8 +114,23 @@ def search(
     return _search_sqlite(documents, filters, query, limit)
 
 
+def _indexable(text: str) -> str:
+    return _MARKERS.sub("", text)
+
+
 def _snippet(text: str) -> SafeString:
-    return mark_safe(escape(text).replace(_START, "<mark>").replace(_STOP, "</mark>"))  # noqa: S308 (escaped first)
+    """The engine's snippet, escaped, its marks as <mark>: always balanced, even from an index built before
+    `_indexable` (a stray marker is dropped)."""
+    parts, open_ = [], False
+    for part in re.split(f"([{_START}{_STOP}])", text):
+        if part == (_STOP if open_ else _START):
+            parts.append("</mark>" if open_ else "<mark>")
+            open_ = not open_
+        elif part not in (_START, _STOP):
+            parts.append(escape(part))
+    if open_:
+        parts.append("</mark>")
+    return mark_safe("".join(parts))  # noqa: S308 (the text is escaped, the marks are ours)
 
 
 def _search_postgresql(documents, query: Query, limit: int) -> list[Hit]:
@@ -175,8 +192,8 @@ def documents_for(meeting: Meeting) -> list[SearchDocument]:
             meeting=meeting,
             team=report.team,
             anchor=report.team.slug,
-            section=" – ".join(filter(None, [report.team_name, report.status_label, report.leads])),
-            text=report.body,
+            section=_indexable(" – ".join(filter(None, [report.team_name, report.status_label, report.leads]))),
+            text=_indexable(report.body),
         )
         for report in reports
         if not report.is_empty  # the page says “No report.”: nothing to find there but the heading
@@ -185,11 +202,18 @@ def documents_for(meeting: Meeting) -> list[SearchDocument]:
     for item in items:
         if item.kind == ItemKind.NOTES and item.has_section and item.body.strip():
             documents.append(
-                SearchDocument(meeting=meeting, anchor=item.page_anchor, section=item.title, text=item.body)
+                SearchDocument(
+                    meeting=meeting, anchor=item.page_anchor, section=_indexable(item.title), text=_indexable(item.body)
+                )
             )
         elif item.kind == ItemKind.ROADMAP and any(not entry.is_spacer for entry in entries):
             documents.append(
-                SearchDocument(meeting=meeting, anchor="roadmap", section=item.title, text=entries_to_text(entries))
+                SearchDocument(
+                    meeting=meeting,
+                    anchor="roadmap",
+                    section=_indexable(item.title),
+                    text=_indexable(entries_to_text(entries)),
+                )
             )
     return documents
 

@@ -289,3 +289,22 @@ def validated(kind: str):
         return wrapper
 
     return decorator
+
+
+def private_by_default(get_response):
+    """Middleware: a response to a signed-in user that says nothing of caching is private and never stored.
+
+    Their pages hold drafts, invitation addresses and edit forms that a shared
+    cache must not keep nor a shared computer's browser keep on disk. Views that
+    decide (`validated`, the media view) keep their own Cache-Control; the
+    public's pages are not touched.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        # Cache-Control first: a response that has one never loads the session to ask who is signed in.
+        if not response.has_header("Cache-Control") and request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    return middleware

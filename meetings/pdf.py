@@ -12,19 +12,35 @@ capped at PMC_PDF_MAX_SOURCE_BYTES, and WeasyPrint runs in a forked child
 process that is killed after PMC_PDF_TIMEOUT_SECONDS. Forking (not spawning)
 costs milliseconds: the child already has Django and WeasyPrint loaded and
 the page's HTML already built; it never touches the database, and it exits with
-os._exit, so the parent's connections are left alone.
+os._exit, so the parent's connections are left alone. The child's address
+space is capped at what it was forked with plus PMC_PDF_MAX_MEMORY_MB, so a
+hostile table fails alone instead of taking the server's memory.
+
+Rendering is also scarce. At most PMC_PDF_MAX_CONCURRENT documents are typeset
+at once by the processes of one server (`RenderSlots`); past that, a reader is
+told at once to come back (PdfBusy), never queued behind a slow render. And a
+PDF that failed for a version of the minutes is remembered in the cache for that
+version (`render_pdf(..., version=)`): readers looping on it cost one render,
+not one each. An amendment gives a new version, which is tried again.
 """
 
+import fcntl
 import logging
 import mimetypes
 import multiprocessing
 import os
+import resource
+import tempfile
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
 from django.template.loader import render_to_string
 from weasyprint import HTML
@@ -43,8 +59,22 @@ DEFAULT_BASE_URL = "https://pmc-minutes.invalid/"
 PAGE_SIZES = {"a4": "A4", "letter": "Letter"}
 
 
+# How long a timeout is remembered (a failure otherwise lasts as long as its
+# version): a timeout may be the machine's load rather than the document's fault.
+TIMEOUT_REMEMBERED_SECONDS = 3600
+# Retry-After of a busy server: most renders take well under a second, and a
+# few seconds is long enough not to invite a loop of retries.
+BUSY_RETRY_SECONDS = 5
+
+
 class PdfUnavailable(Exception):
-    """The PDF cannot be made; the message says why, in words for a reader."""
+    """The PDF cannot be made; the message says why, in words for a reader.
+
+    `retry_after` is the seconds after which asking again could help, or None
+    when the same minutes would fail the same way.
+    """
+
+    retry_after: int | None = None
 
 
 class PdfTooLarge(PdfUnavailable):
@@ -54,9 +84,17 @@ class PdfTooLarge(PdfUnavailable):
 class PdfTimeout(PdfUnavailable):
     """Typesetting took longer than PMC_PDF_TIMEOUT_SECONDS; the renderer was stopped."""
 
+    retry_after = TIMEOUT_REMEMBERED_SECONDS
+
 
 class PdfFailed(PdfUnavailable):
-    """The renderer failed (or its process died) on this document."""
+    """The renderer failed (or its process died, or ran out of memory) on this document."""
+
+
+class PdfBusy(PdfUnavailable):
+    """Every render slot is taken: come back in a few seconds. Never remembered."""
+
+    retry_after = BUSY_RETRY_SECONDS
 
 
 class NotFetched(ValueError):
@@ -119,13 +157,110 @@ def minutes_html(meeting: Meeting) -> str:
     )
 
 
-def render_pdf(meeting: Meeting, request=None) -> bytes:
+def render_pdf(meeting: Meeting, request=None, *, version: str | None = None) -> bytes:
     """The PDF of the minutes; with a request, relative links point to this site.
 
-    Raises PdfUnavailable (too large, too slow, failed) instead of hanging.
+    Raises PdfUnavailable (too large, too slow, failed, busy) instead of
+    hanging. With the `version` of the minutes (meetings/caching.py), a failure
+    is remembered for it and raised again at once, without typesetting.
     """
+    key = f"minutes:{meeting.pk}:{version}:pdf-failed" if version else None
+    if key and (remembered := _remembered_failure(key)):
+        raise remembered
     base_url = request.build_absolute_uri("/") if request is not None else DEFAULT_BASE_URL
-    return html_to_pdf(minutes_html(meeting), base_url)
+    try:
+        return html_to_pdf(minutes_html(meeting), base_url)
+    except PdfBusy:
+        raise  # the server's state, not the document's
+    except PdfUnavailable as error:
+        if key:
+            _remember_failure(key, error)
+        raise
+
+
+# The failures that can be remembered, by the name stored in the cache.
+_REMEMBERED = {kind.__name__: kind for kind in (PdfTooLarge, PdfTimeout, PdfFailed)}
+# A failure that retrying cannot mend lasts as long as a cached page of its version
+# (caching.ENTRY_TIMEOUT): a new version is a new key anyway.
+FAILURE_TIMEOUT = 7 * 24 * 3600
+
+
+def _remember_failure(key: str, error: PdfUnavailable) -> None:
+    kind = type(error).__name__ if type(error).__name__ in _REMEMBERED else PdfFailed.__name__
+    lasts = error.retry_after or FAILURE_TIMEOUT
+    retry_at = time.time() + error.retry_after if error.retry_after else None
+    cache.set(key, (kind, str(error), retry_at), lasts)
+
+
+def _remembered_failure(key: str) -> PdfUnavailable | None:
+    entry = cache.get(key)
+    if entry is None:
+        return None
+    kind, message, retry_at = entry
+    error = _REMEMBERED.get(kind, PdfFailed)(message)
+    error.retry_after = max(1, round(retry_at - time.time())) if retry_at else None
+    return error
+
+
+class RenderSlots:
+    """At most `count` renders at once among the processes that share `folder`: one lock file per slot.
+
+    flock locks belong to an open file, so they exclude the threads of one
+    process as well as other processes, and the kernel drops them when the
+    process holding them dies: a worker killed mid-render frees its slot (once
+    its renderer, which inherited the lock, is gone too). A limit across
+    servers (Redis) would offer the same `acquire` and `release`.
+    """
+
+    def __init__(self, folder: Path, count: int) -> None:
+        self.folder, self.count = folder, count
+
+    def acquire(self) -> int | None:
+        """A token for a free slot (its locked file), or None when every slot is taken; never waits."""
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for slot in range(self.count):
+            fd = os.open(self.folder / f"slot-{slot}", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                continue
+            return fd
+        return None
+
+    def release(self, token: int) -> None:
+        # Unlocked before closing: a renderer forked meanwhile by another thread holds a copy of the file.
+        fcntl.flock(token, fcntl.LOCK_UN)
+        os.close(token)
+
+
+def render_slots() -> RenderSlots:
+    """The slots of this server: PMC_PDF_SLOTS_DIR, else a temporary folder named after the server.
+
+    gunicorn's workers are the children of one master, so by default the folder
+    is named after the parent process (and the user): the workers of one server
+    share it, while other servers and test runs on the machine have their own.
+    """
+    folder = settings.PMC_PDF_SLOTS_DIR or Path(
+        tempfile.gettempdir(), f"pmc-minutes-pdf-slots-{os.getuid()}-{os.getppid()}"
+    )
+    return RenderSlots(Path(folder), settings.PMC_PDF_MAX_CONCURRENT)
+
+
+@contextmanager
+def render_slot() -> Iterator[None]:
+    """Hold one render slot, or raise PdfBusy at once when there is none (PMC_PDF_MAX_CONCURRENT 0: no limit)."""
+    slots = render_slots()
+    if slots.count <= 0:
+        yield
+        return
+    token = slots.acquire()
+    if token is None:
+        raise PdfBusy("The server is typesetting other PDFs right now; try again in a few seconds.")
+    try:
+        yield
+    finally:
+        slots.release(token)
 
 
 def html_to_pdf(html: str, base_url: str = DEFAULT_BASE_URL) -> bytes:
@@ -137,13 +272,14 @@ def html_to_pdf(html: str, base_url: str = DEFAULT_BASE_URL) -> bytes:
             f"the limit is {limit / 2**20:.1f} MB)."
         )
     timeout = settings.PMC_PDF_TIMEOUT_SECONDS
-    if not timeout or "fork" not in multiprocessing.get_all_start_methods():
-        return _write_pdf(html, base_url)  # unbounded: only the size limit applies
-    try:
-        return _write_pdf_in_child(html, base_url, timeout)
-    except PdfUnavailable as error:
-        logger.warning("PDF not made (%s bytes of HTML): %s", size, error)
-        raise
+    with render_slot():
+        if not timeout or "fork" not in multiprocessing.get_all_start_methods():
+            return _write_pdf(html, base_url)  # unbounded: only the size and concurrency limits apply
+        try:
+            return _write_pdf_in_child(html, base_url, timeout)
+        except PdfUnavailable as error:
+            logger.warning("PDF not made (%s bytes of HTML): %s", size, error)
+            raise
 
 
 def _write_pdf(html: str, base_url: str) -> bytes:
@@ -171,35 +307,65 @@ def _write_pdf_in_child(html: str, base_url: str, timeout: float) -> bytes:
     _warm_up()  # saves each child a few tenths of a second
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child_main, args=(html, base_url, sender), daemon=True)
+    memory = settings.PMC_PDF_MAX_MEMORY_MB
+    child = context.Process(target=_child_main, args=(html, base_url, sender, memory, timeout), daemon=True)
     child.start()
     sender.close()  # the child holds the only writing end: EOF when it dies
     try:
         if not receiver.poll(timeout):
             raise PdfTimeout(f"These minutes took longer than {timeout:g} seconds to typeset as a PDF.")
         try:
-            ok, payload = receiver.recv()
+            outcome, payload = receiver.recv()
         except EOFError:
-            raise PdfFailed("The PDF renderer stopped before it finished these minutes.") from None
+            # Killed or crashed: C code that cannot allocate aborts rather than raise MemoryError.
+            raise PdfFailed(
+                f"The PDF renderer stopped before it finished these minutes "
+                f"(it may have needed more than {memory} MB of memory)."
+            ) from None
         child.join(timeout=1)  # it has sent everything and is exiting
     finally:
         receiver.close()
         if child.is_alive():
             child.kill()
         child.join()
-    if not ok:
+    if outcome == "memory":
+        raise PdfFailed(f"These minutes need more than {memory} MB of memory to typeset as a PDF.")
+    if outcome != "pdf":
         raise PdfFailed(f"The PDF renderer failed on these minutes ({payload}).")
     return payload
 
 
-def _child_main(html: str, base_url: str, sender) -> None:
-    """In the forked child: typeset, send (ok, pdf) or (False, error) back, exit without cleanup."""
+def _child_main(html: str, base_url: str, sender, memory_mb: int, timeout: float) -> None:
+    """In the forked child: cap its memory, typeset, send ("pdf", bytes) or the failure back, exit without cleanup."""
     try:
-        result = (True, _write_pdf(html, base_url))
+        _cap_resources(memory_mb, timeout)
+        result = ("pdf", _write_pdf(html, base_url))
+    except MemoryError:
+        result = ("memory", "")  # what it held is freed as the exception unwinds: there is room to send this
     except Exception as error:
-        result = (False, f"{type(error).__name__}: {str(error)[:200]}")
+        result = ("failed", f"{type(error).__name__}: {str(error)[:200]}")
     try:
         sender.send(result)
     finally:
         sender.close()
         os._exit(0)  # no atexit handlers, no closing of the parent's database connections
+
+
+def _cap_resources(memory_mb: int, timeout: float) -> None:
+    """Cap this process's address space at its size now plus `memory_mb`, and its CPU time.
+
+    Relative to the size it was forked with, because that (the worker's Django,
+    WeasyPrint, fonts, thread stacks) differs from one server to the next. The
+    CPU limit is a backstop in case the parent dies before it can kill us.
+    """
+    if memory_mb > 0:
+        try:
+            with open("/proc/self/statm") as statm:
+                current = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        except OSError:
+            current = None  # not Linux: no way to tell the size, so no cap rather than a wrong one
+        if current is not None:
+            limit = current + memory_mb * 2**20
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    seconds = int(timeout) + 10
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))

@@ -1,7 +1,13 @@
-"""The client address that sign-in throttling (django-axes) counts failures against."""
+"""Throttling: the client address that sign-in throttling (django-axes) counts failures against, and password
+reset requests counted per address and per e-mail."""
+
+import hashlib
+from functools import wraps
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
+from django.shortcuts import render
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -15,3 +21,38 @@ def client_ip(request: HttpRequest) -> str:
         if added_by_proxy:
             return added_by_proxy
     return request.META.get("REMOTE_ADDR", "")
+
+
+def throttle_password_resets(view):
+    """Decorate the password reset view: past the limit for the client's address or the e-mail asked for, 429.
+
+    Every request counts, for an account or not, so the answer never tells
+    whether an address has one. Counted in the cache (shared by the workers
+    when REDIS_URL is set).
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if request.method == "POST":
+            email = request.POST.get("email", "").strip().lower()
+            counts = [_count(f"password-reset:address:{client_ip(request)}"), _count(f"password-reset:email:{email}")]
+            if max(counts) > settings.PASSWORD_RESET_LIMIT:
+                window = settings.PASSWORD_RESET_WINDOW
+                response = render(request, "registration/password_reset_throttled.html", {"window": window}, status=429)
+                response["Retry-After"] = str(int(window.total_seconds()))
+                return response
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _count(name: str) -> int:
+    """This request counted under `name` in the current window; the count so far."""
+    # Hashed: a cache key must be short and plain, whatever was typed into the form.
+    key = "throttle:" + hashlib.blake2b(name.encode(), digest_size=16).hexdigest()
+    cache.add(key, 0, timeout=int(settings.PASSWORD_RESET_WINDOW.total_seconds()))
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr: a new window
+        cache.add(key, 1, timeout=int(settings.PASSWORD_RESET_WINDOW.total_seconds()))
+        return 1

@@ -4,6 +4,7 @@ Defaults are safe for development only: with DEBUG off the app refuses to
 start without a SECRET_KEY. See README.md for every variable.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -51,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in users' pages: private, never stored, unless a view said otherwise.
+    "meetings.caching.private_by_default",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
@@ -120,6 +123,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"  # with status 429
 # Behind the proxy every request comes from the proxy's address; use the one it adds instead.
 AXES_CLIENT_IP_CALLABLE = "meetings.throttling.client_ip"
+# Password reset (meetings/throttling.py): at most PASSWORD_RESET_LIMIT requests
+# per client address, and as many per e-mail address, in PASSWORD_RESET_WINDOW_MINUTES;
+# then 429. Per e-mail too, so that no one can fill a person's mailbox from many addresses.
+PASSWORD_RESET_LIMIT = env.int("PASSWORD_RESET_LIMIT", default=5)
+PASSWORD_RESET_WINDOW = timedelta(minutes=env.int("PASSWORD_RESET_WINDOW_MINUTES", default=60))
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
@@ -206,6 +214,15 @@ PMC_PDF_PAGE_SIZE = env.str("PMC_PDF_PAGE_SIZE", default="A4")
 # seconds before the renderer's process is killed (0: render in-process, unbounded).
 PMC_PDF_MAX_SOURCE_BYTES = env.int("PMC_PDF_MAX_SOURCE_BYTES", default=2 * 1024 * 1024)
 PMC_PDF_TIMEOUT_SECONDS = env.float("PMC_PDF_TIMEOUT_SECONDS", default=20.0)
+# Memory the renderer's process may take beyond what it starts with, so that a
+# hostile table fails alone instead of starving the server.
+PMC_PDF_MAX_MEMORY_MB = env.int("PMC_PDF_MAX_MEMORY_MB", default=1024)
+# PDFs typeset at once by this server's processes (0: no limit); past it a reader
+# gets 503 at once. Half the CPUs by default: the other half keep serving pages.
+PMC_PDF_MAX_CONCURRENT = env.int("PMC_PDF_MAX_CONCURRENT", default=max(1, (os.cpu_count() or 2) // 2))
+# Folder of the lock files that count those renders; empty: a temporary folder
+# per server (meetings/pdf.py). Name one folder to share the limit between servers of one machine.
+PMC_PDF_SLOTS_DIR = env.str("PMC_PDF_SLOTS_DIR", default="")
 
 # Days an invitation link (to lead a team or chair a committee) stays valid.
 PMC_INVITATION_DAYS = env.int("PMC_INVITATION_DAYS", default=7)

@@ -1,14 +1,27 @@
-"""Root URLs: sign-in, the admin back office, and the app (which owns `/`)."""
+"""Root URLs: sign-in and password reset, the admin back office, and the app (which owns `/`)."""
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.utils.functional import lazy
 
 from meetings.sitemaps import SITEMAPS
+from meetings.throttling import throttle_password_resets
 from meetings.views.media import serve_media
 
+# Read when an e-mail is written, not when this module is imported.
+_site_url = lazy(lambda: settings.PMC_SITE_URL, str)
+
 urlpatterns = [
+    # Before the rest of django.contrib.auth's: throttled, and with links to the site's own address
+    # (PMC_SITE_URL), not to whatever Host the request came with.
+    path(
+        "accounts/password_reset/",
+        throttle_password_resets(auth_views.PasswordResetView.as_view(extra_email_context={"site_url": _site_url()})),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),

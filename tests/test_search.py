@@ -293,3 +293,21 @@ class TestWhatIsIndexed:
         assert home_form.find("input", name="q") is not None
         links = [a.attrs["href"] for a in page_of(client, "/runtime/").find_all("a")]
         assert "/search/?committee=runtime" in links
+
+
+@pytest.mark.django_db
+def test_marker_characters_in_a_report_give_balanced_escaped_snippets(seed_meeting, client):
+    # The engines mark matches with U+E000/U+E001; typed into a report, they must not become tags.
+    report = seed_meeting.reports.get(team__slug="garden")
+    body = "- Quokka \ue000<b>open \ue001\ue001 close\ue000 quokka"
+    assert save_report(report, body=body, expected_version=report.version)
+
+    response = client.get("/search/", {"q": "quokka"})
+
+    [snippet] = re.findall(r'<p class="snippet">(.*?)</p>', response.content.decode(), re.S)
+    assert "\ue000" not in snippet and "\ue001" not in snippet
+    tags = re.findall(r"</?\w+[^>]*>", snippet)
+    assert tags == ["<mark>", "</mark>"] * (len(tags) // 2), tags
+    assert "&lt;b&gt;" in snippet
+    [hit] = hits_for(client, "quokka")
+    assert {mark.lower() for mark in hit.marks} == {"quokka"}

@@ -1,6 +1,8 @@
 """Image uploads from the editor: real pictures only, re-encoded without metadata, served so no browser runs them."""
 
+import errno
 import io
+import os
 import re
 import struct
 import zlib
@@ -272,3 +274,37 @@ class TestServing:
         settings.DEBUG = False
         (media / "x.png").write_bytes(picture("PNG"))
         assert client.get("/media/x.png").status_code == 200
+
+
+class TestFullDisk:
+    @pytest.fixture
+    def full_disk(self, monkeypatch):
+        """Files open for writing take some bytes, then the disk is full."""
+        real_fdopen = os.fdopen
+
+        class Filling:
+            def __init__(self, file):
+                self.file = file
+
+            def write(self, data):
+                self.file.write(data[: len(data) // 2])
+                self.file.flush()
+                raise OSError(errno.ENOSPC, "No space left on device")
+
+            def __getattr__(self, name):
+                return getattr(self.file, name)
+
+        def fdopen(fd, mode="r", *args, **kwargs):
+            file = real_fdopen(fd, mode, *args, **kwargs)
+            return Filling(file) if "w" in mode else file
+
+        monkeypatch.setattr(os, "fdopen", fdopen)
+
+    def test_a_full_disk_answers_json_the_editor_shows_and_leaves_no_file(self, uploader, media, full_disk):
+        response = uploader(picture("PNG"))
+
+        assert response.status_code == 507
+        assert response["Content-Type"] == "application/json"
+        (message,) = response.json()["image"]
+        assert "could not be stored" in message
+        assert [path for path in media.rglob("*") if path.is_file()] == []

@@ -200,3 +200,42 @@ def test_images_keep_allowed_sources_only():
         "/media/uploads/b.png",
         None,
     ]
+
+
+@pytest.mark.parametrize(
+    ("markdown", "tag", "classes"),
+    [
+        ('<ul><li class="messages error">Your account is locked</li></ul>', "li", None),
+        ('<ul><li class="visually-hidden">hidden</li></ul>', "li", None),
+        ('<ul><li class="task-list-item error">x</li></ul>', "li", "task-list-item"),
+        ('<ul><li class="task-list-item">x</li></ul>', "li", "task-list-item"),
+        ('<code class="visually-hidden">hidden</code>', "code", None),
+        ('<code class="language-python alert">x</code>', "code", "language-python"),
+        ('<code class="language-c++ language-x">x</code>', "code", "language-c++ language-x"),
+    ],
+)
+def test_only_task_list_and_language_classes_survive(markdown, tag, classes):
+    """A report cannot borrow the site's own classes: draw its error boxes or hide text."""
+    assert parse_html(render_markdown(markdown)).find(tag).attrs.get("class") == classes
+
+
+# Elements whose unclosed start tag makes a parser swallow, or the sanitiser drop, all that follows.
+SWALLOWING_TAGS = (
+    "template", "noscript", "math><mi", "math><mtext", "svg><desc", "title", "textarea", "xmp", "iframe",
+    "noembed", "noframes", "plaintext", "style", "script", "svg", "select", "desc", "mtext", "annotation-xml",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("tag", SWALLOWING_TAGS)
+def test_text_after_an_unclosed_tag_stays_visible(tag):
+    rendered = render_markdown(f"before\n\n<{tag}>\n\nafter words")
+    elements = list(parse_html(rendered).iter())
+    assert executable_content(elements) == []
+    assert "after words" in parse_html(rendered).text
+    assert "&lt;p&gt;" not in rendered, "the words are Markdown, not escaped markup"
+
+
+def test_closed_script_and_template_keep_their_content_out():
+    root = parse_html(render_markdown("<template>hidden words</template>\n\n<svg><desc>also hidden</desc></svg> shown"))
+    assert "hidden" not in root.text
+    assert "shown" in root.text

@@ -4,12 +4,20 @@ from django import forms
 
 from ..format.outline import OutlineError, text_to_entries
 from ..models import Committee, Meeting
-from .fields import MAX_BODY_CHARS, MEETING_DATE_VALIDATORS, MultipleFileField, MultipleFileInput, markdown_field
+from .fields import (
+    MAX_BODY_CHARS,
+    MEETING_DATE_VALIDATORS,
+    MultipleFileField,
+    MultipleFileInput,
+    SingleLineField,
+    markdown_field,
+    validate_markdown,
+)
 
 
 class MeetingCreateForm(forms.Form):
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), validators=MEETING_DATE_VALIDATORS)
-    title = forms.CharField(max_length=300, required=False, help_text="Leave blank for the committee's usual title.")
+    title = SingleLineField(max_length=300, required=False, help_text="Leave blank for the committee's usual title.")
 
     def __init__(self, *args, committee: Committee, **kwargs):
         self.committee = committee
@@ -25,8 +33,8 @@ class MeetingCreateForm(forms.Form):
 class ItemForm(forms.Form):
     """A chair's section: its heading, its label in the agenda, its notes."""
 
-    title = forms.CharField(max_length=300)
-    agenda_label = forms.CharField(
+    title = SingleLineField(max_length=300)
+    agenda_label = SingleLineField(
         max_length=300,
         required=False,
         label="Label in the agenda",
@@ -41,6 +49,7 @@ class RoadmapForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "true"}),
         required=False,
         max_length=MAX_BODY_CHARS,
+        validators=[validate_markdown],
         help_text="One “## Horizon” heading per horizon (Recently Completed, Soon, Next, Future), "
         "then one “- entry” per line (a lone “-” keeps an empty row); other lines are headings such as "
         "“**cf-deployment GA:**”.",

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from ..format.choices import ItemKind, TeamStatus
 from ..models import Committee, Invitation, Team
-from .fields import MAX_BODY_CHARS
+from .fields import MAX_BODY_CHARS, InlineMarkdownField, SingleLineField, validate_markdown
 
 
 class CommitteeSettingsForm(forms.ModelForm):
@@ -39,6 +39,11 @@ class CommitteeSettingsForm(forms.ModelForm):
             "timezone": "Time zone",
             "list_address": "Mailing list",
         }
+        field_classes = {
+            "timezone": SingleLineField,
+            "roadmap_disclaimer": InlineMarkdownField,
+            "team_groups": SingleLineField,
+        }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -67,14 +72,15 @@ class CommitteeSettingsForm(forms.ModelForm):
 class AgendaTemplateItemForm(forms.Form):
     """One item of the default agenda."""
 
-    title = forms.CharField(max_length=200)
+    title = SingleLineField(max_length=200)
     kind = forms.ChoiceField(choices=ItemKind.choices, initial=ItemKind.NOTES)
-    agenda_label = forms.CharField(max_length=200, required=False, label="Label in the agenda")
+    agenda_label = SingleLineField(max_length=200, required=False, label="Label in the agenda")
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         strip=False,
         max_length=MAX_BODY_CHARS,
+        validators=[validate_markdown],
         label="Starting text",
     )
 
@@ -141,6 +147,10 @@ def _people_of(committee: Committee, team: Team | None = None):
     )
 
 
+# The roster's one-line fields; `group` is a choice instead when the committee has groups.
+_TEAM_FIELD_CLASSES = {"name": SingleLineField, "group": SingleLineField, "lead_names": SingleLineField}
+
+
 class TeamNameMixin:
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
@@ -169,6 +179,7 @@ class TeamCreateForm(TeamNameMixin, forms.ModelForm):
         model = Team
         fields = ["name", "status", "group", "lead_names"]
         labels = {"lead_names": "Leads, as the minutes name them"}
+        field_classes = _TEAM_FIELD_CLASSES
 
     def __init__(self, *args, committee: Committee, **kwargs):
         self.committee = committee
@@ -197,6 +208,7 @@ class TeamForm(TeamNameMixin, forms.ModelForm):
     class Meta:
         model = Team
         fields = ["name", "status", "group", "position", "leads", "lead_names", "co_leads"]
+        field_classes = _TEAM_FIELD_CLASSES
         labels = {
             "position": "Order on the roster",
             "lead_names": "Leads, as the minutes name them",

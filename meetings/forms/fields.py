@@ -1,12 +1,15 @@
 """Fields and limits the other forms share: Markdown textareas, several files, meeting dates."""
 
+import re
 from datetime import date
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from markdownx.widgets import MarkdownxWidget
 
-MAX_BODY_CHARS = 200_000
+from ..lib.rendering import MAX_MARKDOWN_CHARS, MarkdownTooComplex, check_markdown
+
+MAX_BODY_CHARS = MAX_MARKDOWN_CHARS  # what the renderer renders
 MAX_UPLOAD_FILES = 100  # Django refuses more (DATA_UPLOAD_MAX_NUMBER_FILES)
 # Meeting dates a form accepts: far enough from year 1 and 9999 that the
 # cadence's arithmetic (dates plus weeks) can never overflow.
@@ -16,6 +19,38 @@ MEETING_DATE_VALIDATORS = [
 ]
 
 
+# Every character str.splitlines() breaks at: in a title or a name, one breaks
+# the e-mail's headers and the exported Markdown's lines.
+_LINE_BREAK = re.compile(r"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def validate_single_line(value: str) -> None:
+    if _LINE_BREAK.search(value):
+        raise forms.ValidationError("Keep this on one line: it may not contain line breaks.", code="line_break")
+
+
+def validate_markdown(value: str) -> None:
+    """Refuse Markdown the pages would show unrendered, with the renderer's reason."""
+    if len(value) > MAX_MARKDOWN_CHARS:
+        return  # the field's max_length says so
+    try:
+        check_markdown(value)
+    except MarkdownTooComplex as refusal:
+        raise forms.ValidationError(str(refusal), code="too_complex") from None
+
+
+class SingleLineField(forms.CharField):
+    """A title, a name or a label: one line of text."""
+
+    default_validators = [validate_single_line]
+
+
+class InlineMarkdownField(SingleLineField):
+    """One line of Markdown (the roadmap's disclaimer)."""
+
+    default_validators = [validate_single_line, validate_markdown]
+
+
 class MarkdownField(forms.CharField):
     """Markdown typed in a textarea, with the line ends the minutes use.
 
@@ -23,6 +58,8 @@ class MarkdownField(forms.CharField):
     unchanged text would differ from the stored one and the archive would mix
     line ends.
     """
+
+    default_validators = [validate_markdown]
 
     def to_python(self, value):
         return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")

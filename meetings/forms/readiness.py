@@ -2,6 +2,8 @@
 
 from django import forms
 
+from .fields import SingleLineField
+
 
 class AttendanceForm(forms.Form):
     """Who came: roster accounts ticked (each with an affiliation), and other people as `Name, Affiliation` lines."""
@@ -26,7 +28,7 @@ class AttendanceForm(forms.Form):
             label="Leads and chairs",
         )
         for user, label, affiliation in accounts:
-            self.fields[f"affiliation_{user.pk}"] = forms.CharField(
+            self.fields[f"affiliation_{user.pk}"] = SingleLineField(
                 max_length=self.NAME_LIMIT,
                 required=False,
                 initial=affiliation,

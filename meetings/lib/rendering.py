@@ -4,17 +4,57 @@ The archive was written for GitHub, so it is rendered as GitHub does, with
 cmark-gfm (tables, autolinks, strikethrough, task lists, two-space nested
 lists). Raw HTML in the source is let through to cmark and the whole output is
 then cleaned by an allow-list sanitiser, so nothing executable reaches a reader.
+
+cmark is linear in its input, but html5ever (inside nh3) takes time growing
+with the square of the nesting depth: 200,000 nested quotes take minutes. So a
+text over the limits below is shown as written, escaped, and never sanitised;
+forms refuse it with the same words (`check_markdown`). A rendering is cached
+by the text's digest, so a page shown again is not rendered again.
 """
 
+import ctypes
+import hashlib
 import re
 
-import cmarkgfm
 import nh3
+from cmarkgfm import _cmark
 from cmarkgfm.cmark import Options
+from django.core.cache import cache
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+# Real minutes nest at most 7 elements deep (the seed and the whole archive:
+# lists in lists) and are a few kilobytes; the forms take 200,000 characters.
+MAX_MARKDOWN_CHARS = 200_000
+MAX_NESTING = 100
+# cmark's HTML can be 27 times its text (`>>>>` or a table padded to its header),
+# and nh3's time follows it: about half a second a megabyte. Real minutes make
+# 1.4 times their text.
+MAX_HTML_CHARS = 2_000_000
+# Part of every cache key: change it whenever the HTML of a text would change.
+RENDERER_VERSION = "2"
+CACHE_SECONDS = 7 * 24 * 3600
+# Under this size rendering costs less than a trip to the cache (Redis).
+_CACHE_FROM_CHARS = 1_000
 
 # cmark's own tag filter is GitHub's blocklist; nh3 below is the real guard.
 _CMARK_OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_VALIDATE_UTF8 | Options.CMARK_OPT_GITHUB_PRE_LANG
+
+_ffi, _lib = _cmark.ffi, _cmark.lib
+# cffi's declarations lack cmark_node_free and the allocator; the shared object
+# exports both, and loading an already loaded path gives that same library.
+_cmark_so = ctypes.CDLL(_cmark.__file__)
+_cmark_so.cmark_node_free.argtypes = [ctypes.c_void_p]
+_cmark_so.cmark_node_free.restype = None
+_cmark_so.cmark_get_default_mem_allocator.restype = ctypes.c_void_p
+# Parsers made by cmark_parser_new allocate the tree and the HTML with this one.
+_ALLOCATOR = _ffi.cast("cmark_mem *", _cmark_so.cmark_get_default_mem_allocator())
+_lib.cmark_gfm_core_extensions_ensure_registered()
+# GitHub's set, as github_flavored_markdown_to_html attaches it.
+_EXTENSIONS = tuple(
+    _lib.cmark_find_syntax_extension(name)
+    for name in (b"table", b"autolink", b"tagfilter", b"strikethrough", b"tasklist")
+)
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em",
@@ -31,7 +71,7 @@ ALLOWED_ATTRIBUTES = {
     "th": {"align", "colspan", "rowspan"},
     "code": {"class"},
     "pre": {"lang"},
-    "li": {"class"},
+    "li": {"class"},  # classes filtered token by token: _CLASSES
     "abbr": {"title"},
 }
 
@@ -47,11 +87,20 @@ _TAG_ATTRIBUTE_VALUES = {"input": {"type": {"checkbox"}, "disabled": {"", "disab
 _SET_TAG_ATTRIBUTE_VALUES = {"input": {"disabled": "disabled"}}
 
 
-def _check_url(tag: str, attribute: str, value: str) -> str | None:
-    """Belt and braces over nh3's scheme check: drop URLs with control characters or a scheme hidden by them.
+# The site's own classes (error boxes, visually-hidden) must not be borrowed by a report.
+_CLASSES = {"li": re.compile(r"task-list-item"), "code": re.compile(r"language-\S+")}
 
-    nh3 reads `java\\x0bscript:` as a relative URL and keeps it; some browsers have not.
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """Keep the allowed classes; drop URLs with control characters or a scheme hidden by them.
+
+    The URL check is belt and braces over nh3's: nh3 reads `java\\x0bscript:` as
+    a relative URL and keeps it; some browsers have not.
     """
+    if attribute == "class":
+        allowed = _CLASSES.get(tag)
+        kept = [token for token in value.split() if allowed and allowed.fullmatch(token)]
+        return " ".join(kept) or None
     if attribute not in _URL_ATTRIBUTES:
         return value
     if _URL_CONTROLS.search(value):
@@ -73,16 +122,130 @@ def sanitize_html(html: str) -> str:
         tag_attribute_values=_TAG_ATTRIBUTE_VALUES,
         set_tag_attribute_values=_SET_TAG_ATTRIBUTE_VALUES,
         strip_comments=True,
-        attribute_filter=_check_url,
+        attribute_filter=_filter_attribute,
     )
+
+
+def gfm_to_html(text: str) -> str:
+    """cmark-gfm's HTML of the text, as cmarkgfm.github_flavored_markdown_to_html gives it, not yet sanitised.
+
+    That function never frees the document tree nor the HTML string (about
+    15 times the text's size a render), so this one drives the same library and
+    frees both, whatever happens.
+    """
+    data = text.encode("utf-8")
+    parser = _lib.cmark_parser_new(_CMARK_OPTIONS)
+    root = html = _ffi.NULL
+    try:
+        for extension in _EXTENSIONS:
+            _lib.cmark_parser_attach_syntax_extension(parser, extension)
+        _lib.cmark_parser_feed(parser, data, len(data))
+        root = _lib.cmark_parser_finish(parser)
+        if root == _ffi.NULL or _lib.cmark_node_get_type(root) == _lib.CMARK_NODE_NONE:
+            raise ValueError("cmark-gfm could not parse the text")
+        html = _lib.cmark_render_html(root, _CMARK_OPTIONS, _lib.cmark_parser_get_syntax_extensions(parser))
+        return _ffi.string(html).decode("utf-8")
+    finally:
+        if html != _ffi.NULL:
+            _ALLOCATOR.free(html)
+        if root != _ffi.NULL:
+            _cmark_so.cmark_node_free(int(_ffi.cast("uintptr_t", root)))
+        _lib.cmark_parser_free(parser)
+
+
+class MarkdownTooComplex(ValueError):
+    """A text the renderer will not sanitise; its message tells the writer why, in their words."""
+
+
+# Elements the HTML parser never lets contain anything (an end tag of theirs is ignored).
+_VOID_TAGS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta", "param", "source"}
+    | {"track", "wbr"}
+)
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+
+
+def _open_elements(html: str) -> dict[str, int]:
+    """How many elements of each name the HTML leaves open; raises MarkdownTooComplex past MAX_NESTING in all.
+
+    One pass, an upper bound on the depth a parser reaches: an end tag closes
+    one element of its name, anything unclosed counts as nested (html5ever
+    rebuilds unclosed <b>s in every paragraph after them).
+    """
+    open_by_name: dict[str, int] = {}
+    depth = 0
+    for match in _TAG.finditer(html):
+        name = match[2].lower()
+        if name in _VOID_TAGS:
+            continue
+        if not match[1]:
+            open_by_name[name] = open_by_name.get(name, 0) + 1
+            depth += 1
+            if depth > MAX_NESTING:
+                raise MarkdownTooComplex(
+                    f"This text is nested too deeply to display (more than {MAX_NESTING} levels of quotes, "
+                    "list items or HTML elements, one inside another)."
+                )
+        elif open_by_name.get(name):
+            open_by_name[name] -= 1
+            depth -= 1
+    return open_by_name
+
+
+def _escape_unclosed(html: str, open_by_name: dict[str, int]) -> str:
+    """The HTML with the start tags of unclosed elements the sanitiser drops shown as text.
+
+    Left open, <template>, <math> or <noscript> swallow the rest of the text:
+    nh3 drops what they hold, while the .md file and the search keep it.
+    """
+    names = [name for name, count in open_by_name.items() if count and name not in ALLOWED_TAGS]
+    if not names:
+        return html
+    start_tags = re.compile(r"<(?=(?:" + "|".join(map(re.escape, names)) + r")(?![A-Za-z0-9-]))", re.IGNORECASE)
+    return start_tags.sub("&lt;", html)
+
+
+def _bounded_html(text: str) -> str:
+    """cmark's HTML of the text, ready for nh3; raises MarkdownTooComplex where nh3 could take long."""
+    if len(text) > MAX_MARKDOWN_CHARS:
+        raise MarkdownTooComplex(f"This text is too long to display (more than {MAX_MARKDOWN_CHARS:,} characters).")
+    html = gfm_to_html(text)
+    if len(html) > MAX_HTML_CHARS:
+        raise MarkdownTooComplex(
+            "This text makes too much HTML to display (a table or quotes repeated thousands of times)."
+        )
+    return _escape_unclosed(html, _open_elements(html))
+
+
+def check_markdown(text: str) -> None:
+    """Raise MarkdownTooComplex, with a message for the writer, if the text would not be rendered."""
+    _bounded_html(text)
+
+
+def _render(text: str) -> str:
+    try:
+        html = _bounded_html(text)
+    except MarkdownTooComplex as refusal:
+        return (
+            f'<p class="unrendered-note">{escape(str(refusal).removesuffix("."))}; '
+            "the Markdown download has it as written.</p>\n"
+            f'<pre class="unrendered">{escape(text)}</pre>\n'
+        )
+    return sanitize_html(html)
 
 
 def render_markdown(text: str) -> SafeString:
     """GitHub Flavored Markdown to sanitised HTML, safe to put in any page."""
     if not text or not text.strip():
         return mark_safe("")
-    html = cmarkgfm.github_flavored_markdown_to_html(text, options=_CMARK_OPTIONS)
-    return mark_safe(sanitize_html(html))  # noqa: S308 (sanitised just above)
+    if len(text) < _CACHE_FROM_CHARS:
+        return mark_safe(_render(text))  # noqa: S308 (sanitised or escaped by _render)
+    key = f"markdown:{RENDERER_VERSION}:{hashlib.sha256(text.encode()).hexdigest()}"
+    html = cache.get(key)
+    if html is None:
+        html = _render(text)
+        cache.set(key, html, CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 (sanitised or escaped by _render)
 
 
 def render_inline(text: str) -> SafeString:

@@ -8,7 +8,10 @@ profiles) and anything appended to it. Files that also read as HTML or script
 the editor shows. Stored under uploads/YYYY/MM/ with a random name.
 """
 
+import contextlib
+import errno
 import io
+import logging
 import re
 import secrets
 import threading
@@ -43,6 +46,7 @@ _MARKUP = re.compile(
     re.IGNORECASE,
 )
 _TRUNCATED = ("truncated", "broken", "premature", "corrupt")
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -152,9 +156,33 @@ def upload_name(extension: str, day: date | None = None) -> str:
     return f"{settings.MARKDOWNX_MEDIA_PATH.strip('/')}/{day:%Y/%m}/{secrets.token_urlsafe(16)}.{extension}"
 
 
+class NotStored(Exception):
+    """The picture could not be written (a full disk, say); the message is for the editor."""
+
+    def __init__(self, message: str, *, full: bool):
+        super().__init__(message)
+        self.full = full
+
+
 def save_image(image: CleanImage) -> str:
-    """Store the picture; its URL."""
-    name = default_storage.save(upload_name(image.extension), ContentFile(image.data))
+    """Store the picture; its URL. Raises NotStored, leaving no partial file behind."""
+    name = upload_name(image.extension)
+    try:
+        name = default_storage.save(name, ContentFile(image.data))
+    except OSError as error:
+        logger.exception("Could not store the uploaded image %s", name)
+        # Whatever was written (an empty or truncated file) is ours: the random name is no one else's.
+        with contextlib.suppress(OSError):
+            if default_storage.exists(name):
+                default_storage.delete(name)
+        full = error.errno in (errno.ENOSPC, errno.EDQUOT)
+        raise NotStored(
+            "The image could not be stored: the server is out of space. Try again later, or tell the site's "
+            "administrators."
+            if full
+            else "The image could not be stored because of a problem on the server. Try again later.",
+            full=full,
+        ) from error
     return default_storage.url(name)
 
 

@@ -26,9 +26,11 @@ FTS_TABLE = "meetings_search_fts"  # created by migration 0005 on SQLite
 MAX_QUERY_CHARS = 300
 MAX_TERMS = 12
 CONFIG = "english"
-# Private-use characters mark the matches in snippets: they survive escaping
-# and cannot be typed into minutes by accident.
+# Private-use characters mark the matches in snippets: they survive escaping.
+# Typed into the minutes they would be taken for marks, so the index never holds
+# them (`indexable`), and a snippet only ever gets balanced <mark>s (`_snippet`).
 _START, _STOP = "\ue000", "\ue001"
+_MARKERS = re.compile(f"[{_START}{_STOP}]")
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)(\S+)')
 _WORD = re.compile(r"\w+")
 
@@ -112,8 +114,24 @@ def search(
     return _search_sqlite(documents, filters, query, limit)
 
 
+def indexable(text: str) -> str:
+    """The text without the snippet markers, so that only the search can put them in."""
+    return _MARKERS.sub("", text)
+
+
 def _snippet(text: str) -> SafeString:
-    return mark_safe(escape(text).replace(_START, "<mark>").replace(_STOP, "</mark>"))  # noqa: S308 (escaped first)
+    """The engine's snippet, escaped, its marks as <mark>: always balanced, even from an index built before
+    `indexable` (a stray marker is dropped)."""
+    parts, open_ = [], False
+    for part in re.split(f"([{_START}{_STOP}])", text):
+        if part == (_STOP if open_ else _START):
+            parts.append("</mark>" if open_ else "<mark>")
+            open_ = not open_
+        elif part not in (_START, _STOP):
+            parts.append(escape(part))
+    if open_:
+        parts.append("</mark>")
+    return mark_safe("".join(parts))  # noqa: S308 (the text is escaped, the marks are ours)
 
 
 def _search_postgresql(documents, query: Query, limit: int) -> list[Hit]:

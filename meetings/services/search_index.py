@@ -12,7 +12,7 @@ from ..format.choices import ItemKind
 from ..format.outline import entries_to_text
 from ..models import BacklogReport, Meeting, SearchDocument
 from ..queries.minutes import number_anchors
-from ..queries.search import CONFIG, FTS_TABLE
+from ..queries.search import CONFIG, FTS_TABLE, indexable
 
 
 def documents_for(meeting: Meeting) -> list[SearchDocument]:
@@ -30,8 +30,8 @@ def documents_for(meeting: Meeting) -> list[SearchDocument]:
             meeting=meeting,
             team=report.team,
             anchor=report.team.slug,
-            section=" – ".join(filter(None, [report.team_name, report.status_label, report.leads])),
-            text=report.body,
+            section=indexable(" – ".join(filter(None, [report.team_name, report.status_label, report.leads]))),
+            text=indexable(report.body),
         )
         for report in reports
         if not report.is_empty  # the page says “No report.”: nothing to find there but the heading
@@ -40,11 +40,18 @@ def documents_for(meeting: Meeting) -> list[SearchDocument]:
     for item in items:
         if item.kind == ItemKind.NOTES and item.has_section and item.body.strip():
             documents.append(
-                SearchDocument(meeting=meeting, anchor=item.page_anchor, section=item.title, text=item.body)
+                SearchDocument(
+                    meeting=meeting, anchor=item.page_anchor, section=indexable(item.title), text=indexable(item.body)
+                )
             )
         elif item.kind == ItemKind.ROADMAP and any(not entry.is_spacer for entry in entries):
             documents.append(
-                SearchDocument(meeting=meeting, anchor="roadmap", section=item.title, text=entries_to_text(entries))
+                SearchDocument(
+                    meeting=meeting,
+                    anchor="roadmap",
+                    section=indexable(item.title),
+                    text=indexable(entries_to_text(entries)),
+                )
             )
     return documents
 

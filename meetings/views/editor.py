@@ -2,7 +2,9 @@
 
 The preview is django-markdownx's view (it renders with meetings.lib.rendering).
 The upload is our own view at markdownx's URL, answering in its JSON format
-(`{"image_code": "![](url)"}`, or the form's errors with status 400), because
+(`{"image_code": "![](url)"}`, or the form's errors with status 400, or a
+message in the same shape with status 507 or 500 when the server cannot store
+the picture), because
 markdownx trusts the file name and the browser's content type; ours decodes and
 re-encodes the picture (meetings/uploads.py).
 """
@@ -35,5 +37,9 @@ def upload(request):
     form = uploads.ImageUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return JsonResponse(form.errors, status=400)
-    url = uploads.save_image(form.cleaned_data["image"])
+    try:
+        url = uploads.save_image(form.cleaned_data["image"])
+    except uploads.NotStored as error:
+        # JSON in the form errors' shape, not the HTML error page: the editor shows its message.
+        return JsonResponse({"image": [str(error)]}, status=507 if error.full else 500)
     return JsonResponse({"image_code": f"![]({url})"})

@@ -106,15 +106,35 @@ def meeting_pdf(request, committee, date):
 
 def _pdf_response(request, committee, date):
     meeting = get_meeting(request, committee, date)
+    version = caching.version_for(request, committee, date)  # asked already for the ETag: no query
     try:
-        pdf = render_pdf(meeting, request)
+        pdf = render_pdf(meeting, request, version=version.of("pdf") if version else None)
     except PdfUnavailable as error:
-        # Too long or too slow to typeset: say so, and offer the Markdown instead of a hung worker.
-        context = {"meeting": meeting, "committee": meeting.committee, "reason": str(error)}
-        return render(request, "meetings/pdf_unavailable.html", context, status=503)
+        # Too long, too slow or too busy to typeset: say so, and offer the page and the Markdown instead.
+        context = {
+            "meeting": meeting,
+            "committee": meeting.committee,
+            "reason": str(error),
+            "retry_in": _in_words(error.retry_after),
+        }
+        response = render(request, "meetings/pdf_unavailable.html", context, status=503)
+        if error.retry_after:
+            # Only when asking again could help (busy, or a timeout after a while); a PDF that
+            # failed is remembered for these minutes, so a retry would get the same page.
+            response["Retry-After"] = str(error.retry_after)
+        return response
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{meeting.date.isoformat()}-{meeting.committee.slug}.pdf"'
     return response
+
+
+def _in_words(seconds: int | None) -> str | None:
+    if not seconds:
+        return None
+    if seconds < 60:
+        return "a few seconds"
+    minutes = -(-seconds // 60)
+    return "a minute" if minutes == 1 else f"{minutes} minutes"
 
 
 @caching.validated("md")

@@ -1,0 +1,22 @@
+"""gunicorn's settings for production: `gunicorn pmc_minutes.wsgi` reads this file from the current folder.
+
+Options given on the command line win over these (bench/harness.py passes its own bind and workers).
+"""
+
+import os
+
+bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+
+# Longer than the slowest work a request may do: typesetting a PDF is stopped
+# after PMC_PDF_TIMEOUT_SECONDS (20), and building its HTML comes before that.
+# A worker silent for longer is stuck: gunicorn kills it and starts another.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 30
+
+# Recycle each worker after about a thousand requests: a second line of defence
+# against memory that a renderer (cmark, WeasyPrint's caches, a fragmented heap
+# after a hostile document) keeps and never returns. The jitter spreads the
+# restarts, so that the workers never all restart at the same moment.
+max_requests = 1000
+max_requests_jitter = 100

@@ -1,4 +1,7 @@
-"""Builders shared by the tests: a small committee with its people, the seed meeting, the corpus."""
+"""Fixtures for every test: fast password hashing, a small committee with its people, the seed meeting, the corpus.
+
+The builders they use live in tests/support/ and are imported from there, never from this file.
+"""
 
 from datetime import date
 from pathlib import Path
@@ -6,32 +9,9 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 
-from meetings.demo import SEED
-from meetings.models import Committee, Meeting, Team, TeamStatus
-from meetings.services.importing import import_file
-
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
-SEED_DATE = date(2018, 6, 12)
-
-
-def make_user(username: str, **extra):
-    return get_user_model().objects.create_user(username=username, password="pw-" + username, **extra)
-
-
-def make_committee(name: str = "Runtime", **extra) -> Committee:
-    return Committee.objects.create(name=name, slug=name.lower(), **extra)
-
-
-def make_team(committee: Committee, name: str, *, leads=(), lead_names: str = "", **extra) -> Team:
-    team = Team.objects.create(committee=committee, name=name, lead_names=lead_names, **extra)
-    team.leads.set(leads)
-    return team
-
-
-def import_seed(committee: str = "runtime") -> Meeting:
-    result = import_file(SEED, committee)
-    assert result.meeting is not None, result.message
-    return result.meeting
+from meetings.models import Meeting, TeamStatus
+from tests.support.builders import import_seed, make_committee, make_team, make_user
+from tests.support.corpus import require_corpus
 
 
 @pytest.fixture(autouse=True)
@@ -42,9 +22,8 @@ def fast_password_hashing(settings):
 
 @pytest.fixture
 def corpus() -> Path:
-    if not CORPUS.is_dir():
-        pytest.skip(f"the minutes corpus is not at {CORPUS} (it lives in the project's shared/ folder)")
-    return CORPUS
+    """The real archive (../shared/corpus); tests over all of it skip where it is absent."""
+    return require_corpus()
 
 
 @pytest.fixture

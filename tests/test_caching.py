@@ -15,8 +15,7 @@ from meetings.services.attendance import record_attendance
 from meetings.services.editing import move_report, restore_revision, save_item, save_report, save_roadmap
 from meetings.services.publishing import publish_meeting
 from meetings.views import public
-
-from .conftest import SEED_DATE, import_seed, make_user
+from tests.support.builders import SEED_DATE, import_seed, make_user
 
 PAGE, PDF, MARKDOWN = "/runtime/2018-06-12/", "/runtime/2018-06-12.pdf", "/runtime/2018-06-12.md"
 

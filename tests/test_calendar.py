@@ -9,8 +9,7 @@ from icalendar import Calendar
 from meetings.calendar import PAST_DAYS
 from meetings.models import Meeting
 from meetings.services.publishing import publish_meeting
-
-from .editing import sign_in
+from tests.support.accounts import sign_in
 
 FEED = "/runtime/meetings.ics"
 

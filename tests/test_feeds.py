@@ -9,8 +9,7 @@ import pytest
 from meetings.models import BacklogReport, Meeting
 from meetings.services.editing import save_report
 from meetings.services.publishing import publish_meeting
-
-from .public_archive import corpus_fixture, page_of
+from tests.support.public_archive import corpus_fixture, page_of
 
 imported_corpus = corpus_fixture()
 BASE = "http://testserver"

@@ -1,0 +1,196 @@
+"""A committee's settings page: who may reach it, the cadence and its time zone, the default agenda."""
+
+from datetime import date, time
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from meetings import permissions
+from meetings.models import AgendaTemplateItem, Committee, ItemKind, Meeting
+from meetings.models.committee import DEFAULT_AGENDA
+from tests.support.accounts import login_redirect, sign_in
+from tests.support.pages import browser_form, form_errors
+
+SETTINGS = "/runtime/settings/"
+
+
+def agenda_rows(committee: Committee) -> list[tuple[str, str, str]]:
+    return [(item.title, item.kind, item.agenda_label) for item in committee.agenda_template.all()]
+
+
+def with_item(data: dict, index: int, **fields) -> dict:
+    """The settings form's data with fields of the agenda's item `index` changed."""
+    return {**data, **{f"agenda-{index}-{name}": value for name, value in fields.items()}}
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("anonymous", 302), ("member", 403), ("lead_x", 403), ("other_chair", 403), ("chair", 200), ("superuser", 200)],
+)
+def test_only_the_committees_chairs_reach_its_settings(client, people, who, status):
+    sign_in(client, people, who)
+
+    response = client.get(SETTINGS)
+
+    assert response.status_code == status
+    if who == "anonymous":
+        assert response["Location"] == login_redirect(SETTINGS)
+    user = people[who] if who != "anonymous" else AnonymousUser()
+    assert permissions.can_manage_committee(user, people["runtime"]) is (status == 200)
+
+
+def test_a_lead_cannot_change_the_settings_by_posting(client, people):
+    client.force_login(people["lead_x"])
+
+    response = client.post(SETTINGS, {"description": "Taken over", "timezone": "UTC"})
+
+    assert response.status_code == 403
+    people["runtime"].refresh_from_db()
+    assert people["runtime"].description == ""
+
+
+def test_the_chair_sets_the_cadence_and_the_committees_details(client, people):
+    client.force_login(people["chair"])
+    data = browser_form(client.get(SETTINGS))
+    data.update(
+        {
+            "description": "The runtime of the platform.",
+            "timezone": "America/Los_Angeles",
+            "cadence_weeks": "2",
+            "weekday": "1",
+            "start_time": "08:30",
+            "duration_minutes": "45",
+            "meeting_link": "https://zoom.example.org/j/123",
+            "roadmap_disclaimer": "*Plans, not promises.*",
+            "team_groups": " Active ,Incubating,, Under Review ",
+            "list_address": "runtime-pmc@lists.example.org",
+        }
+    )
+
+    response = client.post(SETTINGS, data)
+
+    assert response.status_code == 302, form_errors(response)
+    committee = Committee.objects.get(slug="runtime")
+    assert (committee.timezone, committee.cadence_weeks, committee.weekday) == ("America/Los_Angeles", 2, 1)
+    assert (committee.start_time, committee.duration_minutes) == (time(8, 30), 45)
+    assert committee.meeting_link == "https://zoom.example.org/j/123"
+    assert committee.roadmap_disclaimer == "*Plans, not promises.*"
+    assert committee.list_address == "runtime-pmc@lists.example.org"
+    assert committee.description == "The runtime of the platform."
+    # The groups are tidied: trimmed, empty ones dropped, in the order given.
+    assert committee.team_groups == "Active, Incubating, Under Review"
+    assert committee.group_names == ["Active", "Incubating", "Under Review"]
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "America", "../../etc/passwd", "localtime", "utc+2"])
+def test_a_time_zone_not_in_the_iana_database_is_refused(client, people, zone):
+    client.force_login(people["chair"])
+    data = browser_form(client.get(SETTINGS))
+
+    response = client.post(SETTINGS, {**data, "timezone": zone, "description": "Not saved"})
+
+    assert response.status_code == 200
+    assert any("not a time zone of the IANA database" in error for error in form_errors(response))
+    people["runtime"].refresh_from_db()
+    assert (people["runtime"].timezone, people["runtime"].description) == ("UTC", "")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("cadence_weeks", "0", "greater than or equal to 1"),
+        ("duration_minutes", "2000", "less than or equal to 1440"),
+        ("start_time", "25:00", "Enter a valid time"),
+        ("meeting_link", "not a link", "Enter a valid URL"),
+        ("list_address", "runtime at lists", "Enter a valid email address"),
+        ("team_groups", "Active, Incubating, active", "“active” is listed twice"),
+    ],
+)
+def test_invalid_settings_are_explained_and_not_saved(client, people, field, value, message):
+    client.force_login(people["chair"])
+    data = browser_form(client.get(SETTINGS))
+
+    response = client.post(SETTINGS, {**data, field: value})
+
+    assert response.status_code == 200
+    assert any(message in error for error in form_errors(response)), form_errors(response)
+    assert Committee.objects.get(slug="runtime").team_groups == ""
+    assert not AgendaTemplateItem.objects.exists()  # nothing of the page was saved
+
+
+def test_a_committee_without_its_own_agenda_starts_from_the_standard_one(client, people):
+    client.force_login(people["chair"])
+
+    data = browser_form(client.get(SETTINGS))
+
+    assert data["agenda-INITIAL_FORMS"] == str(len(DEFAULT_AGENDA))
+    shown = [
+        (data[f"agenda-{i}-title"], data[f"agenda-{i}-kind"], data[f"agenda-{i}-agenda_label"])
+        for i in range(len(DEFAULT_AGENDA))
+    ]
+    assert shown == DEFAULT_AGENDA
+
+
+def test_the_chair_edits_reorders_removes_and_adds_agenda_items(client, people):
+    client.force_login(people["chair"])
+    data = browser_form(client.get(SETTINGS))
+    # Standard agenda: 0 Agenda, 1 Announcements, 2 PMC Lifecycle Activities, 3 Discussion, 4 Backlog, 5 Roadmap.
+    data = with_item(data, 1, title="News", agenda_label="News")
+    data = with_item(data, 3, ORDER="1")  # Discussion first (ties keep the page's order: before Agenda)
+    data = with_item(data, 2, DELETE="on")
+    extra = len(DEFAULT_AGENDA)
+    data = with_item(data, extra, title="Any other business", kind="notes", agenda_label="AOB", ORDER="99")
+
+    response = client.post(SETTINGS, data)
+
+    assert response.status_code == 302, form_errors(response)
+    committee = people["runtime"]
+    assert agenda_rows(committee) == [
+        ("Agenda", "agenda", ""),
+        ("Discussion", "notes", ""),
+        ("News", "notes", "News"),
+        ("Backlog Reviews", "backlog", "Backlog Review"),
+        ("CF Feature Roadmap Review", "roadmap", "CF Feature Roadmap Review"),
+        ("Any other business", "notes", "AOB"),
+    ]
+    # A new meeting starts with it.
+    meeting = Meeting.objects.create_from_roster(committee, date(2030, 3, 5))
+    assert [item.title for item in meeting.items.all()] == [title for title, _, _ in agenda_rows(committee)]
+
+    # And the page shows it back as saved, ready for the next change.
+    again = browser_form(client.get(SETTINGS))
+    assert again["agenda-INITIAL_FORMS"] == "6"
+    assert again["agenda-5-title"] == "Any other business"
+
+
+def test_the_agenda_holds_the_backlog_reviews_once(client, people):
+    client.force_login(people["chair"])
+    data = with_item(browser_form(client.get(SETTINGS)), 3, kind=ItemKind.BACKLOG)
+
+    response = client.post(SETTINGS, data)
+
+    assert response.status_code == 200
+    assert any("Only one item may hold the backlog reviews" in error for error in form_errors(response))
+    assert not AgendaTemplateItem.objects.exists()
+
+
+def test_the_agenda_keeps_at_least_one_item(client, people):
+    client.force_login(people["chair"])
+    data = browser_form(client.get(SETTINGS))
+    for index in range(len(DEFAULT_AGENDA)):
+        data = with_item(data, index, DELETE="on")
+
+    response = client.post(SETTINGS, data)
+
+    assert response.status_code == 200
+    assert any("at least 1" in error for error in form_errors(response)), form_errors(response)
+
+
+def test_the_committee_page_links_its_chairs_to_settings_and_roster(client, people):
+    client.force_login(people["chair"])
+    page = client.get("/runtime/").content.decode()
+    assert 'href="/runtime/settings/"' in page and 'href="/runtime/roster/"' in page
+
+    client.force_login(people["lead_x"])
+    page = client.get("/runtime/").content.decode()
+    assert "/runtime/settings/" not in page and "/runtime/roster/" not in page

@@ -1,0 +1,546 @@
+"""The history of the minutes: every save is a revision, shown newest first, diffed, and restorable.
+
+Also who may see the history, restore, move a report or import minutes, as a table.
+"""
+
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from meetings import permissions
+from meetings.demo import SEED
+from meetings.format.outline import text_to_entries
+from meetings.models import Meeting, Revision, RevisionSource
+from meetings.services.editing import save_item, save_report, save_roadmap
+from meetings.services.importing import Outcome, import_file
+from meetings.services.publishing import publish_meeting
+from tests.support.accounts import login_redirect, sign_in
+from tests.support.builders import make_user
+from tests.support.html_tree import parse_html
+from tests.support.pages import diff_rows, page_form, revision_links
+
+DRAFT = "/runtime/2030-01-08/"  # the `draft` fixture
+PUBLISHED = "/runtime/2029-12-25/"
+SEED_URL = "/runtime/2018-06-12/"
+
+
+@pytest.fixture
+def published(people, draft) -> Meeting:
+    meeting = Meeting.objects.create_from_roster(people["runtime"], date(2029, 12, 25))
+    publish_meeting(meeting)
+    return meeting
+
+
+def report_x(meeting: Meeting, people):
+    return meeting.reports.get(team=people["team_x"])
+
+
+def history_url(meeting: Meeting) -> str:
+    return f"/{meeting.committee.slug}/{meeting.date:%Y-%m-%d}/history/"
+
+
+def revision_url(revision: Revision) -> str:
+    return f"{history_url(revision.meeting)}{revision.pk}/"
+
+
+def save_notes(item, body: str, by, *, agenda_label: str | None = None) -> bool:
+    """Save a chair's section as its edit form does, keeping its heading (and its label unless given)."""
+    label = item.agenda_label if agenda_label is None else agenda_label
+    return save_item(item, body=body, title=item.title, agenda_label=label, by=by, expected_version=item.version)
+
+
+def newest(**filters) -> Revision:
+    return Revision.objects.filter(**filters).order_by("-pk").first()
+
+
+# --- every save is a revision -----------------------------------------------------------------
+
+
+def test_each_save_of_a_report_records_who_when_and_both_full_texts(people, draft):
+    report = report_x(draft, people)
+    start = timezone.now()
+    save_report(report, body="- First\n", by=people["lead_x"], expected_version=1)
+    save_report(report, body="- First\n- Second\n", by=people["chair"], expected_version=2)
+
+    revisions = list(Revision.objects.filter(meeting=draft).order_by("pk"))
+    assert [(r.target, r.report, r.author, r.source, r.before, r.after) for r in revisions] == [
+        ("report:diego", report, people["lead_x"], RevisionSource.WEB, "", "- First\n"),
+        ("report:diego", report, people["chair"], RevisionSource.WEB, "- First\n", "- First\n- Second\n"),
+    ]
+    assert all(start <= r.created_at <= timezone.now() for r in revisions)
+    assert not any(r.after_publication for r in revisions)
+
+
+def test_each_save_of_a_chairs_section_records_a_revision(people, draft):
+    item = draft.items.get(title="Announcements")
+    save_notes(item, "- Welcome\n", people["chair"])
+    save_notes(item, "- Welcome\n- Goodbye\n", people["superuser"])
+
+    revisions = list(Revision.objects.filter(meeting=draft).order_by("pk"))
+    assert [(r.target, r.author, r.before, r.after) for r in revisions] == [
+        ("item:announcements", people["chair"], "", "- Welcome\n"),
+        ("item:announcements", people["superuser"], "- Welcome\n", "- Welcome\n- Goodbye\n"),
+    ]
+    assert {r.report for r in revisions} == {None}
+
+
+def test_changing_a_sections_agenda_label_records_an_agenda_revision(client, people, draft):
+    item = draft.items.get(title="Discussion")  # a section the default agenda does not list
+    url = f"{DRAFT}items/{item.pk}/edit/"
+    client.force_login(people["chair"])
+
+    response = client.post(url, {**page_form(client.get(url)), "agenda_label": "Open discussion"})
+
+    assert response.status_code == 302
+    [revision] = Revision.objects.filter(meeting=draft)
+    assert (revision.target, revision.author, revision.source) == ("agenda", people["chair"], RevisionSource.WEB)
+    listed = "* Announcements\n* PMC Lifecycle Activities\n* Backlog Review\n* CF Feature Roadmap Review"
+    assert revision.before == listed
+    assert revision.after == listed + "\n* Open discussion"
+
+
+def test_each_save_of_the_roadmap_records_its_outline_before_and_after(people, draft):
+    first = "## Soon\n- Cell rebalancing (Diego)\n"
+    second = "## Soon\n- Cell rebalancing (Diego)\n\n## Next\n- Server side manifests (CLI)\n"
+    assert save_roadmap(draft, entries=text_to_entries(first), by=people["chair"], expected_version=1)
+    assert save_roadmap(draft, entries=text_to_entries(second), by=people["chair"], expected_version=2)
+
+    revisions = list(Revision.objects.filter(meeting=draft).order_by("pk"))
+    assert [(r.target, r.author, r.before, r.after) for r in revisions] == [
+        ("roadmap", people["chair"], "", first),
+        ("roadmap", people["chair"], first, second),
+    ]
+
+
+def test_reimporting_a_changed_file_records_revisions_attributed_to_the_import(client, seed_meeting, tmp_path):
+    """The seed, edited in a copy and imported again: the meeting is updated and the changes are in its history."""
+    diego = seed_meeting.reports.get(team__slug="diego")
+    old_diego = diego.body
+    text = SEED.read_text(encoding="utf-8")
+    edited = text.replace(
+        "- Validating compatibility of Diego components with Xenial-based stemcells\n",
+        "- Validated Diego components on Xenial-based stemcells\n",
+    ).replace("## Announcements\n\n", "## Announcements\n\n- The PMC welcomes Eirini.\n")
+    assert edited.count("Validated Diego") == 1 and edited.count("welcomes Eirini") == 1
+    copy = tmp_path / "Runtime" / "2018" / "2018-06-12-runtime.md"
+    copy.parent.mkdir(parents=True)
+    copy.write_text(edited, encoding="utf-8")
+
+    result = import_file(copy, "runtime")
+
+    assert result.outcome == Outcome.UPDATED, result.message
+    assert result.meeting.pk == seed_meeting.pk
+    diego.refresh_from_db()
+    assert "- Validated Diego components on Xenial-based stemcells" in diego.body
+    report_revision = Revision.objects.get(target="report:diego")
+    assert (report_revision.report, report_revision.before, report_revision.after) == (diego, old_diego, diego.body)
+    item_revision = Revision.objects.get(target="item:announcements")
+    assert "- The PMC welcomes Eirini." in item_revision.after
+    for revision in (report_revision, item_revision):
+        assert (revision.source, revision.author, revision.author_name) == (RevisionSource.IMPORT, None, "import")
+        assert revision.after_publication  # the seed is published minutes
+
+    chair = make_user("chair")
+    seed_meeting.committee.chairs.add(chair)
+    client.force_login(chair)
+    page = client.get(SEED_URL + "history/")
+    assert set(revision_links(page)) == {report_revision.pk, item_revision.pk}
+    rows = parse_html(page.content.decode()).find("table", class_="history").find("tbody").find_all("tr")
+    assert all("import" in row.text and "Imported from a file" in row.text for row in rows)
+
+
+# --- the history pages --------------------------------------------------------------------------
+
+
+def _spread_in_time(revisions: list[Revision]) -> None:
+    """Give the revisions creation times an hour apart, in the order given, so that order is by time."""
+    start = timezone.now() - timedelta(days=1)
+    for hours, revision in enumerate(revisions):
+        Revision.objects.filter(pk=revision.pk).update(created_at=start + timedelta(hours=hours))
+
+
+def test_a_reports_history_lists_its_revisions_newest_first(client, people, draft):
+    report = report_x(draft, people)
+    for version, text in enumerate(["one\n", "two\n", "three\n"], start=1):
+        save_report(report, body=text, by=people["lead_x"], expected_version=version)
+    save_report(draft.reports.get(team=people["team_y"]), body="Another team's\n", by=people["lead_y"])
+    oldest_first = list(Revision.objects.filter(report=report).order_by("pk"))
+    _spread_in_time(oldest_first)
+    client.force_login(people["lead_x"])
+
+    response = client.get(DRAFT + "reports/diego/history/")
+
+    assert response.status_code == 200
+    assert revision_links(response) == [r.pk for r in reversed(oldest_first)]
+    assert "History of the Diego report" in response.content.decode()
+
+
+def test_the_meeting_history_lists_every_part_newest_first(client, people, draft):
+    save_report(report_x(draft, people), body="- Report\n", by=people["lead_x"])
+    item = draft.items.get(title="Announcements")
+    save_notes(item, "- News\n", people["chair"], agenda_label="")
+    save_roadmap(draft, entries=text_to_entries("## Soon\n- Thing\n"), by=people["chair"], expected_version=1)
+    oldest_first = list(Revision.objects.filter(meeting=draft).order_by("pk"))
+    assert [r.target for r in oldest_first] == ["report:diego", "item:announcements", "agenda", "roadmap"]
+    _spread_in_time(oldest_first)
+    client.force_login(people["chair"])
+
+    response = client.get(DRAFT + "history/")
+
+    assert response.status_code == 200
+    assert revision_links(response) == [r.pk for r in reversed(oldest_first)]
+    whats = [row.find_all("td")[1].text for row in parse_html(response.content.decode()).find("tbody").find_all("tr")]
+    assert whats == ["The roadmap", "The agenda", "Announcements", "The Diego report"]
+
+
+def test_a_revision_page_shows_a_readable_diff_and_renders_that_version(client, people, draft):
+    report = report_x(draft, people)
+    save_report(report, body="- Alpha\n- Beta\n- Delta gamma\n- Omega\n", by=people["lead_x"])
+    save_report(report, body="- Beta\n- Delta epsilon\n- Omega\n- Zeta\n", by=people["lead_x"])
+    revision = newest(report=report)
+    client.force_login(people["lead_x"])
+
+    response = client.get(revision_url(revision))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    # Each changed line carries a sign and <ins>/<del>, so the change reads without colour.
+    assert diff_rows(page) == [
+        ("−", "- Alpha", [], ["- Alpha"]),
+        ("", "- Beta", [], []),
+        ("±", "- Delta gammaepsilon", ["epsilon"], ["gamma"]),
+        ("", "- Omega", [], []),
+        ("+", "- Zeta", ["- Zeta"], []),
+    ]
+    # The version itself, rendered as the minutes show it, not as Markdown source.
+    rendered = parse_html(page).find("div", class_="rendered-version")
+    assert [li.text for li in rendered.find_all("li")] == ["Beta", "Delta epsilon", "Omega", "Zeta"]
+    assert "lead-x" in page
+
+
+# --- restoring ----------------------------------------------------------------------------------
+
+
+def test_the_chair_restores_an_earlier_report_text_as_a_new_revision(client, people, draft):
+    report = report_x(draft, people)
+    save_report(report, body="- The good text\n", by=people["lead_x"])
+    good = newest(report=report)
+    save_report(report, body="- An accident\n", by=people["lead_x"])
+    client.force_login(people["chair"])
+
+    response = client.post(revision_url(good) + "restore/")
+
+    assert (response.status_code, response["Location"]) == (302, revision_url(good))
+    report.refresh_from_db()
+    assert (report.body, report.version, report.updated_by) == ("- The good text\n", 4, people["chair"])
+    restored = newest(report=report)
+    assert (restored.source, restored.author) == (RevisionSource.RESTORE, people["chair"])
+    assert (restored.before, restored.after) == ("- An accident\n", "- The good text\n")
+    # The restored text is current: in the history first, in the minutes, and in the editor.
+    assert revision_links(client.get(DRAFT + "reports/diego/history/"))[0] == restored.pk
+    assert "The good text" in client.get(DRAFT).content.decode()
+    assert page_form(client.get(DRAFT + "reports/diego/edit/"))["body"] == "- The good text\n"
+
+
+def test_the_lead_restores_their_own_report_in_a_draft(client, people, draft):
+    report = report_x(draft, people)
+    save_report(report, body="- Mine\n", by=people["lead_x"])
+    mine = newest(report=report)
+    save_report(report, body="- The chair's\n", by=people["chair"])
+    client.force_login(people["lead_x"])
+    assert "Restore this version" in client.get(revision_url(mine)).content.decode()
+
+    assert client.post(revision_url(mine) + "restore/").status_code == 302
+
+    report.refresh_from_db()
+    assert report.body == "- Mine\n"
+    assert (newest(report=report).source, newest(report=report).author) == (RevisionSource.RESTORE, people["lead_x"])
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("anonymous", 404),  # a draft is a 404 to whoever may not see it
+        ("member", 404),
+        ("lead_y", 403),
+        ("lead_x_elsewhere", 404),
+        ("other_chair", 404),
+    ],
+)
+def test_only_the_chair_and_the_reports_lead_may_restore_it(client, people, draft, who, status):
+    report = report_x(draft, people)
+    save_report(report, body="- Old\n", by=people["lead_x"])
+    old = newest(report=report)
+    save_report(report, body="- New\n", by=people["lead_x"])
+    url = revision_url(old) + "restore/"
+    sign_in(client, people, who)
+
+    response = client.post(url)
+
+    assert response.status_code == status
+    report.refresh_from_db()
+    assert (report.body, Revision.objects.filter(report=report).count()) == ("- New\n", 2)
+
+
+def test_a_lead_may_see_but_not_restore_another_teams_report(client, people, draft):
+    report = draft.reports.get(team=people["team_y"])
+    save_report(report, body="- CLI\n", by=people["lead_y"])
+    client.force_login(people["lead_x"])
+    page = client.get(revision_url(newest(report=report)))
+    assert page.status_code == 200
+    assert "Restore this version" not in page.content.decode()
+
+
+def test_a_lead_may_not_restore_their_report_once_published(client, people, published):
+    report = report_x(published, people)
+    save_report(report, body="- Old\n", by=people["chair"])
+    old = newest(report=report)
+    save_report(report, body="- New\n", by=people["chair"])
+    client.force_login(people["lead_x"])
+
+    assert client.post(revision_url(old) + "restore/").status_code == 403
+    assert "Restore this version" not in client.get(revision_url(old)).content.decode()
+    report.refresh_from_db()
+    assert report.body == "- New\n"
+
+
+def test_restoring_takes_a_post(client, people, draft):
+    report = report_x(draft, people)
+    save_report(report, body="- Old\n", by=people["lead_x"])
+    old = newest(report=report)
+    save_report(report, body="- New\n", by=people["lead_x"])
+    client.force_login(people["chair"])
+    assert client.get(revision_url(old) + "restore/").status_code == 405
+    report.refresh_from_db()
+    assert report.body == "- New\n"
+
+
+def test_the_chair_restores_a_section_and_the_roadmap(client, people, draft):
+    item = draft.items.get(title="Announcements")
+    save_notes(item, "- Kept\n", people["chair"])
+    kept_notes = newest(target="item:announcements")
+    save_notes(item, "- Lost\n", people["chair"])
+    save_roadmap(draft, entries=text_to_entries("## Soon\n- Kept\n"), by=people["chair"], expected_version=1)
+    kept_roadmap = newest(target="roadmap")
+    save_roadmap(draft, entries=text_to_entries("## Next\n- Lost\n"), by=people["chair"], expected_version=2)
+    client.force_login(people["chair"])
+
+    assert client.post(revision_url(kept_notes) + "restore/").status_code == 302
+    assert client.post(revision_url(kept_roadmap) + "restore/").status_code == 302
+
+    item.refresh_from_db()
+    assert item.body == "- Kept\n"
+    assert [e.text for e in draft.roadmap_entries.all()] == ["Kept", ""]
+    assert [(r.target, r.source, r.before, r.after) for r in Revision.objects.filter(meeting=draft)[:2]] == [
+        ("roadmap", RevisionSource.RESTORE, "## Next\n- Lost\n", "## Soon\n- Kept\n"),
+        ("item:announcements", RevisionSource.RESTORE, "- Lost\n", "- Kept\n"),
+    ]
+
+
+def test_a_renamed_section_keeps_its_history_and_its_earlier_text_can_be_restored(client, people, draft):
+    item = draft.items.get(title="Announcements")
+    save_notes(item, "- Kept\n", people["chair"])
+    kept = newest(target="item:announcements")
+    save_item(
+        item, body="- Lost\n", title="News", agenda_label="News", by=people["chair"], expected_version=item.version
+    )
+    client.force_login(people["chair"])
+
+    assert client.post(revision_url(kept) + "restore/").status_code == 302
+
+    item.refresh_from_db()
+    assert (item.title, item.body) == ("News", "- Kept\n")
+    sections = Revision.objects.filter(meeting=draft).exclude(target="agenda").order_by("pk")
+    assert [(r.target, r.after) for r in sections] == [
+        ("item:news", "- Kept\n"),
+        ("item:news", "- Lost\n"),
+        ("item:news", "- Kept\n"),
+    ]
+
+
+def test_the_agenda_list_is_not_restored_directly(client, people, draft):
+    item = draft.items.get(title="Announcements")
+    save_notes(item, item.body, people["chair"], agenda_label="")
+    agenda = newest(target="agenda")
+    client.force_login(people["chair"])
+    assert "Restore this version" not in client.get(revision_url(agenda)).content.decode()
+
+    response = client.post(revision_url(agenda) + "restore/", follow=True)
+
+    assert response.status_code == 200
+    assert "cannot be restored" in response.content.decode()
+    assert Revision.objects.filter(meeting=draft).count() == 1
+
+
+def test_restoring_a_report_the_import_removed_is_refused_not_a_server_error(client, people, draft):
+    report = report_x(draft, people)
+    save_report(report, body="- Old\n", by=people["lead_x"])
+    revision = newest(report=report)
+    # As the importer leaves the history of a report a newer file no longer has.
+    Revision.objects.filter(pk=revision.pk).update(report=None)
+    client.force_login(people["chair"])
+
+    response = client.post(revision_url(revision) + "restore/", follow=True)
+
+    assert response.status_code == 200
+    assert "cannot be restored" in response.content.decode()
+    assert Revision.objects.filter(meeting=draft).count() == 1
+
+
+# --- amendments of published minutes ------------------------------------------------------------
+
+
+@pytest.fixture
+def amended(client, people, draft):
+    """The draft, written by its lead, published, then corrected by the chair through the form."""
+    report = report_x(draft, people)
+    save_report(report, body="- Draft text\n", by=people["lead_x"])
+    publish_meeting(draft)
+    url = DRAFT + "reports/diego/edit/"
+    client.force_login(people["chair"])
+    assert client.post(url, {**page_form(client.get(url)), "body": "- Corrected text\n"}).status_code == 302
+    client.logout()
+    return {"draft_time": Revision.objects.get(after="- Draft text\n"), "amendment": newest(report=report)}
+
+
+def test_edits_after_publication_are_marked_as_amendments(amended, people):
+    assert amended["draft_time"].after_publication is False
+    amendment = amended["amendment"]
+    assert (amendment.after_publication, amendment.author) == (True, people["chair"])
+    assert (amendment.before, amendment.after) == ("- Draft text\n", "- Corrected text\n")
+
+
+def test_the_public_sees_only_the_amendments_in_the_history(client, amended):
+    response = client.get(DRAFT + "history/")
+    assert response.status_code == 200
+    assert revision_links(response) == [amended["amendment"].pk]
+    assert "Amendments" in response.content.decode()
+
+
+def test_the_public_may_open_an_amendment(client, amended):
+    response = client.get(revision_url(amended["amendment"]))
+    assert response.status_code == 200
+    assert diff_rows(response.content.decode()) == [("±", "- DraftCorrected text", ["Corrected"], ["Draft"])]
+    assert "Restore this version" not in response.content.decode()
+
+
+def test_the_public_may_not_open_a_draft_time_revision(client, amended):
+    url = revision_url(amended["draft_time"])
+    response = client.get(url)
+    assert (response.status_code, response["Location"]) == (302, login_redirect(url))
+
+
+def test_those_who_work_on_the_minutes_see_the_whole_history(client, people, amended):
+    client.force_login(people["lead_y"])
+    response = client.get(DRAFT + "history/")
+    assert revision_links(response) == [amended["amendment"].pk, amended["draft_time"].pk]
+    assert client.get(revision_url(amended["draft_time"])).status_code == 200
+
+
+def test_the_history_of_a_draft_is_hidden_from_the_public(client, people, draft):
+    save_report(report_x(draft, people), body="- Draft\n", by=people["lead_x"])
+    revision = newest(meeting=draft)
+    assert client.get(DRAFT + "history/").status_code == 404
+    assert client.get(revision_url(revision)).status_code == 404
+    client.force_login(people["member"])
+    assert client.get(DRAFT + "history/").status_code == 404
+
+
+# --- who may do what ------------------------------------------------------------------------------
+
+USERS = ["anonymous", "member", "lead_x", "lead_y", "lead_x_elsewhere", "chair", "other_chair", "superuser"]
+
+ACTIONS = {
+    "history_draft": lambda user, w: permissions.can_view_history(user, w["draft"]),
+    "history_published": lambda user, w: permissions.can_view_history(user, w["published"]),
+    "restore_x_draft": lambda user, w: permissions.can_restore(user, w["x_draft_revision"]),
+    "restore_x_published": lambda user, w: permissions.can_restore(user, w["x_published_revision"]),
+    "restore_item_draft": lambda user, w: permissions.can_restore(user, w["item_draft_revision"]),
+    "move_x_draft": lambda user, w: permissions.can_move_report(user, report_x(w["draft"], w)),
+    "move_x_published": lambda user, w: permissions.can_move_report(user, report_x(w["published"], w)),
+    "import_runtime": lambda user, w: permissions.can_import(user, w["runtime"]),
+    "import_extensions": lambda user, w: permissions.can_import(user, w["extensions"]),
+}
+
+Y, N = True, False
+# fmt: off
+EXPECTED = {
+    #                    history  history  restore X  restore X  restore  move X  move X  import   import
+    #                    draft    pub.     draft      published  item     draft   pub.    Runtime  Extensions
+    "anonymous":        (N,       N,       N,         N,         N,       N,      N,      N,       N),
+    "member":           (N,       N,       N,         N,         N,       N,      N,      N,       N),
+    "lead_x":           (Y,       Y,       Y,         N,         N,       N,      N,      N,       N),
+    "lead_y":           (Y,       Y,       N,         N,         N,       N,      N,      N,       N),
+    "lead_x_elsewhere": (N,       N,       N,         N,         N,       N,      N,      N,       N),
+    "chair":            (Y,       Y,       Y,         Y,         Y,       Y,      Y,      Y,       N),
+    "other_chair":      (N,       N,       N,         N,         N,       N,      N,      N,       Y),
+    "superuser":        (Y,       Y,       Y,         Y,         Y,       Y,      Y,      Y,       Y),
+}
+# fmt: on
+assert list(EXPECTED) == USERS
+
+
+@pytest.fixture
+def world(people, draft, published):
+    item = draft.items.get(title="Announcements")
+    save_notes(item, "- News\n", people["chair"])
+    save_report(report_x(draft, people), body="- Draft\n", by=people["lead_x"])
+    save_report(report_x(published, people), body="- Published\n", by=people["chair"])
+    return {
+        **people,
+        "anonymous": AnonymousUser(),
+        "draft": draft,
+        "published": published,
+        "x_draft_revision": newest(report__meeting=draft),
+        "x_published_revision": newest(report__meeting=published),
+        "item_draft_revision": newest(target="item:announcements"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("who", "action", "allowed"),
+    [
+        pytest.param(who, action, allowed, id=f"{who}-{action}")
+        for who, row in EXPECTED.items()
+        for action, allowed in zip(ACTIONS, row, strict=True)
+    ],
+)
+def test_history_restore_move_and_import_permissions(world, who, action, allowed):
+    assert ACTIONS[action](world[who], world) is allowed
+
+
+# --- query budgets --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", [DRAFT + "history/", DRAFT + "reports/diego/history/"])
+def test_history_pages_do_not_query_per_revision(client, people, draft, url):
+    report = report_x(draft, people)
+    client.force_login(people["chair"])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    save_report(report, body="- One\n", by=people["lead_x"])
+    few = queries()
+    for number in range(6):
+        save_report(report, body=f"- One\n- {number}\n", by=people["chair"])
+    assert queries() == few
+
+
+def test_restoring_a_roadmap_version_that_cannot_be_read_back_says_so(client, people, draft):
+    revision = Revision.objects.create(
+        meeting=draft, target="roadmap", before="", after="- an entry before any horizon", source="import"
+    )
+    client.force_login(people["chair"])
+
+    response = client.post(f"{revision.get_absolute_url()}restore/", follow=True)
+
+    assert response.status_code == 200
+    assert "cannot be read back" in response.content.decode()
+    assert not draft.revisions.filter(source="restore").exists()

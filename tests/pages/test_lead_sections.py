@@ -1,0 +1,208 @@
+"""A lead's start page: the sections they owe, their state, and starting from their last report; co-leads."""
+
+from datetime import date
+
+import pytest
+from django.utils import dateformat, timezone
+
+from meetings import permissions
+from meetings.models import BacklogReport, Meeting, Revision
+from meetings.services.editing import save_report
+from meetings.services.publishing import publish_meeting
+from tests.support.builders import make_user
+from tests.support.html_tree import Element, parse_html
+from tests.support.pages import page_form
+
+MY_SECTIONS = "/my-sections/"
+
+
+def meeting_on(people, day: date, *, diego: str = "", published: bool = False) -> Meeting:
+    """A Runtime meeting as a chair creates it, with the Diego report written by its lead."""
+    meeting = Meeting.objects.create_from_roster(people["runtime"], day)
+    if diego:
+        save_report(meeting.reports.get(team=people["team_x"]), body=diego, by=people["lead_x"])
+    if published:
+        publish_meeting(meeting)
+    return meeting
+
+
+def diego(meeting: Meeting, people) -> BacklogReport:
+    return meeting.reports.get(team=people["team_x"])
+
+
+def rows_by_edit_link(response) -> dict[str, Element]:
+    """The rows of the page's table, by the link to the section they are about."""
+    rows = {}
+    for row in parse_html(response.content.decode()).find("tbody").find_all("tr"):
+        links = [a.attrs["href"] for a in row.find_all("a") if a.attrs["href"].endswith("/edit/")]
+        assert len(links) == 1, row.text
+        rows[links[0]] = row
+    return rows
+
+
+def state_of(row: Element) -> str:
+    return row.find("span", class_="state").text
+
+
+def start_links(row: Element) -> list[str]:
+    return [a.attrs["href"] for a in row.find_all("a") if "start=previous" in a.attrs["href"]]
+
+
+@pytest.fixture
+def history_of_diego(people, draft):
+    """Diego's reports: two published meetings, then three drafts (the `draft` one is 2030-01-08)."""
+    meeting_on(people, date(2029, 12, 11), diego="- Older\n", published=True)
+    meeting_on(people, date(2029, 12, 25), diego="- Same\n", published=True)
+    save_report(diego(draft, people), body="- Same\n", by=people["lead_x"])
+    return {
+        "unchanged": draft,
+        "written": meeting_on(people, date(2030, 1, 22), diego="- New\n"),
+        "empty": meeting_on(people, date(2030, 2, 5)),
+    }
+
+
+def test_each_owed_section_shows_its_state(client, people, history_of_diego):
+    client.force_login(people["lead_x"])
+
+    rows = rows_by_edit_link(client.get(MY_SECTIONS))
+
+    expected = {
+        "unchanged from last meeting": history_of_diego["unchanged"],
+        "written": history_of_diego["written"],
+        "empty": history_of_diego["empty"],
+    }
+    assert {diego(meeting, people).get_edit_url(): state for state, meeting in expected.items()} == {
+        link: state_of(row) for link, row in rows.items()
+    }
+
+
+def test_unchanged_means_the_same_text_as_the_teams_latest_earlier_written_report(client, people, draft):
+    meeting_on(people, date(2029, 12, 11), diego="- Said long ago\n", published=True)
+    meeting_on(people, date(2029, 12, 25), diego="- Said last time\n", published=True)
+    later = meeting_on(people, date(2030, 1, 22), diego="- Said last time\n")
+    save_report(
+        diego(draft, people), body="- Said long ago\n", by=people["lead_x"]
+    )  # as two meetings ago, not as the last
+    client.force_login(people["lead_x"])
+
+    rows = rows_by_edit_link(client.get(MY_SECTIONS))
+
+    assert state_of(rows[diego(draft, people).get_edit_url()]) == "written"
+    assert state_of(rows[diego(later, people).get_edit_url()]) == "written"  # 2030-01-08 said otherwise
+    # An emptied report is not a report: the comparison skips it.
+    save_report(diego(draft, people), body="", by=people["lead_x"])
+    rows = rows_by_edit_link(client.get(MY_SECTIONS))
+    assert state_of(rows[diego(later, people).get_edit_url()]) == "unchanged from last meeting"
+
+
+def test_each_owed_section_shows_its_last_edit(client, people, history_of_diego):
+    report = diego(history_of_diego["written"], people)
+    client.force_login(people["lead_x"])
+
+    rows = rows_by_edit_link(client.get(MY_SECTIONS))
+
+    last_edit = rows[report.get_edit_url()].find_all("td")[2].text
+    assert last_edit == f"{dateformat.format(timezone.localtime(report.updated_at), 'j M H:i')} by lead-x"
+    assert rows[diego(history_of_diego["empty"], people).get_edit_url()].find_all("td")[2].text == "—"
+
+
+def test_an_empty_section_offers_to_start_from_the_last_report(client, people, history_of_diego):
+    empty = diego(history_of_diego["empty"], people)
+    client.force_login(people["lead_x"])
+
+    rows = rows_by_edit_link(client.get(MY_SECTIONS))
+
+    assert start_links(rows[empty.get_edit_url()]) == [empty.get_edit_url() + "?start=previous"]
+    assert start_links(rows[diego(history_of_diego["written"], people).get_edit_url()]) == []
+
+
+def test_starting_from_the_last_report_fills_the_form_without_saving(client, people, history_of_diego):
+    empty = diego(history_of_diego["empty"], people)
+    client.force_login(people["lead_x"])
+
+    response = client.get(empty.get_edit_url() + "?start=previous")
+
+    assert response.status_code == 200
+    form = page_form(response)
+    assert (form["body"], form["version"]) == ("- New\n", "1")  # the latest earlier written report, 2030-01-22's
+    assert "not saved yet" in response.content.decode()
+    stored = BacklogReport.objects.get(pk=empty.pk)
+    assert (stored.body, stored.version, stored.updated_at) == ("", 1, None)
+    assert not Revision.objects.filter(report=empty).exists()
+    assert page_form(client.get(empty.get_edit_url()))["body"] == ""  # still empty without ?start
+
+    # Saving that form is what makes it the report, as one revision.
+    assert client.post(empty.get_edit_url(), page_form(response)).status_code == 302
+    [revision] = Revision.objects.filter(report=empty)
+    assert (revision.before, revision.after, revision.author) == ("", "- New\n", people["lead_x"])
+
+
+def test_without_an_earlier_report_there_is_nothing_to_start_from(client, people, draft):
+    report = diego(draft, people)
+    client.force_login(people["lead_x"])
+
+    assert start_links(rows_by_edit_link(client.get(MY_SECTIONS))[report.get_edit_url()]) == []
+    assert page_form(client.get(report.get_edit_url() + "?start=previous"))["body"] == ""
+    assert not Revision.objects.exists()
+
+
+# --- co-leads -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def co_lead(people):
+    user = make_user("co-lead", first_name="Casey", last_name="Colead")
+    people["team_x"].co_leads.add(user)
+    return user
+
+
+@pytest.fixture
+def meeting_with_co_lead(people, co_lead) -> Meeting:
+    """A draft created after the co-lead joined Diego, so its roster is today's."""
+    return Meeting.objects.create_from_roster(people["runtime"], date(2030, 1, 8))
+
+
+def test_a_co_lead_may_edit_the_teams_report_in_a_draft_only(people, co_lead, meeting_with_co_lead):
+    published = meeting_on(people, date(2029, 12, 25), published=True)
+    assert permissions.can_view_meeting(co_lead, meeting_with_co_lead)
+    assert permissions.can_edit_report(co_lead, diego(meeting_with_co_lead, people))
+    assert not permissions.can_edit_report(co_lead, meeting_with_co_lead.reports.get(team=people["team_y"]))
+    assert not permissions.can_edit_report(co_lead, diego(published, people))
+    assert permissions.editable_reports(co_lead, meeting_with_co_lead) == {diego(meeting_with_co_lead, people).pk}
+
+
+def test_a_co_lead_edits_the_teams_report_through_the_form(client, people, co_lead, meeting_with_co_lead):
+    report = diego(meeting_with_co_lead, people)
+    client.force_login(co_lead)
+    response = client.get(report.get_edit_url())
+    assert response.status_code == 200
+
+    assert client.post(report.get_edit_url(), {**page_form(response), "body": "- By the co-lead\n"}).status_code == 302
+
+    report.refresh_from_db()
+    assert (report.body, report.updated_by) == ("- By the co-lead\n", co_lead)
+    other = "/runtime/2030-01-08/reports/cli/edit/"
+    assert client.post(other, {"body": "Not my team", "version": "1"}).status_code == 403
+
+
+def test_a_co_lead_finds_the_section_in_my_sections(client, people, co_lead, meeting_with_co_lead):
+    client.force_login(co_lead)
+    rows = rows_by_edit_link(client.get(MY_SECTIONS))
+    assert list(rows) == [diego(meeting_with_co_lead, people).get_edit_url()]
+
+
+def test_a_co_lead_is_not_named_in_the_report(client, people, co_lead, meeting_with_co_lead):
+    report = diego(meeting_with_co_lead, people)
+    assert (report.leads, report.heading) == ("Eric Malm", "### Diego - Eric Malm")
+    client.force_login(people["chair"])
+    page = client.get("/runtime/2030-01-08/").content.decode()
+    assert "Eric Malm" in page
+    assert "Colead" not in page and "co-lead" not in page
+
+
+def test_chairs_and_superusers_find_the_drafts_they_chair(client, people, draft):
+    for who in ("chair", "superuser"):
+        client.force_login(people[who])
+        assert draft.get_edit_url() in client.get("/my-sections/").content.decode(), who
+    client.force_login(people["other_chair"])
+    assert draft.get_edit_url() not in client.get("/my-sections/").content.decode()

@@ -1,0 +1,33 @@
+"""Production readiness: `manage.py check --deploy` is clean with the README's production environment."""
+
+from tests.support.production import production_settings, run
+
+
+def test_check_deploy_reports_nothing_in_production():
+    result = run("manage.py", "check", "--deploy", "--fail-level", "WARNING")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "WARNINGS" not in output and "ERRORS" not in output, output
+    assert "no issues" in output
+
+
+def test_production_turns_on_https_and_hsts():
+    assert production_settings(
+        "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SECURE_HSTS_PRELOAD",
+        "SECURE_PROXY_SSL_HEADER",
+    ) == {
+        "SECURE_SSL_REDIRECT": True,
+        "SECURE_HSTS_SECONDS": 31536000,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+        "SECURE_HSTS_PRELOAD": True,
+        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
+    }
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run("manage.py", "check", SECRET_KEY="")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr

@@ -3,7 +3,7 @@
 The builders they use live in tests/support/ and are imported from there, never from this file.
 """
 
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 import pytest
@@ -63,3 +63,17 @@ def draft(people) -> Meeting:
 def seed_meeting(db) -> Meeting:
     """The published Runtime meeting of 2018-06-12, imported from the seed."""
     return import_seed()
+
+
+@pytest.fixture
+def runtime(people):
+    """Runtime meets every other Tuesday at 10:30 in Los Angeles, 45 minutes on Zoom."""
+    committee = people["runtime"]
+    committee.timezone = "America/Los_Angeles"
+    committee.weekday = 1  # Tuesday
+    committee.start_time = time(10, 30)
+    committee.cadence_weeks = 2
+    committee.duration_minutes = 45
+    committee.meeting_link = "https://zoom.example.org/j/123"
+    committee.save()
+    return committee

@@ -1,6 +1,6 @@
 """The iCalendar feed of a committee's meetings: valid, public, the meetings that take place, in UTC."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -12,19 +12,6 @@ from meetings.services.publishing import publish_meeting
 from tests.support.accounts import sign_in
 
 FEED = "/runtime/meetings.ics"
-
-
-@pytest.fixture
-def runtime(people):
-    """Runtime meets every other Tuesday at 10:30 in Los Angeles, 45 minutes on Zoom."""
-    committee = people["runtime"]
-    committee.timezone = "America/Los_Angeles"
-    committee.weekday = 1
-    committee.start_time = time(10, 30)
-    committee.duration_minutes = 45
-    committee.meeting_link = "https://zoom.example.org/j/123"
-    committee.save()
-    return committee
 
 
 def events(response) -> list:

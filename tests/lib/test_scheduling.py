@@ -3,36 +3,17 @@
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from django.utils import timezone
 
 from meetings.format.outline import text_to_entries
 from meetings.lib.scheduling import cadence_dates, nearest_weekday, starts_at
 from meetings.models import Meeting
 from meetings.services.editing import save_report, save_roadmap
-from tests.support.accounts import login_redirect, sign_in
-from tests.support.html_tree import parse_html
-from tests.support.pages import page_form
 
-SCHEDULE = "/runtime/meetings/schedule/"
 TUESDAY = 1
 
 
 def utc(*args) -> datetime:
     return datetime(*args, tzinfo=UTC)
-
-
-@pytest.fixture
-def runtime(people):
-    """Runtime meets every other Tuesday at 10:30 in Los Angeles, 45 minutes on Zoom."""
-    committee = people["runtime"]
-    committee.timezone = "America/Los_Angeles"
-    committee.weekday = TUESDAY
-    committee.start_time = time(10, 30)
-    committee.cadence_weeks = 2
-    committee.duration_minutes = 45
-    committee.meeting_link = "https://zoom.example.org/j/123"
-    committee.save()
-    return committee
 
 
 def shape(meeting: Meeting) -> dict:
@@ -46,7 +27,7 @@ def shape(meeting: Meeting) -> dict:
     }
 
 
-# The date arithmetic, without a database.
+# The date arithmetic, without a database (meetings/lib/scheduling.py).
 
 
 @pytest.mark.parametrize(
@@ -195,82 +176,3 @@ def test_the_next_dates_follow_the_latest_meeting_held(runtime):
         date(2030, 2, 19),
     ]
     assert runtime.next_meeting_dates(2, first=date(2030, 1, 9)) == [date(2030, 1, 9), date(2030, 1, 23)]
-
-
-# The page.
-
-
-def test_the_chair_schedules_meetings_through_the_form(client, runtime, people):
-    client.force_login(people["chair"])
-    page = client.get(SCHEDULE)
-    assert page.status_code == 200
-    assert page_form(page) == {"csrfmiddlewaretoken": page_form(page)["csrfmiddlewaretoken"], "count": "4", "first": ""}
-    assert len(parse_html(page.content.decode()).find("ul", class_="schedule-preview").find_all("li")) == 4
-
-    response = client.post(SCHEDULE, {"count": "3", "first": "2030-10-22"}, follow=True)
-
-    assert response.redirect_chain == [("/runtime/", 302)]
-    assert [m.date for m in Meeting.objects.filter(committee=runtime).order_by("date")] == [
-        date(2030, 10, 22),
-        date(2030, 11, 5),
-        date(2030, 11, 19),
-    ]
-    text = response.content.decode()
-    assert "Created 3 meeting(s), pre-filled: 2030-10-22, 2030-11-05, 2030-11-19." in text
-    # The chair's list shows each meeting's local time, with the zone.
-    assert "10:30 America/Los_Angeles" in text
-
-    again = client.post(SCHEDULE, {"count": "3", "first": "2030-10-22"}, follow=True)
-    assert "Left alone 3 date(s) that already had a meeting: 2030-10-22, 2030-11-05, 2030-11-19." in (
-        again.content.decode()
-    )
-    assert Meeting.objects.filter(committee=runtime).count() == 3
-
-
-@pytest.mark.parametrize("count", ["0", "27", "many"])
-def test_a_bad_number_of_meetings_is_a_form_error(client, runtime, people, count):
-    client.force_login(people["chair"])
-    response = client.post(SCHEDULE, {"count": count})
-    assert response.status_code == 200
-    assert parse_html(response.content.decode()).find(class_="errorlist") is not None
-    assert not Meeting.objects.exists()
-
-
-@pytest.mark.parametrize(
-    ("who", "status"),
-    [("lead_x", 403), ("member", 403), ("other_chair", 403), ("chair", 200), ("superuser", 200)],
-)
-def test_only_the_committees_chairs_may_schedule(client, runtime, people, who, status):
-    sign_in(client, people, who)
-    assert client.get(SCHEDULE).status_code == status
-    posted = client.post(SCHEDULE, {"count": "2", "first": "2030-01-08"})
-    assert posted.status_code == (302 if status == 200 else status)
-    assert Meeting.objects.exists() == (status == 200)
-
-
-def test_an_anonymous_visitor_is_sent_to_sign_in(client, runtime):
-    response = client.get(SCHEDULE)
-    assert (response.status_code, response["Location"]) == (302, login_redirect(SCHEDULE))
-    assert client.post(SCHEDULE, {"count": "2"}).status_code == 302
-    assert not Meeting.objects.exists()
-
-
-def test_the_meeting_page_shows_the_time_in_the_committees_zone(client, runtime, people):
-    Meeting.objects.schedule(runtime, 2, first=date(2030, 10, 29))
-    client.force_login(people["chair"])
-
-    for url in ("/runtime/2030-11-12/", "/runtime/2030-11-12/edit/"):
-        start = parse_html(client.get(url).content.decode()).find("time", class_="starts-at")
-        assert start is not None, url
-        assert (start.text, start.attrs["datetime"]) == ("10:30 America/Los_Angeles", "2030-11-12T18:30:00+00:00")
-
-
-def test_the_public_archive_lists_upcoming_meetings_with_their_time(client, runtime):
-    Meeting.objects.schedule(runtime, 2, first=timezone.localdate() + timedelta(days=1))
-
-    page = parse_html(client.get("/runtime/").content.decode())
-
-    upcoming = page.find("ul", class_="upcoming").find_all("li")
-    assert len(upcoming) == 2
-    assert all("America/Los_Angeles" in item.text for item in upcoming)
-    assert page.find("a", href="/runtime/meetings.ics") is not None

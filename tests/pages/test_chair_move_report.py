@@ -9,7 +9,7 @@ from meetings.services.editing import move_report, save_report
 from meetings.services.publishing import publish_meeting
 from tests.support.accounts import sign_in
 from tests.support.html_tree import parse_html
-from tests.support.pages import page_form, revision_links, select_options
+from tests.support.pages import browser_form, revision_links, select_options
 
 DRAFT = "/runtime/2030-01-08/"  # the `draft` fixture
 MOVE_X = DRAFT + "reports/diego/move/"
@@ -40,7 +40,7 @@ def test_the_chair_moves_a_report_with_its_history(client, people, draft, target
     form = client.get(MOVE_X)
     assert form.status_code == 200
 
-    response = client.post(MOVE_X, {**page_form(form), "meeting": target.pk})
+    response = client.post(MOVE_X, {**browser_form(form), "meeting": target.pk})
 
     assert (response.status_code, response["Location"]) == (302, "/runtime/2030-01-22/edit/")
     moved = diego_in(target, people)

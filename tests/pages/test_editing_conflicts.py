@@ -13,7 +13,7 @@ from django.utils.html import escape
 from meetings.format.outline import entries_to_text
 from meetings.models import Meeting, Revision
 from tests.support.html_tree import parse_html
-from tests.support.pages import diff_rows, field_types, page_form
+from tests.support.pages import browser_form, diff_rows, field_types
 
 DRAFT = "/runtime/2030-01-08/"  # the `draft` fixture
 
@@ -92,19 +92,19 @@ def test_each_edit_form_carries_the_version_it_was_read_at(people, draft, part):
     response = client.get(part.url(draft))
     assert response.status_code == 200
     assert field_types(response)["version"] == "hidden"
-    assert page_form(response)["version"] == "1"
+    assert browser_form(response)["version"] == "1"
 
-    assert client.post(part.url(draft), {**page_form(response), part.field: part.mine}).status_code == 302
-    assert page_form(client.get(part.url(draft)))["version"] == "2"
+    assert client.post(part.url(draft), {**browser_form(response), part.field: part.mine}).status_code == 302
+    assert browser_form(client.get(part.url(draft)))["version"] == "2"
 
 
 @pytest.mark.parametrize("part", PARTS, ids=lambda part: part.name)
 def test_a_stale_save_is_refused_with_both_texts_and_a_diff(people, draft, part):
     url = part.url(draft)
     first, second = signed_in(people, part.first), signed_in(people, part.second)
-    stale = page_form(first.get(url))
+    stale = browser_form(first.get(url))
     # Meanwhile the other user loads the same form and saves.
-    assert second.post(url, {**page_form(second.get(url)), part.field: part.theirs}).status_code == 302
+    assert second.post(url, {**browser_form(second.get(url)), part.field: part.theirs}).status_code == 302
     revisions = Revision.objects.count()
 
     response = first.post(url, {**stale, part.field: part.mine.replace("\n", "\r\n")})  # as a browser sends it
@@ -114,7 +114,7 @@ def test_a_stale_save_is_refused_with_both_texts_and_a_diff(people, draft, part)
     assert part.stored(draft, people) == (part.theirs, 2)
     assert Revision.objects.count() == revisions
     # The user's own text is intact in the form, which now carries the version saved in between.
-    form = page_form(response)
+    form = browser_form(response)
     assert (form[part.field], form["version"]) == (part.mine, "2")
     page = parse_html(response.content.decode())
     assert page.find(class_="conflict").text.startswith("Someone else saved this while you were editing")
@@ -127,8 +127,8 @@ def test_the_conflict_page_escapes_the_users_text(people, draft):
     part = PARTS[0]
     url = part.url(draft)
     first, second = signed_in(people, "lead_x"), signed_in(people, "chair")
-    stale = page_form(first.get(url))
-    second.post(url, {**page_form(second.get(url)), "body": "<b>saved</b>\n"})
+    stale = browser_form(first.get(url))
+    second.post(url, {**browser_form(second.get(url)), "body": "<b>saved</b>\n"})
 
     response = first.post(url, {**stale, "body": "<script>mine()</script>\n"})
 
@@ -142,13 +142,13 @@ def test_the_conflict_page_escapes_the_users_text(people, draft):
 def test_saving_again_from_the_conflict_page_applies_the_merge(people, draft, part):
     url = part.url(draft)
     first, second = signed_in(people, part.first), signed_in(people, part.second)
-    stale = page_form(first.get(url))
-    second.post(url, {**page_form(second.get(url)), part.field: part.theirs})
+    stale = browser_form(first.get(url))
+    second.post(url, {**browser_form(second.get(url)), part.field: part.theirs})
     conflict = first.post(url, {**stale, part.field: part.mine})
     assert conflict.status_code == 409
 
     merged = part.theirs + part.mine.split("\n", 1)[1] if part.name == "roadmap" else part.theirs + part.mine
-    response = first.post(url, {**page_form(conflict), part.field: merged})
+    response = first.post(url, {**browser_form(conflict), part.field: merged})
 
     assert response.status_code == 302
     assert part.stored(draft, people) == (merged, 3)
@@ -159,13 +159,13 @@ def test_saving_again_from_the_conflict_page_applies_the_merge(people, draft, pa
 def test_a_stale_section_form_keeps_the_users_heading_and_label_too(people, draft):
     url = PARTS[1].url(draft)
     first, second = signed_in(people, "chair"), signed_in(people, "superuser")
-    stale = page_form(first.get(url))
-    second.post(url, {**page_form(second.get(url)), "body": "- Theirs\n"})
+    stale = browser_form(first.get(url))
+    second.post(url, {**browser_form(second.get(url)), "body": "- Theirs\n"})
 
     response = first.post(url, {**stale, "title": "News", "agenda_label": "News of the week", "body": "- Mine\n"})
 
     assert response.status_code == 409
-    form = page_form(response)
+    form = browser_form(response)
     assert (form["title"], form["agenda_label"], form["body"]) == ("News", "News of the week", "- Mine\n")
     item = draft.items.get(pk=draft.items.get(title="Announcements").pk)
     assert (item.title, item.agenda_label, item.body) == ("Announcements", "Announcements", "- Theirs\n")
@@ -175,10 +175,10 @@ def test_a_stale_section_form_keeps_the_users_heading_and_label_too(people, draf
 def test_saving_unchanged_text_records_no_revision_and_keeps_the_version(people, draft, part):
     url = part.url(draft)
     client = signed_in(people, part.first)
-    client.post(url, {**page_form(client.get(url)), part.field: part.mine})
+    client.post(url, {**browser_form(client.get(url)), part.field: part.mine})
     revisions = Revision.objects.count()
 
-    response = client.post(url, page_form(client.get(url)))  # saved as loaded
+    response = client.post(url, browser_form(client.get(url)))  # saved as loaded
 
     assert response.status_code == 302
     assert part.stored(draft, people) == (part.mine, 2)
@@ -190,8 +190,8 @@ def test_an_unchanged_save_from_a_stale_form_is_not_a_conflict(people, draft):
     part = PARTS[0]
     url = part.url(draft)
     first, second = signed_in(people, "lead_x"), signed_in(people, "chair")
-    stale = page_form(first.get(url))
-    second.post(url, {**page_form(second.get(url)), "body": "- Same\n"})
+    stale = browser_form(first.get(url))
+    second.post(url, {**browser_form(second.get(url)), "body": "- Same\n"})
 
     response = first.post(url, {**stale, "body": "- Same\n"})
 

@@ -21,7 +21,7 @@ from meetings.services.publishing import publish_meeting
 from tests.support.accounts import login_redirect, sign_in
 from tests.support.builders import make_user
 from tests.support.html_tree import parse_html
-from tests.support.pages import diff_rows, page_form, revision_links
+from tests.support.pages import browser_form, diff_rows, revision_links
 
 DRAFT = "/runtime/2030-01-08/"  # the `draft` fixture
 PUBLISHED = "/runtime/2029-12-25/"
@@ -93,7 +93,7 @@ def test_changing_a_sections_agenda_label_records_an_agenda_revision(client, peo
     url = f"{DRAFT}items/{item.pk}/edit/"
     client.force_login(people["chair"])
 
-    response = client.post(url, {**page_form(client.get(url)), "agenda_label": "Open discussion"})
+    response = client.post(url, {**browser_form(client.get(url)), "agenda_label": "Open discussion"})
 
     assert response.status_code == 302
     [revision] = Revision.objects.filter(meeting=draft)
@@ -243,7 +243,7 @@ def test_the_chair_restores_an_earlier_report_text_as_a_new_revision(client, peo
     # The restored text is current: in the history first, in the minutes, and in the editor.
     assert revision_links(client.get(DRAFT + "reports/diego/history/"))[0] == restored.pk
     assert "The good text" in client.get(DRAFT).content.decode()
-    assert page_form(client.get(DRAFT + "reports/diego/edit/"))["body"] == "- The good text\n"
+    assert browser_form(client.get(DRAFT + "reports/diego/edit/"))["body"] == "- The good text\n"
 
 
 def test_the_lead_restores_their_own_report_in_a_draft(client, people, draft):
@@ -402,7 +402,7 @@ def amended(client, people, draft):
     publish_meeting(draft)
     url = DRAFT + "reports/diego/edit/"
     client.force_login(people["chair"])
-    assert client.post(url, {**page_form(client.get(url)), "body": "- Corrected text\n"}).status_code == 302
+    assert client.post(url, {**browser_form(client.get(url)), "body": "- Corrected text\n"}).status_code == 302
     client.logout()
     return {"draft_time": Revision.objects.get(after="- Draft text\n"), "amendment": newest(report=report)}
 

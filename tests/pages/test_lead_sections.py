@@ -11,7 +11,7 @@ from meetings.services.editing import save_report
 from meetings.services.publishing import publish_meeting
 from tests.support.builders import make_user
 from tests.support.html_tree import Element, parse_html
-from tests.support.pages import page_form
+from tests.support.pages import browser_form
 
 MY_SECTIONS = "/my-sections/"
 
@@ -123,16 +123,16 @@ def test_starting_from_the_last_report_fills_the_form_without_saving(client, peo
     response = client.get(empty.get_edit_url() + "?start=previous")
 
     assert response.status_code == 200
-    form = page_form(response)
+    form = browser_form(response)
     assert (form["body"], form["version"]) == ("- New\n", "1")  # the latest earlier written report, 2030-01-22's
     assert "not saved yet" in response.content.decode()
     stored = BacklogReport.objects.get(pk=empty.pk)
     assert (stored.body, stored.version, stored.updated_at) == ("", 1, None)
     assert not Revision.objects.filter(report=empty).exists()
-    assert page_form(client.get(empty.get_edit_url()))["body"] == ""  # still empty without ?start
+    assert browser_form(client.get(empty.get_edit_url()))["body"] == ""  # still empty without ?start
 
     # Saving that form is what makes it the report, as one revision.
-    assert client.post(empty.get_edit_url(), page_form(response)).status_code == 302
+    assert client.post(empty.get_edit_url(), browser_form(response)).status_code == 302
     [revision] = Revision.objects.filter(report=empty)
     assert (revision.before, revision.after, revision.author) == ("", "- New\n", people["lead_x"])
 
@@ -142,7 +142,7 @@ def test_without_an_earlier_report_there_is_nothing_to_start_from(client, people
     client.force_login(people["lead_x"])
 
     assert start_links(rows_by_edit_link(client.get(MY_SECTIONS))[report.get_edit_url()]) == []
-    assert page_form(client.get(report.get_edit_url() + "?start=previous"))["body"] == ""
+    assert browser_form(client.get(report.get_edit_url() + "?start=previous"))["body"] == ""
     assert not Revision.objects.exists()
 
 
@@ -177,7 +177,9 @@ def test_a_co_lead_edits_the_teams_report_through_the_form(client, people, co_le
     response = client.get(report.get_edit_url())
     assert response.status_code == 200
 
-    assert client.post(report.get_edit_url(), {**page_form(response), "body": "- By the co-lead\n"}).status_code == 302
+    assert (
+        client.post(report.get_edit_url(), {**browser_form(response), "body": "- By the co-lead\n"}).status_code == 302
+    )
 
     report.refresh_from_db()
     assert (report.body, report.updated_by) == ("- By the co-lead\n", co_lead)

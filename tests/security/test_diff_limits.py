@@ -13,7 +13,7 @@ from meetings.lib.diffing import change_counts, diff_lines
 from meetings.models import Revision
 from meetings.services.editing import save_report
 from tests.support.html_tree import parse_html
-from tests.support.pages import diff_rows, page_form
+from tests.support.pages import browser_form, diff_rows
 
 PAIRS_BUDGET = 10_000_000  # element pairs compared in all, for any one diff
 NOTE = "too long to compare"
@@ -103,7 +103,7 @@ def test_the_revision_page_shows_the_note_for_a_long_line(people, draft, client,
 def test_the_conflict_page_shows_the_note_for_a_30000_word_line(people, draft, client, matchers):
     url = "/runtime/2030-01-08/reports/diego/edit/"
     client.force_login(people["lead_x"])
-    stale = page_form(client.get(url))
+    stale = browser_form(client.get(url))
     report = draft.reports.get(team=people["team_x"])
     assert save_report(report, body=long_line(30_000, "theirs"), by=people["chair"], expected_version=report.version)
 

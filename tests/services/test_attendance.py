@@ -12,7 +12,7 @@ from meetings.services.importing import Outcome, import_file
 from meetings.services.roundtrip import IDENTICAL, WHITESPACE_ONLY, compare
 from tests.support.corpus import FIXTURES
 from tests.support.html_tree import parse_html
-from tests.support.pages import page_form
+from tests.support.pages import browser_form
 
 ATTENDANCE = "/runtime/2030-01-08/attendance/"
 FILE_2015 = FIXTURES / "Runtime" / "2015" / "2015-03-10-runtime.md"  # has a “## Attendees” section after its agenda
@@ -20,7 +20,7 @@ FILE_2015 = FIXTURES / "Runtime" / "2015" / "2015-03-10-runtime.md"  # has a “
 
 def tick(response, *users, **changes) -> dict:
     """The attendance form as the page shows it, with these accounts ticked."""
-    form = page_form(response)
+    form = browser_form(response)
     form["users"] = [str(user.pk) for user in users]
     form.update(changes)
     return form
@@ -60,7 +60,7 @@ def test_the_chair_records_accounts_and_other_names(people, recorded):
 
 def test_the_form_shows_what_was_recorded_and_replaces_it(client, people, recorded):
     response = client.get(ATTENDANCE)
-    form = page_form(response)
+    form = browser_form(response)
     assert form["others"].strip() == "Chip Childers, Cloud Foundry Foundation\nSteve Winkler"
     assert form[f"affiliation_{people['lead_x'].pk}"] == "Pivotal"
 
@@ -71,7 +71,7 @@ def test_the_form_shows_what_was_recorded_and_replaces_it(client, people, record
 
 def test_an_accounts_affiliation_is_remembered_from_an_earlier_meeting(client, people, recorded):
     later = Meeting.objects.create_from_roster(people["runtime"], recorded.date.replace(day=22))
-    form = page_form(client.get(f"/runtime/{later.date.isoformat()}/attendance/"))
+    form = browser_form(client.get(f"/runtime/{later.date.isoformat()}/attendance/"))
     assert form[f"affiliation_{people['lead_x'].pk}"] == "Pivotal"
 
 

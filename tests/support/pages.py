@@ -1,61 +1,26 @@
 """Pages read as a browser reads them: the fields of a form, the options of a select, diff rows, history links,
 error messages and table rows."""
 
-from html.parser import HTMLParser
+import re
 
 from tests.support.html_tree import Element, parse_html
 
 
-class _Forms(HTMLParser):
-    """The fields of each form on a page, with the values a browser would send back, and their types."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.forms: list[tuple[dict, dict, dict]] = []
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.forms.append((attrs, {}, {}))
-        elif tag == "input" and self.forms and attrs.get("name") and attrs.get("type") not in {"submit", "button"}:
-            self.forms[-1][1][attrs["name"]] = attrs.get("value") or ""
-            self.forms[-1][2][attrs["name"]] = attrs.get("type", "text")
-        elif tag == "textarea" and self.forms:
-            self._textarea = attrs["name"]
-            self.forms[-1][1][self._textarea] = ""
-            self.forms[-1][2][self._textarea] = "textarea"
-        elif tag == "select" and self.forms:
-            self.forms[-1][1][attrs["name"]] = ""
-            self.forms[-1][2][attrs["name"]] = "select"
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.forms[-1][1][self._textarea] += data
-
-    def handle_endtag(self, tag):
-        if tag == "textarea" and self._textarea:
-            fields = self.forms[-1][1]
-            fields[self._textarea] = fields[self._textarea].removeprefix("\n").replace("\r\n", "\n")
-            self._textarea = None
-
-
-def _own_form(response) -> tuple[dict, dict]:
-    parser = _Forms()
-    parser.feed(response.content.decode())
-    own = [(fields, types) for attrs, fields, types in parser.forms if not attrs.get("action")]
-    assert len(own) == 1, f"expected one form posting to the page, found {len(own)}"
-    return own[0]
-
-
-def page_form(response) -> dict[str, str]:
-    """The fields of the page's own form (the one posting back to the page), as a browser would send them."""
-    return _own_form(response)[0]
-
-
 def field_types(response) -> dict[str, str]:
-    """The type of each field of the page's own form: "hidden", "text", "textarea", ..."""
-    return _own_form(response)[1]
+    """The type of each field of the page's own form: "hidden", "text", "textarea", "select", ..."""
+    [form] = [form for form in _forms(response) if not form.attrs.get("action")]
+    types = {}
+    for element in form.iter():
+        name = element.attrs.get("name")
+        if name and element.tag == "input" and element.attrs.get("type") not in {"submit", "button"}:
+            types[name] = element.attrs.get("type", "text")
+        elif name and element.tag in {"textarea", "select"}:
+            types[name] = element.tag
+    return types
+
+
+def _forms(response) -> list[Element]:
+    return parse_html(response.content.decode()).find_all("form")
 
 
 def select_options(response, name: str) -> set[str]:
@@ -145,3 +110,11 @@ def roster_rows(response) -> dict[str, Element]:
 
 def cells(row: Element) -> list[str]:
     return [cell.text for cell in row.find_all("td")]
+
+
+EDIT_LINK = re.compile(r'href="(/[^"]*/reports/[^"/]+/edit/)"')
+
+
+def edit_links(response) -> set[str]:
+    """The report edit pages a page links to."""
+    return set(EDIT_LINK.findall(response.content.decode()))

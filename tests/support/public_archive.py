@@ -25,7 +25,7 @@ from meetings.models import (
 )
 from meetings.services.importing import import_paths
 from meetings.services.search_index import rebuild_index
-from tests.support.corpus import CORPUS
+from tests.support.corpus import CORPUS, require_corpus
 from tests.support.html_tree import Element, parse_html
 
 RUNTIME = CORPUS / "Runtime"
@@ -59,8 +59,7 @@ def corpus_fixture():
 
     @pytest.fixture(scope="class")
     def imported_corpus(django_db_setup, django_db_blocker):
-        if not CORPUS.is_dir():
-            pytest.skip(f"the minutes corpus is not at {CORPUS} (it lives in the project's shared/ folder)")
+        require_corpus()
         with django_db_blocker.unblock(), rolled_back():
             results = import_paths([CORPUS])
             cache.clear()

@@ -1,0 +1,40 @@
+"""Query budgets of the editing pages: as many SQL queries for many teams as for two."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from meetings.models import BacklogReport, Meeting
+from tests.support.builders import make_team
+
+DRAFT = "/runtime/2030-01-08/"  # the `draft` fixture
+DRAFT_EDIT = DRAFT + "edit/"
+
+
+# --- query budgets ----------------------------------------------------------------------------
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", [DRAFT, DRAFT_EDIT, "/my-sections/"])
+def test_pages_listing_reports_do_not_query_per_team(client, people, url):
+    """One query per kind of object: more teams must not mean more queries."""
+    client.force_login(people["chair"])
+    for team in (people["team_x"], people["team_y"]):
+        team.leads.add(people["chair"])  # so that /my-sections/ lists the chair's reports too
+    Meeting.objects.create_from_roster(people["runtime"], date(2030, 1, 8))
+    few = _queries(client, url)
+
+    Meeting.objects.filter(date=date(2030, 1, 8)).delete()
+    for i in range(6):
+        make_team(people["runtime"], f"Team {i}", leads=[people["lead_x"], people["chair"]], position=10 + i)
+    meeting = Meeting.objects.create_from_roster(people["runtime"], date(2030, 1, 8))
+    for report in meeting.reports.all():
+        BacklogReport.objects.filter(pk=report.pk).update(body="- Written", updated_by=people["lead_x"])
+    assert _queries(client, url) == few

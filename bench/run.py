@@ -5,7 +5,7 @@ and dropped here; SQLite when PostgreSQL is unreachable, said so), the app
 configured as in production (DEBUG off, collected static files, persistent
 connections). Sections: (b) cold renders, (a) throughput under gunicorn
 against a static file, (d) concurrent saves over HTTP, (c) the community's
-pages at 200 and 2,000 meetings, (h) hostile input under gunicorn while a
+pages at 200 and 2,000 meetings, (f) parsing hostile 2 MB files, (h) hostile input under gunicorn while a
 reader loads the home page, (e) the corpus import. Every ratio is
 measured side by side in the same run. BENCH_RUNS sets the runs (default 5),
 BENCH_ONLY=a,b,... the sections.
@@ -78,7 +78,7 @@ def main() -> int:
         call_command("collectstatic", "--noinput", verbosity=0)
         call_command("migrate", verbosity=0)
 
-        from bench import data, hostile, pages, scale, writes
+        from bench import data, hostile, pages, parsing, scale, writes
 
         seed = data.load_seed()
         if wanted("b"):
@@ -93,6 +93,9 @@ def main() -> int:
         if wanted("c"):
             print("\n(c) the archive at scale")
             scale.scale()
+        if wanted("f"):
+            print("\n(f) parsing hostile 2 MB files")
+            parsing.parsing()
         if wanted("h"):
             print("\n(h) hostile input under gunicorn")
             hostile.hostile(env)

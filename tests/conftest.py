@@ -20,6 +20,17 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def pdf_slots(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("pdf-slots")
+
+
+@pytest.fixture(autouse=True)
+def own_pdf_slots(settings, pdf_slots):
+    """This run's PDF renders count against slots of its own: another run on the machine must not take them."""
+    settings.PMC_PDF_SLOTS_DIR = str(pdf_slots)
+
+
 @pytest.fixture
 def corpus() -> Path:
     """The real archive (../shared/corpus); tests over all of it skip where it is absent."""

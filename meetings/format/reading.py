@@ -24,21 +24,39 @@ from .choices import Horizon
 from .slugs import team_slug
 from .writing import ROADMAP_HEADER, agenda_lines, roadmap_lines, same_lines
 
-_HEADING = re.compile(r"^(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# Every pattern here runs in time linear in the text it is given, whatever the
+# text (issue 13: a heading followed by 40,000 spaces took 50 s). The rules:
+# - unbounded repeats are possessive (`*+`, `++`): the engine never gives back
+#   what they took, so it never retries them at each shorter length; none is
+#   nested in another unbounded repeat;
+# - trailing blanks are cut with str.rstrip before matching rather than by a
+#   lazy `.*?` that the engine would extend one character at a time;
+# - patterns searched for at every position (search, finditer, split, sub)
+#   have no unbounded repeat at all, so each position costs a fixed amount.
+# tests/test_import_limits.py checks the first rule on the compiled patterns
+# and counts the work the parser does on hostile files.
+_HEADING = re.compile(r"(#{1,6}+)(?:[ \t]++(.*+))?")  # fullmatch on the line without its trailing blanks
+_FENCE = re.compile(r" {0,3}(`{3,}+|~{3,}+)")
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _US_DATE = re.compile(r"(?<!\d)(\d{1,2})-(\d{1,2})-(\d{4})(?!\d)")
-_BULLET = re.compile(r"^(?:([*+-])|(\d{1,3})[.)])[ \t]+(\S.*?)[ \t]*$")
+_BULLET = re.compile(r"(?:([*+-])|(\d{1,3}+)[.)])[ \t]++(\S.*+)")  # fullmatch, as _HEADING
 _BACKLOG_TITLE = re.compile(r"^(backlog reviews?|current backlogs? and priorities|projects)$", re.IGNORECASE)
 _ROADMAP_TITLE = re.compile(r"roadmap", re.IGNORECASE)
-_TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)+\|?\s*$")
-_HORIZON_ROW = re.compile(r"^\*([^*|]+)\*\s*\|[ ]?(.*)$")
-_CONTINUATION_ROW = re.compile(r"^\|\|[ ]?(.*)$")
-_TRAILING_TEAMS = re.compile(r"\(([^()]*)\)\s*$")
-_LEAD_SEPARATOR = re.compile(r"\s+[-–—]\s*|\s*[-–—]\s+")
-_CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
-_TRAILING_PARENTHESIS = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*$")
+_DELIMITER_CELL = re.compile(r":?+-++:?+")
+_HORIZON_ROW = re.compile(r"^\*([^*|]++)\*\s*+\|[ ]?+(.*+)$")
+_CONTINUATION_ROW = re.compile(r"^\|\|[ ]?+(.*+)$")
+_DASH = re.compile(r"[-–—]")
+_LEAD_DASH = re.compile(r"\s[-–—]|[-–—]\s")  # the first dash with a blank before or after it
+_TEAM_SEPARATOR = re.compile(r",|/|\band\b")
+_NOT_LABEL = re.compile(r"[^a-z0-9 ]")
 STATUS_LABELS = frozenset({"incubating", "incubation", "proposed", "retired", "active", "inactive", "attic"})
+
+# Far beyond any real minutes (the 129 files of the archive: lines of at most
+# 631 characters, 40 headings, agendas of 4 entries, roadmaps of 22 rows), and
+# each heading or row becomes rows in the database: a file over them is refused.
+MAX_LINE_CHARS = 20_000
+MAX_HEADINGS = 1_000  # of levels 1 to 3 after the title: those that become sections and team reports
+MAX_ROWS = 1_000  # agenda entries, and roadmap rows
 
 TEAM_LEVEL = 3
 
@@ -130,8 +148,9 @@ def decode(data: bytes) -> str:
 
 
 def parse_minutes(text: str, filename: str = "") -> ParsedMeeting:
-    """Parse the Markdown of one meeting's minutes."""
+    """Parse the Markdown of one meeting's minutes; a ParseError names a line over the limits."""
     lines = text.split("\n")
+    _check_line_lengths(lines)
     title, title_line, title_date = _find_title(lines)
     file_date = date_from_text(filename.rsplit("/", 1)[-1])
     start = title_line if title_line is not None else 0
@@ -197,20 +216,51 @@ def parse_team_heading(text: str) -> tuple[str, str, str]:
     Handles “Team - Lead”, “Team – Lead”, “Team (incubating) - A / B”,
     “Team (Lead)”, “Team (aka X) (Lead, Company)” and a bare “Team”.
     """
-    text = _CLOSING_HASHES.sub("", text.strip()).strip()
-    parts = _LEAD_SEPARATOR.split(text, maxsplit=1)
-    name, leads = (parts[0], parts[1].strip()) if len(parts) == 2 else (text, "")
+    text = _without_closing_hashes(text.strip()).strip()
+    parts = _split_at_lead_separator(text)
+    name, leads = (parts[0], parts[1].strip()) if parts else (text, "")
     label = ""
-    match = _TRAILING_PARENTHESIS.match(name)
-    if match and match[1] and not leads and not _is_status(match[2]):
-        name, leads = match[1], match[2].strip()
-        match = _TRAILING_PARENTHESIS.match(name)
-    if match and match[1] and _is_status(match[2]):
-        name, label = match[1], match[2].strip()
-    elif (match := _TRAILING_PARENTHESIS.match(leads)) and match[1] and _is_status(match[2]):
+    match = _trailing_parenthesis(name)
+    if match and match[0] and not leads and not _is_status(match[1]):
+        name, leads = match[0], match[1].strip()
+        match = _trailing_parenthesis(name)
+    if match and match[0] and _is_status(match[1]):
+        name, label = match[0], match[1].strip()
+    elif (match := _trailing_parenthesis(leads)) and match[0] and _is_status(match[1]):
         # “Team - Lead (incubating)”: the label written after the leads.
-        leads, label = match[1], match[2].strip()
+        leads, label = match[0], match[1].strip()
     return name.strip(), label, leads
+
+
+def _without_closing_hashes(text: str) -> str:
+    """The heading text without ATX closing hashes: “Diego ##” gives “Diego”, “C#” stays."""
+    hashes_cut = text.rstrip("#")
+    if hashes_cut == text:
+        return text
+    if not hashes_cut:
+        return ""
+    if hashes_cut[-1] in " \t":
+        return hashes_cut.rstrip(" \t")
+    return text
+
+
+def _split_at_lead_separator(text: str) -> tuple[str, str] | None:
+    """Name and leads either side of the first dash with a blank beside it (“Diego - Eric”), or None."""
+    match = _LEAD_DASH.search(text)
+    if match is None:
+        return None
+    at = match.start() if _DASH.match(text, match.start()) else match.start() + 1
+    return text[:at].rstrip(), text[at + 1 :].lstrip()
+
+
+def _trailing_parenthesis(text: str) -> tuple[str, str] | None:
+    """(text before, text inside) of a final “(…)” holding no parenthesis, on a text of one line; else None."""
+    text = text.rstrip()
+    opening = text.rfind("(", 0, len(text) - 1)
+    if not text.endswith(")") or opening < 0 or ")" in text[opening + 1 : -1]:
+        return None
+    before = text[:opening].rstrip()
+    return None if "\n" in before else (before, text[opening + 1 : -1])
 
 
 def team_key(name: str) -> str:
@@ -225,10 +275,11 @@ def _is_status(text: str) -> bool:
 
 def team_names_in(text: str) -> list[str]:
     """Team names in a roadmap line's trailing parenthesis: “… (CAPI, Diego)”."""
-    match = _TRAILING_TEAMS.search(text)
-    if not match:
+    text = text.rstrip()
+    opening = text.rfind("(", 0, len(text) - 1)
+    if not text.endswith(")") or opening < 0 or ")" in text[opening + 1 : -1]:
         return []
-    return [name.strip() for name in re.split(r",|/|\band\b", match[1]) if name.strip()]
+    return [name.strip() for name in _TEAM_SEPARATOR.split(text[opening + 1 : -1]) if name.strip()]
 
 
 def _valid_date(year: int, month: int, day: int) -> date | None:
@@ -238,13 +289,28 @@ def _valid_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
+def _check_line_lengths(lines: list[str]) -> None:
+    if max(map(len, lines)) <= MAX_LINE_CHARS:
+        return
+    number, line = next((n, line) for n, line in enumerate(lines, 1) if len(line) > MAX_LINE_CHARS)
+    raise ParseError(f"the line is {len(line):,} characters long; expected at most {MAX_LINE_CHARS:,}", number)
+
+
+def _heading(line: str) -> tuple[int, str] | None:
+    """(level, text) of an ATX heading line (`## Title ##` has the text “Title ##”), or None."""
+    if not line.startswith("#"):
+        return None
+    match = _HEADING.fullmatch(line.rstrip(" \t"))
+    return (len(match[1]), match[2] or "") if match else None
+
+
 def _find_title(lines: list[str]) -> tuple[str | None, int | None, date | None]:
     for number, line in enumerate(lines):
         if not line.strip():
             continue
-        match = _HEADING.match(line)
-        if match and len(match[1]) == 1:
-            title = match[2] or ""
+        heading = _heading(line)
+        if heading and heading[0] == 1:
+            title = heading[1]
             return title, number + 1, date_from_text(title)
         return None, None, None
     return None, None, None
@@ -255,11 +321,17 @@ def _split_sections(lines: list[str], first_line: int) -> tuple[str, list[_Secti
     preamble: list[str] = []
     sections: list[_Section] = []
     fence = None
+    headings = 0
     for offset, line in enumerate(lines):
         fence = _fence_after(line, fence)
-        match = _HEADING.match(line) if fence is None else None
-        if match and len(match[1]) <= 2:
-            sections.append(_Section(level=len(match[1]), title=match[2] or "", line=first_line + offset))
+        heading = _heading(line) if fence is None else None
+        if heading and heading[0] <= TEAM_LEVEL:  # those that can become sections and reports
+            headings += 1
+            if headings > MAX_HEADINGS:
+                message = f"more than {MAX_HEADINGS:,} headings of sections and teams; expected far fewer"
+                raise ParseError(message, first_line + offset)
+        if heading and heading[0] <= 2:
+            sections.append(_Section(level=heading[0], title=heading[1], line=first_line + offset))
         elif sections:
             sections[-1].lines.append(line)
         else:
@@ -302,15 +374,15 @@ def _parse_backlog(section: _Section) -> tuple[str, str, list[ParsedReport]]:
     fence = None
     for offset, line in enumerate(section.lines):
         fence = _fence_after(line, fence)
-        match = _HEADING.match(line) if fence is None else None
-        level = len(match[1]) if match else 0
+        heading = _heading(line) if fence is None else None
+        level = heading[0] if heading else 0
         if level and level < TEAM_LEVEL:
             # A group heading (`## _Incubating_`) and the text under it.
-            group = (match[2] or "").strip().strip("_*").strip()
+            group = heading[1].strip().strip("_*").strip()
             pending_group = [line]
             current = pending_group
         elif level == TEAM_LEVEL:
-            name, label, leads = parse_team_heading(match[2] or "")
+            name, label, leads = parse_team_heading(heading[1])
             key = team_key(name)  # the importer's identity: one meeting never holds two reports of a team
             if key in seen or not name:
                 # The same team twice in one meeting: keep the text in place.
@@ -340,10 +412,7 @@ def _parse_backlog(section: _Section) -> tuple[str, str, list[ParsedReport]]:
 def _parse_roadmap(section: _Section) -> tuple[str, list[ParsedEntry], str] | None:
     """Intro, entries and footnote of a roadmap table section, or None if not one."""
     lines = section.lines
-    header = next(
-        (i for i in range(len(lines) - 1) if "|" in lines[i] and _TABLE_DELIMITER.match(lines[i + 1])),
-        None,
-    )
+    header = next((i for i in range(len(lines) - 1) if "|" in lines[i] and _is_delimiter_row(lines[i + 1])), None)
     if header is None:
         return None
     entries: list[ParsedEntry] = []
@@ -363,6 +432,10 @@ def _parse_roadmap(section: _Section) -> tuple[str, list[ParsedEntry], str] | No
             text = match[1]
         else:
             return None
+        if len(entries) == MAX_ROWS:
+            raise ParseError(
+                f"the roadmap table has more than {MAX_ROWS:,} rows; expected far fewer", section.line + 1 + end
+            )
         entries.append(_entry(horizon, text))
     intro = _strip_blank_edges(lines[:header])
     footnote = _strip_blank_edges(lines[end:])
@@ -370,6 +443,15 @@ def _parse_roadmap(section: _Section) -> tuple[str, list[ParsedEntry], str] | No
     if tuple(table) != ROADMAP_HEADER or not same_lines(lines[header:end], roadmap_lines(entries)):
         return None
     return intro, entries, footnote
+
+
+def _is_delimiter_row(line: str) -> bool:
+    """Whether the line is a Markdown table's delimiter row of at least two columns (`---|:---:`)."""
+    cells = line.strip()
+    cells = cells[1:] if cells.startswith("|") else cells
+    cells = cells[:-1] if cells.endswith("|") else cells
+    parts = cells.split("|")
+    return len(parts) >= 2 and all(_DELIMITER_CELL.fullmatch(part.strip()) for part in parts)
 
 
 def _entry(horizon: str, text: str) -> ParsedEntry:
@@ -381,7 +463,7 @@ def _entry(horizon: str, text: str) -> ParsedEntry:
 
 
 def _normalise_label(label: str) -> str:
-    words = re.sub(r"[^a-z0-9 ]+", " ", label.lower()).split()
+    words = _NOT_LABEL.sub(" ", label.lower()).split()
     return " ".join(word[:-1] if word.endswith("s") and len(word) > 3 else word for word in words)
 
 
@@ -392,30 +474,32 @@ def _link_agenda(meeting: ParsedMeeting, agenda: ParsedItem, section: _Section) 
     for line in section.body.split("\n"):
         if not line.strip():
             continue
-        match = _BULLET.match(line)
+        match = _BULLET.fullmatch(line.rstrip(" \t"))
         if not match:
             return
+        if len(bullets) == MAX_ROWS:
+            raise ParseError(f"the agenda has more than {MAX_ROWS:,} entries; expected far fewer", section.line)
         markers.add(match[1] or "1.")
         bullets.append(match[3])
     if not bullets or len(markers) != 1:
         return
     marker = markers.pop()
     candidates = [item for item in meeting.items if item is not agenda]
+    # Looked up by label, not searched for each bullet: many bullets and sections must not take their product.
+    by_label: dict[str, list[ParsedItem]] = {}
+    for candidate in reversed(candidates):  # each list ends with its first section, the one a bullet takes
+        by_label.setdefault(_normalise_label(candidate.title), []).append(candidate)
+    # Only the backlog and roadmap sections may be named by the start of their title: one of each at most.
+    structured = [(c, _normalise_label(c.title)) for c in candidates if c.kind != "notes"]
     linked: list[ParsedItem] = []
     for position, label in enumerate(bullets):
         wanted = _normalise_label(label)
-        item = next(
-            (c for c in candidates if c.agenda_position is None and _normalise_label(c.title) == wanted),
-            None,
-        ) or next(
-            (
-                c
-                for c in candidates
-                if c.agenda_position is None
-                and wanted
-                and _normalise_label(c.title).startswith(wanted)
-                and c.kind != "notes"
-            ),
+        same = by_label.get(wanted, [])
+        while same and same[-1].agenda_position is not None:
+            same.pop()
+        item = same[-1] if same else None
+        item = item or next(
+            (c for c, title in structured if c.agenda_position is None and wanted and title.startswith(wanted)),
             None,
         )
         if item is None:

@@ -9,7 +9,9 @@ leads, label and group are those of its latest meeting.
 """
 
 import enum
+import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,8 +41,12 @@ from .exporting import meeting_to_markdown
 from .search_index import reindex_meeting
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
-_PLACEHOLDER = re.compile(r"^\s*(\[add[^\]]*\]|tbd|n/?a|-)?\s*$", re.IGNORECASE)
+# Possessive repeats: a line of spaces then a word must not be retried at each split of its spaces (see parsing.py).
+_PLACEHOLDER = re.compile(r"\s*+(?:\[add[^\]]*+\]|tbd|n/?a|-)?+\s*+", re.IGNORECASE)
 _YEAR = re.compile(r"^\d{4}$")
+_LINK_REFUSED = (
+    "links are refused, even to files inside the folder: import the file it points to directly if you trust it"
+)
 
 
 class Outcome(enum.StrEnum):
@@ -72,18 +78,31 @@ def minutes_files(paths: Iterable[Path]) -> list[tuple[Path, str]]:
     """(file, committee name) for every .md file named or under a named folder.
 
     The committee is the nearest folder above the file that is not a year,
-    e.g. `Runtime` for `corpus/Runtime/2018/2018-06-12-runtime.md`.
+    e.g. `Runtime` for `corpus/Runtime/2018/2018-06-12-runtime.md`. Symbolic
+    links found there, to files or folders, are listed for import_file to
+    refuse; the walk never goes through them.
     """
+    return [(file, committee) for file, committee, _ in _walk(paths)]
+
+
+def _walk(paths: Iterable[Path]) -> list[tuple[Path, str, Path | None]]:
+    """(file, committee name, the folder it was found under or None if named itself) for minutes_files."""
     found = []
     for path in map(Path, paths):
-        files = sorted(p for p in path.rglob("*.md") if p.name.lower() != "readme.md") if path.is_dir() else [path]
-        for file in files:
-            found.append((file, _committee_folder(file)))
+        if path.is_symlink() or not path.is_dir():
+            found.append((path, _committee_folder(path), None))
+            continue
+        files = []
+        for folder, subfolders, names in os.walk(path, followlinks=False):
+            files += [Path(folder, name) for name in subfolders if Path(folder, name).is_symlink()]
+            files += [Path(folder, name) for name in names if name.endswith(".md") and name.lower() != "readme.md"]
+        found += [(file, _committee_folder(file), path) for file in sorted(files)]
     return found
 
 
 def _committee_folder(file: Path) -> str:
-    for folder in file.resolve().parents:
+    # The path as given, made absolute without following links: a link never names the committee.
+    for folder in Path(os.path.abspath(file)).parents:
         if folder.name and not _YEAR.match(folder.name):
             return folder.name
     return "Minutes"
@@ -104,20 +123,34 @@ def get_or_create_committee(name_or_slug: str) -> Committee:
 def import_paths(
     paths: Iterable[Path], committee: str | None = None, *, draft: bool = False, dry_run: bool = False
 ) -> list[ImportResult]:
-    """Import every minutes file named or under the named folders."""
+    """Import every minutes file named or under the named folders; symbolic links are refused."""
     results = [
-        import_file(file, committee or folder, draft=draft, dry_run=dry_run) for file, folder in minutes_files(paths)
+        _outside(file, root) or import_file(file, committee or folder, draft=draft, dry_run=dry_run)
+        for file, folder, root in _walk(paths)
     ]
     update_rosters(results)
     return results
 
 
+def _outside(file: Path, root: Path | None) -> ImportResult | None:
+    """A refusal of a file found under `root` that resolves outside it, else None."""
+    # The walk follows no link, but a folder it went through may have been swapped for one since.
+    if root is None or file.is_symlink() or file.resolve().is_relative_to(root.resolve()):
+        return None
+    message = f"resolves to {file.resolve()}, outside {root}, through a symbolic link; {_LINK_REFUSED}"
+    return ImportResult(file, Outcome.FAILED, message)
+
+
 def import_uploads(files, committee: Committee, *, draft: bool = False) -> list[ImportResult]:
     """Import files uploaded by a chair (objects with .name and .read()) into their committee."""
-    results = [
-        import_data(upload.read(MAX_FILE_BYTES + 1), Path(Path(upload.name).name), committee.slug, draft=draft)
-        for upload in files
-    ]
+    results = []
+    for upload in files:
+        name = Path(Path(upload.name).name)
+        size = getattr(upload, "size", None) or 0
+        if size > MAX_FILE_BYTES:
+            results.append(ImportResult(name, Outcome.FAILED, _too_large(size)))  # refused unread
+        else:
+            results.append(import_data(upload.read(MAX_FILE_BYTES + 1), name, committee.slug, draft=draft))
     update_rosters(results)
     return results
 
@@ -136,16 +169,40 @@ def update_rosters(results: list[ImportResult]) -> None:
 
 
 def import_file(path: Path, committee: str, *, draft: bool = False, dry_run: bool = False) -> ImportResult:
-    """Import one minutes file in its own transaction; a failure leaves nothing behind."""
+    """Import one minutes file in its own transaction; a failure leaves nothing behind.
+
+    A symbolic link is refused, never followed: a link named like minutes may
+    point at /etc/passwd or a file of secrets, which would then be published.
+    """
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return ImportResult(path, Outcome.FAILED, _too_large(size))
-        data = path.read_bytes()
+        data = read_minutes_file(path)
     except OSError as error:
         return ImportResult(path, Outcome.FAILED, f"cannot read the file ({error.strerror})")
+    except ParseError as error:
+        return ImportResult(path, Outcome.FAILED, str(error))
     return import_data(data, path, committee, draft=draft, dry_run=dry_run)
+
+
+def read_minutes_file(path: Path) -> bytes:
+    """The bytes of a regular file of at most MAX_FILE_BYTES, its size checked before a byte is read.
+
+    Raises ParseError for a symbolic link (never followed), a folder, a pipe or a
+    device, and a file too large; OSError when it cannot be read.
+    """
+    if path.is_symlink():
+        what = "a folder" if path.is_dir() else "a file"
+        raise ParseError(f"a symbolic link to {what} ({os.readlink(path)}); {_LINK_REFUSED}")
+    # O_NOFOLLOW: a file swapped for a link after the check above is not followed either.
+    # O_NONBLOCK: opening a named pipe must not wait for a writer.
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    with open(os.open(path, flags), "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ParseError("not a regular file (a folder, a pipe or a device); expected a Markdown file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise ParseError(_too_large(info.st_size))
+        return file.read(MAX_FILE_BYTES + 1)
 
 
 def _too_large(size: int) -> str:
@@ -156,7 +213,7 @@ def import_data(data: bytes, path: Path, committee: str, *, draft: bool = False,
     """Import the bytes of one minutes file (an upload, or a file read by import_file) named `path`."""
     path = Path(path)
     try:
-        if len(data) > MAX_FILE_BYTES:
+        if len(data) > MAX_FILE_BYTES:  # before decoding: a read of MAX_FILE_BYTES + 1 bytes lands here
             raise ParseError(_too_large(len(data)))
         parsed = parse_minutes(decode(data), path.name)
         _check_lengths(parsed)
@@ -191,7 +248,7 @@ def is_blank(parsed: ParsedMeeting) -> bool:
     texts = [parsed.preamble]
     texts += [report.body for report in parsed.reports]
     texts += [item.body for item in parsed.items if item.kind == ItemKind.NOTES]
-    return not parsed.roadmap and all(_PLACEHOLDER.match(line) for text in texts for line in text.split("\n"))
+    return not parsed.roadmap and all(_PLACEHOLDER.fullmatch(line) for text in texts for line in text.split("\n"))
 
 
 def _check_lengths(parsed: ParsedMeeting) -> None:

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from ..format.reading import ParseError, decode
 from .exporting import meeting_to_markdown
-from .importing import Outcome, import_file, minutes_files
+from .importing import Outcome, import_data, minutes_files, read_minutes_file
 
 IDENTICAL = "identical"
 WHITESPACE_ONLY = "whitespace-only"
@@ -43,11 +43,12 @@ def compare(original: str, exported: str) -> Check:
 def check_file(path: Path, committee: str) -> Check:
     """Import the file in a transaction that is rolled back, and compare its export."""
     try:
-        original = decode(Path(path).read_bytes())
+        data = read_minutes_file(Path(path))  # as the import reads it: never through a link
+        original = decode(data)
     except (OSError, ParseError) as error:
         return Check(path, SKIPPED, [str(error)])
     with transaction.atomic():
-        result = import_file(path, committee)
+        result = import_data(data, Path(path), committee)
         exported = meeting_to_markdown(result.meeting) if result.meeting else None
         transaction.set_rollback(True)
     if exported is None:

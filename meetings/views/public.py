@@ -118,6 +118,9 @@ def _pdf_response(request, committee, date):
             "retry_in": _in_words(error.retry_after),
         }
         response = render(request, "meetings/pdf_unavailable.html", context, status=503)
+        # pdf.py logged the failure once, when it happened; django.request would log every
+        # reader's 503 as an error, and readers looping on a failed PDF would flood the log.
+        response._has_been_logged = True
         if error.retry_after:
             # Only when asking again could help (busy, or a timeout after a while); a PDF that
             # failed is remembered for these minutes, so a retry would get the same page.

@@ -68,3 +68,15 @@ def test_leads_may_not_import(client, people):
 def test_anonymous_is_sent_to_sign_in(client, people):
     response = client.get(IMPORT)
     assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+def test_a_file_with_a_line_too_long_is_refused_naming_the_file_and_the_line(client, people):
+    client.force_login(people["chair"])
+    text = "# Runtime PMC Meeting 2018-06-12\n\n## Notes\n\n" + "x" * 40_006 + "\n"
+    response = client.post(IMPORT, {"files": [upload("2018-06-12-runtime.md", text.encode())]})
+    [result] = response.context["results"]
+    assert result.outcome == "failed"
+    page = response.content.decode()
+    assert "2018-06-12-runtime.md" in page
+    assert "line 5: the line is 40,006 characters long; expected at most 20,000" in page
+    assert not Meeting.objects.exists()

@@ -10,7 +10,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from meetings.format.reading import decode
+from meetings.format.reading import MAX_LINE_CHARS, ParseError, decode, parse_minutes
 from meetings.lib.rendering import render_markdown
 from meetings.models import Committee, Meeting, Team
 from meetings.services.exporting import meeting_to_markdown
@@ -105,3 +105,33 @@ def test_importing_any_text_keeps_every_line_or_refuses_cleanly(db, text):
             assert len(result.message) > 10, "a refusal says why"
             assert (Committee.objects.count(), Meeting.objects.count(), Team.objects.count()) == (0, 0, 0)
         transaction.set_rollback(True)
+
+
+# Lines built from the parts a hostile file repeats: long runs of the characters the parser's patterns look at.
+RUN = st.builds(
+    lambda char, count: char * count,
+    st.sampled_from([" ", "\t", "#", "|", "-", "(", ")", "*", ":", "x", " (", "| ", "- ", "# "]),
+    st.integers(min_value=0, max_value=64) | st.integers(min_value=1_000, max_value=MAX_LINE_CHARS + 5_000),
+)
+START = st.sampled_from(["", "# ", "## ", "### ", "#### ", "* ", "- ", "1. ", "|| ", "*Soon* | ", "|", "```", "  "])
+HOSTILE_LINE = st.builds(lambda start, parts: start + "".join(parts), START, st.lists(RUN | LINE, max_size=4))
+HOSTILE_FILE = st.lists(HOSTILE_LINE | LINE, max_size=20).map("\n".join)
+
+
+@BUDGET
+@given(HOSTILE_FILE)
+@example("### a" + " " * 40_000 + "x")  # refused: line too long
+@example("# Runtime PMC Meeting 2018-06-12\n\n## Roadmap\n\nDelivered When? | What?\n" + "-|" * 9_000)  # parses
+def test_any_file_parses_or_is_refused_with_a_parse_error_naming_a_long_line(text):
+    lines = text.split("\n")
+    too_long = next((number for number, line in enumerate(lines, 1) if len(line) > MAX_LINE_CHARS), None)
+    try:
+        parse_minutes(text, FILE.name)
+    except ParseError as error:
+        event("refused")
+        assert error.line is not None, "a refusal names the line"
+        if too_long:
+            assert error.line == too_long
+        return
+    event("parsed")
+    assert too_long is None, f"line {too_long} is {len(lines[too_long - 1]):,} characters long and was not refused"

@@ -87,6 +87,13 @@ class TestFailuresAreRemembered:
         assert page.find("a", href=seed_meeting.get_absolute_url()) is not None
         assert page.find("a", href=seed_meeting.get_markdown_url()) is not None
 
+    def test_readers_asking_again_do_not_fill_the_error_log(self, seed_meeting, client, failing_renderer, caplog):
+        for _ in range(5):
+            assert client.get(PDF).status_code == 503
+        failures = [record for record in caplog.records if record.levelname in ("WARNING", "ERROR")]
+        assert len(failures) == 1, [record.getMessage() for record in failures]
+        assert failures[0].name == "meetings.pdf"
+
     def test_amended_minutes_are_typeset_again(self, seed_meeting, client, failing_renderer, attempts, monkeypatch):
         client.get(PDF), client.get(PDF)
         assert attempts.call_count == 1

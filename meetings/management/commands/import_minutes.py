@@ -15,7 +15,8 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Report what would change; write nothing.")
 
     def handle(self, *args, paths, committee, draft, dry_run, **options):
-        missing = [str(path) for path in paths if not path.exists()]
+        # A link to nothing is not missing: the import names it and refuses it as a link.
+        missing = [str(path) for path in paths if not path.exists() and not path.is_symlink()]
         if missing:
             raise CommandError(f"No such file or folder: {', '.join(missing)}")
         results = import_paths(paths, committee, draft=draft, dry_run=dry_run)

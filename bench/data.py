@@ -23,6 +23,7 @@ from meetings.models import (
     Team,
 )
 from meetings.services.importing import import_file, import_paths
+from meetings.services.scheduling import create_meeting
 from meetings.services.search_index import index_new_meetings
 
 from .harness import CORPUS, check
@@ -156,5 +157,5 @@ def writers() -> tuple[Meeting, list[tuple[str, str]]]:
         team = Team.objects.create(committee=committee, name=f"Writers {n}", position=n, lead_names=f"Writer {n}")
         team.leads.add(user)
         accounts.append((user.username, team.slug))
-    meeting = Meeting.objects.create_from_roster(committee, date(2031, 1, 7))
+    meeting = create_meeting(committee, day=date(2031, 1, 7))
     return meeting, accounts

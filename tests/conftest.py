@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from meetings.models import Meeting, TeamStatus
+from meetings.services.scheduling import create_meeting
 from tests.support.builders import import_seed, make_committee, make_team, make_user
 from tests.support.corpus import require_corpus
 
@@ -67,7 +68,7 @@ def people(db):
 @pytest.fixture
 def draft(people) -> Meeting:
     """A draft Runtime meeting created as a chair creates one."""
-    return Meeting.objects.create_from_roster(people["runtime"], date(2030, 1, 8))
+    return create_meeting(people["runtime"], day=date(2030, 1, 8))
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from meetings.models import Horizon, Meeting, RevisionSource
 from meetings.services.attendance import record_attendance
 from meetings.services.editing import move_report, restore_revision, save_item, save_report, save_roadmap
 from meetings.services.publishing import publish_meeting
+from meetings.services.scheduling import create_meeting
 from meetings.views import public
 from tests.support.builders import SEED_DATE, import_seed, make_user
 
@@ -162,7 +163,7 @@ def _attendance(meeting, user):
 
 
 def _move_away(meeting, user):
-    later = Meeting.objects.create_from_roster(meeting.committee, date(2018, 6, 26))
+    later = create_meeting(meeting.committee, day=date(2018, 6, 26))
     move_report(diego(meeting), to=later, by=user)
 
 
@@ -206,7 +207,7 @@ def test_there_is_no_version_of_a_meeting_that_does_not_exist(db):
 
 def test_publishing_a_later_meeting_changes_the_page_but_not_the_downloads(seed):
     before = seed_version()
-    later = Meeting.objects.create_from_roster(seed.committee, date(2018, 6, 26))
+    later = create_meeting(seed.committee, day=date(2018, 6, 26))
     publish_meeting(later)
     after = seed_version()
     assert after.page != before.page

@@ -9,6 +9,7 @@ from icalendar import Calendar
 from meetings.calendar import PAST_DAYS
 from meetings.models import Meeting
 from meetings.services.publishing import publish_meeting
+from meetings.services.scheduling import create_meeting, schedule_meetings
 from tests.support.accounts import sign_in
 
 FEED = "/runtime/meetings.ics"
@@ -25,7 +26,7 @@ def by_summary(response) -> dict:
 
 
 def test_the_feed_lists_the_scheduled_meetings_in_utc(client, runtime):
-    Meeting.objects.schedule(runtime, 3, first=date(2030, 10, 22))
+    schedule_meetings(runtime, count=3, first=date(2030, 10, 22))
 
     found = events(client.get(FEED))
 
@@ -50,7 +51,7 @@ def test_the_feed_lists_the_scheduled_meetings_in_utc(client, runtime):
 
 
 def test_the_feed_is_valid_icalendar(client, runtime):
-    Meeting.objects.schedule(runtime, 1, first=date(2030, 10, 22))
+    schedule_meetings(runtime, count=1, first=date(2030, 10, 22))
 
     response = client.get(FEED)
     calendar = Calendar.from_ical(response.content)
@@ -77,14 +78,14 @@ def test_a_meeting_without_a_time_is_an_all_day_event(client, people, draft):
 
 def test_cancelled_meetings_old_minutes_and_other_committees_are_left_out(client, people, runtime):
     today = timezone.localdate()
-    kept = Meeting.objects.create_from_roster(runtime, date(2030, 1, 8))
-    cancelled = Meeting.objects.create_from_roster(runtime, date(2030, 1, 22))
+    kept = create_meeting(runtime, day=date(2030, 1, 8))
+    cancelled = create_meeting(runtime, day=date(2030, 1, 22))
     cancelled.cancel()
-    recent = Meeting.objects.create_from_roster(runtime, today - timedelta(days=10))
+    recent = create_meeting(runtime, day=today - timedelta(days=10))
     publish_meeting(recent)
-    old = Meeting.objects.create_from_roster(runtime, today - timedelta(days=PAST_DAYS + 1))
+    old = create_meeting(runtime, day=today - timedelta(days=PAST_DAYS + 1))
     publish_meeting(old)
-    Meeting.objects.create_from_roster(people["extensions"], date(2030, 1, 9))
+    create_meeting(people["extensions"], day=date(2030, 1, 9))
 
     summaries = set(by_summary(client.get(FEED)))
 
@@ -92,7 +93,7 @@ def test_cancelled_meetings_old_minutes_and_other_committees_are_left_out(client
 
 
 def test_a_meeting_cancelled_after_subscribing_disappears_from_the_feed(client, runtime):
-    meeting = Meeting.objects.create_from_roster(runtime, date(2030, 1, 8))
+    meeting = create_meeting(runtime, day=date(2030, 1, 8))
     assert len(events(client.get(FEED))) == 1
 
     meeting.cancel()

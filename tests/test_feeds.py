@@ -9,6 +9,7 @@ import pytest
 from meetings.models import BacklogReport, Meeting
 from meetings.services.editing import save_report
 from meetings.services.publishing import publish_meeting
+from meetings.services.scheduling import create_meeting
 from tests.support.public_archive import corpus_fixture, page_of
 
 imported_corpus = corpus_fixture()
@@ -97,9 +98,7 @@ def test_a_draft_is_in_no_feed_until_it_is_published(people, draft, client):
 
 
 def test_an_amendment_brings_old_minutes_back_to_the_top_as_updated(people, client):
-    old, new = (
-        Meeting.objects.create_from_roster(people["runtime"], day) for day in (date(2018, 1, 2), date(2018, 1, 16))
-    )
+    old, new = (create_meeting(people["runtime"], day=day) for day in (date(2018, 1, 2), date(2018, 1, 16)))
     for meeting in (old, new):
         save_report(meeting.reports.get(team=people["team_x"]), body="- As discussed")
         publish_meeting(meeting)

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from meetings import permissions
-from meetings.models import Meeting
 from meetings.services.publishing import publish_meeting
+from meetings.services.scheduling import create_meeting
 
 USERS = ["anonymous", "member", "lead_x", "lead_y", "lead_x_elsewhere", "chair", "other_chair", "superuser"]
 
@@ -44,7 +44,7 @@ assert list(EXPECTED) == USERS
 
 @pytest.fixture
 def world(people, draft):
-    published = Meeting.objects.create_from_roster(people["runtime"], date(2029, 12, 25))
+    published = create_meeting(people["runtime"], day=date(2029, 12, 25))
     publish_meeting(published)
     return {
         **people,

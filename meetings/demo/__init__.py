@@ -14,6 +14,7 @@ from django.db import transaction
 
 from ..models import Meeting, SearchDocument
 from ..services.importing import adopt_agenda_from_latest, get_or_create_committee, import_file
+from ..services.scheduling import create_meeting
 from ..services.search_index import rebuild_index
 
 SEED = Path(__file__).with_name("2018-06-12-runtime.md")
@@ -32,7 +33,7 @@ def load_demo() -> Iterator[str]:
         adopt_agenda_from_latest(committee)
     with transaction.atomic():
         if not Meeting.objects.filter(committee=committee, date=DRAFT_DATE).exists():
-            draft = Meeting.objects.create_from_roster(committee, DRAFT_DATE)
+            draft = create_meeting(committee, day=DRAFT_DATE)
             yield f"created   draft meeting {draft} with {draft.reports.count()} team sections"
         yield from _accounts(committee)
     if not SearchDocument.objects.exists():

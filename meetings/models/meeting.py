@@ -1,10 +1,9 @@
 """A meeting and its minutes: agenda items, team backlog reports, roadmap entries."""
 
 import re
-from typing import NamedTuple
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -49,72 +48,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(date__gte=timezone.localdate()).exclude(status=MeetingStatus.CANCELLED).order_by("date")
 
 
-class MeetingManager(models.Manager.from_queryset(MeetingQuerySet)):
-    @transaction.atomic
-    def create_from_roster(self, committee: Committee, date, title: str = "") -> "Meeting":
-        """A new draft meeting, pre-filled as the chair expects.
-
-        Its agenda comes from the committee's default agenda, one empty report
-        per reporting team (with the team's leads as they stand today), and the
-        roadmap carried over from the latest earlier meeting.
-        """
-        meeting = self.create(
-            committee=committee,
-            date=date,
-            title=title or committee.meeting_title(date),
-            starts_at=committee.starts_at_on(date),
-        )
-        AgendaItem.objects.bulk_create(
-            [
-                AgendaItem(
-                    meeting=meeting,
-                    position=position,
-                    level=2,
-                    title=template.title,
-                    kind=template.kind,
-                    body=template.body,
-                    agenda_label=template.agenda_label,
-                    agenda_position=position if template.agenda_label else None,
-                    footnote=committee.roadmap_disclaimer if template.kind == ItemKind.ROADMAP else "",
-                )
-                for position, template in enumerate(committee.agenda_for_new_meeting())
-            ]
-        )
-
-        teams = committee.teams.reporting().prefetch_related("leads")
-        BacklogReport.objects.bulk_create(
-            [BacklogReport.for_team(meeting, team, position) for position, team in enumerate(teams)]
-        )
-
-        previous = self.for_committee(committee).filter(date__lt=date).order_by("-date").first()
-        if previous and meeting.items.filter(kind=ItemKind.ROADMAP).exists():
-            meeting.copy_roadmap_from(previous)
-        return meeting
-
-    def schedule(self, committee: Committee, n: int, *, first=None) -> "Scheduled":
-        """Create the meetings of the committee's next `n` cadence dates, each as `create_from_roster` does.
-
-        Dates that already have a meeting (cancelled ones included) are skipped,
-        so scheduling the same dates again creates nothing.
-        """
-        created, skipped = [], []
-        for day in committee.next_meeting_dates(n, first=first):
-            if self.for_committee(committee).filter(date=day).exists():
-                skipped.append(day)
-                continue
-            try:
-                created.append(self.create_from_roster(committee, day))
-            except IntegrityError:
-                # Created meanwhile by someone else (its own savepoint was rolled back).
-                skipped.append(day)
-        return Scheduled(created, skipped)
-
-
-class Scheduled(NamedTuple):
-    """What `Meeting.objects.schedule` did: the meetings it created, the dates it left alone."""
-
-    created: list["Meeting"]
-    skipped: list
+MeetingManager = models.Manager.from_queryset(MeetingQuerySet)
 
 
 class Meeting(models.Model):

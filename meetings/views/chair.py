@@ -17,6 +17,7 @@ from ..services.editing import move_report, save_item, save_roadmap
 from ..services.importing import import_uploads
 from ..services.notifications import Notice, notify_published
 from ..services.publishing import publish_meeting
+from ..services.scheduling import create_meeting
 from .lookup import get_committee, get_meeting, get_report
 
 
@@ -25,7 +26,7 @@ def meeting_create(request, committee):
     committee = get_committee(committee, request, allowed=permissions.can_create_meeting)
     form = MeetingCreateForm(request.POST or None, committee=committee, initial={"date": _next_date(committee)})
     if request.method == "POST" and form.is_valid():
-        meeting = Meeting.objects.create_from_roster(committee, form.cleaned_data["date"], form.cleaned_data["title"])
+        meeting = create_meeting(committee, day=form.cleaned_data["date"], title=form.cleaned_data["title"])
         messages.success(request, f"Created {meeting}, with {meeting.reports.count()} team sections to fill in.")
         return redirect(meeting.get_edit_url())
     return render(request, "meetings/meeting_create.html", {"committee": committee, "form": form})

@@ -13,6 +13,7 @@ from ..calendar import committee_calendar, feed_meetings
 from ..forms.schedule import ScheduleForm
 from ..models import Meeting
 from ..services.editing import move_written_reports
+from ..services.scheduling import schedule_meetings
 from .lookup import get_committee, get_meeting
 
 
@@ -21,7 +22,7 @@ def schedule(request, committee):
     committee = get_committee(committee, request, allowed=permissions.can_schedule)
     form = ScheduleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        result = Meeting.objects.schedule(committee, form.cleaned_data["count"], first=form.cleaned_data["first"])
+        result = schedule_meetings(committee, count=form.cleaned_data["count"], first=form.cleaned_data["first"])
         if result.created:
             dates = ", ".join(f"{m.date:%Y-%m-%d}" for m in result.created)
             messages.success(request, f"Created {len(result.created)} meeting(s), pre-filled: {dates}.")

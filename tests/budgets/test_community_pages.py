@@ -22,6 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from meetings.models import Meeting
+from meetings.services.scheduling import create_meeting
 from tests.support.public_archive import add_meetings, build_committee, rolled_back
 
 SMALL, LARGE = 3, 2_000
@@ -70,14 +71,14 @@ def in_the_small_archive(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), rolled_back():
         runtime = build_committee()
         add_meetings(runtime, SMALL)
-        Meeting.objects.create_from_roster(runtime, timezone.localdate() + timedelta(days=7))
+        create_meeting(runtime, day=timezone.localdate() + timedelta(days=7))
         measured = {page: queries_of(Client(), url) for page, (url, _budget) in PAGES.items()}
 
         add_meetings(runtime, LARGE - SMALL)
         for name in OTHER_COMMITTEES:
             other = build_committee(name)
             add_meetings(other, 2)
-            Meeting.objects.create_from_roster(other, timezone.localdate() + timedelta(days=3))
+            create_meeting(other, day=timezone.localdate() + timedelta(days=3))
         yield measured
     cache.clear()
 

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from meetings.models import BacklogReport, Meeting
+from meetings.services.scheduling import create_meeting
 from tests.support.builders import make_team
 
 DRAFT = "/runtime/2030-01-08/"  # the `draft` fixture
@@ -28,13 +29,13 @@ def test_pages_listing_reports_do_not_query_per_team(client, people, url):
     client.force_login(people["chair"])
     for team in (people["team_x"], people["team_y"]):
         team.leads.add(people["chair"])  # so that /my-sections/ lists the chair's reports too
-    Meeting.objects.create_from_roster(people["runtime"], date(2030, 1, 8))
+    create_meeting(people["runtime"], day=date(2030, 1, 8))
     few = _queries(client, url)
 
     Meeting.objects.filter(date=date(2030, 1, 8)).delete()
     for i in range(6):
         make_team(people["runtime"], f"Team {i}", leads=[people["lead_x"], people["chair"]], position=10 + i)
-    meeting = Meeting.objects.create_from_roster(people["runtime"], date(2030, 1, 8))
+    meeting = create_meeting(people["runtime"], day=date(2030, 1, 8))
     for report in meeting.reports.all():
         BacklogReport.objects.filter(pk=report.pk).update(body="- Written", updated_by=people["lead_x"])
     assert _queries(client, url) == few

@@ -6,6 +6,7 @@ import pytest
 
 from meetings.models import Meeting
 from meetings.services.publishing import publish_meeting
+from meetings.services.scheduling import create_meeting
 
 PUBLISHED_DATE = date(2029, 12, 25)
 
@@ -13,6 +14,6 @@ PUBLISHED_DATE = date(2029, 12, 25)
 @pytest.fixture
 def published(people, draft) -> Meeting:
     """The Runtime meeting of 2029-12-25, published; its URL is /runtime/2029-12-25/."""
-    meeting = Meeting.objects.create_from_roster(people["runtime"], PUBLISHED_DATE)
+    meeting = create_meeting(people["runtime"], day=PUBLISHED_DATE)
     publish_meeting(meeting)
     return meeting

@@ -9,6 +9,7 @@ import pytest
 from meetings.format.reading import ParsedEntry
 from meetings.models import Horizon, Meeting
 from meetings.services.publishing import publish_meeting
+from meetings.services.scheduling import create_meeting
 from tests.support.html_tree import Element, markdown_text
 from tests.support.public_archive import corpus_fixture, corpus_roadmaps, page_of
 
@@ -128,7 +129,7 @@ class TestOnTheCorpus:
 
 
 def publish_with_roadmap(committee, day: date, entries: list[tuple[str, str]], *, publish: bool = True) -> Meeting:
-    meeting = Meeting.objects.create_from_roster(committee, day)
+    meeting = create_meeting(committee, day=day)
     meeting.set_roadmap(
         [
             ParsedEntry(horizon=horizon, text=text, team_names=["Diego"] if "Diego" in text else [])

@@ -7,6 +7,7 @@ import pytest
 from meetings.models import BacklogReport, Meeting, Revision, RevisionSource
 from meetings.services.editing import move_report, save_report
 from meetings.services.publishing import publish_meeting
+from meetings.services.scheduling import create_meeting
 from tests.support.accounts import sign_in
 from tests.support.html_tree import parse_html
 from tests.support.pages import browser_form, revision_links, select_options
@@ -18,7 +19,7 @@ MOVE_X = DRAFT + "reports/diego/move/"
 @pytest.fixture
 def target(people, draft) -> Meeting:
     """The next Runtime meeting, where the Diego report should have been written."""
-    return Meeting.objects.create_from_roster(people["runtime"], date(2030, 1, 22))
+    return create_meeting(people["runtime"], day=date(2030, 1, 22))
 
 
 @pytest.fixture
@@ -127,8 +128,8 @@ def test_only_the_chair_may_move_a_report(client, people, draft, target, written
 
 
 def test_a_meeting_of_another_committee_is_neither_offered_nor_accepted(client, people, draft, target, written):
-    elsewhere = Meeting.objects.create_from_roster(people["extensions"], date(2030, 1, 22))
-    published = Meeting.objects.create_from_roster(people["runtime"], date(2029, 12, 25))
+    elsewhere = create_meeting(people["extensions"], day=date(2030, 1, 22))
+    published = create_meeting(people["runtime"], day=date(2029, 12, 25))
     publish_meeting(published)
     client.force_login(people["superuser"])
 

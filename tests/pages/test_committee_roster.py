@@ -13,6 +13,7 @@ from meetings.services.editing import save_report
 from meetings.services.importing import import_data
 from meetings.services.publishing import publish_meeting
 from meetings.services.roster import update_open_reports
+from meetings.services.scheduling import create_meeting
 from tests.support.accounts import login_redirect, sign_in
 from tests.support.builders import make_team, make_user
 from tests.support.html_tree import parse_html
@@ -29,10 +30,10 @@ def report_of(meeting: Meeting, team: Team) -> BacklogReport:
 @pytest.fixture
 def minutes(people, draft):
     """Runtime's minutes around the roster: a published meeting, and two drafts (one with Diego written)."""
-    published = Meeting.objects.create_from_roster(people["runtime"], date(2029, 12, 25))
+    published = create_meeting(people["runtime"], day=date(2029, 12, 25))
     save_report(report_of(published, people["team_x"]), body="- Published work\n", by=people["lead_x"])
     publish_meeting(published)
-    written = Meeting.objects.create_from_roster(people["runtime"], date(2030, 1, 22))
+    written = create_meeting(people["runtime"], day=date(2030, 1, 22))
     save_report(report_of(written, people["team_x"]), body="- Already written\n", by=people["lead_x"])
     return {"published": published, "empty": draft, "written": written}
 
@@ -122,7 +123,7 @@ def test_a_team_silent_for_three_cycles_is_shown_quiet(client, people):
     recent = timezone.localdate() - timedelta(weeks=2)
     long_ago = timezone.localdate() - timedelta(weeks=3 * committee.cadence_weeks + 1)
     for day, team in ((recent, people["team_x"]), (long_ago, people["team_y"])):
-        meeting = Meeting.objects.create_from_roster(committee, day)
+        meeting = create_meeting(committee, day=day)
         save_report(report_of(meeting, team), body="- Something\n")
         publish_meeting(meeting)
     client.force_login(people["chair"])

@@ -6,8 +6,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from meetings import permissions
-from meetings.models import AgendaTemplateItem, Committee, ItemKind, Meeting
+from meetings.models import AgendaTemplateItem, Committee, ItemKind
 from meetings.models.committee import DEFAULT_AGENDA
+from meetings.services.scheduling import create_meeting
 from tests.support.accounts import login_redirect, sign_in
 from tests.support.pages import browser_form, form_errors
 
@@ -154,7 +155,7 @@ def test_the_chair_edits_reorders_removes_and_adds_agenda_items(client, people):
         ("Any other business", "notes", "AOB"),
     ]
     # A new meeting starts with it.
-    meeting = Meeting.objects.create_from_roster(committee, date(2030, 3, 5))
+    meeting = create_meeting(committee, day=date(2030, 3, 5))
     assert [item.title for item in meeting.items.all()] == [title for title, _, _ in agenda_rows(committee)]
 
     # And the page shows it back as saved, ready for the next change.

@@ -18,6 +18,7 @@ from meetings.models import Meeting, Revision, RevisionSource
 from meetings.services.editing import save_item, save_report, save_roadmap
 from meetings.services.importing import Outcome, import_file
 from meetings.services.publishing import publish_meeting
+from meetings.services.scheduling import create_meeting
 from tests.support.accounts import login_redirect, sign_in
 from tests.support.builders import make_user
 from tests.support.html_tree import parse_html
@@ -30,7 +31,7 @@ SEED_URL = "/runtime/2018-06-12/"
 
 @pytest.fixture
 def published(people, draft) -> Meeting:
-    meeting = Meeting.objects.create_from_roster(people["runtime"], date(2029, 12, 25))
+    meeting = create_meeting(people["runtime"], day=date(2029, 12, 25))
     publish_meeting(meeting)
     return meeting
 

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from django.utils.html import escape
 
-from meetings.models import Meeting
 from meetings.services.editing import save_report
+from meetings.services.scheduling import create_meeting
 from tests.support.pages import browser_form, edit_links
 
 DRAFT = "/runtime/2030-01-08/"  # the `draft` fixture
@@ -111,7 +111,7 @@ def _row_of(page: str, link: str) -> str:
 
 
 def test_my_sections_lists_the_leads_sections_in_unpublished_meetings(client, people, draft, published):
-    later = Meeting.objects.create_from_roster(people["runtime"], date(2030, 1, 22))
+    later = create_meeting(people["runtime"], day=date(2030, 1, 22))
     save_report(later.reports.get(team=people["team_x"]), body="- Written\n", by=people["lead_x"])
     later_x = "/runtime/2030-01-22/reports/diego/edit/"
     client.force_login(people["lead_x"])

@@ -9,6 +9,7 @@ from meetings import permissions
 from meetings.models import BacklogReport, Meeting, Revision
 from meetings.services.editing import save_report
 from meetings.services.publishing import publish_meeting
+from meetings.services.scheduling import create_meeting
 from tests.support.builders import make_user
 from tests.support.html_tree import Element, parse_html
 from tests.support.pages import browser_form
@@ -18,7 +19,7 @@ MY_SECTIONS = "/my-sections/"
 
 def meeting_on(people, day: date, *, diego: str = "", published: bool = False) -> Meeting:
     """A Runtime meeting as a chair creates it, with the Diego report written by its lead."""
-    meeting = Meeting.objects.create_from_roster(people["runtime"], day)
+    meeting = create_meeting(people["runtime"], day=day)
     if diego:
         save_report(meeting.reports.get(team=people["team_x"]), body=diego, by=people["lead_x"])
     if published:
@@ -159,7 +160,7 @@ def co_lead(people):
 @pytest.fixture
 def meeting_with_co_lead(people, co_lead) -> Meeting:
     """A draft created after the co-lead joined Diego, so its roster is today's."""
-    return Meeting.objects.create_from_roster(people["runtime"], date(2030, 1, 8))
+    return create_meeting(people["runtime"], day=date(2030, 1, 8))
 
 
 def test_a_co_lead_may_edit_the_teams_report_in_a_draft_only(people, co_lead, meeting_with_co_lead):

@@ -11,6 +11,7 @@ from meetings.demo import SEED
 from meetings.format.reading import ParsedEntry
 from meetings.models import Horizon, Meeting, MeetingStatus
 from meetings.services.importing import import_paths
+from meetings.services.scheduling import create_meeting
 from tests.support.html_tree import Element, parse_html
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
@@ -234,7 +235,7 @@ class TestHomeAndArchive:
         assert client.get("/runtime/?year=" + "1" * 5000).status_code == 404
 
     def test_archive_hides_drafts_from_the_public_and_shows_them_to_chairs(self, people, draft, seed_meeting, client):
-        june_draft = Meeting.objects.create_from_roster(seed_meeting.committee, date(2018, 6, 26))
+        june_draft = create_meeting(seed_meeting.committee, day=date(2018, 6, 26))
         page = page_of(client, "/runtime/")
         hrefs = {a.attrs["href"] for a in page.find_all("a")}
         assert SEED_URL in hrefs

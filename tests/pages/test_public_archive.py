@@ -14,6 +14,7 @@ from django.utils import timezone
 from meetings.models import Meeting, MeetingStatus
 from meetings.services.editing import save_report
 from meetings.services.publishing import publish_meeting
+from meetings.services.scheduling import create_meeting
 from tests.support.corpus import CORPUS
 from tests.support.public_archive import RUNTIME, corpus_fixture, corpus_report, page_of
 
@@ -58,7 +59,7 @@ class TestOnTheCorpus:
     def test_home_shows_the_next_meeting(self, client):
         runtime = Meeting.objects.get(committee__slug="runtime", date=max(corpus_dates())).committee
         upcoming = timezone.localdate() + timedelta(days=9)
-        Meeting.objects.create_from_roster(runtime, upcoming)
+        create_meeting(runtime, day=upcoming)
         card = next(c for c in page_of(client, "/").find_all("li", class_="card") if c.find("h2").text == "Runtime")
         assert card.find("time", datetime=upcoming.isoformat()) is not None
         assert "Next meeting" in card.text
@@ -109,7 +110,7 @@ class TestOnTheCorpus:
 
     def test_a_draft_in_between_is_skipped(self, client):
         committee = Meeting.objects.get(committee__slug="runtime", date="2018-06-12").committee
-        Meeting.objects.create_from_roster(committee, date(2018, 6, 19))
+        create_meeting(committee, day=date(2018, 6, 19))
         pager = page_of(client, "/runtime/2018-06-12/").find("nav", class_="pager")
         assert pager.find("a", rel="next").attrs["href"] == "/runtime/2018-06-26/"
 
@@ -188,7 +189,7 @@ class TestOnTheCorpus:
 @pytest.fixture
 def published(people, draft):
     """A published Runtime meeting before the draft."""
-    meeting = Meeting.objects.create_from_roster(people["runtime"], date(2029, 12, 25))
+    meeting = create_meeting(people["runtime"], day=date(2029, 12, 25))
     save_report(meeting.reports.get(team=people["team_x"]), body="- Published work")
     publish_meeting(meeting)
     return meeting

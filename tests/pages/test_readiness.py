@@ -11,6 +11,7 @@ from django.utils import dateformat, timezone
 from meetings.models import Meeting, ReminderSent
 from meetings.services.editing import save_report
 from meetings.services.publishing import publish_meeting
+from meetings.services.scheduling import create_meeting
 from tests.support.builders import make_committee, make_team, make_user
 from tests.support.html_tree import Element, parse_html
 
@@ -39,11 +40,11 @@ def messages_of(response) -> list[str]:
 def board_meeting(people) -> Meeting:
     """2030-01-08 with Diego unchanged from 2029-12-25, CLI written anew, Garden empty."""
     make_team(people["runtime"], "Garden", leads=[make_user("garden-lead")], lead_names="Julz Friedman", position=3)
-    earlier = Meeting.objects.create_from_roster(people["runtime"], date(2029, 12, 25))
+    earlier = create_meeting(people["runtime"], day=date(2029, 12, 25))
     save_report(earlier.reports.get(team=people["team_x"]), body="- Same as ever\n", by=people["lead_x"])
     save_report(earlier.reports.get(team=people["team_y"]), body="- Old news\n", by=people["lead_y"])
     publish_meeting(earlier)
-    meeting = Meeting.objects.create_from_roster(people["runtime"], date(2030, 1, 8))
+    meeting = create_meeting(people["runtime"], day=date(2030, 1, 8))
     save_report(meeting.reports.get(team=people["team_x"]), body="- Same as ever\n", by=people["lead_x"])
     save_report(meeting.reports.get(team=people["team_y"]), body="- Fresh news\n", by=people["chair"])
     return meeting
@@ -109,8 +110,8 @@ def committee_with_teams(count: int) -> Meeting:
     for number in range(count):
         team = make_team(committee, f"Team{number}", leads=[make_user(f"lead-{count}-{number}")], position=number)
         team.co_leads.add(make_user(f"co-lead-{count}-{number}", email=f"co{number}@example.org"))
-    earlier = Meeting.objects.create_from_roster(committee, date(2029, 12, 25))
-    meeting = Meeting.objects.create_from_roster(committee, date(2030, 1, 8))
+    earlier = create_meeting(committee, day=date(2029, 12, 25))
+    meeting = create_meeting(committee, day=date(2030, 1, 8))
     for report in [*earlier.reports.all()[: count // 2], *meeting.reports.all()[: count // 3]]:
         save_report(report, body=f"- {report.team_name}\n", by=chair)
     ReminderSent.objects.create(meeting=meeting, user=meeting.reports.last().team.leads.get())

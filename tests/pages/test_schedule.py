@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from meetings.models import Meeting
+from meetings.services.scheduling import schedule_meetings
 from tests.support.accounts import login_redirect, sign_in
 from tests.support.html_tree import parse_html
 from tests.support.pages import browser_form
@@ -73,7 +74,7 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client, runtime):
 
 
 def test_the_meeting_page_shows_the_time_in_the_committees_zone(client, runtime, people):
-    Meeting.objects.schedule(runtime, 2, first=date(2030, 10, 29))
+    schedule_meetings(runtime, count=2, first=date(2030, 10, 29))
     client.force_login(people["chair"])
 
     for url in ("/runtime/2030-11-12/", "/runtime/2030-11-12/edit/"):
@@ -83,7 +84,7 @@ def test_the_meeting_page_shows_the_time_in_the_committees_zone(client, runtime,
 
 
 def test_the_public_archive_lists_upcoming_meetings_with_their_time(client, runtime):
-    Meeting.objects.schedule(runtime, 2, first=timezone.localdate() + timedelta(days=1))
+    schedule_meetings(runtime, count=2, first=timezone.localdate() + timedelta(days=1))
 
     page = parse_html(client.get("/runtime/").content.decode())
 

@@ -7,6 +7,7 @@ import pytest
 from meetings.models import BacklogReport, Meeting, MeetingStatus
 from meetings.services.editing import save_report
 from meetings.services.publishing import publish_meeting
+from meetings.services.scheduling import create_meeting
 from tests.support.accounts import sign_in
 from tests.support.html_tree import parse_html
 
@@ -17,7 +18,7 @@ CANCEL = DRAFT + "cancel/"
 @pytest.fixture
 def following(people, draft) -> Meeting:
     """The Runtime meeting after the draft."""
-    return Meeting.objects.create_from_roster(people["runtime"], date(2030, 1, 22))
+    return create_meeting(people["runtime"], day=date(2030, 1, 22))
 
 
 def report(meeting: Meeting, team) -> BacklogReport:
@@ -123,7 +124,7 @@ def test_the_written_reports_move_to_the_next_meeting_in_one_action(client, peop
 def test_reports_do_not_move_when_the_next_meeting_changed_since_the_page_was_shown(client, people, draft, following):
     save_report(report(draft, people["team_x"]), body="- Cell rebalancing\n", by=people["lead_x"])
     draft.cancel()
-    sooner = Meeting.objects.create_from_roster(people["runtime"], date(2030, 1, 15))
+    sooner = create_meeting(people["runtime"], day=date(2030, 1, 15))
     client.force_login(people["chair"])
 
     response = client.post(CANCEL, {"action": "move_reports", "target": following.pk}, follow=True)

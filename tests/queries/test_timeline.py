@@ -10,6 +10,7 @@ from meetings.models import Meeting, MeetingStatus
 from meetings.queries.timeline import PAGE_SIZE
 from meetings.services.editing import save_report
 from meetings.services.publishing import publish_meeting
+from meetings.services.scheduling import create_meeting
 from tests.support.builders import make_team
 from tests.support.html_tree import Element
 from tests.support.public_archive import RUNTIME, corpus_fixture, corpus_report, page_of
@@ -154,12 +155,12 @@ def diego_meetings(people):
         (date(2018, 2, 13), ""),
         (date(2018, 2, 27), "- Back again"),
     ]:
-        meeting = Meeting.objects.create_from_roster(people["runtime"], day)
+        meeting = create_meeting(people["runtime"], day=day)
         report = meeting.reports.get(team=team)
         save_report(report, body=body)
         publish_meeting(meeting)
         meetings.append(meeting)
-    draft = Meeting.objects.create_from_roster(people["runtime"], date(2018, 3, 13))
+    draft = create_meeting(people["runtime"], day=date(2018, 3, 13))
     save_report(draft.reports.get(team=team), body="- Not published yet")
     return meetings
 
@@ -189,7 +190,7 @@ def test_leads_as_they_were_survive_a_change_of_lead(people, diego_meetings, cli
     team = people["team_x"]
     team.lead_names = "Josh Collins"
     team.save()
-    later = Meeting.objects.create_from_roster(people["runtime"], date(2018, 4, 10))
+    later = create_meeting(people["runtime"], day=date(2018, 4, 10))
     save_report(later.reports.get(team=team), body="- New lead, same team")
     publish_meeting(later)
     page = page_of(client, DIEGO_URL)

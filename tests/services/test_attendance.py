@@ -10,6 +10,7 @@ from meetings.models import Attendee, Meeting
 from meetings.services.exporting import meeting_to_markdown
 from meetings.services.importing import Outcome, import_file
 from meetings.services.roundtrip import IDENTICAL, WHITESPACE_ONLY, compare
+from meetings.services.scheduling import create_meeting
 from tests.support.corpus import FIXTURES
 from tests.support.html_tree import parse_html
 from tests.support.pages import browser_form
@@ -70,7 +71,7 @@ def test_the_form_shows_what_was_recorded_and_replaces_it(client, people, record
 
 
 def test_an_accounts_affiliation_is_remembered_from_an_earlier_meeting(client, people, recorded):
-    later = Meeting.objects.create_from_roster(people["runtime"], recorded.date.replace(day=22))
+    later = create_meeting(people["runtime"], day=recorded.date.replace(day=22))
     form = browser_form(client.get(f"/runtime/{later.date.isoformat()}/attendance/"))
     assert form[f"affiliation_{people['lead_x'].pk}"] == "Pivotal"
 

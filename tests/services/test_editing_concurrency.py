@@ -10,8 +10,9 @@ from datetime import date
 import pytest
 from django.db import connection
 
-from meetings.models import AgendaItem, BacklogReport, ItemKind, Meeting, Revision
+from meetings.models import AgendaItem, BacklogReport, ItemKind, Revision
 from meetings.services.editing import save_item, save_report
+from meetings.services.scheduling import create_meeting
 from tests.support.builders import make_committee, make_team, make_user
 
 REPETITIONS = 50
@@ -48,7 +49,7 @@ def test_two_leads_saving_one_report_at_once_exactly_one_wins_every_time():
     committee = make_committee()
     alice, bob = make_user("alice"), make_user("bob")
     make_team(committee, "Diego", leads=[alice, bob])
-    meeting = Meeting.objects.create_from_roster(committee, date(2030, 1, 8))
+    meeting = create_meeting(committee, day=date(2030, 1, 8))
     report = meeting.reports.get()
 
     for round_number in range(REPETITIONS):
@@ -73,7 +74,7 @@ def test_two_leads_saving_one_report_at_once_exactly_one_wins_every_time():
 @pytest.mark.django_db(transaction=True)
 def test_two_chairs_saving_one_section_at_once_exactly_one_wins():
     committee = make_committee()
-    meeting = Meeting.objects.create_from_roster(committee, date(2030, 1, 8))
+    meeting = create_meeting(committee, day=date(2030, 1, 8))
     item = meeting.items.filter(kind=ItemKind.NOTES).first()
 
     for round_number in range(10):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from meetings.models import Meeting, MeetingStatus, ReminderSent
 from meetings.services import reminders
 from meetings.services.editing import save_report
+from meetings.services.scheduling import create_meeting
 from tests.support.builders import make_committee, make_team, make_user
 
 SITE = "https://minutes.example.org"
@@ -55,7 +56,7 @@ def leads(people):
 
 @pytest.fixture
 def tomorrow(leads) -> Meeting:
-    return Meeting.objects.create_from_roster(leads["runtime"], in_days(1))
+    return create_meeting(leads["runtime"], day=in_days(1))
 
 
 def test_each_lead_of_an_empty_section_is_reminded_once_across_runs(leads, tomorrow):
@@ -90,7 +91,7 @@ def test_leads_of_written_reports_are_not_reminded(leads, tomorrow):
 
 def test_one_email_per_lead_lists_all_their_empty_sections(leads, tomorrow):
     leads["team_y"].leads.add(leads["lead_x"])  # lead-x now also leads CLI ...
-    later = Meeting.objects.create_from_roster(leads["runtime"], in_days(2))  # ... and owes a second meeting
+    later = create_meeting(leads["runtime"], day=in_days(2))  # ... and owes a second meeting
 
     run()
 
@@ -118,7 +119,7 @@ def test_leads_without_an_address_or_account_are_skipped(people, tomorrow):
 
 
 def test_meetings_beyond_the_days_are_left_for_later(leads):
-    Meeting.objects.create_from_roster(leads["runtime"], in_days(3))
+    create_meeting(leads["runtime"], day=in_days(3))
 
     assert "0 reminder(s) sent." in run()
     assert mail.outbox == []
@@ -128,7 +129,7 @@ def test_meetings_beyond_the_days_are_left_for_later(leads):
 
 
 def test_past_meetings_are_not_reminded(leads):
-    Meeting.objects.create_from_roster(leads["runtime"], in_days(-1))
+    create_meeting(leads["runtime"], day=in_days(-1))
     run()
     assert mail.outbox == []
 
@@ -144,14 +145,14 @@ def test_published_and_cancelled_meetings_are_not_reminded(leads, tomorrow, stat
 def test_a_start_time_decides_rather_than_the_date(people):
     extensions = people["extensions"]
     now = datetime(2030, 1, 6, 20, 0, tzinfo=UTC)
-    by_date = Meeting.objects.create_from_roster(people["runtime"], datetime(2030, 1, 8).date())
-    too_late = Meeting.objects.create_from_roster(extensions, datetime(2030, 1, 8).date())
+    by_date = create_meeting(people["runtime"], day=datetime(2030, 1, 8).date())
+    too_late = create_meeting(extensions, day=datetime(2030, 1, 8).date())
     too_late.starts_at = datetime(2030, 1, 8, 22, 0, tzinfo=UTC)  # 50 hours ahead
     too_late.save()
-    in_time = Meeting.objects.create_from_roster(extensions, datetime(2030, 1, 7).date())
+    in_time = create_meeting(extensions, day=datetime(2030, 1, 7).date())
     in_time.starts_at = datetime(2030, 1, 7, 18, 0, tzinfo=UTC)
     in_time.save()
-    started = Meeting.objects.create_from_roster(extensions, datetime(2030, 1, 6).date())
+    started = create_meeting(extensions, day=datetime(2030, 1, 6).date())
     started.starts_at = datetime(2030, 1, 6, 19, 0, tzinfo=UTC)  # an hour ago
     started.save()
 
@@ -197,7 +198,7 @@ def test_a_concurrent_run_that_reminded_first_wins(leads, tomorrow, monkeypatch)
 def test_another_committees_leads_are_not_reminded_for_this_meeting(leads, tomorrow):
     other = make_committee("Other")
     make_team(other, "Elsewhere", leads=[make_user("elsewhere", email="elsewhere@example.org")])
-    Meeting.objects.create_from_roster(other, in_days(10))
+    create_meeting(other, day=in_days(10))
 
     run()
 

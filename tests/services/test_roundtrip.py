@@ -18,6 +18,7 @@ from meetings.models import Committee, Meeting, Team
 from meetings.services.exporting import archive_path
 from meetings.services.importing import Outcome, import_paths
 from meetings.services.roundtrip import DIFFERENT, IDENTICAL, WHITESPACE_ONLY, compare
+from meetings.services.scheduling import create_meeting
 from tests.support.builders import SEED_DATE, import_seed, make_committee, make_team, make_user
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +121,7 @@ def archive(db, tmp_path):
     extensions.parent.mkdir(parents=True)
     extensions.write_text(EXTENSIONS_FILE, encoding="utf-8")
     assert import_paths([extensions])[0].outcome == Outcome.IMPORTED
-    Meeting.objects.create_from_roster(Committee.objects.get(slug="runtime"), date(2018, 6, 26))
+    create_meeting(Committee.objects.get(slug="runtime"), day=date(2018, 6, 26))
     return tmp_path / "out"
 
 

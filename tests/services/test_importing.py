@@ -25,6 +25,7 @@ from meetings.services.editing import save_report, save_roadmap
 from meetings.services.exporting import meeting_to_markdown
 from meetings.services.importing import MAX_FILE_BYTES, Outcome, import_file, import_paths
 from tests.support.builders import SEED_DATE, make_committee, make_team
+from tests.support.corpus import FIXTURES
 
 pytestmark = pytest.mark.django_db
 
@@ -91,8 +92,8 @@ def test_corpus_imports_once_and_again_changes_nothing(corpus):
     assert Team.objects.get(committee__slug="runtime", slug="diego").reports.count() > 100
 
 
-def test_corpus_template_is_reported_and_skipped(corpus):
-    template = corpus / "Extensions" / "2017" / "template.md"
+def test_a_blank_template_is_reported_and_skipped():
+    template = FIXTURES / "Extensions" / "2017" / "template.md"
     result = import_file(template, "Extensions")
     assert result.outcome == Outcome.SKIPPED
     assert "no date" in result.message
@@ -127,6 +128,43 @@ def test_seed_roadmap_lands_in_its_horizons_linked_to_the_teams_it_names(seed_me
 
 
 # --- Updates ---------------------------------------------------------------------------------------
+
+
+def test_a_later_revision_updates_the_sections_that_changed_and_no_other(tmp_path):
+    """The same meeting's file, edited after it was imported: a report, a chair's section, a heading's label."""
+    path = write(tmp_path, "Runtime/2018/2018-06-12-runtime.md", SEED.read_bytes())
+    assert import_file(path, "Runtime").outcome == Outcome.IMPORTED
+    meeting = Meeting.objects.get()
+    reports_before = {r.team.slug: (r.pk, r.version) for r in meeting.reports.select_related("team")}
+    items_before = {item.title: (item.pk, item.version) for item in meeting.items.all()}
+
+    text = SEED.read_text()
+    text = text.replace("### UAA - Sree Tummidi\n", "### UAA - Sree Tummidi\n- Shipped the token revocation endpoint\n")
+    text = text.replace("## Discussion\n", "## Discussion\n- Who owns the release notes?\n")
+    text = text.replace("### Eirini - Julz Friedman", "### Eirini (incubating) - Julz Friedman")
+    path.write_text(text)
+    result = import_file(path, "Runtime")
+
+    assert result.outcome == Outcome.UPDATED
+    assert "UAA" in result.message and "Discussion" in result.message
+    reports = {r.team.slug: r for r in meeting.reports.select_related("team")}
+    assert (reports["uaa"].pk, reports["uaa"].version) == (reports_before["uaa"][0], 2)
+    [revision] = Revision.objects.filter(report=reports["uaa"])
+    assert (revision.source, revision.before, revision.after) == (
+        RevisionSource.IMPORT,
+        "",
+        "- Shipped the token revocation endpoint",
+    )
+    assert reports["eirini"].status_label == "incubating"  # heading changed, text did not
+    assert not Revision.objects.filter(report=reports["eirini"]).exists()
+    unchanged = [slug for slug in reports if slug not in ("uaa", "eirini")]
+    assert {slug: (reports[slug].pk, reports[slug].version) for slug in unchanged} == {
+        slug: reports_before[slug] for slug in unchanged
+    }
+    discussion = meeting.items.get(title="Discussion")
+    assert discussion.version == items_before["Discussion"][1] + 1
+    assert meeting.items.get(title="Announcements").version == items_before["Announcements"][1]
+    assert import_file(path, "Runtime").outcome == Outcome.UNCHANGED
 
 
 def test_newer_revision_updates_only_what_changed_and_records_history(corpus, tmp_path):

@@ -167,7 +167,7 @@ def test_a_later_revision_updates_the_sections_that_changed_and_no_other(tmp_pat
     assert import_file(path, "Runtime").outcome == Outcome.UNCHANGED
 
 
-def test_newer_revision_updates_only_what_changed_and_records_history(corpus, tmp_path):
+def test_the_archives_later_revision_of_the_seed_updates_only_what_changed(corpus, tmp_path):
     """The seed is an earlier revision of the corpus file: leads kept editing after the meeting."""
     path = write(tmp_path, "Runtime/2018/2018-06-12-runtime.md", SEED.read_bytes())
     assert import_file(path, "Runtime").outcome == Outcome.IMPORTED

@@ -9,8 +9,7 @@ memory across its second round, after a first one of the same requests
 instead of being recycled away. Every loop is bounded in count and time, and
 only ever talks to 127.0.0.1.
 
-`python -m bench.hostile` runs it alone on a fresh database; `make bench` with
-BENCH_ONLY=h runs it as a section.
+`BENCH_ONLY=h make bench` runs it alone.
 """
 
 import contextlib
@@ -19,10 +18,7 @@ import http.client
 import os
 import re
 import secrets
-import shutil
 import statistics
-import sys
-import tempfile
 import threading
 import time
 import urllib.request
@@ -353,39 +349,3 @@ def _report(letter: str, name: str, loads: list[float], before: dict[int, int], 
     harness.VERDICTS.append(harness.Verdict(f"hostile {letter}) workers' memory", f"{change:+.0%}{replaced}",
                                             "±10%", memory_ok))  # fmt: skip
     return line
-
-
-def main() -> int:
-    """Alone, as bench/run.py runs a section: a fresh database, the seed, then (h)."""
-    from bench.run import production_like_environment
-
-    folder = Path(tempfile.mkdtemp(prefix="pmc-bench-hostile-"))
-    database_url, database = harness.create_database(folder)
-    print(f"(h) hostile input under gunicorn; database: {database}")
-    env = production_like_environment(database_url, folder)
-    os.environ.update(env)
-    try:
-        import django
-        from django.core.management import call_command
-
-        django.setup()
-        call_command("collectstatic", "--noinput", verbosity=0)
-        call_command("migrate", verbosity=0)
-        from bench import data
-
-        data.load_seed()
-        started = time.perf_counter()
-        hostile(env)
-        print(f"(h) took {time.perf_counter() - started:.0f} s")
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        harness.drop_database(database_url)
-        shutil.rmtree(folder, ignore_errors=True)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.path.insert(0, str(harness.ROOT))
-    sys.exit(main())

@@ -5,24 +5,12 @@ from datetime import UTC, date, datetime, time
 import pytest
 
 from meetings.lib.scheduling import cadence_dates, nearest_weekday, starts_at
-from meetings.models import Meeting
 
 TUESDAY = 1
 
 
 def utc(*args) -> datetime:
     return datetime(*args, tzinfo=UTC)
-
-
-def shape(meeting: Meeting) -> dict:
-    """Everything a new meeting is pre-filled with, comparable between two meetings."""
-    return {
-        "items": list(meeting.items.values_list("position", "title", "kind", "agenda_label", "body", "footnote")),
-        "reports": list(meeting.reports.values_list("position", "team__slug", "heading", "leads", "body")),
-        "roadmap": list(meeting.roadmap_entries.values_list("horizon", "position", "text", "is_heading")),
-        "status": meeting.status,
-        "local start": meeting.starts_at.astimezone(meeting.committee.zone).time() if meeting.starts_at else None,
-    }
 
 
 # The date arithmetic, without a database (meetings/lib/scheduling.py).

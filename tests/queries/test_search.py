@@ -10,6 +10,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 import pytest
+from django.db import connection
 
 from meetings.models import BacklogReport, Meeting, SearchDocument
 from meetings.queries.search import MAX_QUERY_CHARS
@@ -307,6 +308,7 @@ def test_marker_characters_in_a_report_give_balanced_escaped_snippets(seed_meeti
     assert "\ue000" not in snippet and "\ue001" not in snippet
     tags = re.findall(r"</?\w+[^>]*>", snippet)
     assert tags == ["<mark>", "</mark>"] * (len(tags) // 2), tags
-    assert "&lt;b&gt;" in snippet
+    # FTS5 keeps the typed tag as text, escaped; PostgreSQL's headline drops tags altogether.
+    assert "&lt;b&gt;" in snippet if connection.vendor == "sqlite" else "b&gt;" not in snippet
     [hit] = hits_for(client, "quokka")
     assert {mark.lower() for mark in hit.marks} == {"quokka"}

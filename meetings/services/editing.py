@@ -11,6 +11,7 @@ from django.utils.text import capfirst
 
 from ..format.outline import OutlineError, entries_to_text, text_to_entries
 from ..format.writing import agenda_lines
+from ..lib.rendering import render_markdown
 from ..models import AgendaItem, BacklogReport, Meeting, Revision, RevisionSource
 from .search_index import reindex_meeting
 
@@ -40,6 +41,8 @@ def save_report(
             # The version matched, so `before` is exactly the text this save replaced.
             report.record_revision(before, body, author=editor, source=source)
             reindex_meeting(report.meeting)
+    if updated:
+        render_markdown(body)  # rendered once, when written: the pages then read it from the cache
     report.refresh_from_db()
     return bool(updated)
 
@@ -86,6 +89,8 @@ def save_item(
             if agenda_after != agenda_before:
                 Revision.record(meeting, "agenda", agenda_before, agenda_after, author=by, source=source)
             reindex_meeting(meeting)
+    if updated:
+        render_markdown(body)  # as for a report: rendered when written, read from the cache
     item.refresh_from_db()
     return bool(updated)
 

@@ -1,7 +1,10 @@
 """Saving a report (services/editing.py): versions, revisions, amendments."""
 
 import pytest
+from django.core.cache import cache
 
+from meetings.lib import rendering
+from meetings.lib.rendering import render_markdown
 from meetings.models import (
     BacklogReport,
     Revision,
@@ -90,3 +93,14 @@ def test_save_report_by_an_anonymous_user_records_no_editor(report):
     assert save_report(report, body="text", by=AnonymousUser()) is True
     assert BacklogReport.objects.get(pk=report.pk).updated_by is None
     assert Revision.objects.get(report=report).author is None
+
+
+def test_a_saved_report_is_rendered_when_written_so_readers_get_it_from_the_cache(report, people, monkeypatch):
+    cache.clear()
+    body = "- " + "rebalanced cells " * 100  # long enough to be cached
+    assert save_report(report, body=body, by=people["lead_x"], expected_version=report.version)
+    renders = []
+    real = rendering.gfm_to_html
+    monkeypatch.setattr(rendering, "gfm_to_html", lambda text: renders.append(text) or real(text))
+    assert "rebalanced cells" in render_markdown(body)
+    assert renders == []

@@ -87,6 +87,10 @@ class _DryRun(Exception):
 class _Refused(Exception):
     """Raised inside a file's transaction when its export does not give its lines back."""
 
+    def __init__(self, difference: str, seconds: float):
+        super().__init__(difference)
+        self.seconds = seconds
+
 
 def minutes_files(paths: Iterable[Path]) -> list[tuple[Path, str]]:
     """(file, committee name) for every .md file named or under a named folder.

@@ -367,7 +367,9 @@ def _keep_source(result: ImportResult, source: Source, exported: str) -> None:
     values = {"source": source.raw, "source_export": exported, "source_path": source.path}
     if all(getattr(meeting, name) == value for name, value in values.items()):
         return
-    Meeting.objects.filter(pk=meeting.pk).update(**values)  # not a change of the minutes: updated_at stays
+    # updated_at too: the `.md` download changes, and caching.py versions a meeting by it.
+    values["updated_at"] = timezone.now()
+    Meeting.objects.filter(pk=meeting.pk).update(**values)
     for name, value in values.items():
         setattr(meeting, name, value)
     if result.outcome == Outcome.UNCHANGED:

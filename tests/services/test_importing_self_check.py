@@ -196,11 +196,14 @@ def test_an_edit_keeps_crlf_and_the_bom(tmp_path):
 
 
 def test_reimporting_the_same_minutes_laid_out_differently_keeps_the_new_layout(tmp_path):
-    import_file(SEED, "runtime")
+    first = import_file(SEED, "runtime").meeting.updated_at
     crlf = SEED_TEXT.replace("\n", "\r\n").encode()
     result = import_file(write(tmp_path, "Runtime/2018/2018-06-12-runtime.md", crlf), "runtime")
     assert result.outcome == Outcome.UNCHANGED
     assert meeting_to_markdown(Meeting.objects.get()).encode() == crlf
+    assert Meeting.objects.get().updated_at > first  # the download changed: cached copies must not be served
+    assert import_file(SEED, "runtime").outcome == Outcome.UNCHANGED
+    assert meeting_to_markdown(Meeting.objects.get()) == SEED_TEXT
 
 
 def test_source_path_is_the_path_from_the_committees_folder_however_the_file_is_named(tmp_path):

@@ -10,9 +10,9 @@ too many headings). Runs inside Django: bench/run.py sets it up.
 import statistics
 
 from meetings.demo import SEED
-from meetings.exporting import minutes_markdown
-from meetings.importing import MAX_FILE_BYTES, is_blank
-from meetings.parsing import MAX_LINE_CHARS, ParseError, parse_minutes
+from meetings.format.reading import MAX_LINE_CHARS, ParseError, parse_minutes
+from meetings.format.writing import minutes_markdown
+from meetings.services.importing import MAX_FILE_BYTES, is_blank
 
 from .harness import RUNS, check, note, timed, verdict
 

@@ -63,6 +63,12 @@ class Meeting(models.Model):
     )
     roadmap_version = models.PositiveIntegerField(default=1)
     starts_at = models.DateTimeField(null=True, blank=True, help_text="When it starts (stored in UTC).")
+    # The imported file as it was, so that its export gives it back byte for byte (format/source.py).
+    source = models.TextField(blank=True, help_text="The imported file's text exactly (BOM, line endings).")
+    source_export = models.TextField(blank=True, help_text="The export right after the import: the base of edits.")
+    source_path = models.CharField(
+        max_length=500, blank=True, help_text="The imported file's path in its archive, e.g. Runtime/2018/x.md."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

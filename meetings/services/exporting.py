@@ -1,13 +1,31 @@
 """Saved meetings written out in the archive's layout: the `.md` download and `export_minutes`."""
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+from ..format.reading import date_from_text
+from ..format.source import carry_edits
 from ..format.writing import minutes_markdown
 from ..models import Meeting
 
 
 def meeting_to_markdown(meeting: Meeting) -> str:
-    """A saved meeting's minutes as Markdown (the `.md` download)."""
+    """A saved meeting's minutes as Markdown (the `.md` download).
+
+    An imported meeting gives its file back: byte for byte if nobody edited it
+    since, else the file with only the edited lines changed.
+    """
+    current = structural_markdown(meeting)
+    if not meeting.source:
+        return current
+    return carry_edits(meeting.source, meeting.source_export, current)
+
+
+def structural_markdown(meeting: Meeting, *, attendance: bool = True) -> str:
+    """What the database holds of a meeting, written in the exporter's own layout (never from its source).
+
+    Without `attendance`, attendees recorded on the site are left out: they are
+    not the file's text, so the import's self-check and the base of edits leave them out.
+    """
     return minutes_markdown(
         meeting.title,
         meeting.preamble,
@@ -15,17 +33,29 @@ def meeting_to_markdown(meeting: Meeting) -> str:
         meeting.items.all(),
         meeting.reports.all(),
         meeting.roadmap_entries.all(),
-        meeting.attendees.all(),
+        meeting.attendees.all() if attendance else (),
     )
 
 
 def archive_path(meeting: Meeting) -> Path:
-    """Where a meeting's file stands in the archive: Committee/YYYY/YYYY-MM-DD-committee.md."""
+    """Where a meeting's file stands in the archive: Committee/YYYY/YYYY-MM-DD-committee.md.
+
+    An imported meeting keeps the name its file had (e.g. Extensions/2018/06-24-2018.md),
+    so that the file goes back where it was; only a name that holds the
+    meeting's date, so that two meetings never share one.
+    """
     committee = meeting.committee
     folder = committee.name.strip()
-    if folder in ("", ".", "..") or any(char in folder for char in "/\\\0"):
+    if not _plain_name(folder):
         folder = committee.slug  # a name that is not a plain folder name must not lead elsewhere
-    return Path(folder) / f"{meeting.date:%Y}" / f"{meeting.date.isoformat()}-{committee.slug}.md"
+    name = PurePosixPath(meeting.source_path).name
+    if not (_plain_name(name) and name.endswith(".md") and date_from_text(name) == meeting.date):
+        name = f"{meeting.date.isoformat()}-{committee.slug}.md"
+    return Path(folder) / f"{meeting.date:%Y}" / name
+
+
+def _plain_name(name: str) -> bool:
+    return name not in ("", ".", "..") and not any(char in name for char in "/\\\0")
 
 
 def export_meetings(meetings, *, out_dir: Path) -> list[Path]:
@@ -35,6 +65,6 @@ def export_meetings(meetings, *, out_dir: Path) -> list[Path]:
     for meeting in meetings:
         path = Path(out_dir) / archive_path(meeting)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(meeting_to_markdown(meeting), encoding="utf-8", newline="\n")
+        path.write_text(meeting_to_markdown(meeting), encoding="utf-8", newline="\n")  # no translation: CRLF stays
         written.append(path)
     return written

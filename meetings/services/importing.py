@@ -6,15 +6,22 @@ changes nothing; a newer revision of a file updates its meeting, touching only
 the sections and reports that changed and recording each change as a Revision.
 Teams are matched across meetings by name (team_key); a team's current name,
 leads, label and group are those of its latest meeting.
+
+Every import proves itself before it is kept: inside the file's transaction the
+saved meeting is written back to Markdown from the database, and if a non-blank
+line of the file is missing, added or out of order the transaction is rolled
+back and the file refused, naming the line. The file's text is kept as it came
+(Meeting.source), so that its export gives it back byte for byte.
 """
 
 import enum
 import os
 import re
 import stat
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -22,6 +29,7 @@ from django.utils.text import slugify
 
 from ..format.outline import entries_to_text
 from ..format.reading import ParsedMeeting, ParseError, decode, parse_minutes, team_key
+from ..format.source import first_difference, source_text
 from ..format.writing import agenda_lines, minutes_markdown
 from ..models import (
     AgendaItem,
@@ -37,7 +45,7 @@ from ..models import (
     TeamStatus,
 )
 from ..models.committee import RESERVED_SLUGS
-from .exporting import meeting_to_markdown
+from .exporting import structural_markdown
 from .search_index import reindex_meeting
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -55,6 +63,7 @@ class Outcome(enum.StrEnum):
     UNCHANGED = "unchanged"
     SKIPPED = "skipped"
     FAILED = "failed"
+    REFUSED = "refused"  # read and saved, but the self-check found a line lost, added or moved: rolled back
 
 
 @dataclass
@@ -64,6 +73,7 @@ class ImportResult:
     message: str = ""
     meeting: Meeting | None = None
     warnings: list[str] = field(default_factory=list)
+    check_seconds: float = 0.0  # the self-check's share of the import (bench/imports.py prints it)
 
     def __str__(self) -> str:
         notes = "; ".join(filter(None, [self.message, *self.warnings]))
@@ -72,6 +82,14 @@ class ImportResult:
 
 class _DryRun(Exception):
     """Raised inside the transaction of a dry run so that nothing is kept."""
+
+
+class _Refused(Exception):
+    """Raised inside a file's transaction when its export does not give its lines back."""
+
+    def __init__(self, difference: str, seconds: float):
+        super().__init__(difference)
+        self.seconds = seconds
 
 
 def minutes_files(paths: Iterable[Path]) -> list[tuple[Path, str]]:
@@ -125,11 +143,28 @@ def import_paths(
 ) -> list[ImportResult]:
     """Import every minutes file named or under the named folders; symbolic links are refused."""
     results = [
-        _outside(file, root) or import_file(file, committee or folder, draft=draft, dry_run=dry_run)
+        _outside(file, root)
+        or import_file(file, committee or folder, draft=draft, dry_run=dry_run, source_path=_source_path(file, root))
         for file, folder, root in _walk(paths)
     ]
     update_rosters(results)
     return results
+
+
+def _source_path(file: Path, root: Path | None) -> str:
+    """The file's path in its archive: from the folder named for its committee on, e.g. Runtime/2018/x.md.
+
+    That is the path relative to the folder given when the archive's root is
+    given, and stays the same when a committee's folder or the file itself is named.
+    """
+    absolute = Path(os.path.abspath(file))
+    committee = _committee_folder(file)
+    for folder in absolute.parents:
+        if folder.name == committee:
+            return PurePosixPath(*absolute.relative_to(folder.parent).parts).as_posix()
+    if root is not None:
+        return PurePosixPath(*absolute.relative_to(os.path.abspath(root)).parts).as_posix()
+    return absolute.name
 
 
 def _outside(file: Path, root: Path | None) -> ImportResult | None:
@@ -168,7 +203,9 @@ def update_rosters(results: list[ImportResult]) -> None:
                 adopt_agenda_from_latest(target)
 
 
-def import_file(path: Path, committee: str, *, draft: bool = False, dry_run: bool = False) -> ImportResult:
+def import_file(
+    path: Path, committee: str, *, draft: bool = False, dry_run: bool = False, source_path: str = ""
+) -> ImportResult:
     """Import one minutes file in its own transaction; a failure leaves nothing behind.
 
     A symbolic link is refused, never followed: a link named like minutes may
@@ -181,7 +218,8 @@ def import_file(path: Path, committee: str, *, draft: bool = False, dry_run: boo
         return ImportResult(path, Outcome.FAILED, f"cannot read the file ({error.strerror})")
     except ParseError as error:
         return ImportResult(path, Outcome.FAILED, str(error))
-    return import_data(data, path, committee, draft=draft, dry_run=dry_run)
+    source_path = source_path or _source_path(path, None)
+    return import_data(data, path, committee, draft=draft, dry_run=dry_run, source_path=source_path)
 
 
 def read_minutes_file(path: Path) -> bytes:
@@ -209,13 +247,20 @@ def _too_large(size: int) -> str:
     return f"the file is {size / 2**20:.1f} MB; expected minutes of at most {MAX_FILE_BYTES // 2**20} MB"
 
 
-def import_data(data: bytes, path: Path, committee: str, *, draft: bool = False, dry_run: bool = False) -> ImportResult:
-    """Import the bytes of one minutes file (an upload, or a file read by import_file) named `path`."""
+def import_data(
+    data: bytes, path: Path, committee: str, *, draft: bool = False, dry_run: bool = False, source_path: str = ""
+) -> ImportResult:
+    """Import the bytes of one minutes file (an upload, or a file read by import_file) named `path`.
+
+    `source_path` is where the file stands in its archive (Runtime/2018/x.md);
+    an upload, which has none, is known by its name.
+    """
     path = Path(path)
     try:
         if len(data) > MAX_FILE_BYTES:  # before decoding: a read of MAX_FILE_BYTES + 1 bytes lands here
             raise ParseError(_too_large(len(data)))
-        parsed = parse_minutes(decode(data), path.name)
+        text = decode(data)
+        parsed = parse_minutes(text, path.name)
         _check_lengths(parsed)
     except ParseError as error:
         return ImportResult(path, Outcome.FAILED, str(error))
@@ -228,14 +273,18 @@ def import_data(data: bytes, path: Path, committee: str, *, draft: bool = False,
         )
     if is_blank(parsed):
         return ImportResult(path, Outcome.SKIPPED, "a blank template: nothing is written in it yet")
+    source = Source(source_text(data), text, source_path or path.name)
     try:
         with transaction.atomic():
-            result = save_meeting(parsed, get_or_create_committee(committee), path, draft=draft)
+            result = save_meeting(parsed, get_or_create_committee(committee), path, draft=draft, source=source)
             if dry_run:
                 raise _DryRun
     except _DryRun:
         result.meeting = None
         result.message = "dry run, nothing written" + (f"; {result.message}" if result.message else "")
+    except _Refused as refusal:
+        message = f"{refusal}; nothing of it was kept" + (" (dry run)" if dry_run else "")
+        return ImportResult(path, Outcome.REFUSED, message, check_seconds=refusal.seconds)
     except ParseError as error:
         return ImportResult(path, Outcome.FAILED, str(error))
     except Exception as error:
@@ -271,15 +320,71 @@ def _check_lengths(parsed: ParsedMeeting) -> None:
         check(BacklogReport, "group", report.group, report.line, "the group heading")
 
 
-def save_meeting(parsed: ParsedMeeting, committee: Committee, path: Path, *, draft: bool) -> ImportResult:
-    """Create or update the committee's meeting of that date from parsed minutes."""
+@dataclass
+class Source:
+    """The file as it came (`raw`), as the parser read it (`text`: no BOM, "\\n" endings), and its archive path."""
+
+    raw: str
+    text: str
+    path: str
+
+
+def save_meeting(
+    parsed: ParsedMeeting, committee: Committee, path: Path, *, draft: bool, source: Source | None = None
+) -> ImportResult:
+    """Create or update the committee's meeting of that date from parsed minutes, then check it (self_check).
+
+    Without `source` (the parsed data has no file behind it) nothing is checked or kept of a file.
+    """
+    result = _save_meeting(parsed, committee, path, draft=draft)
+    if source is not None:
+        exported, result.check_seconds = self_check(result.meeting, parsed, source)
+        _keep_source(result, source, exported)
+    return result
+
+
+def self_check(meeting: Meeting, parsed: ParsedMeeting, source: Source) -> tuple[str, float]:
+    """The meeting's structural export and the seconds the check took; _Refused if a line of the file is lost.
+
+    The export is built from the rows just saved, never from the kept source
+    (comparing the file with itself would prove nothing), and without the
+    attendance recorded on the site, which is not the file's.
+    """
+    started = time.perf_counter()
+    exported = structural_markdown(meeting, attendance=False)
+    # A file without a title line gets the committee's usual title: the one line an import may add.
+    compared = exported if parsed.title else exported.partition("\n")[2]
+    difference = first_difference(source.text, compared)
+    seconds = time.perf_counter() - started
+    if difference is not None:
+        raise _Refused(difference, seconds)
+    return exported, seconds
+
+
+def _keep_source(result: ImportResult, source: Source, exported: str) -> None:
+    """Keep the file as it came and the export it was checked against (the base its edits are carried from)."""
+    meeting = result.meeting
+    values = {"source": source.raw, "source_export": exported, "source_path": source.path}
+    if all(getattr(meeting, name) == value for name, value in values.items()):
+        return
+    # updated_at too: the `.md` download changes, and caching.py versions a meeting by it.
+    values["updated_at"] = timezone.now()
+    Meeting.objects.filter(pk=meeting.pk).update(**values)
+    for name, value in values.items():
+        setattr(meeting, name, value)
+    if result.outcome == Outcome.UNCHANGED:
+        result.message = "the same minutes; the file's layout kept for its export"
+
+
+def _save_meeting(parsed: ParsedMeeting, committee: Committee, path: Path, *, draft: bool) -> ImportResult:
+    """The rows of the meeting from parsed minutes (save_meeting without the check)."""
     existing = Meeting.objects.filter(committee=committee, date=parsed.date).first()
     # Attendance recorded in the site is not in the file; it stays, so it is part of both texts.
     attendees = existing.attendees.all() if existing else ()
     new_text = minutes_markdown(
         parsed.title, parsed.preamble, parsed.agenda_marker, parsed.items, parsed.reports, parsed.roadmap, attendees
     )
-    if existing and meeting_to_markdown(existing) == new_text:
+    if existing and structural_markdown(existing) == new_text:
         return ImportResult(path, Outcome.UNCHANGED, meeting=existing, warnings=parsed.warnings)
 
     meeting = existing or Meeting(committee=committee, date=parsed.date)

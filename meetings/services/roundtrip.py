@@ -2,6 +2,12 @@
 
 Only whitespace may differ (trailing spaces, runs of blank lines, the final
 newline): every non-blank line must come back, in its order, unchanged.
+
+The export compared is the `.md` download's, which gives an imported file back
+from the text it keeps: "identical" says the kept text and the carrying of
+edits work. That the rows hold every line is the import's own self-check
+(importing.self_check), which compares the file with the export built from the
+rows alone; a file it refuses is reported here as different.
 """
 
 import difflib
@@ -11,6 +17,7 @@ from pathlib import Path
 from django.db import transaction
 
 from ..format.reading import ParseError, decode
+from ..format.source import source_text
 from .exporting import meeting_to_markdown
 from .importing import Outcome, import_data, minutes_files, read_minutes_file
 
@@ -44,7 +51,8 @@ def check_file(path: Path, committee: str) -> Check:
     """Import the file in a transaction that is rolled back, and compare its export."""
     try:
         data = read_minutes_file(Path(path))  # as the import reads it: never through a link
-        original = decode(data)
+        decode(data)  # refuses what the import would refuse, before anything is compared
+        original = source_text(data)  # byte for byte: BOM, CRLF, trailing spaces and the final newline count
     except (OSError, ParseError) as error:
         return Check(path, SKIPPED, [str(error)])
     with transaction.atomic():

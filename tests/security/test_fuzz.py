@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from meetings.format.reading import MAX_LINE_CHARS, ParseError, decode, parse_minutes
 from meetings.lib.rendering import render_markdown
 from meetings.models import Committee, Meeting, Team
-from meetings.services.exporting import meeting_to_markdown
+from meetings.services.exporting import meeting_to_markdown, structural_markdown
 from meetings.services.importing import Outcome, import_data
 from tests.support.html_safety import executable_content
 from tests.support.html_tree import parse_html
@@ -95,13 +95,14 @@ def test_importing_any_text_keeps_every_line_or_refuses_cleanly(db, text):
         event(result.outcome)
         if result.meeting is not None:
             assert result.outcome == Outcome.IMPORTED
-            exported = meeting_to_markdown(result.meeting)
+            exported = structural_markdown(result.meeting)  # the rows, not the file kept beside them
             added = added_lines(meaningful(decode(data)), meaningful(exported))
             assert added is not None, f"a line of the file is missing from the export:\n{exported}"
             # A file without a title gets the committee's; nothing else may appear.
             assert added in ([], [f"# {result.meeting.title}"]), added
+            assert meeting_to_markdown(result.meeting) == text  # and the download is the file, byte for byte
         else:
-            assert result.outcome in (Outcome.FAILED, Outcome.SKIPPED)
+            assert result.outcome in (Outcome.FAILED, Outcome.SKIPPED, Outcome.REFUSED)
             assert len(result.message) > 10, "a refusal says why"
             assert (Committee.objects.count(), Meeting.objects.count(), Team.objects.count()) == (0, 0, 0)
         transaction.set_rollback(True)

@@ -53,7 +53,7 @@ def test_a_link_to_a_file_outside_the_folder_is_refused_and_nothing_published(tm
     assert failed
     assert f"failed    {linked}: a symbolic link" in output
     assert "import the file it points to directly if you trust it" in output
-    assert output.strip().splitlines()[-1] == "imported 1, updated 0, unchanged 0, skipped 0, failed 1"
+    assert output.strip().splitlines()[-1] == "imported 1, updated 0, unchanged 0, skipped 0, failed 1, refused 0"
     assert [str(day) for day in Meeting.objects.values_list("date", flat=True)] == ["2018-06-12"]
     assert not Committee.objects.filter(slug="deploy").exists()
 

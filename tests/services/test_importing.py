@@ -22,7 +22,7 @@ from meetings.models import (
     TeamStatus,
 )
 from meetings.services.editing import save_report, save_roadmap
-from meetings.services.exporting import meeting_to_markdown
+from meetings.services.exporting import meeting_to_markdown, structural_markdown
 from meetings.services.importing import MAX_FILE_BYTES, Outcome, import_file, import_paths
 from tests.support.builders import SEED_DATE, make_committee, make_team
 from tests.support.corpus import FIXTURES
@@ -71,7 +71,7 @@ def call_command_output(*args, **options) -> str:
 
 def test_corpus_imports_once_and_again_changes_nothing(corpus):
     first = call_command_output("import_minutes", str(corpus))
-    assert summary(first) == "imported 128, updated 0, unchanged 0, skipped 1, failed 0"
+    assert summary(first) == "imported 128, updated 0, unchanged 0, skipped 1, failed 0, refused 0"
     assert "template.md" in first  # the skipped file is named, with the reason
     assert set(Committee.objects.values_list("name", flat=True)) == {"Extensions", "Runtime"}
     assert Meeting.objects.count() == 128
@@ -82,7 +82,7 @@ def test_corpus_imports_once_and_again_changes_nothing(corpus):
     items = dict(AgendaItem.objects.values_list("pk", "version"))
 
     again = call_command_output("import_minutes", str(corpus))
-    assert summary(again) == "imported 0, updated 0, unchanged 128, skipped 1, failed 0"
+    assert summary(again) == "imported 0, updated 0, unchanged 128, skipped 1, failed 0, refused 0"
     assert row_counts() == counts
     assert dict(BacklogReport.objects.values_list("pk", "version")) == versions
     assert dict(AgendaItem.objects.values_list("pk", "version")) == items
@@ -390,13 +390,14 @@ def test_bad_file_is_reported_and_leaves_nothing(tmp_path, name, content, outcom
 )
 def test_windows_line_endings_and_bom_import_as_the_plain_file(tmp_path, content):
     plain = import_file(SEED, "Runtime").meeting
-    expected = meeting_to_markdown(plain)
+    expected = structural_markdown(plain)
     Meeting.objects.all().delete()
 
     result = import_file(write(tmp_path, "Runtime/2018/2018-06-12-runtime.md", content), "Runtime")
     assert result.outcome == Outcome.IMPORTED
     assert result.meeting.title == "Runtime PMC Meeting 2018-06-12"
-    assert meeting_to_markdown(result.meeting) == expected
+    assert structural_markdown(result.meeting) == expected
+    assert meeting_to_markdown(result.meeting).encode() == content  # and the export gives the file back as it was
     assert "\r" not in "".join(BacklogReport.objects.values_list("body", flat=True))
 
 
@@ -431,7 +432,7 @@ def test_command_reports_each_bad_file_the_summary_and_fails(tmp_path):
         call_command("import_minutes", str(folder), stdout=out)
 
     output = out.getvalue()
-    assert summary(output) == "imported 1, updated 0, unchanged 0, skipped 3, failed 5"
+    assert summary(output) == "imported 1, updated 0, unchanged 0, skipped 3, failed 5, refused 0"
     failed = [line for line in output.splitlines() if line.startswith("failed")]
     assert len(failed) == 5
     assert all(str(folder / "2017") in line and "expected" in line for line in failed)
@@ -458,7 +459,7 @@ def test_five_megabyte_file_is_refused_before_it_is_read(tmp_path):
 def test_dry_run_reports_what_would_change_and_writes_nothing(tmp_path):
     path = write(tmp_path, "Runtime/2018/2018-06-12-runtime.md", SEED.read_bytes())
     output = call_command_output("import_minutes", str(tmp_path), "--dry-run")
-    assert summary(output) == "Dry run: imported 1, updated 0, unchanged 0, skipped 0, failed 0"
+    assert summary(output) == "Dry run: imported 1, updated 0, unchanged 0, skipped 0, failed 0, refused 0"
     assert "imported" in output.splitlines()[0] and str(path) in output
     assert nothing_saved()
 

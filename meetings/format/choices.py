@@ -35,3 +35,11 @@ class TeamStatus(models.TextChoices):
     INCUBATING = "incubating", "Incubating"
     PROPOSED = "proposed", "Proposed"
     RETIRED = "retired", "Retired"
+
+
+class TeamLayout(models.TextChoices):
+    """Where a committee's minutes files write their team sections (blank on a committee: detect it per file)."""
+
+    BACKLOG = "backlog", "### Team under a backlog heading (## Backlog Reviews)"
+    PROJECTS = "projects", "### Project under # Projects groups (## _Incubating_)"
+    NOTES = "notes", "notes-style: one ## section per team"

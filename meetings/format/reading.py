@@ -10,6 +10,17 @@ parser knows the general structure rather than particular files:
   groups (`## _Incubating_`) when the backlog section is a `#` one;
 - a roadmap section with a `Delivered When? | What?` table grouped by horizon.
 
+Where the team sections are is the committee's layout (TeamLayout, detected
+per file by `detect_layout` when the committee has none): `### Team` under a
+backlog heading, `### Project` under `# Projects` groups, or notes-style files
+(“… PMC Notes as of 2015-11-09”) where each `##` section that is not a chair's
+section (CHAIR_SECTIONS, and the committee's own agenda titles) is a team's.
+Text the layout gives no structure to stays in place: a group heading whose
+list has no `###` under it, and a chair's section between two notes-style
+teams, are kept with the group heading text of the report that follows (or the
+backlog's trailing text); link reference definitions after the last team are
+the backlog's trailing text.
+
 Whatever is not recognised stays where it stood as the Markdown of a notes
 section: no text is ever dropped. Structured parts (agenda, roadmap) are checked
 by writing them back with the exporter; if that would not give the same lines,
@@ -20,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from .choices import Horizon
+from .choices import Horizon, TeamLayout
 from .slugs import team_slug
 from .writing import ROADMAP_HEADER, agenda_lines, roadmap_lines, same_lines
 
@@ -49,6 +60,9 @@ _DASH = re.compile(r"[-–—]")
 _LEAD_DASH = re.compile(r"\s[-–—]|[-–—]\s")  # the first dash with a blank before or after it
 _TEAM_SEPARATOR = re.compile(r",|/|\band\b")
 _NOT_LABEL = re.compile(r"[^a-z0-9 ]")
+_LINK_DEFINITION = re.compile(r" {0,3}\[[^\]]++\]:[ \t]*+\S.*+")  # fullmatch: `[1.10.0]: https://…`
+_NOTES_TITLE = re.compile(r"\bnotes\b", re.IGNORECASE)
+_NOTES_PREFIX = re.compile(r"(?:updates?|news|report)[ \t]++(?:on|from|of)[ \t]++", re.IGNORECASE)
 STATUS_LABELS = frozenset({"incubating", "incubation", "proposed", "retired", "active", "inactive", "attic"})
 
 # Far beyond any real minutes (the 129 files of the archive: lines of at most
@@ -59,6 +73,37 @@ MAX_HEADINGS = 1_000  # of levels 1 to 3 after the title: those that become sect
 MAX_ROWS = 1_000  # agenda entries, and roadmap rows
 
 TEAM_LEVEL = 3
+
+# Sections of a notes-style file that are the chair's, not a team's (normalised by _normalise_label).
+CHAIR_SECTIONS = frozenset(
+    {
+        "agenda",
+        "attendee",
+        "attendance",
+        "table of content",
+        "content",
+        "toc",
+        "announcement",
+        "discussion",
+        "open discussion",
+        "when where",
+        "where when",
+        "when",
+        "where",
+        "action item",
+        "next meeting",
+        "other business",
+        "new business",
+        "old business",
+        "note",
+        "minute",
+        "zoom info",
+        "meeting info",
+        "call info",
+        "link",
+        "reference",
+    }
+)
 
 
 class ParseError(ValueError):
@@ -115,6 +160,8 @@ class ParsedMeeting:
     reports: list[ParsedReport] = field(default_factory=list)
     roadmap: list[ParsedEntry] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    layout: str = TeamLayout.BACKLOG
+    layout_detected: bool = False
 
 
 @dataclass
@@ -123,6 +170,7 @@ class _Section:
     title: str
     line: int
     lines: list[str] = field(default_factory=list)
+    item: ParsedItem | None = None  # the notes-style backlog, already parsed
 
     @property
     def body(self) -> str:
@@ -147,16 +195,23 @@ def decode(data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def parse_minutes(text: str, filename: str = "") -> ParsedMeeting:
-    """Parse the Markdown of one meeting's minutes; a ParseError names a line over the limits."""
+def parse_minutes(text: str, filename: str = "", layout: str = "", chair_titles=()) -> ParsedMeeting:
+    """Parse the Markdown of one meeting's minutes; a ParseError names a line over the limits.
+
+    `layout` is a TeamLayout value, or blank to detect it from the text;
+    `chair_titles` are more titles of chair's sections (the committee's agenda).
+    """
     lines = text.split("\n")
     _check_line_lengths(lines)
     title, title_line, title_date = _find_title(lines)
     file_date = date_from_text(filename.rsplit("/", 1)[-1])
     start = title_line if title_line is not None else 0
     preamble, sections = _split_sections(lines[start:], first_line=start + 1)
+    chair = CHAIR_SECTIONS | {_normalise_label(title) for title in chair_titles}
 
     meeting = ParsedMeeting(title=title or "", date=title_date or file_date, preamble=preamble)
+    meeting.layout = layout or _detect(title or "", sections, chair)
+    meeting.layout_detected = not layout
     if title is None:
         meeting.warnings.append("no “# Title” line at the top; the meeting gets its committee's usual title")
     if title_date and file_date and title_date != file_date:
@@ -168,17 +223,22 @@ def parse_minutes(text: str, filename: str = "") -> ParsedMeeting:
             "filed under the file name's date"
         )
     backlog_seen = roadmap_seen = agenda_section = None
+    if meeting.layout == TeamLayout.NOTES:
+        sections, backlog_seen = _notes_backlog(sections, chair, meeting)
     index = 0
     while index < len(sections):
         section = sections[index]
         index += 1
+        if section is backlog_seen:
+            meeting.items.append(section.item)
+            continue
         if section.level == 1 and _BACKLOG_TITLE.match(section.title) and not backlog_seen:
             # A `# Projects` section owns the `##` group headings that follow it.
             while index < len(sections) and sections[index].level == 2:
                 section.lines += [_heading_line(sections[index]), *sections[index].lines]
                 index += 1
         item = ParsedItem(level=section.level, title=section.title, body=section.body, line=section.line)
-        if _BACKLOG_TITLE.match(section.title) and not backlog_seen:
+        if _BACKLOG_TITLE.match(section.title) and not backlog_seen and meeting.layout != TeamLayout.NOTES:
             backlog_seen = item
             item.kind = "backlog"
             item.body, item.footnote, meeting.reports = _parse_backlog(section)
@@ -195,6 +255,154 @@ def parse_minutes(text: str, filename: str = "") -> ParsedMeeting:
     if agenda_section:
         _link_agenda(meeting, *agenda_section)
     return meeting
+
+
+def detect_layout(text: str, chair_titles=()) -> str:
+    """The TeamLayout a minutes file's text is written in (see `_detect`)."""
+    lines = text.split("\n")
+    title, title_line, _date = _find_title(lines)
+    start = title_line if title_line is not None else 0
+    _preamble, sections = _split_sections(lines[start:], first_line=start + 1)
+    return _detect(title or "", sections, CHAIR_SECTIONS | {_normalise_label(title) for title in chair_titles})
+
+
+def _detect(title: str, sections: list["_Section"], chair: frozenset[str] | set[str]) -> str:
+    """The layout of a file's sections, from the first rule that applies:
+
+    - projects: a backlog heading (`# Projects`) at level 1 followed by `##` groups;
+    - backlog: any other backlog heading (`## Backlog Reviews`);
+    - notes: a notes-style file, its title saying “Notes” or a `## Table of Contents`,
+      with a `##` section that is not a chair's;
+    - backlog otherwise: every section is then the chair's, as the parser always read them.
+    """
+    for index, section in enumerate(sections):
+        if _BACKLOG_TITLE.match(section.title):
+            followed_by_group = index + 1 < len(sections) and sections[index + 1].level == 2
+            return TeamLayout.PROJECTS if section.level == 1 and followed_by_group else TeamLayout.BACKLOG
+    notes_style = _NOTES_TITLE.search(title) or any(_normalise_label(s.title) == "table of content" for s in sections)
+    if notes_style and any(_is_notes_team(section, chair) for section in sections):
+        return TeamLayout.NOTES
+    return TeamLayout.BACKLOG
+
+
+def _is_notes_team(section: "_Section", chair) -> bool:
+    if section.level != 2 or _ROADMAP_TITLE.search(section.title):
+        return False
+    name = parse_team_heading(section.title)[0]
+    return bool(team_key(name)) and _normalise_label(section.title) not in chair and _normalise_label(name) not in chair
+
+
+def notes_team_name(name: str) -> str:
+    """The team a notes-style heading names: “Update on Diego” is Diego's section."""
+    match = _NOTES_PREFIX.match(name)
+    return name[match.end() :].strip() if match and name[match.end() :].strip() else name
+
+
+def _notes_backlog(
+    sections: list["_Section"], chair, meeting: ParsedMeeting
+) -> tuple[list["_Section"], "_Section | None"]:
+    """The sections with the run from the first to the last team's `##` section made one headless backlog.
+
+    A chair's section inside the run is kept in place as the group heading text
+    of the next team's report; link definitions (and rules, comments) after the
+    last team's text are the backlog's trailing text.
+    """
+    teams = [index for index, section in enumerate(sections) if _is_notes_team(section, chair)]
+    if not teams:
+        return sections, None
+    first, last = teams[0], teams[-1]
+    backlog = _Section(level=2, title="", line=sections[first].line)
+    backlog.item = ParsedItem(level=2, title="", kind="backlog", line=backlog.line)
+    pending: list[str] = []
+    seen: set[str] = set()
+    for section in sections[first : last + 1]:
+        name, label, leads = parse_team_heading(section.title)
+        name = notes_team_name(name)
+        key = team_key(name)
+        if not _is_notes_team(section, chair) or key in seen:
+            pending += [_heading_line(section), *section.lines]
+            continue
+        seen.add(key)
+        meeting.reports.append(
+            ParsedReport(
+                heading=_heading_line(section),
+                team_name=name,
+                status_label=label,
+                leads=leads,
+                group_heading=_strip_blank_edges(pending),
+                body=section.body,
+                line=section.line,
+            )
+        )
+        pending = []
+    last_report = meeting.reports[-1]
+    body, trailing = _split_trailing_references(last_report.body.split("\n"))
+    if trailing and last + 1 == len(sections):
+        last_report.body, backlog.item.footnote = body, trailing
+    return [*sections[:first], backlog, *sections[last + 1 :]], backlog
+
+
+def _split_trailing_references(lines: list[str]) -> tuple[str, str]:
+    """(text, trailing block) where the trailing block is the link definitions at the end, with the rules,
+    comments and blank lines just before them; ("…", "") when the text does not end with link definitions."""
+    end = len(lines)
+    while end and not lines[end - 1].strip():
+        end -= 1
+    start = end
+    while start and (not lines[start - 1].strip() or _LINK_DEFINITION.fullmatch(lines[start - 1].rstrip())):
+        start -= 1
+    if start == end:
+        return _strip_blank_edges(lines), ""
+    while start and (not lines[start - 1].strip() or _is_rule_or_comment(lines[start - 1])):
+        start -= 1
+    return _strip_blank_edges(lines[:start]), _strip_blank_edges(lines[start:end])
+
+
+def _is_rule_or_comment(line: str) -> bool:
+    bare = line.replace(" ", "").replace("\t", "")
+    return (bare.startswith("<!--") and bare.endswith("-->")) or (
+        len(bare) >= 3 and len(set(bare)) == 1 and bare[0] in "-*_"
+    )
+
+
+def group_blocks(group_heading: str) -> list[tuple[str, str]]:
+    """(group name, the Markdown under it) for each heading of a report's group heading text, in order.
+
+    Text before the first heading comes with an empty name; a group that held
+    only a list (no team of its own) is one of these blocks, shown in place.
+    """
+    blocks: list[tuple[str, list[str]]] = []
+    fence = None
+    for line in group_heading.split("\n"):
+        fence = _fence_after(line, fence)
+        heading = _heading(line) if fence is None else None
+        if heading:
+            blocks.append((_without_closing_hashes(heading[1].strip()).strip().strip("_*").strip(), []))
+        else:
+            if not blocks:
+                blocks.append(("", []))
+            blocks[-1][1].append(line)
+    return [(name, _strip_blank_edges(lines)) for name, lines in blocks]
+
+
+def hidden_lines(text: str) -> list[str]:
+    """The lines of a text that its rendering does not show: link reference definitions and HTML comments.
+
+    The page and the PDF show them as written, so that every line of the file
+    can be read there too.
+    """
+    hidden, comment, fence = [], False, None
+    for line in text.split("\n"):
+        fence = _fence_after(line, fence)
+        if fence is not None:
+            continue
+        stripped = line.strip()
+        if comment or stripped.startswith("<!--"):
+            hidden.append(line.rstrip())
+            comment = "-->" not in stripped[4 if not comment else 0 :]
+        elif _LINK_DEFINITION.fullmatch(line.rstrip()):
+            hidden.append(line.rstrip())
+    return hidden
 
 
 def date_from_text(text: str) -> date | None:
@@ -379,7 +587,8 @@ def _parse_backlog(section: _Section) -> tuple[str, str, list[ParsedReport]]:
         if level and level < TEAM_LEVEL:
             # A group heading (`## _Incubating_`) and the text under it.
             group = heading[1].strip().strip("_*").strip()
-            pending_group = [line]
+            # A group with no `###` team under it (a plain list) stays, with the next group, before the next team.
+            pending_group = [*pending_group, line] if _strip_blank_edges(pending_group) else [line]
             current = pending_group
         elif level == TEAM_LEVEL:
             name, label, leads = parse_team_heading(heading[1])

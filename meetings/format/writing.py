@@ -60,7 +60,8 @@ def minutes_markdown(title: str, preamble: str, marker: str, items, reports, ent
     for index, item in enumerate(items):
         if item.level == 0:
             continue
-        blocks.append(f"{'#' * item.level} {item.title}".rstrip())
+        if item.title or item.kind != ItemKind.BACKLOG:  # a notes-style file's teams have no backlog heading
+            blocks.append(f"{'#' * item.level} {item.title}".rstrip())
         if item.kind == ItemKind.AGENDA:
             blocks.append("\n".join(agenda_lines(items, marker)))
             if index == after:

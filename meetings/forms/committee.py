@@ -8,7 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..format.choices import ItemKind, TeamStatus
-from ..models import Committee, Invitation, Team
+from ..format.reading import notes_team_name, parse_team_heading, team_key
+from ..models import Committee, Invitation, Team, TeamAlias
 from .fields import MAX_BODY_CHARS, InlineMarkdownField, SingleLineField, validate_markdown
 
 
@@ -34,6 +35,7 @@ class CommitteeSettingsForm(forms.ModelForm):
             "roadmap_disclaimer",
             "team_groups",
             "list_address",
+            "team_layout",
         ]
         labels = {
             "timezone": "Time zone",
@@ -198,7 +200,15 @@ class TeamCreateForm(TeamNameMixin, forms.ModelForm):
 
 
 class TeamForm(TeamNameMixin, forms.ModelForm):
-    """A team on the roster: its name, status, place and people."""
+    """A team on the roster: its name, status, place and people, and the headings that mean it in imported files."""
+
+    headings = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Headings that mean this team",
+        help_text="One a line, as the minutes files write them (“Update on CLI”); later imports file their "
+        "sections under this team. Import the files again to apply it to minutes already imported.",
+    )
 
     add_leads = UsernamesField(
         required=False, label="Add leads by username", help_text="Any account; separate several with commas."
@@ -236,6 +246,26 @@ class TeamForm(TeamNameMixin, forms.ModelForm):
                 f"{user.get_full_name()} ({user.username})" if user.get_full_name() else user.username
             )
         self._group_field()
+        self.fields["headings"].initial = "\n".join(self.instance.aliases.values_list("heading", flat=True))
+
+    def clean_headings(self) -> list[tuple[str, str]]:
+        """(key, heading) of each line; a heading another team already has, or that is a team's name, is refused."""
+        found: dict[str, str] = {}
+        for line in self.cleaned_data["headings"].splitlines():
+            heading = " ".join(line.strip().lstrip("#").split())
+            if not heading:
+                continue
+            key = team_key(notes_team_name(parse_team_heading(heading)[0]))
+            if not key:
+                raise forms.ValidationError(f"“{heading}” names no team.")
+            other = TeamAlias.objects.filter(committee=self.committee, key=key).exclude(team=self.instance).first()
+            if other:
+                raise forms.ValidationError(f"“{heading}” already means {other.team}.")
+            named = self.committee.teams.exclude(pk=self.instance.pk).filter(slug=Team.slug_for(heading)).first()
+            if named:
+                raise forms.ValidationError(f"“{heading}” is the name of the team {named}.")
+            found.setdefault(key, heading[:300])
+        return list(found.items())
 
     def clean(self):
         data = super().clean()
@@ -251,7 +281,17 @@ class TeamForm(TeamNameMixin, forms.ModelForm):
         if commit:
             team.save()
             self._save_m2m()
+            self._save_headings(team)
         return team
+
+    def _save_headings(self, team: Team) -> None:
+        team.aliases.all().delete()
+        TeamAlias.objects.bulk_create(
+            [
+                TeamAlias(committee=self.committee, team=team, key=key, heading=heading)
+                for key, heading in self.cleaned_data["headings"]
+            ]
+        )
 
 
 class InvitationForm(forms.Form):

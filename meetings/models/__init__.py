@@ -1,7 +1,7 @@
 """The domain of PMC Minutes: committees and their teams, meetings and their minutes."""
 
 from ..format.choices import Horizon, ItemKind, TeamStatus
-from .committee import AgendaTemplateItem, Committee, Team
+from .committee import AgendaTemplateItem, Committee, Team, TeamAlias
 from .meeting import AgendaItem, BacklogReport, Meeting, MeetingStatus, ReportState, RoadmapEntry
 from .people import Attendee, Invitation, ReminderSent
 from .revision import Revision, RevisionSource
@@ -25,5 +25,6 @@ __all__ = [
     "RoadmapEntry",
     "SearchDocument",
     "Team",
+    "TeamAlias",
     "TeamStatus",
 ]

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 
-from ..format.choices import ItemKind, TeamStatus
+from ..format.choices import ItemKind, TeamLayout, TeamStatus
 from ..format.slugs import team_slug
 from ..lib import scheduling
 
@@ -73,6 +73,14 @@ class Committee(models.Model):
         max_length=300, blank=True, help_text="Groups teams are listed under, in order, comma-separated."
     )
     list_address = models.EmailField(blank=True, help_text="Mailing list told when minutes are published.")
+    team_layout = models.CharField(
+        "Team sections in the minutes files",
+        max_length=10,
+        choices=TeamLayout.choices,
+        blank=True,
+        help_text="Where imported files write each team's section. Blank: detected in each file; import again "
+        "after a change.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -254,3 +262,21 @@ class Team(models.Model):
     def may_become(self, status: str) -> bool:
         """Whether the roster may move the team from its current status to `status`."""
         return status == self.status or status in STATUS_TRANSITIONS[TeamStatus(self.status)]
+
+
+class TeamAlias(models.Model):
+    """A heading that means an existing team (“Update on CLI” is the CLI team): imports remember it."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="team_aliases")
+    key = models.CharField(max_length=200, help_text="team_key of the heading's team name.")
+    heading = models.CharField(max_length=300, help_text="The heading as the chair wrote it.")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta:
+        ordering = ["heading"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "key"], name="one_team_per_heading_per_committee"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.heading} → {self.team}"

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from ..format.choices import Horizon, ItemKind
 from ..format.headings import report_heading
+from ..format.reading import group_blocks, parse_team_heading
 from .committee import Committee, Team
 from .revision import Revision, RevisionSource
 
@@ -339,6 +340,18 @@ class BacklogReport(models.Model):
     @property
     def is_empty(self) -> bool:
         return not self.body.strip()
+
+    @property
+    def written_name(self) -> str:
+        """The team's name as this meeting's heading wrote it (“Update on Diego”), else the team_name."""
+        if not self.heading.startswith("#"):
+            return self.team_name
+        return parse_team_heading(self.heading.lstrip("#"))[0] or self.team_name
+
+    @property
+    def group_parts(self) -> list[tuple[str, str]]:
+        """(group name, Markdown under it) of each heading in group_heading: groups that held only a list too."""
+        return group_blocks(self.group_heading)
 
     @property
     def group_intro(self) -> str:

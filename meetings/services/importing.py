@@ -4,8 +4,10 @@ Each file is parsed (format/reading.py) and saved in its own transaction: a file
 fails leaves nothing behind and the others go on. Importing the same file again
 changes nothing; a newer revision of a file updates its meeting, touching only
 the sections and reports that changed and recording each change as a Revision.
-Teams are matched across meetings by name (team_key); a team's current name,
-leads, label and group are those of its latest meeting.
+Teams are matched across meetings by name (team_key), or by a heading the chair
+mapped to a team (TeamAlias); a team's current name, leads, label and group are
+those of its latest meeting. Where a file writes its team sections is the
+committee's team_layout, or detected in each file; the result says which.
 
 Every import proves itself before it is kept: inside the file's transaction the
 saved meeting is written back to Markdown from the database, and if a non-blank
@@ -27,6 +29,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from ..format.choices import TeamLayout
 from ..format.outline import entries_to_text
 from ..format.reading import ParsedMeeting, ParseError, decode, parse_minutes, team_key
 from ..format.source import first_difference, source_text
@@ -42,6 +45,7 @@ from ..models import (
     Revision,
     RevisionSource,
     Team,
+    TeamAlias,
     TeamStatus,
 )
 from ..models.committee import RESERVED_SLUGS
@@ -260,7 +264,8 @@ def import_data(
         if len(data) > MAX_FILE_BYTES:  # before decoding: a read of MAX_FILE_BYTES + 1 bytes lands here
             raise ParseError(_too_large(len(data)))
         text = decode(data)
-        parsed = parse_minutes(text, path.name)
+        layout, chair_titles = _reading_options(committee)
+        parsed = parse_minutes(text, path.name, layout=layout, chair_titles=chair_titles)
         _check_lengths(parsed)
     except ParseError as error:
         return ImportResult(path, Outcome.FAILED, str(error))
@@ -290,6 +295,27 @@ def import_data(
     except Exception as error:
         return ImportResult(path, Outcome.FAILED, f"could not be saved ({type(error).__name__}: {error})")
     return result
+
+
+def _reading_options(committee: str) -> tuple[str, list[str]]:
+    """The committee's team layout (blank: detect) and its agenda's titles, which are never teams."""
+    found = Committee.objects.filter(slug=slugify(committee)).first()
+    if found is None:
+        return "", []
+    return found.team_layout, list(found.agenda_template.values_list("title", flat=True))
+
+
+_LAYOUT_NAMES = {
+    TeamLayout.BACKLOG: "backlog (### per team)",
+    TeamLayout.PROJECTS: "projects (### per project under # Projects groups)",
+    TeamLayout.NOTES: "notes-style (## per team)",
+}
+
+
+def layout_note(parsed: ParsedMeeting) -> str:
+    """What the import says about the layout it read the file in: “layout: notes-style (## per team), detected”."""
+    how = "detected" if parsed.layout_detected else "the committee's setting"
+    return f"layout: {_LAYOUT_NAMES[TeamLayout(parsed.layout)]}, {how}"
 
 
 def is_blank(parsed: ParsedMeeting) -> bool:
@@ -405,10 +431,11 @@ def _save_meeting(parsed: ParsedMeeting, committee: Committee, path: Path, *, dr
         changed.append("the roadmap")
     reindex_meeting(meeting)
     if not existing:
-        return ImportResult(path, Outcome.IMPORTED, f"{len(parsed.reports)} team reports", meeting, parsed.warnings)
+        message = f"{len(parsed.reports)} team reports; {layout_note(parsed)}"
+        return ImportResult(path, Outcome.IMPORTED, message, meeting, parsed.warnings)
     _record_changes(meeting, before, _texts(meeting))
     summary = "changed: " + ", ".join(changed) if changed else "layout changed"
-    return ImportResult(path, Outcome.UPDATED, summary, meeting, parsed.warnings)
+    return ImportResult(path, Outcome.UPDATED, f"{summary}; {layout_note(parsed)}", meeting, parsed.warnings)
 
 
 def _item_key(item) -> tuple[str, str]:
@@ -482,6 +509,9 @@ def _save_reports(meeting: Meeting, parsed: ParsedMeeting, *, update: bool) -> l
     for team in committee.teams.all():
         teams.setdefault(team_key(team.name), team)
         teams.setdefault(team.slug.replace("-", ""), team)
+    # A heading the chair mapped to a team means that team, whatever its name says; the team keeps its own name.
+    aliased = {alias.key: alias.team for alias in TeamAlias.objects.filter(committee=committee).select_related("team")}
+    teams.update(aliased)
     for item in parsed.reports:
         key = team_key(item.team_name)
         if key not in teams:
@@ -500,7 +530,7 @@ def _save_reports(meeting: Meeting, parsed: ParsedMeeting, *, update: bool) -> l
     created = []
     for position, (team, item) in enumerate(matched):
         if team.pk not in later:
-            _update_roster(team, item, position)
+            _update_roster(team, item, position, keep_name=team_key(item.team_name) in aliased)
         fields = {name: getattr(item, name) for name in _REPORT_FIELDS}
         report = old.get(team.pk)
         if report is None:
@@ -595,10 +625,10 @@ def _status_for(label: str) -> str:
     return TeamStatus.ACTIVE
 
 
-def _update_roster(team: Team, report, position: int) -> None:
+def _update_roster(team: Team, report, position: int, *, keep_name: bool = False) -> None:
     """The team's current name, leads, label and group: those of its latest meeting, this one."""
     values = {
-        "name": report.team_name,
+        "name": team.name if keep_name else report.team_name,
         "lead_names": report.leads,
         "group": report.group,
         "position": position,

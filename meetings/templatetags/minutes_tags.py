@@ -3,10 +3,11 @@
 import re
 
 from django import template
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from .. import permissions
+from ..format.reading import hidden_lines
 from ..lib.rendering import render_inline, render_markdown
 
 register = template.Library()
@@ -18,6 +19,15 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 def markdown(text: str):
     """Render Markdown as sanitised HTML (the same function as the editor's preview)."""
     return render_markdown(text)
+
+
+@register.filter
+def kept_source(text: str):
+    """What Markdown would hide of a text (link definitions, HTML comments), shown as written."""
+    lines = hidden_lines(text or "")
+    if not lines:
+        return ""
+    return format_html('<pre class="kept-source" aria-label="As written in the file">{}</pre>', "\n".join(lines))
 
 
 @register.filter

@@ -13,6 +13,7 @@ import pytest
 
 _TESTS = Path(__file__).resolve().parents[1]
 FIXTURES = _TESTS / "fixtures" / "minutes"
+LAYOUTS = _TESTS / "fixtures" / "layouts"  # one file per committee layout (tests/fixtures/README.md)
 CORPUS = _TESTS.parents[1] / "shared" / "corpus"
 
 

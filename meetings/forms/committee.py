@@ -74,7 +74,11 @@ class CommitteeSettingsForm(forms.ModelForm):
 class AgendaTemplateItemForm(forms.Form):
     """One item of the default agenda."""
 
-    title = SingleLineField(max_length=200)
+    title = SingleLineField(
+        max_length=200,
+        required=False,
+        help_text="Blank only for the team sections of a notes-style committee, whose ## sections stand alone.",
+    )
     kind = forms.ChoiceField(choices=ItemKind.choices, initial=ItemKind.NOTES)
     agenda_label = SingleLineField(max_length=200, required=False, label="Label in the agenda")
     body = forms.CharField(
@@ -88,6 +92,13 @@ class AgendaTemplateItemForm(forms.Form):
 
     def clean_body(self) -> str:
         return self.cleaned_data["body"].replace("\r\n", "\n")
+
+    def clean(self):
+        data = super().clean()
+        # The team sections may go without a heading of their own (notes-style files); any other section has one.
+        if not data.get("title") and data.get("kind") != ItemKind.BACKLOG:
+            self.add_error("title", forms.ValidationError(self.fields["title"].error_messages["required"]))
+        return data
 
 
 class BaseAgendaTemplateFormSet(forms.BaseFormSet):
@@ -251,6 +262,7 @@ class TeamForm(TeamNameMixin, forms.ModelForm):
     def clean_headings(self) -> list[tuple[str, str]]:
         """(key, heading) of each line; a heading another team already has, or that is a team's name, is refused."""
         found: dict[str, str] = {}
+        others = list(self.committee.teams.exclude(pk=self.instance.pk))
         for line in self.cleaned_data["headings"].splitlines():
             heading = " ".join(line.strip().lstrip("#").split())
             if not heading:
@@ -264,6 +276,10 @@ class TeamForm(TeamNameMixin, forms.ModelForm):
             named = self.committee.teams.exclude(pk=self.instance.pk).filter(slug=Team.slug_for(heading)).first()
             if named:
                 raise forms.ValidationError(f"“{heading}” is the name of the team {named}.")
+            # “Update on CLI” is read as CLI: on another team's page it would take CLI's reports away.
+            meant = next((team for team in others if key in (team_key(team.name), team.slug.replace("-", ""))), None)
+            if meant:
+                raise forms.ValidationError(f"“{heading}” is read as the team {meant}; it cannot mean another team.")
             found.setdefault(key, heading[:300])
         return list(found.items())
 

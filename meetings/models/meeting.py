@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..format.choices import Horizon, ItemKind
-from ..format.headings import report_heading
+from ..format.headings import report_heading, report_heading_level
 from ..format.reading import group_blocks, parse_team_heading
 from .committee import Committee, Team
 from .revision import Revision, RevisionSource
@@ -43,6 +43,10 @@ class MeetingQuerySet(models.QuerySet):
 
     def cancelled(self):
         return self.filter(status=MeetingStatus.CANCELLED)
+
+    def listed(self):
+        """For pages that list meetings: without the imported file's text (up to 2 MB twice) they never show."""
+        return self.defer("source", "source_export")
 
     def upcoming(self):
         """Meetings from today on that will take place (not cancelled), soonest first."""
@@ -312,11 +316,12 @@ class BacklogReport(models.Model):
             leads=team.leads_display,
             group=team.group,
         )
-        report.heading = report.compose_heading()
+        report.heading = report.compose_heading(meeting.committee.team_layout)
         return report
 
-    def compose_heading(self) -> str:
-        return report_heading(self.team_name, self.status_label, self.leads)
+    def compose_heading(self, layout: str) -> str:
+        """The heading of the report as the committee's `layout` writes a team's section."""
+        return report_heading(self.team_name, self.status_label, self.leads, level=report_heading_level(layout))
 
     @property
     def state(self) -> ReportState:

@@ -31,7 +31,7 @@ from django.utils.text import slugify
 
 from ..format.choices import TeamLayout
 from ..format.outline import entries_to_text
-from ..format.reading import ParsedMeeting, ParseError, decode, parse_minutes, team_key
+from ..format.reading import ParsedMeeting, ParseError, decode, notes_team_name, parse_minutes, team_key
 from ..format.source import first_difference, source_text
 from ..format.writing import agenda_lines, minutes_markdown
 from ..models import (
@@ -410,7 +410,7 @@ def _save_meeting(parsed: ParsedMeeting, committee: Committee, path: Path, *, dr
     new_text = minutes_markdown(
         parsed.title, parsed.preamble, parsed.agenda_marker, parsed.items, parsed.reports, parsed.roadmap, attendees
     )
-    if existing and structural_markdown(existing) == new_text:
+    if existing and structural_markdown(existing) == new_text and _shape(existing) == _parsed_shape(parsed):
         return ImportResult(path, Outcome.UNCHANGED, meeting=existing, warnings=parsed.warnings)
 
     meeting = existing or Meeting(committee=committee, date=parsed.date)
@@ -431,11 +431,31 @@ def _save_meeting(parsed: ParsedMeeting, committee: Committee, path: Path, *, dr
         changed.append("the roadmap")
     reindex_meeting(meeting)
     if not existing:
-        message = f"{len(parsed.reports)} team reports; {layout_note(parsed)}"
+        count = len(parsed.reports)
+        message = f"{count} team report{'' if count == 1 else 's'}; {layout_note(parsed)}"
         return ImportResult(path, Outcome.IMPORTED, message, meeting, parsed.warnings)
     _record_changes(meeting, before, _texts(meeting))
     summary = "changed: " + ", ".join(changed) if changed else "layout changed"
     return ImportResult(path, Outcome.UPDATED, f"{summary}; {layout_note(parsed)}", meeting, parsed.warnings)
+
+
+def _shape(meeting: Meeting) -> tuple[list, list]:
+    """What the rows made of the text: its sections and team headings (see `_parsed_shape`)."""
+    items = [(item.level, item.kind, item.title) for item in meeting.items.all()]
+    return items, [report.heading for report in meeting.reports.all()]
+
+
+def _parsed_shape(parsed: ParsedMeeting) -> tuple[list, list]:
+    """The same text read in another layout writes the same lines but makes other rows: that is a change."""
+    items = [(item.level, item.kind, item.title) for item in parsed.items]
+    return items, [report.heading for report in parsed.reports]
+
+
+def _item_name(item) -> str:
+    """How an update's summary names a section: a notes-style file's headless backlog has no title."""
+    if item.title or item.agenda_label:
+        return item.title or item.agenda_label
+    return "the team sections" if item.kind == ItemKind.BACKLOG else "an untitled section"
 
 
 def _item_key(item) -> tuple[str, str]:
@@ -465,8 +485,10 @@ def _save_items(meeting: Meeting, parsed_items, *, update: bool) -> list[str]:
     changed = ["sections removed"] if len(kept) < len(old) else []
     if update:
         meeting.items.exclude(pk__in=kept).delete()
-    if any(item and item.position != position for position, (item, _) in enumerate(pairs)):
-        # Positions are unique per meeting: move the kept rows out of the way first.
+    shifted = any(item and item.position != position for position, (item, _) in enumerate(pairs))
+    if shifted:
+        # Positions are unique per meeting: move the kept rows out of the way first (all of them,
+        # so each kept row is written back below, even one whose place did not change).
         meeting.items.update(position=models.F("position") + len(old) + len(pairs))
     created = []
     for position, (item, parsed) in enumerate(pairs):
@@ -474,11 +496,11 @@ def _save_items(meeting: Meeting, parsed_items, *, update: bool) -> list[str]:
         if item is None:
             created.append(AgendaItem(meeting=meeting, position=position, **values))
             if update:
-                changed.append(parsed.title or parsed.agenda_label)
+                changed.append(_item_name(parsed))
         elif any(getattr(item, name) != value for name, value in values.items()):
             _update_if_unchanged(item, position=position, **values)
-            changed.append(parsed.title or parsed.agenda_label)
-        elif item.position != position:
+            changed.append(_item_name(parsed))
+        elif shifted:
             AgendaItem.objects.filter(pk=item.pk).update(position=position)
     AgendaItem.objects.bulk_create(created)
     return changed
@@ -512,13 +534,13 @@ def _save_reports(meeting: Meeting, parsed: ParsedMeeting, *, update: bool) -> l
     # A heading the chair mapped to a team means that team, whatever its name says; the team keeps its own name.
     aliased = {alias.key: alias.team for alias in TeamAlias.objects.filter(committee=committee).select_related("team")}
     teams.update(aliased)
-    for item in parsed.reports:
-        key = team_key(item.team_name)
+    keys = [_team_key_of(item.team_name, teams, aliased) for item in parsed.reports]
+    for key, item in zip(keys, parsed.reports, strict=True):
         if key not in teams:
             teams[key] = Team.objects.create(
                 committee=committee, name=item.team_name, slug=Team.slug_for(item.team_name)
             )
-    matched = [(teams[team_key(item.team_name)], item) for item in parsed.reports]
+    matched = [(teams[key], item) for key, item in zip(keys, parsed.reports, strict=True)]
     # Teams that report in a later meeting keep the roster that meeting gave them.
     later = set(
         BacklogReport.objects.filter(meeting__committee=committee, meeting__date__gt=meeting.date).values_list(
@@ -530,7 +552,7 @@ def _save_reports(meeting: Meeting, parsed: ParsedMeeting, *, update: bool) -> l
     created = []
     for position, (team, item) in enumerate(matched):
         if team.pk not in later:
-            _update_roster(team, item, position, keep_name=team_key(item.team_name) in aliased)
+            _update_roster(team, item, position, keep_name=keys[position] in aliased)
         fields = {name: getattr(item, name) for name in _REPORT_FIELDS}
         report = old.get(team.pk)
         if report is None:
@@ -552,6 +574,20 @@ def _save_reports(meeting: Meeting, parsed: ParsedMeeting, *, update: bool) -> l
         if report.body:
             report.record_revision("", report.body, source=RevisionSource.IMPORT)
     return changed
+
+
+def _team_key_of(name: str, teams: dict[str, Team], aliased: dict[str, Team]) -> str:
+    """The key a report's team is known by: its name's, or the mapped heading's it reads as.
+
+    A mapped heading is kept without its “Update on”, as notes-style files are
+    read; a `### Update on CLI` team heading keeps it in its name, so it is
+    looked up both ways.
+    """
+    key = team_key(name)
+    if key in teams:
+        return key
+    mapped = team_key(notes_team_name(name))
+    return mapped if mapped in aliased else key
 
 
 def _remove_reports(meeting: Meeting, kept_team_ids: list[int]) -> list[str]:
@@ -660,9 +696,16 @@ def retire_absent_teams(committee: Committee, meeting_ids: Iterable[int]) -> lis
 
 
 def adopt_agenda_from_latest(committee: Committee) -> None:
-    """Give a committee that has no default agenda the sections of its latest meeting."""
+    """Give a committee that has no default agenda the sections of its latest meeting.
+
+    Only when that meeting's team sections were found: a file read as the chair's
+    sections alone (no backlog, no team) may well be a notes-style file whose
+    `##` sections are teams, and agenda titles are never read as teams, so
+    adopting them would keep them from ever becoming teams once the chair sets
+    the layout. The committee keeps the standard agenda until a file says more.
+    """
     latest = Meeting.objects.for_committee(committee).order_by("-date").first()
-    if latest is None:
+    if latest is None or not latest.items.filter(kind=ItemKind.BACKLOG).exists():
         return
     AgendaTemplateItem.objects.bulk_create(
         [

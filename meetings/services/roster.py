@@ -31,9 +31,8 @@ def update_open_reports(team: Team) -> int:
         report.group = team.group
         fields = {name: getattr(report, name) for name in ("team_name", "status_label", "leads", "group")}
         # The version guard: a lead who saves text meanwhile keeps the heading they wrote under.
-        changed += unchanged.exclude(**fields, heading=report.compose_heading()).update(
-            **fields, heading=report.compose_heading()
-        )
+        heading = report.compose_heading(team.committee.team_layout)
+        changed += unchanged.exclude(**fields, heading=heading).update(**fields, heading=heading)
     if team.is_reporting:
         for meeting in team.committee.meetings.filter(status=MeetingStatus.DRAFT).exclude(reports__team=team):
             BacklogReport.for_team(meeting, team, _make_room_in(team, meeting)).save()

@@ -1,6 +1,6 @@
 """The search index: its rows kept up to date with the minutes (see queries/search.py for the queries).
 
-One SearchDocument per team report, notes section and roadmap of a meeting,
+One SearchDocument per team report, notes section, roadmap and text kept between the teams,
 rebuilt whenever a meeting's text changes (`reindex_meeting`).
 """
 
@@ -36,8 +36,29 @@ def documents_for(meeting: Meeting) -> list[SearchDocument]:
         for report in reports
         if not report.is_empty  # the page says “No report.”: nothing to find there but the heading
     ]
+    # Text kept between the teams (a group heading with its list, a chair's note in a notes-style file)
+    # is found at the team it stands before, but is not that team's.
+    documents += [
+        SearchDocument(
+            meeting=meeting,
+            anchor=report.team.slug,
+            section=_first_line(report.group_heading),
+            text=indexable(report.group_heading),
+        )
+        for report in reports
+        if report.group_heading.strip()
+    ]
     entries = list(meeting.roadmap_entries.all())
     for item in items:
+        if item.kind == ItemKind.BACKLOG and (item.body.strip() or item.footnote.strip()):
+            documents.append(
+                SearchDocument(
+                    meeting=meeting,
+                    anchor=item.page_anchor,
+                    section=indexable(item.title or "Team sections")[:_SECTION_CHARS],
+                    text=indexable("\n\n".join(filter(None, [item.body, item.footnote]))),
+                )
+            )
         if item.kind == ItemKind.NOTES and item.has_section and item.body.strip():
             documents.append(
                 SearchDocument(
@@ -54,6 +75,15 @@ def documents_for(meeting: Meeting) -> list[SearchDocument]:
                 )
             )
     return documents
+
+
+_SECTION_CHARS = SearchDocument._meta.get_field("section").max_length
+
+
+def _first_line(text: str) -> str:
+    """A block's first written line as a section's name: “## _Incubating_” gives “Incubating”."""
+    line = next((line for line in text.split("\n") if line.strip()), "")
+    return indexable(line.strip().lstrip("#").strip(" _*"))[:_SECTION_CHARS]
 
 
 def _with_sections(meetings):

@@ -19,10 +19,11 @@ def home(request):
     latest = {
         (m.committee_id, m.date): m
         for m in Meeting.objects.published()
+        .listed()
         .filter(date__in=[c.latest_date for c in committees if c.latest_date])
         .select_related("committee")  # its URL names the committee
     }
-    upcoming = list(Meeting.objects.drafts().upcoming().select_related("committee"))
+    upcoming = list(Meeting.objects.drafts().upcoming().listed().select_related("committee"))
     rows = [
         {
             "committee": committee,
@@ -37,18 +38,20 @@ def home(request):
 def committee_archive(request, committee):
     committee = get_committee(committee)
     # Each listed meeting's URL names its committee: fetched with it, not once per meeting.
-    published = Meeting.objects.for_committee(committee).published().select_related("committee")
+    published = Meeting.objects.for_committee(committee).published().listed().select_related("committee")
     years = [day.year for day in published.dates("date", "year", order="DESC")]
     # One year a page, so that decades of biweekly meetings stay one short page each.
     year = _year(request.GET.get("year"), years)
     meetings = published.filter(date__year=year).with_summary().order_by("-date") if year else []
     is_chair = permissions.is_chair(request.user, committee)
-    drafts = Meeting.objects.for_committee(committee).drafts().select_related("committee").order_by("date")
+    drafts = Meeting.objects.for_committee(committee).drafts().listed().select_related("committee").order_by("date")
     drafts = drafts if is_chair else []
     # Cancelled meetings are kept for their chairs only (their written reports may still move on).
-    cancelled = Meeting.objects.for_committee(committee).cancelled().select_related("committee").order_by("date")
+    cancelled = (
+        Meeting.objects.for_committee(committee).cancelled().listed().select_related("committee").order_by("date")
+    )
     cancelled = cancelled if is_chair else []
-    upcoming = Meeting.objects.for_committee(committee).upcoming().select_related("committee")[:6]
+    upcoming = Meeting.objects.for_committee(committee).upcoming().listed().select_related("committee")[:6]
     return render(
         request,
         "meetings/committee_archive.html",

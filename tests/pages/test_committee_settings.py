@@ -242,15 +242,10 @@ def test_the_chair_sets_where_the_team_sections_are_and_imports_then_read_them_t
     assert [r.team_name for r in result.meeting.reports.all()] == ["CLI", "Diego", "Stacks"]
     # A file detection would read as the chair's sections only: its `##` sections are the teams now.
     result = import_page(client, PLAIN_NOTES)
-    assert result.message == "1 team reports; layout: notes-style (## per team), the committee's setting"
+    assert result.message == "1 team report; layout: notes-style (## per team), the committee's setting"
     assert [(r.team_id, r.leads) for r in result.meeting.reports.all()] == [(people["team_y"].pk, "Abby Chau")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a notes-style file's headless backlog is adopted as an agenda item with a blank title, "
-    "so the settings page, sent back as shown, is refused ('This field is required.')",
-)
 def test_the_settings_page_saves_as_shown_after_a_notes_style_file_was_imported(client, people):
     client.force_login(people["chair"])
     import_page(client, NOTES_FILE.read_text(encoding="utf-8"), NOTES_FILE.name)
@@ -260,11 +255,6 @@ def test_the_settings_page_saves_as_shown_after_a_notes_style_file_was_imported(
     assert response.status_code == 302
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a file imported again unchanged is 'unchanged' whatever the layout: its written text is the same, "
-    "so a new team_layout never reaches minutes already imported (the help text says to import again)",
-)
 def test_the_same_file_imported_again_after_the_setting_changed_is_read_in_the_new_layout(client, people):
     client.force_login(people["chair"])
     assert set_layout(client, "").status_code == 302  # the committee's own agenda: none is adopted from the file
@@ -277,11 +267,6 @@ def test_the_same_file_imported_again_after_the_setting_changed_is_read_in_the_n
     assert result.meeting.reports.count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the first import adopts the file's ## sections (detected as the chair's) as the committee's agenda, "
-    "and agenda titles are never teams: setting notes-style afterwards cannot make them teams",
-)
 def test_setting_notes_style_after_a_first_import_reads_its_sections_as_teams(client, people):
     client.force_login(people["chair"])
     import_page(client, PLAIN_NOTES)

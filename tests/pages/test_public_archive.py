@@ -9,6 +9,8 @@ from datetime import date, timedelta
 from xml.etree import ElementTree
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from meetings.models import Meeting, MeetingStatus
@@ -55,6 +57,15 @@ class TestOnTheCorpus:
         latest = max(corpus_dates())
         assert runtime.find("a", href=f"/runtime/{latest.isoformat()}/").text == f"{latest:%-d} {latest:%B %Y}"
         assert [a.text for a in runtime.find_all("a", href="/runtime/")] == ["Runtime", "All minutes of Runtime"]
+
+    @pytest.mark.parametrize("url", ["/", "/runtime/"])
+    def test_pages_listing_meetings_never_read_the_imported_files(self, client, url):
+        """Each meeting keeps its file (up to 2 MB, twice): a page of 26 meetings must not fetch 26 of them."""
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+
+        assert Meeting.objects.exclude(source="").exists()
+        assert [query["sql"] for query in queries if "source_export" in query["sql"]] == []
 
     def test_home_shows_the_next_meeting(self, client):
         runtime = Meeting.objects.get(committee__slug="runtime", date=max(corpus_dates())).committee

@@ -14,6 +14,7 @@ from meetings.models import (
     AgendaItem,
     BacklogReport,
     Committee,
+    ItemKind,
     Meeting,
     Revision,
     RevisionSource,
@@ -165,6 +166,21 @@ def test_a_later_revision_updates_the_sections_that_changed_and_no_other(tmp_pat
     assert discussion.version == items_before["Discussion"][1] + 1
     assert meeting.items.get(title="Announcements").version == items_before["Announcements"][1]
     assert import_file(path, "Runtime").outcome == Outcome.UNCHANGED
+
+
+def test_a_later_revision_without_a_section_keeps_the_others_in_their_places(tmp_path):
+    """A section removed moves those after it up; the ones before it stay where they were, in the file's order."""
+    path = write(tmp_path, "Runtime/2030/2030-03-05-runtime.md", b"")
+    first = "# Runtime PMC Meeting 2030-03-05\n\n## Notes\n\nkept\n\n## Gone\n\nsoon\n\n## Later\n\nalso kept\n"
+    path.write_text(first)
+    assert import_file(path, "Runtime").outcome == Outcome.IMPORTED
+    path.write_text(first.replace("## Gone\n\nsoon\n\n", ""))
+
+    result = import_file(path, "Runtime")
+
+    assert result.outcome == Outcome.UPDATED, result
+    assert [item.title for item in result.meeting.items.all()] == ["Notes", "Later"]
+    assert meeting_to_markdown(result.meeting) == path.read_text()
 
 
 def test_the_archives_later_revision_of_the_seed_updates_only_what_changed(corpus, tmp_path):
@@ -550,3 +566,25 @@ def test_teams_are_matched_across_meetings_and_take_the_latest_leads(tmp_path, o
     # A team that stopped reporting is retired; one that never reported yet is left alone.
     assert teams["lattice"].status == TeamStatus.RETIRED
     assert Team.objects.get(pk=kept.pk).status == TeamStatus.ACTIVE
+
+
+def test_the_committee_adopts_the_agenda_of_its_latest_meeting_when_its_teams_were_found(tmp_path):
+    path = write(tmp_path, "Runtime/2018/2018-06-12-runtime.md", SEED.read_bytes())
+
+    import_paths([path])
+
+    committee = Committee.objects.get(slug="runtime")
+    titles = list(committee.agenda_template.values_list("title", "kind"))
+    assert ("Backlog Reviews", ItemKind.BACKLOG) in titles
+    assert ("Announcements", ItemKind.NOTES) in titles
+
+
+def test_a_file_read_as_the_chairs_sections_alone_gives_the_committee_no_agenda(tmp_path):
+    """Its `##` sections may be teams of a notes-style file: as agenda titles they could never become teams."""
+    text = "# Runtime PMC Meeting 2030-02-05\n\n## CLI - Abby Chau\n\n- shipped the plugin repository\n"
+    path = write(tmp_path, "Runtime/2030/2030-02-05-runtime.md", text.encode())
+
+    [result] = import_paths([path])
+
+    assert result.outcome == Outcome.IMPORTED
+    assert not Committee.objects.get(slug="runtime").agenda_template.exists()

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from meetings.format.choices import TeamLayout
 from meetings.models import BacklogReport, Committee, Team, TeamAlias
 from meetings.services.exporting import meeting_to_markdown
-from meetings.services.importing import Outcome, import_file
+from meetings.services.importing import Outcome, import_data, import_file
 from tests.support.corpus import LAYOUTS
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +92,7 @@ def test_the_import_command_says_which_layout_it_read_each_file_in():
     )
     assert "2015-11-09-runtime.md: 3 team reports; layout: notes-style (## per team), detected" in output
     assert "2017-03-07-bosh.md: 2 team reports; layout: backlog (### per team), detected" in output
-    assert "2016-05-10-services.md: 1 team reports; layout: backlog (### per team), detected" in output
+    assert "2016-05-10-services.md: 1 team report; layout: backlog (### per team), detected" in output
 
     again = StringIO()
     call_command("import_minutes", str(LAYOUTS), stdout=again)
@@ -144,3 +144,40 @@ def test_a_heading_mapped_to_a_team_is_that_team_in_later_imports():
     assert diego.name == "Diego Release"  # the roster keeps the team's own name
     assert meeting.reports.get(team=diego).heading == "## Update on Diego (Eric Malm)"
     assert not Team.objects.filter(slug="diego").exists()
+
+
+def test_the_text_of_a_group_written_as_a_list_is_found_by_the_search(client):
+    imported(EXTENSIONS)
+
+    found = client.get("/search/", {"q": "Kibosh"})
+
+    assert found.status_code == 200
+    assert b"#app-autoscaler" in found.content  # the group's text stands before the first team of the file
+
+
+def test_a_file_read_in_another_layout_is_updated_even_when_its_text_is_the_same():
+    committee = Committee.objects.create(name="Runtime", slug="runtime", team_layout=TeamLayout.BACKLOG)
+    imported(NOTES)
+    committee.team_layout = TeamLayout.NOTES
+    committee.save()
+
+    again = import_file(LAYOUTS / NOTES, "Runtime")
+
+    assert again.outcome == Outcome.UPDATED, again
+    assert "changed: sections removed, the team sections" in again.message  # no blank name in the list
+    assert ", ," not in again.message
+    assert again.meeting.reports.filter(team__slug="diego").exists()
+    assert meeting_to_markdown(again.meeting) == (LAYOUTS / NOTES).read_text(encoding="utf-8")
+
+
+def test_a_mapped_update_on_heading_is_the_team_under_a_backlog_heading_too():
+    committee = Committee.objects.create(name="Runtime", slug="runtime")
+    diego = Team.objects.create(committee=committee, name="Diego Release", slug="diego-release")
+    TeamAlias.objects.create(committee=committee, team=diego, key="diego", heading="Update on Diego")
+    path = LAYOUTS.parent / "unused.md"  # only its name is read: the date
+    text = "# Runtime PMC Meeting 2031-01-07\n\n## Backlog Reviews\n\n### Update on Diego - Someone\n\n- shipped\n"
+
+    result = import_data(text.encode(), path.with_name("2031-01-07-runtime.md"), "runtime")
+
+    assert result.meeting.reports.get().team == diego
+    assert not Team.objects.filter(name__icontains="update").exists()

@@ -2,6 +2,7 @@
 
 from datetime import UTC, date, datetime, time, timedelta
 
+from meetings.format.choices import TeamLayout
 from meetings.format.outline import text_to_entries
 from meetings.models import (
     AgendaTemplateItem,
@@ -15,6 +16,7 @@ from meetings.models import (
 )
 from meetings.models.committee import DEFAULT_AGENDA, DEFAULT_DISCLAIMER
 from meetings.services.editing import save_report, save_roadmap
+from meetings.services.exporting import structural_markdown
 from meetings.services.scheduling import create_meeting, schedule_meetings
 from tests.support.builders import make_team, make_user
 
@@ -96,6 +98,24 @@ def test_a_new_meeting_takes_the_committees_own_agenda_in_order(people):
     ]
     assert [i.agenda_position for i in items] == [0, 1, None]
     assert items[2].footnote == "*Plans only.*"
+
+
+def test_a_notes_style_committees_new_meeting_gives_each_team_its_own_section(people):
+    """Its default agenda may hold the team sections without a heading; each team's is a `##` section."""
+    runtime = people["runtime"]
+    runtime.team_layout = TeamLayout.NOTES
+    runtime.save()
+    AgendaTemplateItem.objects.create(committee=runtime, position=0, title="Announcements", kind=ItemKind.NOTES)
+    AgendaTemplateItem.objects.create(committee=runtime, position=1, title="", kind=ItemKind.BACKLOG)
+
+    meeting = create_meeting(runtime, day=DAY)
+    report = meeting.reports.get(team__slug="diego")
+    assert save_report(report, body="- shipped", by=people["lead_x"], expected_version=report.version)
+
+    exported = structural_markdown(Meeting.objects.get(pk=meeting.pk))
+    assert "## Diego - Eric Malm\n\n- shipped" in exported
+    assert "###" not in exported
+    assert "## Backlog Reviews" not in exported
 
 
 def test_a_new_meeting_has_one_empty_report_per_active_or_incubating_team(people):

@@ -9,6 +9,7 @@ from meetings.format.outline import text_to_entries
 from meetings.lib.git import git
 from meetings.models import Meeting, MirrorSync
 from meetings.services import mirroring
+from meetings.services.attendance import record_attendance
 from meetings.services.editing import move_report, restore_revision, save_item, save_report, save_roadmap
 from meetings.services.exporting import archive_path, meeting_to_markdown
 from meetings.services.importing import get_or_create_committee, import_file
@@ -117,6 +118,21 @@ def test_an_amended_chairs_section_is_committed_under_its_title(
 
     assert commits(remote)[0].subject == "Announcements amended"
     assert [line for line in changed_lines(remote) if line != "+"] == ["+The summit is in June."]
+
+
+def test_attendance_recorded_after_publication_is_committed(
+    people, draft, mirrored, remote, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_meeting(draft, by=people["chair"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        record_attendance(
+            draft, accounts=[], others=[("Chip Childers", "Cloud Foundry Foundation")], by=people["chair"]
+        )
+
+    assert commits(remote)[0].subject == "Attendance amended"
+    assert b"Chip Childers" in file_at(remote, "Runtime/2030/2030-01-08-runtime.md")
 
 
 def test_a_restore_a_roadmap_and_a_move_are_each_committed_saying_what_changed(

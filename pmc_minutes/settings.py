@@ -234,6 +234,9 @@ PMC_GIT_EMAIL = env.str("PMC_GIT_EMAIL", default=DEFAULT_FROM_EMAIL)
 # The folder a committee's working copy must lie in; unset: any absolute path the server may write.
 # Chairs choose the path, so set it in production: a chair is not the server's administrator.
 PMC_GIT_MIRROR_ROOT = env.str("PMC_GIT_MIRROR_ROOT", default="")
+# Longest a git command of the mirror may take (a push to a slow remote): below the worker timeout,
+# since the sync after an edit runs in the request; past it the change stays owed.
+PMC_GIT_TIMEOUT_SECONDS = env.float("PMC_GIT_TIMEOUT_SECONDS", default=30.0)
 
 LOGGING = {
     "version": 1,

@@ -18,6 +18,7 @@ one working copy take turns on a lock file in its .git folder.
 import fcntl
 import logging
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -172,9 +173,23 @@ def _working_copy(committee: Committee) -> Iterator[Path]:
         # Only an empty folder gets here (check_working_copy): two syncs initialising it at once are harmless.
         _git(["init", "-q", f"--initial-branch={committee.mirror_branch}"], cwd=path)
     git_dir = Path(git_text(["rev-parse", "--absolute-git-dir"], cwd=path).strip())
-    with open(git_dir / LOCK_NAME, "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed; each git call below has a timeout
+    with open(git_dir / LOCK_NAME, "a") as lock:  # the lock is released when the file is closed
+        _wait_for(lock, path)
         yield path
+
+
+def _wait_for(lock, path: Path) -> None:
+    """Take the working copy's lock, waiting at most the git timeout for the sync that holds it."""
+    deadline = time.monotonic() + settings.PMC_GIT_TIMEOUT_SECONDS
+    while True:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                # The changes stay owed, without an error: the sync that holds the lock or the next one takes them.
+                raise MirrorError(f"another sync of {path} is still running") from None
+            time.sleep(0.05)
 
 
 def _check_out(work: Path, branch: str) -> None:
@@ -264,13 +279,15 @@ def _unpushed(work: Path) -> bool:
 def _quiet(args: list[str], work: Path) -> str:
     """The output of a git query that answers "no" by failing (an unborn branch, a detached HEAD): "" then."""
     try:
-        return git_text(args, cwd=work, env=_ENV).strip()
+        return git_text(args, cwd=work, env=_ENV, timeout=settings.PMC_GIT_TIMEOUT_SECONDS).strip()
     except GitError:
         return ""
 
 
 def _git(args: list[str], *, cwd: Path, input: bytes | None = None, env: dict[str, str] | None = None) -> bytes:
-    return git(args, cwd=cwd, input=input, env={**_ENV, **(env or {})})
+    # The sync after an edit runs in the request: a remote that hangs must fail before the worker is killed.
+    timeout = settings.PMC_GIT_TIMEOUT_SECONDS
+    return git(args, cwd=cwd, input=input, env={**_ENV, **(env or {})}, timeout=timeout)
 
 
 def check_working_copy(value: str, *, branch: str = "main") -> str:

@@ -357,6 +357,24 @@ def test_a_sync_holds_the_working_copys_lock(people, draft, mirrored):
         fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free again once the sync is done
 
 
+def test_a_sync_that_cannot_get_the_lock_leaves_the_change_owed_without_an_error(
+    people, draft, mirrored, remote, settings
+):
+    sync_mirror(mirrored, push=True)
+    settings.PMC_GIT_TIMEOUT_SECONDS = 0.2
+    publish_meeting(draft, by=people["chair"])  # owed, not synced (the test's transaction never commits)
+    lock_file = mirroring.Path(mirrored.mirror_path) / ".git" / mirroring.LOCK_NAME
+
+    with open(lock_file) as other:
+        fcntl.flock(other, fcntl.LOCK_EX)
+        result = sync_mirror(mirrored)
+
+    assert result.error.startswith("another sync of") and result.pending == 1
+    assert MirrorSync.objects.get().last_error == ""
+    assert commits(remote) == []
+    assert sync_mirror(mirrored).commits  # once the lock is free
+
+
 def test_the_working_copy_is_put_on_the_mirrors_branch(people, draft, mirrored, tmp_path, remote):
     use_mirror(mirrored, tmp_path / "work", remote, branch="minutes")
 

@@ -21,6 +21,19 @@ def settings_with(client, **mirror) -> dict:
     return data
 
 
+def test_the_mirrors_fields_have_a_section_of_their_own_on_the_settings_page(client, people):
+    client.force_login(people["chair"])
+
+    page = client.get(SETTINGS).content.decode()
+
+    mirror_section = page[page.index('id="mirror-heading"') :]
+    for name in ("mirror_path", "mirror_remote", "mirror_branch"):
+        assert page.count(f'name="{name}"') == 1
+        assert f'name="{name}"' in mirror_section
+    assert 'name="description"' not in mirror_section
+    assert "State of the git mirror" not in page  # no mirror yet: nothing to show of it
+
+
 def test_the_chair_names_a_new_folder_and_a_remote_and_is_told_it_will_be_initialised(client, people, tmp_path):
     client.force_login(people["chair"])
     work = tmp_path / "mirrors" / "runtime"

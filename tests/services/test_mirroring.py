@@ -4,6 +4,7 @@ import fcntl
 import shutil
 
 import pytest
+from django.db import transaction
 
 from meetings.format.outline import text_to_entries
 from meetings.lib.git import git
@@ -47,6 +48,7 @@ def test_publishing_makes_one_commit_on_the_remote_with_the_minutes_the_chair_an
 
     with django_capture_on_commit_callbacks(execute=True):
         publish_meeting(draft, by=people["chair"])
+        assert commits(remote) == [] and MirrorSync.objects.count() == 1  # git waits for the commit
 
     [commit] = commits(remote)
     path = "Runtime/2030/2030-01-08-runtime.md"
@@ -314,6 +316,22 @@ def test_a_push_the_remote_rejects_stays_owed_until_the_working_copy_is_brought_
 
     assert (result.failed, result.pushed, result.pending) == (False, True, 0)
     assert [c.subject for c in commits(remote)][:2] == ["Diego report amended", "Add a README"]
+
+
+def test_a_change_rolled_back_owes_the_mirror_nothing(
+    people, draft, mirrored, remote, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        publish_meeting(draft, by=people["chair"])
+        raise RuntimeError("the request failed after publishing")
+
+    assert callbacks == []
+    assert not MirrorSync.objects.exists()
+    assert commits(remote) == []
 
 
 def test_without_a_mirror_nothing_is_owed_and_nothing_waits_for_the_commit(

@@ -22,6 +22,7 @@ class CommitteeSettingsForm(forms.ModelForm):
     """
 
     MIRROR_FIELDS = ("mirror_path", "mirror_remote", "mirror_branch")
+    mirror_note = ""
 
     cadence_weeks = forms.IntegerField(min_value=1, max_value=52, label="Every how many weeks")
     duration_minutes = forms.IntegerField(min_value=5, max_value=24 * 60, label="Duration (minutes)")
@@ -74,8 +75,6 @@ class CommitteeSettingsForm(forms.ModelForm):
                 f"“{name}” is not a time zone of the IANA database; write it as Region/City, e.g. Europe/Berlin."
             )
         return name
-
-    mirror_note = ""
 
     def committee_fields(self) -> list:
         """The fields of the committee and its meetings (the mirror's have a section of their own)."""

@@ -29,6 +29,7 @@ urlpatterns = [
     path("<slug:committee>/meetings/schedule/", schedule.schedule, name="schedule"),
     path("<slug:committee>/import/", chair.import_files, name="import"),
     path("<slug:committee>/settings/", committee.committee_settings, name="committee_settings"),
+    path("<slug:committee>/settings/mirror/", committee.mirror_sync, name="mirror_sync"),
     path("<slug:committee>/roster/", committee.roster, name="roster"),
     path("<slug:committee>/roster/<slug:team>/", committee.team_edit, name="team_edit"),
     path("<slug:committee>/roster/<slug:team>/remove/", committee.team_remove_person, name="team_remove_person"),

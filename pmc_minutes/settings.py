@@ -227,6 +227,17 @@ PMC_PDF_SLOTS_DIR = env.str("PMC_PDF_SLOTS_DIR", default="")
 # Days an invitation link (to lead a team or chair a committee) stays valid.
 PMC_INVITATION_DAYS = env.int("PMC_INVITATION_DAYS", default=7)
 
+# The git mirror of published minutes (meetings/services/mirroring.py). Commits of an import or of
+# the system, and the committer of every mirror commit, carry this identity.
+PMC_GIT_NAME = env.str("PMC_GIT_NAME", default="PMC Minutes")
+PMC_GIT_EMAIL = env.str("PMC_GIT_EMAIL", default=DEFAULT_FROM_EMAIL)
+# The folder a committee's working copy must lie in; unset: any absolute path the server may write.
+# Chairs choose the path, so set it in production: a chair is not the server's administrator.
+PMC_GIT_MIRROR_ROOT = env.str("PMC_GIT_MIRROR_ROOT", default="")
+# Longest a git command of the mirror may take (a push to a slow remote): below the worker timeout,
+# since the sync after an edit runs in the request; past it the change stays owed.
+PMC_GIT_TIMEOUT_SECONDS = env.float("PMC_GIT_TIMEOUT_SECONDS", default=30.0)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -10,11 +10,19 @@ from django.utils import timezone
 from ..format.choices import ItemKind, TeamStatus
 from ..format.reading import notes_team_name, parse_team_heading, team_key
 from ..models import Committee, Invitation, Team, TeamAlias
+from ..services.mirroring import MirrorError, check_branch, check_remote, check_working_copy
 from .fields import MAX_BODY_CHARS, InlineMarkdownField, SingleLineField, validate_markdown
 
 
 class CommitteeSettingsForm(forms.ModelForm):
-    """What a committee's chairs set once: its description, cadence, call and mailing list."""
+    """What a committee's chairs set once: its description, cadence, call and mailing list, and its git mirror.
+
+    After validation, `mirror_note` says what the mirror will do to use the
+    working copy (create it, `git init` it), or is empty.
+    """
+
+    MIRROR_FIELDS = ("mirror_path", "mirror_remote", "mirror_branch")
+    mirror_note = ""
 
     cadence_weeks = forms.IntegerField(min_value=1, max_value=52, label="Every how many weeks")
     duration_minutes = forms.IntegerField(min_value=5, max_value=24 * 60, label="Duration (minutes)")
@@ -36,6 +44,9 @@ class CommitteeSettingsForm(forms.ModelForm):
             "team_groups",
             "list_address",
             "team_layout",
+            "mirror_path",
+            "mirror_remote",
+            "mirror_branch",
         ]
         labels = {
             "timezone": "Time zone",
@@ -45,7 +56,11 @@ class CommitteeSettingsForm(forms.ModelForm):
             "timezone": SingleLineField,
             "roadmap_disclaimer": InlineMarkdownField,
             "team_groups": SingleLineField,
+            "mirror_path": SingleLineField,
+            "mirror_remote": SingleLineField,
+            "mirror_branch": SingleLineField,
         }
+        help_texts = {"mirror_branch": "The branch the minutes are committed on (and pushed to)."}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -60,6 +75,43 @@ class CommitteeSettingsForm(forms.ModelForm):
                 f"“{name}” is not a time zone of the IANA database; write it as Region/City, e.g. Europe/Berlin."
             )
         return name
+
+    def committee_fields(self) -> list:
+        """The fields of the committee and its meetings (the mirror's have a section of their own)."""
+        return [field for field in self.visible_fields() if field.name not in self.MIRROR_FIELDS]
+
+    def mirror_fields(self) -> list:
+        return [self[name] for name in self.MIRROR_FIELDS]
+
+    def clean_mirror_remote(self) -> str:
+        return self._mirror_check(check_remote, self.cleaned_data["mirror_remote"].strip())
+
+    def clean_mirror_branch(self) -> str:
+        return self._mirror_check(check_branch, self.cleaned_data["mirror_branch"].strip())
+
+    def clean_mirror_path(self) -> str:
+        return self.cleaned_data["mirror_path"].strip()
+
+    def clean(self):
+        data = super().clean()
+        path, branch = data.get("mirror_path"), data.get("mirror_branch") or "main"
+        if path:
+            try:
+                self.mirror_note = check_working_copy(path, branch=branch)
+            except MirrorError as error:
+                self.add_error("mirror_path", str(error))
+        elif data.get("mirror_remote"):
+            self.add_error("mirror_remote", "A remote needs a working copy to push from: name the working copy too.")
+        return data
+
+    @staticmethod
+    def _mirror_check(check, value: str) -> str:
+        if not value:
+            return value
+        try:
+            return check(value)
+        except MirrorError as error:
+            raise forms.ValidationError(str(error)) from None
 
     def clean_team_groups(self) -> str:
         names = [name.strip() for name in self.cleaned_data["team_groups"].split(",") if name.strip()]

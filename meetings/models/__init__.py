@@ -3,6 +3,7 @@
 from ..format.choices import Horizon, ItemKind, TeamStatus
 from .committee import AgendaTemplateItem, Committee, Team, TeamAlias
 from .meeting import AgendaItem, BacklogReport, Meeting, MeetingStatus, ReportState, RoadmapEntry
+from .mirror import MirrorSync
 from .people import Attendee, Invitation, ReminderSent
 from .revision import Revision, RevisionSource
 from .search import SearchDocument
@@ -18,6 +19,7 @@ __all__ = [
     "ItemKind",
     "Meeting",
     "MeetingStatus",
+    "MirrorSync",
     "ReminderSent",
     "ReportState",
     "Revision",

@@ -81,6 +81,23 @@ class Committee(models.Model):
         help_text="Where imported files write each team's section. Blank: detected in each file; import again "
         "after a change.",
     )
+    # The git mirror of the published minutes (services/mirroring.py): a working copy on this server,
+    # and where it pushes to.
+    mirror_path = models.CharField(
+        "Git working copy",
+        max_length=500,
+        blank=True,
+        help_text="Full path of a git working copy on the server where published minutes are committed. "
+        "Blank: no mirror. An empty or missing folder is created and initialised with git init.",
+    )
+    mirror_remote = models.CharField(
+        "Push to",
+        max_length=500,
+        blank=True,
+        help_text="Remote URL the working copy pushes to after each commit, e.g. git@github.com:org/minutes.git. "
+        "Blank: commit only.",
+    )
+    mirror_branch = models.CharField("Branch", max_length=100, default="main")
 
     class Meta:
         ordering = ["name"]

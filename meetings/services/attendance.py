@@ -7,11 +7,12 @@ from django.utils import timezone
 
 from ..models import Attendee, Meeting
 from ..queries.attendance import display_name
+from .mirroring import mirror_later
 
 
 @transaction.atomic
 def record_attendance(
-    meeting: Meeting, *, accounts: Sequence[tuple], others: Sequence[tuple[str, str]]
+    meeting: Meeting, *, accounts: Sequence[tuple], others: Sequence[tuple[str, str]], by=None
 ) -> list[Attendee]:
     """Replace the meeting's attendees: `accounts` as (user, affiliation), then `others` as (name, affiliation)."""
     rows = [
@@ -24,4 +25,6 @@ def record_attendance(
     meeting.attendees.all().delete()
     # Attendance is not a revision: touching the meeting gives its cached minutes a new version.
     Meeting.objects.filter(pk=meeting.pk).update(updated_at=timezone.now())
-    return Attendee.objects.bulk_create(rows)
+    saved = Attendee.objects.bulk_create(rows)
+    mirror_later(meeting, author=by, message="Attendance amended")  # the minutes' file lists who came
+    return saved

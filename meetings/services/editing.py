@@ -1,8 +1,9 @@
 """Changing the text of minutes: a report, a chair's section, the roadmap; moving a report; restoring a revision.
 
 Each save checks the version in its UPDATE (of two saves from the same version
-exactly one applies), records a Revision and brings the search index up to date,
-in one transaction.
+exactly one applies), records a Revision, brings the search index up to date
+and, for published minutes, owes the committee's git mirror the change
+(`mirror_later`, committed after the transaction), in one transaction.
 """
 
 from django.db import models, transaction
@@ -13,6 +14,7 @@ from ..format.outline import OutlineError, entries_to_text, text_to_entries
 from ..format.writing import agenda_lines
 from ..lib.rendering import render_markdown
 from ..models import AgendaItem, BacklogReport, Meeting, Revision, RevisionSource
+from .mirroring import mirror_later
 from .search_index import reindex_meeting
 
 
@@ -41,6 +43,7 @@ def save_report(
             # The version matched, so `before` is exactly the text this save replaced.
             report.record_revision(before, body, author=editor, source=source)
             reindex_meeting(report.meeting)
+            mirror_later(report.meeting, author=editor, message=f"{report.team_name} report {_done(source)}")
     if updated:
         render_markdown(body)  # rendered once, when written: the pages then read it from the cache
     report.refresh_from_db()
@@ -89,6 +92,7 @@ def save_item(
             if agenda_after != agenda_before:
                 Revision.record(meeting, "agenda", agenda_before, agenda_after, author=by, source=source)
             reindex_meeting(meeting)
+            mirror_later(meeting, author=by, message=f"{item} {_done(source)}")
     if updated:
         render_markdown(body)  # as for a report: rendered when written, read from the cache
     item.refresh_from_db()
@@ -113,6 +117,7 @@ def save_roadmap(meeting: Meeting, *, entries, by=None, expected_version: int, s
             meeting.set_roadmap(entries)
             Revision.record(meeting, "roadmap", before, after, author=by, source=source)
             reindex_meeting(meeting)
+            mirror_later(meeting, author=by, message=f"Roadmap {_done(source)}")
     meeting.refresh_from_db(fields=["roadmap_version", "updated_at"])
     return bool(updated)
 
@@ -166,6 +171,13 @@ def move_report(report: BacklogReport, *, to: Meeting, by=None) -> None:
     )
     reindex_meeting(source)
     reindex_meeting(meeting)
+    mirror_later(source, author=by, message=f"{report.team_name} report moved to the minutes of {meeting.date}")
+    mirror_later(meeting, author=by, message=f"{report.team_name} report moved from the minutes of {source.date}")
+
+
+def _done(source: str) -> str:
+    """What a save did to a section, for the mirror's commit message."""
+    return "restored to an earlier revision" if source == RevisionSource.RESTORE else "amended"
 
 
 def move_written_reports(meeting: Meeting, *, to: Meeting, by=None) -> tuple[list[BacklogReport], list[str]]:

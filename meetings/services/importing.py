@@ -50,6 +50,7 @@ from ..models import (
 )
 from ..models.committee import RESERVED_SLUGS
 from .exporting import structural_markdown
+from .mirroring import mirror_later
 from .search_index import reindex_meeting
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -284,6 +285,7 @@ def import_data(
             result = save_meeting(parsed, get_or_create_committee(committee), path, draft=draft, source=source)
             if dry_run:
                 raise _DryRun
+            _mirror_import(result)
     except _DryRun:
         result.meeting = None
         result.message = "dry run, nothing written" + (f"; {result.message}" if result.message else "")
@@ -295,6 +297,15 @@ def import_data(
     except Exception as error:
         return ImportResult(path, Outcome.FAILED, f"could not be saved ({type(error).__name__}: {error})")
     return result
+
+
+def _mirror_import(result: ImportResult) -> None:
+    """Owe the git mirror a published meeting the file created or changed (by the site's identity: no editor)."""
+    meeting = result.meeting
+    verb = {Outcome.IMPORTED: "Import", Outcome.UPDATED: "Update"}.get(result.outcome)
+    if verb is not None:
+        message = f"{verb} {meeting.committee.name} minutes of {meeting.date} from {result.path.name}"
+        mirror_later(meeting, message=message)
 
 
 def _reading_options(committee: str) -> tuple[str, list[str]]:

@@ -1,16 +1,19 @@
-"""Publishing minutes: the meeting's status, and the search index that must show exactly what the public reads."""
+"""Publishing minutes: the meeting's status, the search index that must show exactly what the public reads,
+and the committee's git mirror."""
 
 from django.db import transaction
 from django.utils import timezone
 
 from ..models import Meeting, MeetingStatus
+from .mirroring import mirror_later
 from .search_index import reindex_meeting
 
 
-def publish_meeting(meeting: Meeting) -> None:
+def publish_meeting(meeting: Meeting, *, by=None) -> None:
     """Publish the minutes (again, when already published: a new publication time)."""
     meeting.status = MeetingStatus.PUBLISHED
     meeting.published_at = timezone.now()
     with transaction.atomic():
         meeting.save(update_fields=["status", "published_at", "updated_at"])
         reindex_meeting(meeting)  # what the public can now search is exactly what it reads
+        mirror_later(meeting, author=by, message=f"Publish {meeting.committee.name} minutes of {meeting.date}")

@@ -62,7 +62,7 @@ def meeting_publish(request, committee, date):
         messages.success(request, f"{meeting} is a draft again; only its chairs and leads can see it.")
         return redirect(meeting.get_edit_url())
     was_published = meeting.is_published
-    publish_meeting(meeting)
+    publish_meeting(meeting, by=request.user)
     messages.success(request, f"{meeting} is published.")
     if not was_published:
         notice = notify_published(meeting)

@@ -18,6 +18,7 @@ from .. import permissions
 from ..forms.committee import AgendaTemplateFormSet, CommitteeSettingsForm, InvitationForm, TeamCreateForm, TeamForm
 from ..models import MeetingStatus
 from ..services.invitations import invite, is_pending, role_of
+from ..services.mirroring import queue_published, sync_mirror
 from ..services.roster import update_open_reports
 from .lookup import get_committee
 
@@ -45,8 +46,44 @@ def committee_settings(request, committee):
             form.save()
             committee.set_default_agenda(agenda.items())
         messages.success(request, f"Saved the settings of the {committee.name} PMC.")
+        if form.mirror_note:
+            messages.info(request, form.mirror_note)
+        if committee.mirror_path and "mirror_path" in form.changed_data:
+            messages.info(
+                request,
+                "From now on each publication and amendment is committed there. Minutes published before are "
+                "committed when they change, or all at once with “Commit every published meeting” below.",
+            )
         return redirect("meetings:committee_settings", committee.slug)
-    return render(request, "meetings/committee_settings.html", {"committee": committee, "form": form, "agenda": agenda})
+    context = {"committee": committee, "form": form, "agenda": agenda, "mirror": _mirror_state(committee)}
+    return render(request, "meetings/committee_settings.html", context)
+
+
+def _mirror_state(committee) -> dict:
+    """What the chairs see of the git mirror: the changes it still owes, those that failed with their error."""
+    owed = list(committee.mirror_syncs.select_related("meeting__committee"))
+    return {"owed": owed, "failing": [change for change in owed if change.last_error]}
+
+
+@require_POST
+@login_required
+def mirror_sync(request, committee):
+    """Try the git mirror again now (or commit every published meeting whose file differs)."""
+    committee = _managed_committee(request, committee)
+    if not committee.mirror_path:
+        messages.error(request, "The committee has no git mirror; name its working copy first.")
+        return redirect("meetings:committee_settings", committee.slug)
+    if request.POST.get("action") == "all":
+        queue_published(committee)
+    result = sync_mirror(committee, push=True)
+    if result.failed:
+        messages.error(
+            request, f"The git mirror failed again; {result.pending} change(s) still pending: {result.error}"
+        )
+    else:
+        done = f"{len(result.commits)} commit(s)" + (", pushed" if result.pushed else "")
+        messages.success(request, f"The git mirror is up to date: {done}.")
+    return redirect("meetings:committee_settings", committee.slug)
 
 
 def _roster_teams(committee):

@@ -52,6 +52,8 @@ def committee_archive(request, committee):
     )
     cancelled = cancelled if is_chair else []
     upcoming = Meeting.objects.for_committee(committee).upcoming().listed().select_related("committee")[:6]
+    # A git mirror that failed, with why: shown to the chairs (and on the settings page).
+    mirror_failures = committee.mirror_syncs.failing().select_related("meeting") if is_chair else []
     return render(
         request,
         "meetings/committee_archive.html",
@@ -64,6 +66,7 @@ def committee_archive(request, committee):
             "cancelled": cancelled,
             "upcoming": upcoming,
             "is_chair": is_chair,
+            "mirror_failures": mirror_failures,
         },
     )
 

@@ -89,7 +89,8 @@ def attendance(request, committee, date):
     }
     form = AttendanceForm(request.POST or None, accounts=accounts, initial=initial)
     if request.method == "POST" and form.is_valid():
-        saved = record_attendance(meeting, accounts=form.cleaned_data["accounts"], others=form.cleaned_data["others"])
+        data = form.cleaned_data
+        saved = record_attendance(meeting, accounts=data["accounts"], others=data["others"], by=request.user)
         messages.success(request, f"Recorded {len(saved)} attendee{'s' if len(saved) != 1 else ''} of {meeting}.")
         return redirect(meeting.get_edit_url())
     return render(

@@ -1,0 +1,452 @@
+"""The git mirror (meetings/services/mirroring.py) against a real working copy and a bare repository as its remote."""
+
+import fcntl
+import shutil
+
+import pytest
+from django.db import transaction
+
+from meetings.format.outline import text_to_entries
+from meetings.lib.git import git
+from meetings.models import Meeting, MirrorSync
+from meetings.services import mirroring
+from meetings.services.attendance import record_attendance
+from meetings.services.editing import move_report, restore_revision, save_item, save_report, save_roadmap
+from meetings.services.exporting import archive_path, meeting_to_markdown
+from meetings.services.importing import get_or_create_committee, import_file
+from meetings.services.mirroring import MirrorError, check_working_copy, sync_mirror
+from meetings.services.publishing import publish_meeting
+from meetings.services.scheduling import create_meeting
+from tests.support.builders import make_user
+from tests.support.mirror import TESTER, bare_repository, changed_lines, commits, file_at, numstat, use_mirror
+
+CORPUS_FILE = "Runtime/2018/2018-06-12-runtime.md"
+
+
+@pytest.fixture
+def remote(tmp_path):
+    return bare_repository(tmp_path / "remote.git")
+
+
+@pytest.fixture
+def mirrored(people, remote, tmp_path):
+    """Runtime's minutes mirrored into tmp_path/work (not there yet), pushed to the bare `remote`."""
+    people["chair"].first_name, people["chair"].last_name = "Chris", "Chair"
+    people["chair"].email = "chris@example.org"
+    people["chair"].save()
+    return use_mirror(people["runtime"], tmp_path / "work", remote)
+
+
+def diego(meeting: Meeting):
+    return meeting.reports.get(team__slug="diego")
+
+
+def test_publishing_makes_one_commit_on_the_remote_with_the_minutes_the_chair_and_what_happened(
+    people, draft, mirrored, remote, django_capture_on_commit_callbacks
+):
+    save_report(diego(draft), body="- Routing: done\n- Logging: started\n", by=people["lead_x"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_meeting(draft, by=people["chair"])
+        assert commits(remote) == [] and MirrorSync.objects.count() == 1  # git waits for the commit
+
+    [commit] = commits(remote)
+    path = "Runtime/2030/2030-01-08-runtime.md"
+    assert commit.files == [path]
+    assert commit.author == "Chris Chair <chris@example.org>"
+    assert commit.subject == "Publish Runtime minutes of 2030-01-08"
+    assert file_at(remote, path) == meeting_to_markdown(draft).encode()
+    assert b"- Routing: done" in file_at(remote, path)
+    assert not MirrorSync.objects.exists()
+
+
+def test_an_amended_report_commits_only_its_changed_line(
+    people, draft, mirrored, remote, django_capture_on_commit_callbacks
+):
+    save_report(diego(draft), body="- Routing: done\n- Logging: started\n- Metrics: planned\n", by=people["lead_x"])
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_meeting(draft, by=people["chair"])
+    report = diego(draft)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        save_report(report, body="- Routing: done\n- Logging: shipped\n- Metrics: planned\n", by=people["chair"])
+
+    latest, _publication = commits(remote)
+    assert latest.subject == "Diego report amended"
+    assert latest.author == "Chris Chair <chris@example.org>"
+    assert numstat(remote) == [(1, 1, "Runtime/2030/2030-01-08-runtime.md")]
+    assert changed_lines(remote) == ["-- Logging: started", "+- Logging: shipped"]
+
+
+def test_an_amended_report_of_an_imported_meeting_changes_only_its_line_in_the_file(
+    seed_meeting, tmp_path, remote, django_capture_on_commit_callbacks
+):
+    chair = make_user("chair", first_name="Chris", last_name="Chair")
+    committee = use_mirror(seed_meeting.committee, tmp_path / "work", remote)
+    mirroring.queue_published(committee)
+    sync_mirror(committee)
+    [added] = commits(remote)
+    report = diego(seed_meeting)
+    old = "- Validating compatibility of Diego components with Xenial-based stemcells"
+    new = "- Validated compatibility of Diego components with Xenial-based stemcells"
+    assert old in report.body
+
+    with django_capture_on_commit_callbacks(execute=True):
+        save_report(report, body=report.body.replace(old, new), by=chair)
+
+    latest, first = commits(remote)
+    assert (first.sha, latest.subject) == (added.sha, "Diego report amended")
+    assert latest.author == "Chris Chair <pmc-minutes@localhost>"  # an account without e-mail: the site's
+    assert numstat(remote) == [(1, 1, "Runtime/2018/2018-06-12-runtime.md")]
+    assert changed_lines(remote) == ["-" + old, "+" + new]
+
+
+def test_an_amended_chairs_section_is_committed_under_its_title(
+    people, draft, mirrored, remote, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_meeting(draft, by=people["chair"])
+    announcements = draft.items.get(title="Announcements")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        save_item(
+            announcements,
+            body="The summit is in June.\n",
+            title=announcements.title,
+            agenda_label=announcements.agenda_label,
+            by=people["chair"],
+            expected_version=announcements.version,
+        )
+
+    assert commits(remote)[0].subject == "Announcements amended"
+    assert [line for line in changed_lines(remote) if line != "+"] == ["+The summit is in June."]
+
+
+def test_attendance_recorded_after_publication_is_committed(
+    people, draft, mirrored, remote, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_meeting(draft, by=people["chair"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        record_attendance(
+            draft, accounts=[], others=[("Chip Childers", "Cloud Foundry Foundation")], by=people["chair"]
+        )
+
+    assert commits(remote)[0].subject == "Attendance amended"
+    assert b"Chip Childers" in file_at(remote, "Runtime/2030/2030-01-08-runtime.md")
+
+
+def test_a_restore_a_roadmap_and_a_move_are_each_committed_saying_what_changed(
+    people, draft, mirrored, remote, django_capture_on_commit_callbacks
+):
+    report = diego(draft)
+    save_roadmap(draft, entries=text_to_entries("## Soon\n- Routing v2\n"), by=people["chair"], expected_version=1)
+    save_report(report, body="first text\n", by=people["lead_x"])
+    save_report(report, body="second text\n", by=people["lead_x"])
+    save_report(draft.reports.get(team__slug="cli"), body="CLI text\n", by=people["lead_y"])
+    later = create_meeting(people["runtime"], day=draft.date.replace(day=22))
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_meeting(draft, by=people["chair"])
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_meeting(later, by=people["chair"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        restore_revision(report.revisions.get(after="first text\n"), by=people["chair"])
+    with django_capture_on_commit_callbacks(execute=True):
+        save_roadmap(
+            draft,
+            entries=text_to_entries("## Soon\n- Routing v3\n"),
+            by=people["chair"],
+            expected_version=draft.roadmap_version,
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        move_report(draft.reports.get(team__slug="cli"), to=later, by=people["chair"])
+
+    found = commits(remote)
+    assert [commit.subject for commit in found] == [
+        "CLI report moved from the minutes of 2030-01-08",
+        "CLI report moved to the minutes of 2030-01-22",
+        "Roadmap amended",
+        "Diego report restored to an earlier revision",
+        "Publish Runtime minutes of 2030-01-22",
+        "Publish Runtime minutes of 2030-01-08",
+    ]
+    assert found[0].files == ["Runtime/2030/2030-01-22-runtime.md"]
+    assert b"first text" in file_at(remote, "Runtime/2030/2030-01-08-runtime.md")
+    assert b"CLI text" in file_at(remote, "Runtime/2030/2030-01-22-runtime.md")
+    assert b"CLI text" not in file_at(remote, "Runtime/2030/2030-01-08-runtime.md")
+    assert changed_lines(remote, "main~2") == ["-*Soon* | - Routing v2", "+*Soon* | - Routing v3"]
+
+
+def test_an_untouched_imported_meeting_mirrored_into_a_clone_of_its_archive_commits_nothing(
+    db, corpus, tmp_path, remote, django_capture_on_commit_callbacks
+):
+    original = (corpus / CORPUS_FILE).read_bytes()
+    work = tmp_path / "work"
+    git(["clone", "-q", str(remote), str(work)])
+    (work / "Runtime" / "2018").mkdir(parents=True)
+    shutil.copyfile(corpus / CORPUS_FILE, work / CORPUS_FILE)
+    git(["add", "."], cwd=work)
+    git(["commit", "-q", "-m", "The archive as it was"], cwd=work, env=TESTER)
+    git(["push", "-q", "origin", "HEAD:main"], cwd=work)
+    use_mirror(get_or_create_committee("Runtime"), work, remote)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        result = import_file(corpus / CORPUS_FILE, "Runtime")
+
+    assert result.meeting.is_published and callbacks  # the import was owed to the mirror ...
+    [commit] = commits(remote)  # ... and made no commit: the file already held these bytes
+    assert commit.subject == "The archive as it was"
+    assert (work / CORPUS_FILE).read_bytes() == original
+    assert not MirrorSync.objects.exists()
+
+
+def test_an_imported_meeting_is_committed_byte_for_byte_and_a_second_sync_commits_nothing(
+    db, corpus, tmp_path, remote, django_capture_on_commit_callbacks
+):
+    committee = use_mirror(get_or_create_committee("Runtime"), tmp_path / "work", remote)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = import_file(corpus / CORPUS_FILE, "Runtime")
+
+    [commit] = commits(remote)
+    assert commit.subject == "Import Runtime minutes of 2018-06-12 from 2018-06-12-runtime.md"
+    assert commit.author == "PMC Minutes <pmc-minutes@localhost>"  # the site's identity: nobody edited it
+    assert commit.files == [CORPUS_FILE] == [archive_path(result.meeting).as_posix()]
+    assert file_at(remote, CORPUS_FILE) == (corpus / CORPUS_FILE).read_bytes()
+
+    assert mirroring.queue_published(committee) == 1
+    again = sync_mirror(committee)
+
+    assert (again.commits, again.unchanged, again.failed) == ([], [CORPUS_FILE], False)
+    assert len(commits(remote)) == 1
+    assert not MirrorSync.objects.exists()
+
+
+def test_the_fallback_identity_comes_from_the_settings(
+    db, corpus, tmp_path, remote, settings, django_capture_on_commit_callbacks
+):
+    settings.PMC_GIT_NAME, settings.PMC_GIT_EMAIL = "Minutes Bot", "bot@minutes.example.org"
+    use_mirror(get_or_create_committee("Runtime"), tmp_path / "work", remote)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        import_file(corpus / CORPUS_FILE, "Runtime")
+
+    assert commits(remote)[0].author == "Minutes Bot <bot@minutes.example.org>"
+
+
+def test_a_remote_that_does_not_exist_keeps_the_edit_and_records_the_failure_until_a_sync_succeeds(
+    people, draft, mirrored, tmp_path, django_capture_on_commit_callbacks
+):
+    missing = tmp_path / "not-yet.git"
+    use_mirror(mirrored, tmp_path / "work", missing)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_meeting(draft, by=people["chair"])
+
+    draft.refresh_from_db()
+    assert draft.is_published  # the edit is saved whatever git says
+    [owed] = MirrorSync.objects.all()
+    assert (owed.meeting, owed.attempts, owed.message) == (draft, 1, "Publish Runtime minutes of 2030-01-08")
+    assert owed.last_error.startswith("`git push")
+    assert "not-yet.git' does not appear to be a git repository" in owed.last_error
+    assert len(commits(tmp_path / "work")) == 1  # committed locally; only the push is owed
+
+    bare_repository(missing)
+    result = sync_mirror(mirrored)
+
+    assert (result.failed, result.pushed, result.pending) == (False, True, 0)
+    assert [c.subject for c in commits(missing)] == ["Publish Runtime minutes of 2030-01-08"]
+
+
+def test_a_git_failure_in_the_working_copy_keeps_every_edit_and_a_retry_commits_them_together(
+    people, draft, mirrored, remote, tmp_path, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_meeting(draft, by=people["chair"])
+    stale_lock = tmp_path / "work" / ".git" / "index.lock"  # a git that crashed leaves this behind
+    stale_lock.write_text("")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        save_report(diego(draft), body="Diego text\n", by=people["chair"])
+    with django_capture_on_commit_callbacks(execute=True):
+        save_report(draft.reports.get(team__slug="cli"), body="CLI text\n", by=people["lead_y"])
+
+    assert sorted(MirrorSync.objects.values_list("message", "attempts")) == [
+        ("CLI report amended", 1),
+        ("Diego report amended", 2),
+    ]
+    assert all("index.lock" in error for error in MirrorSync.objects.values_list("last_error", flat=True))
+    assert len(commits(remote)) == 1
+
+    stale_lock.unlink()
+    result = sync_mirror(draft.committee)
+
+    assert not result.failed and result.pending == 0
+    latest = commits(remote)[0]
+    assert latest.subject == "Diego report amended; CLI report amended"
+    assert latest.author == "lead-y <pmc-minutes@localhost>"  # the latest editor; the other is a co-author
+    body = git(["show", "-s", "--format=%b", latest.sha], cwd=remote).decode()
+    assert "Co-authored-by: Chris Chair <chris@example.org>" in body
+    assert sorted(line for line in changed_lines(remote) if line != "+") == ["+CLI text", "+Diego text"]
+
+
+def test_a_push_the_remote_rejects_stays_owed_until_the_working_copy_is_brought_up_to_date(
+    people, draft, mirrored, remote, tmp_path, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_meeting(draft, by=people["chair"])
+    other = tmp_path / "other"
+    git(["clone", "-q", str(remote), str(other)])
+    (other / "README.md").write_text("Someone else's commit\n")
+    git(["add", "README.md"], cwd=other)
+    git(["commit", "-q", "-m", "Add a README"], cwd=other, env=TESTER)
+    git(["push", "-q", "origin", "main"], cwd=other)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        save_report(diego(draft), body="Diego text\n", by=people["chair"])
+
+    [owed] = MirrorSync.objects.all()
+    assert "rejected" in owed.last_error
+    assert commits(remote)[0].subject == "Add a README"
+
+    git(["pull", "-q", "--rebase", str(remote), "main"], cwd=tmp_path / "work", env=TESTER)
+    result = sync_mirror(draft.committee)
+
+    assert (result.failed, result.pushed, result.pending) == (False, True, 0)
+    assert [c.subject for c in commits(remote)][:2] == ["Diego report amended", "Add a README"]
+
+
+def test_a_change_rolled_back_owes_the_mirror_nothing(
+    people, draft, mirrored, remote, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        publish_meeting(draft, by=people["chair"])
+        raise RuntimeError("the request failed after publishing")
+
+    assert callbacks == []
+    assert not MirrorSync.objects.exists()
+    assert commits(remote) == []
+
+
+def test_without_a_mirror_nothing_is_owed_and_nothing_waits_for_the_commit(
+    people, draft, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        publish_meeting(draft, by=people["chair"])
+        save_report(diego(draft), body="Diego text\n", by=people["chair"])
+
+    assert callbacks == []
+    assert not MirrorSync.objects.exists()
+
+
+def test_a_draft_owes_the_mirror_nothing(people, draft, mirrored, tmp_path, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        save_report(diego(draft), body="Draft text\n", by=people["lead_x"])
+
+    assert callbacks == []
+    assert not MirrorSync.objects.exists()
+    assert not (tmp_path / "work").exists()
+
+
+def test_a_change_of_minutes_unpublished_since_is_dropped_not_committed(people, draft, mirrored, remote):
+    MirrorSync.objects.create(committee=mirrored, meeting=draft, message="Diego report amended")
+
+    result = sync_mirror(mirrored)
+
+    assert result.dropped == ["2030-01-08: no longer published"]
+    assert not MirrorSync.objects.exists()
+    assert commits(remote) == []
+
+
+def test_a_sync_holds_the_working_copys_lock(people, draft, mirrored):
+    sync_mirror(mirrored, push=True)  # creates and initialises the working copy
+    lock_file = mirroring.Path(mirrored.mirror_path) / ".git" / mirroring.LOCK_NAME
+
+    with mirroring._working_copy(mirrored), open(lock_file) as other, pytest.raises(BlockingIOError):
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    with open(lock_file) as other:
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free again once the sync is done
+
+
+def test_a_sync_that_cannot_get_the_lock_leaves_the_change_owed_without_an_error(
+    people, draft, mirrored, remote, settings
+):
+    sync_mirror(mirrored, push=True)
+    settings.PMC_GIT_TIMEOUT_SECONDS = 0.2
+    publish_meeting(draft, by=people["chair"])  # owed, not synced (the test's transaction never commits)
+    lock_file = mirroring.Path(mirrored.mirror_path) / ".git" / mirroring.LOCK_NAME
+
+    with open(lock_file) as other:
+        fcntl.flock(other, fcntl.LOCK_EX)
+        result = sync_mirror(mirrored)
+
+    assert result.error.startswith("another sync of") and result.pending == 1
+    assert MirrorSync.objects.get().last_error == ""
+    assert commits(remote) == []
+    assert sync_mirror(mirrored).commits  # once the lock is free
+
+
+def test_the_working_copy_is_put_on_the_mirrors_branch(people, draft, mirrored, tmp_path, remote):
+    use_mirror(mirrored, tmp_path / "work", remote, branch="minutes")
+
+    publish_meeting(draft, by=people["chair"])  # inside the test's transaction: owed, not synced yet
+    sync_mirror(mirrored)
+
+    assert [c.subject for c in commits(remote, "minutes")] == ["Publish Runtime minutes of 2030-01-08"]
+    assert commits(remote, "main") == []
+
+
+class TestCheckWorkingCopy:
+    def test_a_missing_or_empty_folder_will_be_initialised(self, tmp_path):
+        (tmp_path / "empty").mkdir()
+
+        assert "git init" in check_working_copy(str(tmp_path / "new" / "folder"))
+        assert "git init" in check_working_copy(str(tmp_path / "empty"))
+
+    def test_a_working_copy_is_used_as_it_is(self, tmp_path):
+        git(["init", "-q", str(tmp_path / "clone")])
+
+        assert check_working_copy(str(tmp_path / "clone")) == ""
+
+    @pytest.mark.parametrize(
+        ("make", "says"),
+        [
+            ("relative", "not a full path"),
+            ("file", "is a file"),
+            ("folder", "neither empty nor a git working copy"),
+            ("bare", "bare repository"),
+            ("inside", "inside the git working copy"),
+        ],
+    )
+    def test_what_cannot_be_a_working_copy_is_refused_saying_why(self, tmp_path, make, says):
+        path = {
+            "relative": "minutes/runtime",
+            "file": str(tmp_path / "a-file"),
+            "folder": str(tmp_path / "folder"),
+            "bare": str(tmp_path / "bare.git"),
+            "inside": str(tmp_path / "clone" / "sub"),
+        }[make]
+        (tmp_path / "a-file").write_text("x")
+        (tmp_path / "folder").mkdir()
+        (tmp_path / "folder" / "notes.txt").write_text("x")
+        bare_repository(tmp_path / "bare.git")
+        git(["init", "-q", str(tmp_path / "clone")])
+        (tmp_path / "clone" / "sub").mkdir()
+        (tmp_path / "clone" / "sub" / "x.md").write_text("x")
+
+        with pytest.raises(MirrorError, match=says):
+            check_working_copy(path)
+
+    def test_a_folder_outside_the_mirror_root_is_refused(self, tmp_path, settings):
+        settings.PMC_GIT_MIRROR_ROOT = str(tmp_path / "mirrors")
+
+        assert "git init" in check_working_copy(str(tmp_path / "mirrors" / "runtime"))
+        with pytest.raises(MirrorError, match="must be inside"):
+            check_working_copy(str(tmp_path / "mirrors" / ".." / "elsewhere"))

@@ -160,7 +160,11 @@ def word_changes(before: str, after: str) -> tuple[int, int]:
 
     Counted as multisets of words, in time linear in the texts (a history page
     sums one per row): a word replaced is one added and one removed, a line
-    moved is no change.
+    moved is no change. Markdown's marks alone ("-", "####", "|") are no words.
     """
-    old, new = Counter(before.split()), Counter(after.split())
+    old, new = Counter(_words_of(before)), Counter(_words_of(after))
     return (new - old).total(), (old - new).total()
+
+
+def _words_of(text: str) -> list[str]:
+    return [word for word in text.split() if any(char.isalnum() for char in word)]

@@ -100,7 +100,8 @@ def test_the_image_button_uploads_a_picked_picture_with_its_description(page):
     assert chooser.value.element.get_attribute("accept") == "image/*"
     chooser.value.set_files(files=[{"name": "chart.png", "mimeType": "image/png", "buffer": small_png()}])
 
-    expect(editor).to_have_value(re.compile(r"^Start times:\n!\[Start times before and after\]\(/media/uploads/\S+\.png\)$"))
+    inserted = re.compile(r"^Start times:\n!\[Start times before and after\]\(/media/uploads/\S+\.png\)$")
+    expect(editor).to_have_value(inserted)
     expect(page.locator(".markdownx-preview img")).to_have_attribute("alt", "Start times before and after")
     page.wait_for_function(
         "() => { const img = document.querySelector('.markdownx-preview img'); return img && img.naturalWidth === 24; }"

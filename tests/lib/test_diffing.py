@@ -3,8 +3,8 @@
 from meetings.lib.diffing import word_changes
 
 
-def test_a_new_text_counts_every_word_added():
-    assert word_changes("", "- Cell rep cleans up\n") == (5, 0)
+def test_a_new_text_counts_every_word_added_but_not_markdowns_marks():
+    assert word_changes("", "#### Diego\n- Cell rep cleans up\n\n| a | b |\n|---|---|\n") == (7, 0)
 
 
 def test_one_word_replaced_in_a_long_line_is_one_added_and_one_removed():

@@ -1,4 +1,4 @@
-"""The minutes as Markdown to download: the archive's own text, its uploaded pictures, never a draft's for the public."""
+"""The minutes as Markdown to download: the archive's text, its uploaded pictures, never a draft's to the public."""
 
 import io
 import zipfile

@@ -165,7 +165,7 @@
     bar.appendChild(picker);
     var status = document.createElement("span");
     status.className = "visually-hidden";
-    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite"); // a live region, but not a second "status" beside the page's messages
     bar.appendChild(status);
     container.parentNode.insertBefore(bar, container);
 

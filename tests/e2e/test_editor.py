@@ -4,8 +4,10 @@ import re
 
 from playwright.sync_api import expect
 
-from .browsing import assert_accessible, is_focused, screenshot, scroll_overflow, sign_in, tab_to
-from .test_lead import small_png
+from meetings.models import AgendaItem, BacklogReport
+from meetings.services.editing import save_report
+
+from .browsing import assert_accessible, is_focused, screenshot, scroll_overflow, sign_in, small_png, tab_to
 
 DRAFT = "/runtime/2018-06-26/"
 EDIT = f"{DRAFT}reports/diego/edit/"
@@ -162,9 +164,6 @@ def test_unsaved_text_survives_a_navigation_and_a_reload_until_it_is_saved(page)
 
 
 def test_a_draft_on_an_older_version_comes_back_to_the_conflict_page_not_over_a_newer_save(new_context):
-    from meetings.models import BacklogReport
-    from meetings.services.editing import save_report
-
     page = new_context().new_page()
     dialogs_of(page)
     sign_in(page, "diego-lead")
@@ -186,8 +185,6 @@ def test_a_draft_on_an_older_version_comes_back_to_the_conflict_page_not_over_a_
 
 
 def test_the_chairs_section_form_keeps_its_unsaved_text_too(page):
-    from meetings.models import AgendaItem
-
     dialogs_of(page)
     item = AgendaItem.objects.filter(meeting__date="2018-06-26").order_by("position").first()
     url = f"{DRAFT}items/{item.pk}/edit/"

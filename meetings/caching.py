@@ -204,13 +204,13 @@ def is_shared(request: HttpRequest, version: Version | None, kind: str) -> bool:
 
 
 def cache_key(request: HttpRequest, version: Version, kind: str) -> str:
-    """`minutes:<pk>:<version>:<kind>`, plus the site's address that the page and the PDF embed in their links.
+    """`minutes:<pk>:<version>:<kind>`, plus the site's address that the page, the PDF and the Markdown embed in links.
 
     Not the query string: the page does not depend on it, and a key per query
     string would let anyone fill the cache with copies of one page.
     """
     key = f"minutes:{version.meeting_id}:{version.of(kind)}:{kind}"
-    if kind in ("html", "pdf"):
+    if kind in ("html", "pdf", "md"):  # the Markdown: its uploaded pictures' links (exporting.py)
         key += ":" + _short(request.build_absolute_uri("/"))
     return key
 

@@ -33,6 +33,11 @@ def chaired_committees(user: AnyUser):
     return Committee.objects.all() if user.is_superuser else Committee.objects.filter(chairs=user)
 
 
+def leads_any_team(user: AnyUser) -> bool:
+    """Whether the user leads or co-leads a team of any committee (and so owes sections)."""
+    return user.is_authenticated and Team.objects.filter(_led_by(user)).exists()
+
+
 def is_lead_of(user: AnyUser, team: Team) -> bool:
     return user.is_authenticated and Team.objects.filter(_led_by(user), pk=team.pk).exists()
 

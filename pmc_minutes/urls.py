@@ -9,6 +9,7 @@ from django.utils.functional import lazy
 
 from meetings.sitemaps import SITEMAPS
 from meetings.throttling import throttle_password_resets
+from meetings.views.accounts import SignInView
 from meetings.views.media import serve_media
 
 # Read when an e-mail is written, not when this module is imported.
@@ -22,6 +23,8 @@ urlpatterns = [
         throttle_password_resets(auth_views.PasswordResetView.as_view(extra_email_context={"site_url": _site_url()})),
         name="password_reset",
     ),
+    # Before django.contrib.auth's too: the same form, landing each person where their work is.
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),

@@ -8,6 +8,7 @@ the difference is legible without colour.
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 _WORDS = re.compile(r"\s+|[^\s]+")
@@ -152,3 +153,18 @@ def change_counts(before: str, after: str) -> tuple[int, int]:
             removed += i2 - i1
             added += j2 - j1
     return added, removed
+
+
+def word_changes(before: str, after: str) -> tuple[int, int]:
+    """(words added, words removed), for a one-line summary of a revision.
+
+    Counted as multisets of words, in time linear in the texts (a history page
+    sums one per row): a word replaced is one added and one removed, a line
+    moved is no change. Markdown's marks alone ("-", "####", "|") are no words.
+    """
+    old, new = Counter(_words_of(before)), Counter(_words_of(after))
+    return (new - old).total(), (old - new).total()
+
+
+def _words_of(text: str) -> list[str]:
+    return [word for word in text.split() if any(char.isalnum() for char in word)]

@@ -16,6 +16,7 @@ import re
 import secrets
 import threading
 import warnings
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -193,3 +194,19 @@ class ImageUploadForm(forms.Form):
 
     def clean_image(self) -> CleanImage:
         return clean_image(self.cleaned_data["image"])
+
+
+def _upload_url() -> re.Pattern:
+    """An uploaded picture's URL as the editor inserts it (site-relative), alone: not the path of another address."""
+    folder = default_storage.url(settings.MARKDOWNX_MEDIA_PATH.strip("/") + "/")
+    name = r"\d{4}/\d{2}/[A-Za-z0-9_-]+\.(?:" + "|".join(extension for extension, _ in FORMATS.values()) + ")"
+    return re.compile(rf"(?<![\w.:/%~-]){re.escape(folder)}(?P<name>{name})(?![\w.:/%~-])")
+
+
+def replace_upload_urls(text: str, replace: Callable[[str], str]) -> str:
+    """The text with each uploaded picture's URL replaced by `replace(storage name)` (uploads/YYYY/MM/x.png).
+
+    Nothing else changes: a text without uploads comes back as it was, byte for byte.
+    """
+    folder = settings.MARKDOWNX_MEDIA_PATH.strip("/")
+    return _upload_url().sub(lambda match: replace(f"{folder}/{match['name']}"), text)

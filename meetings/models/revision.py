@@ -2,7 +2,10 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+
+from ..lib.diffing import word_changes
 
 
 class RevisionSource(models.TextChoices):
@@ -16,6 +19,16 @@ class RevisionQuerySet(models.QuerySet):
     def amendments(self):
         """Changes made to minutes after they were published."""
         return self.filter(after_publication=True)
+
+    def with_current(self):
+        """Each revision with `is_current`: no later revision of the same part, so its text is the part's now.
+
+        A subquery in the same SELECT, not a query per row.
+        """
+        later = Revision.objects.filter(meeting=OuterRef("meeting"), target=OuterRef("target")).filter(
+            Q(created_at__gt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
+        )
+        return self.annotate(is_current=~Exists(later))
 
 
 class Revision(models.Model):
@@ -81,6 +94,11 @@ class Revision(models.Model):
         if kind == "item":
             return name.replace("-", " ").capitalize()
         return f"the {kind}"
+
+    @property
+    def words_changed(self) -> tuple[int, int]:
+        """(words added, words removed) by this revision."""
+        return word_changes(self.before, self.after)
 
     @property
     def author_name(self) -> str:

@@ -1,23 +1,67 @@
-"""Saved meetings written out in the archive's layout: the `.md` download and `export_minutes`."""
+"""Saved meetings written out in the archive's layout: the `.md` download, `archive.zip` and `export_minutes`."""
 
 from pathlib import Path, PurePosixPath
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.core.files.storage import default_storage
 
 from ..format.reading import date_from_text
 from ..format.source import carry_edits
 from ..format.writing import minutes_markdown
+from ..lib.uploads import replace_upload_urls
 from ..models import Meeting
 
+IMAGES_FOLDER = "images"  # beside a meeting's file in archive.zip, for the pictures uploaded into it
 
-def meeting_to_markdown(meeting: Meeting) -> str:
+
+def meeting_to_markdown(meeting: Meeting, *, site_url: str = "") -> str:
     """A saved meeting's minutes as Markdown (the `.md` download).
 
     An imported meeting gives its file back: byte for byte if nobody edited it
-    since, else the file with only the edited lines changed.
+    since, else the file with only the edited lines changed. With `site_url`,
+    the links to pictures uploaded in the editor (site-relative, /media/uploads/…)
+    are made absolute on it, so that the file shows them wherever it is read;
+    nothing else changes.
     """
     current = structural_markdown(meeting)
-    if not meeting.source:
-        return current
-    return carry_edits(meeting.source, meeting.source_export, current)
+    text = carry_edits(meeting.source, meeting.source_export, current) if meeting.source else current
+    if site_url:
+        text = replace_upload_urls(text, lambda name: _absolute(site_url, name))
+    return text
+
+
+def site_address(fallback: str) -> str:
+    """The site's public address (PMC_SITE_URL), or `fallback` (the request's own) where it is not set."""
+    return settings.PMC_SITE_URL or fallback
+
+
+def _absolute(site_url: str, name: str) -> str:
+    return urljoin(site_url.rstrip("/") + "/", default_storage.url(name))
+
+
+def archive_files(meeting: Meeting, *, site_url: str) -> list[tuple[str, bytes]]:
+    """(path, content) of the meeting's file in archive.zip and of the uploaded pictures it shows.
+
+    The pictures go beside the file (images/<name>) and the file links them
+    relatively, so that the unzipped archive renders offline, on GitHub or in
+    any Markdown viewer. A picture no longer stored keeps an absolute link.
+    """
+    path = PurePosixPath(archive_path(meeting).as_posix())
+    pictures: dict[str, str] = {}
+
+    def beside(name: str) -> str:
+        if not default_storage.exists(name):
+            return _absolute(site_url, name)
+        pictures[name] = f"{IMAGES_FOLDER}/{PurePosixPath(name).name}"
+        return pictures[name]
+
+    text = replace_upload_urls(meeting_to_markdown(meeting), beside)
+    files = [(str(path), text.encode())]
+    for name, relative in pictures.items():
+        with default_storage.open(name, "rb") as picture:
+            files.append((str(path.parent / relative), picture.read()))
+    return files
 
 
 def structural_markdown(meeting: Meeting, *, attendance: bool = True) -> str:

@@ -10,7 +10,7 @@ from ..forms.archive import SearchForm
 from ..models import Meeting, Team
 from ..queries.search import MAX_QUERY_CHARS, search
 from ..queries.timeline import horizons_of, roadmap_history, team_timeline
-from ..services.exporting import archive_path, meeting_to_markdown
+from ..services.exporting import archive_files, site_address
 from .lookup import get_committee
 
 
@@ -51,7 +51,7 @@ def search_page(request):
 
 
 def archive_zip(request, committee):
-    """Every published meeting of the committee as Markdown, in the archive's folder layout."""
+    """Every published meeting of the committee as Markdown in the archive's layout, with its uploaded pictures."""
     committee = get_committee(committee)
     meetings = (
         Meeting.objects.for_committee(committee)
@@ -60,10 +60,15 @@ def archive_zip(request, committee):
         .prefetch_related("items", "reports", "roadmap_entries", "attendees")
         .order_by("date")
     )
+    site_url = site_address(request.build_absolute_uri("/"))
     buffer = io.BytesIO()
+    written = set()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for meeting in meetings:
-            archive.writestr(str(archive_path(meeting)), meeting_to_markdown(meeting))
+            for path, content in archive_files(meeting, site_url=site_url):
+                if path not in written:  # a picture shown in two meetings of one year is stored once
+                    written.add(path)
+                    archive.writestr(path, content)
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{committee.slug}-minutes.zip"'
     return response

@@ -8,7 +8,7 @@ from .. import caching, permissions
 from ..models import Committee, Meeting, MeetingStatus
 from ..pdf import PdfUnavailable, render_pdf
 from ..queries.minutes import gather
-from ..services.exporting import meeting_to_markdown
+from ..services.exporting import meeting_to_markdown, site_address
 from .lookup import get_committee, get_meeting
 
 
@@ -153,6 +153,8 @@ def meeting_markdown(request, committee, date):
 
 def _markdown_response(request, committee, date):
     meeting = get_meeting(request, committee, date)
-    response = HttpResponse(meeting_to_markdown(meeting), content_type="text/markdown; charset=utf-8")
+    # Uploaded pictures' links absolute, so that the file shows them wherever it is read.
+    text = meeting_to_markdown(meeting, site_url=site_address(request.build_absolute_uri("/")))
+    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{meeting.date.isoformat()}-{meeting.committee.slug}.md"'
     return response

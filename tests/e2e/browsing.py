@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from PIL import Image
 
 if TYPE_CHECKING:  # conftest imports this module to learn what is missing, maybe Playwright itself
     from playwright.sync_api import Locator, Page
@@ -48,6 +51,13 @@ def _describe(violation: dict) -> str:
         summary = " ".join(node.get("failureSummary", "").split())
         lines.append(f"    {' '.join(map(str, node['target']))}: {summary}")
     return "\n".join(lines)
+
+
+def small_png() -> bytes:
+    """A real 24×16 PNG, made here: what a lead's screenshot upload looks like to the server."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (24, 16), (11, 92, 173)).save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def is_focused(locator: Locator) -> bool:

@@ -1,16 +1,14 @@
 """A team lead writes the team's backlog report with the live preview; and two leads save at once."""
 
 import base64
-import io
 import re
 
 from django.contrib.auth import get_user_model
-from PIL import Image
 from playwright.sync_api import expect
 
 from meetings.models import Team
 
-from .browsing import screenshot, sign_in
+from .browsing import screenshot, sign_in, small_png
 
 DRAFT = "/runtime/2018-06-26/"
 REPORT = """\
@@ -25,13 +23,6 @@ REPORT = """\
 | Start time | 12 s | 7 s |
 
 """
-
-
-def small_png() -> bytes:
-    """A real 24×16 PNG, made here: what a lead's screenshot upload looks like to the server."""
-    buffer = io.BytesIO()
-    Image.new("RGB", (24, 16), (11, 92, 173)).save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 def drop_file(page, target, data: bytes, name: str, mime: str) -> None:

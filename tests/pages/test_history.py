@@ -545,3 +545,49 @@ def test_restoring_a_roadmap_version_that_cannot_be_read_back_says_so(client, pe
     assert response.status_code == 200
     assert "cannot be read back" in response.content.decode()
     assert not draft.revisions.filter(source="restore").exists()
+
+
+# --- the summary of each row ----------------------------------------------------------------------
+
+
+def _history_rows(response) -> list[tuple[str, str, bool]]:
+    """(what, change, current) of each row of a history table, in the page's order."""
+    rows = []
+    for row in parse_html(response.content.decode()).find("table", class_="history").find("tbody").find_all("tr"):
+        cells = row.find_all("td")
+        current = any("current" in badge.attrs.get("class", "") for badge in cells[0].find_all("span"))
+        rows.append((cells[1].text.strip(), " ".join(cells[2].text.split()), current))
+    return rows
+
+
+def test_history_rows_say_how_many_words_changed_and_which_revision_is_current(client, people, draft):
+    report = report_x(draft, people)
+    save_report(report, body="- Cell rep cleans up containers\n", by=people["lead_x"], expected_version=1)
+    save_report(report, body="- Cell rep cleans up Windows containers\n", by=people["lead_x"], expected_version=2)
+    save_report(report, body="- Cell rep cleans up Windows\n", by=people["lead_x"], expected_version=3)
+    save_notes(draft.items.get(title="Announcements"), "News\n", people["chair"])
+    _spread_in_time(list(Revision.objects.filter(meeting=draft).order_by("pk")))
+    client.force_login(people["chair"])
+
+    assert _history_rows(client.get(DRAFT + "history/")) == [
+        ("Announcements", "+1 / −0 word", True),
+        ("The Diego report", "+0 / −1 word", True),
+        ("The Diego report", "+1 / −0 word", False),
+        ("The Diego report", "+5 / −0 words", False),
+    ]
+    assert [current for *_, current in _history_rows(client.get(DRAFT + "reports/diego/history/"))] == [
+        True,
+        False,
+        False,
+    ]
+
+
+def test_an_amendment_is_current_only_while_nothing_was_saved_after_it(client, people, published):
+    report = report_x(published, people)
+    save_report(report, body="- Amended\n", by=people["chair"], expected_version=1)
+    save_report(report, body="- Amended twice\n", by=people["chair"], expected_version=2)
+    _spread_in_time(list(Revision.objects.filter(meeting=published).order_by("pk")))
+
+    rows = _history_rows(client.get(PUBLISHED + "history/"))  # the amendments, as anyone sees them
+
+    assert rows == [("The Diego report", "+1 / −0 word", True), ("The Diego report", "+1 / −0 word", False)]

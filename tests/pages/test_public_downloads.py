@@ -1,10 +1,21 @@
-"""The minutes as Markdown to download: the archive's own text, and never a draft's for the public."""
+"""The minutes as Markdown to download: the archive's text, its uploaded pictures, never a draft's to the public."""
+
+import io
+import zipfile
+from datetime import date
+from pathlib import Path, PurePosixPath
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from PIL import Image
 
 from meetings.demo import SEED
+from meetings.lib import uploads
+from meetings.models import Meeting
 from meetings.services.editing import save_report
+from meetings.services.publishing import publish_meeting
+from meetings.services.scheduling import create_meeting
 
 SEED_MD_URL = "/runtime/2018-06-12.md"
 
@@ -56,3 +67,92 @@ def test_a_drafts_markdown_is_there_for_its_chair(people, draft):
     response = chair.get(draft.get_markdown_url())
     assert response.status_code == 200
     assert response.content.decode().startswith(f"# {draft.title}\n")
+
+
+# --- uploaded pictures travel with the minutes ------------------------------------------------------
+
+SITE = "https://minutes.example.org"
+
+
+def test_an_untouched_imported_meetings_markdown_is_its_file_byte_for_byte(seed_meeting, client, settings):
+    settings.PMC_SITE_URL = SITE
+    assert client.get(SEED_MD_URL).content == SEED.read_bytes()
+
+
+@pytest.fixture
+def uploaded(settings, tmp_path) -> str:
+    """A picture stored as the editor's upload stores it; its URL as the editor inserts it."""
+    settings.MEDIA_ROOT = tmp_path
+    output = io.BytesIO()
+    Image.new("RGB", (24, 16), (11, 92, 173)).save(output, "PNG")
+    return uploads.save_image(uploads.clean_image(SimpleUploadedFile("chart.png", output.getvalue())))
+
+
+@pytest.fixture
+def illustrated(people, uploaded) -> Meeting:
+    """A published Runtime meeting whose Diego report shows the uploaded picture, among other links."""
+    meeting = create_meeting(people["runtime"], day=date(2029, 12, 25))
+    body = (
+        f"- Start times: ![start times chart]({uploaded})\n"
+        "- Logo: ![logo](https://example.org/logo.png), see [the archive](/runtime/)\n"
+    )
+    save_report(meeting.reports.get(team=people["team_x"]), body=body)
+    publish_meeting(meeting)
+    return meeting
+
+
+def test_the_markdown_download_links_uploaded_pictures_on_the_sites_address(illustrated, uploaded, client, settings):
+    settings.PMC_SITE_URL = SITE + "/"
+
+    text = client.get(illustrated.get_markdown_url()).content.decode()
+
+    assert uploaded.startswith("/media/uploads/")
+    assert f"![start times chart]({SITE}{uploaded})" in text
+    # Only the uploads' links: other pictures and the site's other relative links stay as written.
+    assert "![logo](https://example.org/logo.png), see [the archive](/runtime/)" in text
+
+
+def test_without_a_site_address_the_markdown_download_links_pictures_on_the_requests_host(
+    illustrated, uploaded, client, settings
+):
+    settings.PMC_SITE_URL = ""
+    settings.ALLOWED_HOSTS = ["minutes.test"]
+    text = client.get(illustrated.get_markdown_url(), HTTP_HOST="minutes.test").content.decode()
+    assert f"![start times chart](http://minutes.test{uploaded})" in text
+
+
+def test_the_archive_zip_carries_the_pictures_beside_the_minutes_linked_relatively(
+    illustrated, uploaded, client, settings
+):
+    settings.PMC_SITE_URL = SITE
+    response = client.get("/runtime/archive.zip")
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    name = uploaded.rsplit("/", 1)[1]
+
+    assert sorted(archive.namelist()) == ["Runtime/2029/2029-12-25-runtime.md", f"Runtime/2029/images/{name}"]
+    text = archive.read("Runtime/2029/2029-12-25-runtime.md").decode()
+    assert f"![start times chart](images/{name})" in text
+    assert "/media/" not in text
+    # The link resolves, from the file's folder, to the picture itself.
+    picture = archive.read(str(PurePosixPath("Runtime/2029") / f"images/{name}"))
+    assert picture == (Path(settings.MEDIA_ROOT) / uploaded.removeprefix("/media/")).read_bytes()
+    assert Image.open(io.BytesIO(picture)).size == (24, 16)
+
+
+def test_a_picture_no_longer_stored_keeps_an_absolute_link_in_the_zip(illustrated, uploaded, client, settings):
+    settings.PMC_SITE_URL = SITE
+    (Path(settings.MEDIA_ROOT) / uploaded.removeprefix("/media/")).unlink()
+
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/runtime/archive.zip").content))
+
+    assert archive.namelist() == ["Runtime/2029/2029-12-25-runtime.md"]
+    assert f"({SITE}{uploaded})" in archive.read("Runtime/2029/2029-12-25-runtime.md").decode()
+
+
+def test_a_cached_markdown_download_keeps_each_hosts_own_links(illustrated, uploaded, client, settings):
+    settings.PMC_SITE_URL = ""
+    settings.ALLOWED_HOSTS = ["one.test", "two.test"]
+    first = client.get(illustrated.get_markdown_url(), HTTP_HOST="one.test").content.decode()
+    second = client.get(illustrated.get_markdown_url(), HTTP_HOST="two.test").content.decode()
+    assert f"(http://one.test{uploaded})" in first
+    assert f"(http://two.test{uploaded})" in second

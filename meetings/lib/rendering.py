@@ -15,6 +15,7 @@ by the text's digest, so a page shown again is not rendered again.
 import ctypes
 import hashlib
 import re
+from html.parser import HTMLParser
 
 import nh3
 from cmarkgfm import _cmark
@@ -254,3 +255,45 @@ def render_inline(text: str) -> SafeString:
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return mark_safe(html)  # noqa: S308 (sanitised by render_markdown)
+
+
+# Elements after which words must not run together once the tags are gone.
+_BLOCK_TAGS = frozenset(
+    {"blockquote", "br", "dd", "div", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "p", "pre", "td", "th"}
+    | {"tr", "summary", "details", "ol", "ul", "table"}
+)
+
+
+class _TextOf(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+        elif tag == "img":
+            self.parts.append(dict(attrs).get("alt") or "")
+
+    def handle_endtag(self, tag):
+        if tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    """The words a reader sees in the HTML, on one line: no tags, entities decoded, blocks apart."""
+    parser = _TextOf()
+    parser.feed(html)
+    parser.close()
+    return " ".join("".join(parser.parts).split())
+
+
+def plain_text(text: str) -> str:
+    """The Markdown as a reader sees it, on one line, without its marks (`**`, links' URLs, `####`).
+
+    Read from the rendered HTML, so that it says exactly what the page says.
+    """
+    return html_to_text(str(render_markdown(text)))

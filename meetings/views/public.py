@@ -39,9 +39,12 @@ def committee_archive(request, committee):
     # Each listed meeting's URL names its committee: fetched with it, not once per meeting.
     published = Meeting.objects.for_committee(committee).published().select_related("committee")
     years = [day.year for day in published.dates("date", "year", order="DESC")]
-    # One year a page, so that decades of biweekly meetings stay one short page each.
+    # One year a page, so that decades of biweekly meetings stay one short page each; or all of them, asked for.
     year = _year(request.GET.get("year"), years)
-    meetings = published.filter(date__year=year).with_summary().order_by("-date") if year else []
+    if year == ALL_YEARS:
+        meetings = published.with_summary().order_by("-date")
+    else:
+        meetings = published.filter(date__year=year).with_summary().order_by("-date") if year else []
     is_chair = permissions.is_chair(request.user, committee)
     drafts = Meeting.objects.for_committee(committee).drafts().select_related("committee").order_by("date")
     drafts = drafts if is_chair else []
@@ -57,6 +60,7 @@ def committee_archive(request, committee):
             "meetings": meetings,
             "years": years,
             "year": year,
+            "all_years": ALL_YEARS,
             "drafts": drafts,
             "cancelled": cancelled,
             "upcoming": upcoming,
@@ -65,7 +69,12 @@ def committee_archive(request, committee):
     )
 
 
-def _year(asked: str | None, years: list[int]) -> int | None:
+ALL_YEARS = "all"
+
+
+def _year(asked: str | None, years: list[int]) -> int | str | None:
+    if asked == ALL_YEARS and years:
+        return ALL_YEARS
     # isdecimal, not isdigit: int() refuses "²" (a digit) and strings of thousands of digits.
     if asked and asked.isdecimal() and len(asked) < 7 and int(asked) in years:
         return int(asked)

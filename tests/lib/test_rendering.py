@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from meetings.demo import SEED
-from meetings.lib.rendering import render_markdown
+from meetings.lib.rendering import plain_text, render_markdown
 from meetings.models import BacklogReport, ItemKind
 from tests.support.html_tree import Element, markdown_text, parse_html
 
@@ -241,3 +241,20 @@ def test_the_notes_kind_is_rendered_as_markdown(seed_meeting, client):
     section = page_of(client, seed_meeting.get_absolute_url()).by_id(item.anchor)
     assert section.find("a", href="https://example.org/x") is not None
     assert section.find("strong").text == "agreed"
+
+
+@pytest.mark.parametrize(
+    ("markdown", "text"),
+    [
+        ("**Bold** and _em_", "Bold and em"),
+        ("See [the notes](https://example.org/x) now", "See the notes now"),
+        ("#### Heading\n\ntext", "Heading text"),
+        ("- one\n- two\n  - three", "one two three"),
+        ("a &amp; b < c", "a & b < c"),
+        ("<script>alert(1)</script>x", "<script>alert(1)</script>x"),  # shown as text on the page too
+        ("`**kept**` in code", "**kept** in code"),
+        ("", ""),
+    ],
+)
+def test_plain_text_is_what_the_reader_sees_without_the_marks(markdown, text):
+    assert plain_text(markdown) == text

@@ -1,6 +1,7 @@
 """A meeting and its minutes: agenda items, team backlog reports, roadmap entries."""
 
 import re
+from datetime import datetime, time
 
 from django.conf import settings
 from django.db import models, transaction
@@ -104,6 +105,11 @@ class Meeting(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == MeetingStatus.PUBLISHED
+
+    @property
+    def held_at(self) -> datetime:
+        """When the meeting took place: its start, else the start of its day in the committee's time zone."""
+        return self.starts_at or datetime.combine(self.date, time(), tzinfo=self.committee.zone)
 
     def unpublish(self) -> None:
         self.status = MeetingStatus.DRAFT

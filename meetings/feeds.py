@@ -6,6 +6,8 @@ imported or the minutes published: an archive imported in one afternoon keeps
 its years.
 """
 
+from itertools import islice
+
 from django.contrib.syndication.views import Feed
 from django.db.models import DateTimeField, Max, Q
 from django.db.models.functions import Cast, Coalesce
@@ -79,13 +81,16 @@ class TeamFeed(Feed):
         return team.get_absolute_url()
 
     def items(self, team):
-        return (
+        reports = (
             BacklogReport.objects.filter(team=team, meeting__status=MeetingStatus.PUBLISHED)
             .exclude(body="")
             .select_related("meeting__committee", "team")
             .annotate(amended_at=Max("revisions__created_at", filter=Q(revisions__after_publication=True)))
-            .order_by("-meeting__date")[:ITEMS]
+            .order_by("-meeting__date")
         )
+        # Placeholders only (“[add here]”, the committee's template lines) are no report: read on past them,
+        # in one query however many there are.
+        return list(islice((report for report in reports.iterator(chunk_size=ITEMS) if not report.is_empty), ITEMS))
 
     def item_title(self, report):
         return f"{report.team_name} – {report.meeting.date:%Y-%m-%d}"

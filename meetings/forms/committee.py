@@ -12,6 +12,9 @@ from ..format.reading import notes_team_name, parse_team_heading, team_key
 from ..models import Committee, Invitation, Team, TeamAlias
 from .fields import MAX_BODY_CHARS, InlineMarkdownField, SingleLineField, validate_markdown
 
+MAX_PLACEHOLDER_LINES = 50
+MAX_PLACEHOLDER_CHARS = 200
+
 
 class CommitteeSettingsForm(forms.ModelForm):
     """What a committee's chairs set once: its description, cadence, call and mailing list."""
@@ -36,6 +39,7 @@ class CommitteeSettingsForm(forms.ModelForm):
             "team_groups",
             "list_address",
             "team_layout",
+            "placeholders",
         ]
         labels = {
             "timezone": "Time zone",
@@ -48,6 +52,7 @@ class CommitteeSettingsForm(forms.ModelForm):
         }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
+            "placeholders": forms.Textarea(attrs={"rows": 4}),
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
 
@@ -60,6 +65,15 @@ class CommitteeSettingsForm(forms.ModelForm):
                 f"“{name}” is not a time zone of the IANA database; write it as Region/City, e.g. Europe/Berlin."
             )
         return name
+
+    def clean_placeholders(self) -> str:
+        lines = [" ".join(line.split()) for line in self.cleaned_data["placeholders"].splitlines()]
+        lines = list(dict.fromkeys(line for line in lines if line))
+        if len(lines) > MAX_PLACEHOLDER_LINES:
+            raise forms.ValidationError(f"List at most {MAX_PLACEHOLDER_LINES} lines; these are {len(lines)}.")
+        if any(len(line) > MAX_PLACEHOLDER_CHARS for line in lines):
+            raise forms.ValidationError(f"Keep each line under {MAX_PLACEHOLDER_CHARS} characters.")
+        return "\n".join(lines)
 
     def clean_team_groups(self) -> str:
         names = [name.strip() for name in self.cleaned_data["team_groups"].split(",") if name.strip()]

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ..format.choices import Horizon, ItemKind
 from ..format.headings import report_heading
+from ..format.placeholders import is_placeholder
 from ..format.reading import group_blocks, parse_team_heading
 from .committee import Committee, Team
 from .revision import Revision, RevisionSource
@@ -31,16 +32,12 @@ class MeetingQuerySet(models.QuerySet):
     def for_committee(self, committee: Committee):
         return self.filter(committee=committee)
 
-    def with_summary(self):
-        """Annotate what an archive lists: `reported` teams and the `announcements` text."""
+    def with_announcements(self):
+        """Annotate the `announcements` text an archive lists (queries.reports.count_reported counts the teams)."""
         announcements = AgendaItem.objects.filter(
             meeting=models.OuterRef("pk"), title__iexact="Announcements"
         ).order_by("position")
-        return self.annotate(
-            # As the minutes count them: a section of blanks only is no report.
-            reported=models.Count("reports", filter=models.Q(reports__body__regex=r"\S")),
-            announcements=models.Subquery(announcements.values("body")[:1]),
-        )
+        return self.annotate(announcements=models.Subquery(announcements.values("body")[:1]))
 
     def cancelled(self):
         return self.filter(status=MeetingStatus.CANCELLED)
@@ -345,7 +342,17 @@ class BacklogReport(models.Model):
 
     @property
     def is_empty(self) -> bool:
-        return not self.body.strip()
+        """Nothing written: blank, or only placeholders (“[add here]”, “TBD”, the committee's template lines)."""
+        return is_placeholder(self.body, self.committee.placeholder_lines)
+
+    @property
+    def committee(self) -> Committee:
+        """The report's committee, by whichever way it was read (its meeting or its team), without a query."""
+        if BacklogReport.meeting.is_cached(self) and Meeting.committee.is_cached(self.meeting):
+            return self.meeting.committee
+        if BacklogReport.team.is_cached(self) and Team.committee.is_cached(self.team):
+            return self.team.committee
+        return self.meeting.committee
 
     @property
     def written_name(self) -> str:

@@ -8,6 +8,7 @@ from .. import caching, permissions
 from ..models import Committee, Meeting, MeetingStatus
 from ..pdf import PdfUnavailable, render_pdf
 from ..queries.minutes import gather
+from ..queries.reports import count_reported
 from ..services.exporting import meeting_to_markdown
 from .lookup import get_committee, get_meeting
 
@@ -42,9 +43,10 @@ def committee_archive(request, committee):
     # One year a page, so that decades of biweekly meetings stay one short page each; or all of them, asked for.
     year = _year(request.GET.get("year"), years)
     if year == ALL_YEARS:
-        meetings = published.with_summary().order_by("-date")
+        meetings = list(published.with_announcements().order_by("-date"))
     else:
-        meetings = published.filter(date__year=year).with_summary().order_by("-date") if year else []
+        meetings = list(published.filter(date__year=year).with_announcements().order_by("-date")) if year else []
+    count_reported(meetings, committee.placeholder_lines)
     is_chair = permissions.is_chair(request.user, committee)
     drafts = Meeting.objects.for_committee(committee).drafts().select_related("committee").order_by("date")
     drafts = drafts if is_chair else []

@@ -302,3 +302,17 @@ def test_every_corpus_meeting_reads_well(db, corpus, client):
             if not row.find("td").text:
                 problems.append((str(meeting), "empty roadmap cell", row.find("th").text))
     assert problems == []
+
+
+def test_each_team_heading_has_a_copy_link_named_for_its_team(seed_meeting, client):
+    page = page_of(client, SEED_URL)
+
+    for section in page.find_all("section", class_="report"):
+        slug = section.attrs["id"]
+        link = section.find("a", class_="heading-link")
+        assert link.attrs["href"] == f"#{slug}"
+        team = section.find(class_="team").text
+        # Its accessible name; the icon is drawn by the stylesheet.
+        assert link.find("span", class_="visually-hidden").text == link.text == f"Copy the link to the {team} section"
+        assert "Copy the link" not in section.find("h3").text  # the section keeps the team's name
+    assert page.find("script", src="/static/js/copy-link.js") is not None

@@ -26,7 +26,7 @@ def test_the_copy_link_puts_the_sections_address_on_the_clipboard(new_context):
     link = page.get_by_role("link", name="Copy the link to the Diego section")
     link.click()
 
-    expect(page.get_by_role("status")).to_have_text(f"Link copied: {page.url.split('#')[0]}#diego")
+    expect(page.locator("#copy-link-status")).to_have_text(f"Link copied: {page.url.split('#')[0]}#diego")
     assert page.evaluate("() => navigator.clipboard.readText()").endswith(f"{SEED}#diego")
     assert page.url.endswith("#diego")
     assert_accessible(page, "meeting, link copied")

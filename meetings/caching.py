@@ -2,9 +2,9 @@
 
 A meeting's *version* is a digest of one small query (`version_sql`): the
 meeting's own row (updated_at, status, roadmap version; publishing, imports,
-roadmap saves and attendance all touch updated_at), its committee's name and
-time zone, and, per kind of child row, a count, the newest id and the sum of
-versions (reports, sections, revisions, attendees). Every edit, amendment,
+roadmap saves and attendance all touch updated_at), its committee's name,
+time zone and placeholder lines, and, per kind of child row, a count, the newest
+id and the sum of versions (reports, sections, revisions, attendees). Every edit, amendment,
 restore, import or move changes one of them, so each change gives exactly that
 meeting new cache keys (`minutes:<pk>:<version>:<kind>`), and the entries of
 older versions simply expire: nothing is ever cleared.
@@ -87,7 +87,8 @@ def version_sql(status: str = "%s", slug: str = "%s", day: str = "%s") -> str:
         )
 
     columns = [
-        "m.id, m.status, m.updated_at, m.published_at, m.roadmap_version, c.name, c.slug, c.timezone",
+        # The placeholder lines decide which reports count as written ("N of M teams reported").
+        "m.id, m.status, m.updated_at, m.published_at, m.roadmap_version, c.name, c.slug, c.timezone, c.placeholders",
         child(BacklogReport, "COUNT(*)", "MAX(x.id)", "SUM(x.version)"),
         child(AgendaItem, "COUNT(*)", "MAX(x.id)", "SUM(x.version)"),
         child(Attendee, "COUNT(*)", "MAX(x.id)"),

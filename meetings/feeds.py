@@ -1,8 +1,16 @@
-"""Atom feeds of published minutes: one per committee, one per team timeline."""
+"""Atom feeds of published minutes: one per committee, one per team timeline.
+
+An entry is dated by the meeting it reports on (published: when the meeting
+took place) and updated by its latest amendment, never by when the file was
+imported or the minutes published: an archive imported in one afternoon keeps
+its years.
+"""
+
+from itertools import islice
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Max, Q
-from django.db.models.functions import Coalesce
+from django.db.models import DateTimeField, Max, Q
+from django.db.models.functions import Cast, Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 
@@ -36,7 +44,7 @@ class CommitteeFeed(Feed):
             .select_related("committee")
             .annotate(amended_at=Max("revisions__created_at", filter=Q(revisions__after_publication=True)))
             # Latest news first: an amendment of old minutes comes back to the top of the feed.
-            .order_by(Coalesce("amended_at", "published_at").desc(nulls_last=True), "-date")[:ITEMS]
+            .order_by(Coalesce("amended_at", Cast("date", output_field=DateTimeField())).desc(), "-date")[:ITEMS]
         )
 
     def item_title(self, meeting):
@@ -52,10 +60,10 @@ class CommitteeFeed(Feed):
         return text
 
     def item_pubdate(self, meeting):
-        return meeting.published_at
+        return meeting.held_at
 
     def item_updateddate(self, meeting):
-        return meeting.amended_at or meeting.published_at
+        return meeting.amended_at or meeting.held_at
 
 
 class TeamFeed(Feed):
@@ -73,12 +81,16 @@ class TeamFeed(Feed):
         return team.get_absolute_url()
 
     def items(self, team):
-        return (
+        reports = (
             BacklogReport.objects.filter(team=team, meeting__status=MeetingStatus.PUBLISHED)
             .exclude(body="")
             .select_related("meeting__committee", "team")
-            .order_by("-meeting__date")[:ITEMS]
+            .annotate(amended_at=Max("revisions__created_at", filter=Q(revisions__after_publication=True)))
+            .order_by("-meeting__date")
         )
+        # Placeholders only (“[add here]”, the committee's template lines) are no report: read on past them,
+        # in one query however many there are.
+        return list(islice((report for report in reports.iterator(chunk_size=ITEMS) if not report.is_empty), ITEMS))
 
     def item_title(self, report):
         return f"{report.team_name} – {report.meeting.date:%Y-%m-%d}"
@@ -90,7 +102,7 @@ class TeamFeed(Feed):
         return report.get_absolute_url()
 
     def item_pubdate(self, report):
-        return report.meeting.published_at
+        return report.meeting.held_at
 
     def item_updateddate(self, report):
-        return max(filter(None, [report.updated_at, report.meeting.published_at]), default=None)
+        return report.amended_at or report.meeting.held_at

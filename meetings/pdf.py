@@ -36,7 +36,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -149,11 +149,12 @@ def page_size() -> str:
         raise ImproperlyConfigured(f"PMC_PDF_PAGE_SIZE must be {choices}, not {configured!r}") from None
 
 
-def minutes_html(meeting: Meeting) -> str:
-    """The HTML the PDF is made from."""
+def minutes_html(meeting: Meeting, base_url: str = DEFAULT_BASE_URL) -> str:
+    """The HTML the PDF is made from; it names the minutes' page on the site at `base_url`."""
+    page_url = urljoin(base_url, meeting.get_absolute_url())
     return render_to_string(
         "pdf/minutes.html",
-        {"meeting": meeting, "minutes": gather(meeting), "page_size": page_size()},
+        {"meeting": meeting, "minutes": gather(meeting), "page_size": page_size(), "page_url": page_url},
     )
 
 
@@ -169,7 +170,7 @@ def render_pdf(meeting: Meeting, request=None, *, version: str | None = None) ->
         raise remembered
     base_url = request.build_absolute_uri("/") if request is not None else DEFAULT_BASE_URL
     try:
-        return html_to_pdf(minutes_html(meeting), base_url)
+        return html_to_pdf(minutes_html(meeting, base_url), base_url)
     except PdfBusy:
         raise  # the server's state, not the document's
     except PdfUnavailable as error:
@@ -283,7 +284,10 @@ def html_to_pdf(html: str, base_url: str = DEFAULT_BASE_URL) -> bytes:
 
 
 def _write_pdf(html: str, base_url: str) -> bytes:
-    return HTML(string=html, base_url=base_url, url_fetcher=LocalFilesFetcher(base_url)).write_pdf()
+    # Tagged (PDF/UA-1): screen readers read the headings, lists and tables, and the text reflows.
+    return HTML(string=html, base_url=base_url, url_fetcher=LocalFilesFetcher(base_url)).write_pdf(
+        pdf_variant="pdf/ua-1"
+    )
 
 
 _warm_up_lock = threading.Lock()
@@ -297,7 +301,8 @@ def _warm_up() -> None:
         if not _warmed_up:
             # A trusted one-line document: safe to typeset in-process.
             _write_pdf(
-                f'<link rel="stylesheet" href="/{settings.STATIC_URL.lstrip("/")}css/print.css"><p>PMC</p>',
+                f'<html lang="en"><title>PMC</title><link rel="stylesheet" '
+                f'href="/{settings.STATIC_URL.lstrip("/")}css/print.css"><p>PMC</p>',
                 DEFAULT_BASE_URL,
             )
             _warmed_up = True

@@ -1,7 +1,8 @@
 """Atom feeds, read as feed readers read them (feedparser): one per committee, with its meetings and
 amendments, and one per team, with its reports."""
 
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
@@ -118,3 +119,41 @@ def test_an_amendment_brings_old_minutes_back_to_the_top_as_updated(people, clie
 @pytest.mark.parametrize("url", ["/nobody/feed/", "/runtime/teams/nobody/feed/", "/extensions/teams/cli/feed/"])
 def test_feeds_of_unknown_committees_and_teams_are_not_found(people, client, url):
     assert client.get(url).status_code == 404
+
+
+def entry_time(struct) -> datetime:
+    return datetime(*struct[:6], tzinfo=UTC)
+
+
+def test_entries_are_dated_by_their_meeting_not_by_their_publication(people, client):
+    runtime = people["runtime"]
+    runtime.timezone = "America/Los_Angeles"
+    runtime.save()
+    meeting = create_meeting(runtime, day=date(2016, 3, 8))
+    save_report(meeting.reports.get(team=people["team_x"]), body="- Shipped")
+    publish_meeting(meeting)  # today, as an import of old minutes does
+
+    [minutes] = feed_of(client, "/runtime/feed/").entries
+    [report] = feed_of(client, "/runtime/teams/diego/feed/").entries
+
+    held = datetime(2016, 3, 8, tzinfo=ZoneInfo("America/Los_Angeles"))
+    for entry in (minutes, report):
+        assert entry_time(entry.published_parsed) == held
+        assert entry_time(entry.updated_parsed) == held  # saved before publication: not an amendment
+
+
+def test_entries_are_updated_by_their_last_amendment(people, client):
+    meeting = create_meeting(people["runtime"], day=date(2016, 3, 8))
+    report = meeting.reports.get(team=people["team_x"])
+    save_report(report, body="- Shipped")
+    publish_meeting(meeting)
+    report.refresh_from_db()
+    save_report(report, body="- Shipped, corrected", by=people["chair"], expected_version=report.version)
+    amended = meeting.revisions.amendments().latest("created_at").created_at
+
+    [minutes] = feed_of(client, "/runtime/feed/").entries
+    [team_entry] = feed_of(client, "/runtime/teams/diego/feed/").entries
+
+    for entry in (minutes, team_entry):
+        assert entry_time(entry.published_parsed).date() == date(2016, 3, 8)
+        assert entry_time(entry.updated_parsed) == amended.replace(microsecond=0)

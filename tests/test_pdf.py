@@ -2,12 +2,16 @@
 
 import io
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from pypdf import PdfReader
 
 from meetings.demo import SEED
+from meetings.format.choices import Horizon
+from meetings.format.outline import text_to_entries
 from meetings.pdf import DEFAULT_BASE_URL, LocalFilesFetcher, NotFetched, render_pdf
 
 SEED_PDF_URL = "/runtime/2018-06-12.pdf"
@@ -112,3 +116,66 @@ class TestLocalFilesFetcher:
         response = LocalFilesFetcher().fetch(DEFAULT_BASE_URL + "media/uploads/chart.png")
         assert response.content_type == "image/png"
         assert response.read().startswith(b"\x89PNG")
+
+
+def pdf_text(response) -> str:
+    reader = PdfReader(io.BytesIO(response.content))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def test_the_pdf_names_its_publication_date_and_its_page(seed_meeting, seed_pdf):
+    text = pdf_text(seed_pdf)
+    assert f"Published {seed_meeting.published_at:%-d %B %Y}" in text
+    url = "http://testserver/runtime/2018-06-12/"
+    assert url in text
+    assert url in link_uris(PdfReader(io.BytesIO(seed_pdf.content)))
+    # In every page's footer too, so that a printed page says where it came from.
+    reader = PdfReader(io.BytesIO(seed_pdf.content))
+    assert all(url in page.extract_text() for page in reader.pages)
+
+
+def test_the_pdf_is_tagged_for_assistive_technology(seed_pdf):
+    reader = PdfReader(io.BytesIO(seed_pdf.content))
+    catalog = reader.trailer["/Root"]
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in catalog
+    assert str(catalog["/Lang"]).startswith("en")
+
+
+def fonts_of(reader: PdfReader) -> set[str]:
+    names = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            names.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    return names
+
+
+def test_the_pdf_uses_the_pages_typefaces(seed_pdf):
+    site, print_ = (Path(settings.BASE_DIR, "static/css", name).read_text() for name in ("site.css", "print.css"))
+    stacks = [dict(re.findall(r"--(sans|mono): ([^;]+);", css)) for css in (site, print_)]
+    assert stacks[0] == stacks[1] and set(stacks[0]) == {"sans", "mono"}
+    assert "serif" not in re.sub(r"sans-serif", "", site + print_)  # one family of letters, as on GitHub
+    families = [name.strip().strip('"').replace(" ", "-") for name in stacks[0]["sans"].split(",")]
+    used = fonts_of(PdfReader(io.BytesIO(seed_pdf.content)))
+    # The PDF's fonts are the first of the page's stack that the server has (web fonts are never fetched).
+    assert used and all(any(name.startswith(family) for family in families) for name in used if "Mono" not in name)
+
+
+def first_page_fill(pdf: bytes) -> float:
+    """How far down page 1's text area (print.css: margins of 22 and 20 mm) its last line of text ends, 0 to 1."""
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    # WeasyPrint's text matrices are in CSS pixels from the top of the page (its content stream scales them).
+    height = float(page.mediabox.height) / 0.75
+    top, bottom = 22 * 96 / 25.4, height - 20 * 96 / 25.4
+    lines = []
+    page.extract_text(visitor_text=lambda text, cm, tm, font, size: text.strip() and lines.append(tm[5]))
+    in_body = [y for y in lines if top < y < bottom]  # not the running header and footer
+    return (max(in_body) - top) / (bottom - top)
+
+
+def test_page_one_is_filled_even_when_a_long_roadmap_follows(draft):
+    label = Horizon.choices[0][1]
+    # A horizon longer than what is left of page 1, shorter than a page: kept whole, it went to page 2.
+    draft.set_roadmap(text_to_entries(f"## {label}\n" + "".join(f"- Promise {n} of a long list\n" for n in range(35))))
+
+    assert first_page_fill(render_pdf(draft)) > 0.9

@@ -3,7 +3,7 @@
 from django import forms
 
 from ..models import Committee
-from ..queries.search import QueryError, parse_query
+from ..queries.search import ORDER_CHOICES, Order, QueryError, parse_query
 
 
 class SearchForm(forms.Form):
@@ -15,12 +15,18 @@ class SearchForm(forms.Form):
     )
     date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    order = forms.ChoiceField(label="Sort", choices=ORDER_CHOICES, required=False, initial=Order.RELEVANCE)
+
+    FILTERS = ("committee", "date_from", "date_to")
 
     def clean_q(self):
         try:
             return parse_query(self.cleaned_data["q"])
         except QueryError as error:
             raise forms.ValidationError(str(error)) from None
+
+    def clean_order(self) -> str:
+        return self.cleaned_data["order"] or Order.RELEVANCE
 
     def clean(self):
         data = super().clean()

@@ -13,6 +13,9 @@ from ..models import Committee, Invitation, Team, TeamAlias
 from ..services.mirroring import MirrorError, check_branch, check_remote, check_working_copy
 from .fields import MAX_BODY_CHARS, InlineMarkdownField, SingleLineField, validate_markdown
 
+MAX_PLACEHOLDER_LINES = 50
+MAX_PLACEHOLDER_CHARS = 200
+
 
 class CommitteeSettingsForm(forms.ModelForm):
     """What a committee's chairs set once: its description, cadence, call and mailing list, and its git mirror.
@@ -47,6 +50,7 @@ class CommitteeSettingsForm(forms.ModelForm):
             "mirror_path",
             "mirror_remote",
             "mirror_branch",
+            "placeholders",
         ]
         labels = {
             "timezone": "Time zone",
@@ -63,6 +67,7 @@ class CommitteeSettingsForm(forms.ModelForm):
         help_texts = {"mirror_branch": "The branch the minutes are committed on (and pushed to)."}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
+            "placeholders": forms.Textarea(attrs={"rows": 4}),
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
 
@@ -112,6 +117,14 @@ class CommitteeSettingsForm(forms.ModelForm):
             return check(value)
         except MirrorError as error:
             raise forms.ValidationError(str(error)) from None
+    def clean_placeholders(self) -> str:
+        lines = [" ".join(line.split()) for line in self.cleaned_data["placeholders"].splitlines()]
+        lines = list(dict.fromkeys(line for line in lines if line))
+        if len(lines) > MAX_PLACEHOLDER_LINES:
+            raise forms.ValidationError(f"List at most {MAX_PLACEHOLDER_LINES} lines; these are {len(lines)}.")
+        if any(len(line) > MAX_PLACEHOLDER_CHARS for line in lines):
+            raise forms.ValidationError(f"Keep each line under {MAX_PLACEHOLDER_CHARS} characters.")
+        return "\n".join(lines)
 
     def clean_team_groups(self) -> str:
         names = [name.strip() for name in self.cleaned_data["team_groups"].split(",") if name.strip()]

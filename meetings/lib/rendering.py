@@ -15,7 +15,9 @@ by the text's digest, so a page shown again is not rendered again.
 import ctypes
 import hashlib
 import re
+from html.parser import HTMLParser
 
+import emoji
 import nh3
 from cmarkgfm import _cmark
 from cmarkgfm.cmark import Options
@@ -32,7 +34,7 @@ MAX_NESTING = 100
 # 1.4 times their text.
 MAX_HTML_CHARS = 2_000_000
 # Part of every cache key: change it whenever the HTML of a text would change.
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"  # 3: GitHub's emoji shortcodes
 CACHE_SECONDS = 7 * 24 * 3600
 # Under this size rendering costs less than a trip to the cache (Redis).
 _CACHE_FROM_CHARS = 1_000
@@ -222,6 +224,30 @@ def check_markdown(text: str) -> None:
     _bounded_html(text)
 
 
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+_CODE_TAG = re.compile(r"<(/?)(?:code|pre)\b", re.IGNORECASE)
+
+
+def emojize(html: str) -> str:
+    """GitHub's emoji shortcodes (`:tada:`, `:+1:`) in the HTML's text made emoji, as GitHub shows them.
+
+    Code spans and blocks keep theirs as typed, and so do attributes (link
+    addresses): only text between tags outside <code> and <pre> changes. An
+    unknown shortcode, or a time such as 12:30:45, stays as it is.
+    """
+    if ":" not in html:
+        return html
+    parts = _TAG_OR_TEXT.split(html)
+    in_code = 0
+    for index, part in enumerate(parts):
+        if part.startswith("<"):
+            if match := _CODE_TAG.match(part):
+                in_code = max(0, in_code + (-1 if match[1] else 1))
+        elif not in_code and ":" in part:
+            parts[index] = emoji.emojize(part, language="alias")
+    return "".join(parts)
+
+
 def _render(text: str) -> str:
     try:
         html = _bounded_html(text)
@@ -231,7 +257,8 @@ def _render(text: str) -> str:
             "the Markdown download has it as written.</p>\n"
             f'<pre class="unrendered">{escape(text)}</pre>\n'
         )
-    return sanitize_html(html)
+    # After the sanitiser: an emoji is text, and the limits above were checked on what cmark made.
+    return emojize(sanitize_html(html))
 
 
 def render_markdown(text: str) -> SafeString:
@@ -254,3 +281,45 @@ def render_inline(text: str) -> SafeString:
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return mark_safe(html)  # noqa: S308 (sanitised by render_markdown)
+
+
+# Elements after which words must not run together once the tags are gone.
+_BLOCK_TAGS = frozenset(
+    {"blockquote", "br", "dd", "div", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "p", "pre", "td", "th"}
+    | {"tr", "summary", "details", "ol", "ul", "table"}
+)
+
+
+class _TextOf(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+        elif tag == "img":
+            self.parts.append(dict(attrs).get("alt") or "")
+
+    def handle_endtag(self, tag):
+        if tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    """The words a reader sees in the HTML, on one line: no tags, entities decoded, blocks apart."""
+    parser = _TextOf()
+    parser.feed(html)
+    parser.close()
+    return " ".join("".join(parser.parts).split())
+
+
+def plain_text(text: str) -> str:
+    """The Markdown as a reader sees it, on one line, without its marks (`**`, links' URLs, `####`).
+
+    Read from the rendered HTML, so that it says exactly what the page says.
+    """
+    return html_to_text(str(render_markdown(text)))

@@ -1,6 +1,7 @@
 """A Project Management Committee, its project teams and its default agenda."""
 
 from datetime import date, datetime
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.db import models, transaction
 from django.urls import reverse
 
 from ..format.choices import ItemKind, TeamLayout, TeamStatus
+from ..format.placeholders import placeholder_lines
 from ..format.slugs import team_slug
 from ..lib import scheduling
 
@@ -99,6 +101,13 @@ class Committee(models.Model):
     )
     mirror_branch = models.CharField("Branch", max_length=100, default="main")
 
+    placeholders = models.TextField(
+        "Placeholder lines",
+        blank=True,
+        help_text="Lines of the committee's template that are not a report, one a line (e.g. “- Updates:”). "
+        "A section holding only these, blank lines, “[add here]”, “TBD” or “N/A” counts as not reported.",
+    )
+
     class Meta:
         ordering = ["name"]
 
@@ -107,6 +116,11 @@ class Committee(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:committee", args=[self.slug])
+
+    @cached_property
+    def placeholder_lines(self) -> frozenset[str]:
+        """The `placeholders` setting, ready for format.placeholders.is_placeholder."""
+        return placeholder_lines(self.placeholders)
 
     def meeting_title(self, date) -> str:
         return self.title_pattern.format(name=self.name, date=date.isoformat())

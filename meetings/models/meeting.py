@@ -1,6 +1,7 @@
 """A meeting and its minutes: agenda items, team backlog reports, roadmap entries."""
 
 import re
+from datetime import datetime, time
 
 from django.conf import settings
 from django.db import models, transaction
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from ..format.choices import Horizon, ItemKind
 from ..format.headings import report_heading, report_heading_level
+from ..format.placeholders import is_placeholder
 from ..format.reading import group_blocks, parse_team_heading
 from .committee import Committee, Team
 from .revision import Revision, RevisionSource
@@ -30,16 +32,12 @@ class MeetingQuerySet(models.QuerySet):
     def for_committee(self, committee: Committee):
         return self.filter(committee=committee)
 
-    def with_summary(self):
-        """Annotate what an archive lists: `reported` teams and the `announcements` text."""
+    def with_announcements(self):
+        """Annotate the `announcements` text an archive lists (queries.reports.count_reported counts the teams)."""
         announcements = AgendaItem.objects.filter(
             meeting=models.OuterRef("pk"), title__iexact="Announcements"
         ).order_by("position")
-        return self.annotate(
-            # As the minutes count them: a section of blanks only is no report.
-            reported=models.Count("reports", filter=models.Q(reports__body__regex=r"\S")),
-            announcements=models.Subquery(announcements.values("body")[:1]),
-        )
+        return self.annotate(announcements=models.Subquery(announcements.values("body")[:1]))
 
     def cancelled(self):
         return self.filter(status=MeetingStatus.CANCELLED)
@@ -108,6 +106,11 @@ class Meeting(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == MeetingStatus.PUBLISHED
+
+    @property
+    def held_at(self) -> datetime:
+        """When the meeting took place: its start, else the start of its day in the committee's time zone."""
+        return self.starts_at or datetime.combine(self.date, time(), tzinfo=self.committee.zone)
 
     def unpublish(self) -> None:
         self.status = MeetingStatus.DRAFT
@@ -344,7 +347,17 @@ class BacklogReport(models.Model):
 
     @property
     def is_empty(self) -> bool:
-        return not self.body.strip()
+        """Nothing written: blank, or only placeholders (“[add here]”, “TBD”, the committee's template lines)."""
+        return is_placeholder(self.body, self.committee.placeholder_lines)
+
+    @property
+    def committee(self) -> Committee:
+        """The report's committee, by whichever way it was read (its meeting or its team), without a query."""
+        if BacklogReport.meeting.is_cached(self) and Meeting.committee.is_cached(self.meeting):
+            return self.meeting.committee
+        if BacklogReport.team.is_cached(self) and Team.committee.is_cached(self.team):
+            return self.team.committee
+        return self.meeting.committee
 
     @property
     def written_name(self) -> str:

@@ -13,6 +13,7 @@ Queries take what people type into search boxes: words, "quoted phrases" and
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
@@ -25,6 +26,7 @@ from ..models import Committee, Meeting, MeetingStatus, SearchDocument
 FTS_TABLE = "meetings_search_fts"  # created by migration 0005 on SQLite
 MAX_QUERY_CHARS = 300
 MAX_TERMS = 12
+LIMIT = 50  # sections a search shows
 CONFIG = "english"
 # Private-use characters mark the matches in snippets: they survive escaping.
 # Typed into the minutes they would be taken for marks, so the index never holds
@@ -92,15 +94,41 @@ class Hit:
         return self.document.get_absolute_url()
 
 
+class Order(StrEnum):
+    RELEVANCE = "relevance"
+    DATE = "date"
+
+
+ORDER_CHOICES = [(Order.RELEVANCE.value, "Most relevant first"), (Order.DATE.value, "Newest first")]
+
+
+@dataclass
+class MeetingHits:
+    """The sections of one meeting that match, in the order of the results."""
+
+    meeting: Meeting
+    hits: list[Hit] = field(default_factory=list)
+
+
+def by_meeting(hits: list[Hit]) -> list[MeetingHits]:
+    """The hits grouped by meeting, each meeting where its first hit stands (its best, or its date)."""
+    groups: dict[int, MeetingHits] = {}
+    for hit in hits:
+        groups.setdefault(hit.document.meeting_id, MeetingHits(hit.meeting)).hits.append(hit)
+    return list(groups.values())
+
+
 def search(
     query: Query,
     *,
     committee: Committee | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
-    limit: int = 50,
+    order: str = Order.RELEVANCE,
+    limit: int = LIMIT,
 ) -> list[Hit]:
-    """Published sections matching the query, most relevant first."""
+    """Published sections matching the query, most relevant first, or newest meeting first (the most relevant
+    first within a meeting)."""
     filters = {"meeting__status": MeetingStatus.PUBLISHED}
     if committee is not None:
         filters["meeting__committee"] = committee
@@ -109,9 +137,10 @@ def search(
     if date_to:
         filters["meeting__date__lte"] = date_to
     documents = SearchDocument.objects.filter(**filters).select_related("meeting__committee", "team")
+    by_date = order == Order.DATE
     if connection.vendor == "postgresql":
-        return _search_postgresql(documents, query, limit)
-    return _search_sqlite(documents, filters, query, limit)
+        return _search_postgresql(documents, query, limit, by_date=by_date)
+    return _search_sqlite(documents, filters, query, limit, by_date=by_date)
 
 
 def indexable(text: str) -> str:
@@ -134,7 +163,7 @@ def _snippet(text: str) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 (the text is escaped, the marks are ours)
 
 
-def _search_postgresql(documents, query: Query, limit: int) -> list[Hit]:
+def _search_postgresql(documents, query: Query, limit: int, *, by_date: bool) -> list[Hit]:
     tsquery = SearchQuery(query.websearch(), search_type="websearch", config=CONFIG)
     found = (
         documents.filter(vector=tsquery)
@@ -144,7 +173,7 @@ def _search_postgresql(documents, query: Query, limit: int) -> list[Hit]:
                 "text", tsquery, config=CONFIG, start_sel=_START, stop_sel=_STOP, max_fragments=2, max_words=30
             ),
         )
-        .order_by("-rank", "-meeting__date", "pk")[:limit]
+        .order_by(*(("-meeting__date", "-rank") if by_date else ("-rank", "-meeting__date")), "pk")[:limit]
     )
     return [Hit(document, _snippet(document.headline), document.rank) for document in found]
 
@@ -157,17 +186,18 @@ _SQLITE_FILTERS = {
 }
 
 
-def _search_sqlite(documents, filters: dict, query: Query, limit: int) -> list[Hit]:
+def _search_sqlite(documents, filters: dict, query: Query, limit: int, *, by_date: bool) -> list[Hit]:
     # FTS5 matches and ranks; the same visibility filters apply in the one statement.
     where = " AND ".join(_SQLITE_FILTERS[name] for name in filters)
     values = [getattr(value, "pk", value) for value in filters.values()]
+    order = "m.date DESC, 2" if by_date else "2, m.date DESC"  # bm25: the lower, the better
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {FTS_TABLE}.rowid, bm25({FTS_TABLE}, 4.0, 1.0), "  # noqa: S608 (names are ours, values bound)
             f"snippet({FTS_TABLE}, 1, %s, %s, '…', 24) FROM {FTS_TABLE} "
             f"JOIN meetings_searchdocument d ON d.id = {FTS_TABLE}.rowid "
             "JOIN meetings_meeting m ON m.id = d.meeting_id "
-            f"WHERE {FTS_TABLE} MATCH %s AND {where} ORDER BY 2, m.date DESC, d.id LIMIT %s",
+            f"WHERE {FTS_TABLE} MATCH %s AND {where} ORDER BY {order}, d.id LIMIT %s",
             [_START, _STOP, query.fts5(), *values, limit],
         )
         ranked = cursor.fetchall()

@@ -9,10 +9,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models.functions import Length, Substr
-
 from ..format.choices import Horizon
 from ..models import BacklogReport, Committee, MeetingStatus, RoadmapEntry, Team
+from .reports import with_peek, written_ids
 
 _HORIZON_LABELS = dict(Horizon.choices)
 
@@ -69,33 +68,22 @@ def _changes(values: list[tuple[date, str]]) -> list[Change]:
     return changes
 
 
-_PEEK = 200  # characters read to tell a written report from a blank one
-
-
-def _is_written(pk: int, length: int, start: str) -> bool:
-    """Whether the body has text (as BacklogReport.is_empty says), reading all of it only if it must."""
-    if start.strip():
-        return True
-    if length <= _PEEK:
-        return False
-    return bool(BacklogReport.objects.filter(pk=pk).values_list("body", flat=True).get().strip())
-
-
 def team_timeline(team: Team, page: int = 1) -> Timeline:
     """The team's published reports, newest first, empty ones folded into gaps, one page of them.
 
     The whole history is read as a few columns (dates, leads, labels, whether
     written); only the reports of the page shown are read in full.
     """
-    rows = [
-        (pk, when, leads, label, _is_written(pk, length, start))
-        for pk, when, leads, label, length, start in BacklogReport.objects.filter(
-            team=team, meeting__status=MeetingStatus.PUBLISHED
-        )
-        .annotate(length=Length("body"), start=Substr("body", 1, _PEEK))
+    read = list(
+        with_peek(BacklogReport.objects.filter(team=team, meeting__status=MeetingStatus.PUBLISHED))
         .order_by("meeting__date")
         .values_list("pk", "meeting__date", "leads", "status_label", "length", "start")
-    ]
+    )
+    # Placeholders only (“[add here]”, the committee's template lines) fold into gaps as blanks do.
+    written = written_ids(
+        [(pk, length, start) for pk, _, _, _, length, start in read], team.committee.placeholder_lines
+    )
+    rows = [(pk, when, leads, label, pk in written) for pk, when, leads, label, _, _ in read]
     entries: list = []  # report ids and Gaps, newest first
     for pk, when, _, _, written in reversed(rows):
         if written:

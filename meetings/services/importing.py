@@ -31,6 +31,7 @@ from django.utils.text import slugify
 
 from ..format.choices import TeamLayout
 from ..format.outline import entries_to_text
+from ..format.placeholders import is_placeholder
 from ..format.reading import ParsedMeeting, ParseError, decode, notes_team_name, parse_minutes, team_key
 from ..format.source import first_difference, source_text
 from ..format.writing import agenda_lines, minutes_markdown
@@ -54,8 +55,6 @@ from .mirroring import mirror_later
 from .search_index import reindex_meeting
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
-# Possessive repeats: a line of spaces then a word must not be retried at each split of its spaces (see parsing.py).
-_PLACEHOLDER = re.compile(r"\s*+(?:\[add[^\]]*+\]|tbd|n/?a|-)?+\s*+", re.IGNORECASE)
 _YEAR = re.compile(r"^\d{4}$")
 _LINK_REFUSED = (
     "links are refused, even to files inside the folder: import the file it points to directly if you trust it"
@@ -334,7 +333,7 @@ def is_blank(parsed: ParsedMeeting) -> bool:
     texts = [parsed.preamble]
     texts += [report.body for report in parsed.reports]
     texts += [item.body for item in parsed.items if item.kind == ItemKind.NOTES]
-    return not parsed.roadmap and all(_PLACEHOLDER.fullmatch(line) for text in texts for line in text.split("\n"))
+    return not parsed.roadmap and all(is_placeholder(text) for text in texts)
 
 
 def _check_lengths(parsed: ParsedMeeting) -> None:

@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 
 from ..format.choices import ItemKind
 from ..format.outline import entries_to_text
+from ..lib.rendering import plain_text
 from ..models import BacklogReport, Meeting, SearchDocument
 from ..queries.minutes import number_anchors
 from ..queries.search import CONFIG, FTS_TABLE, indexable
@@ -31,7 +32,7 @@ def documents_for(meeting: Meeting) -> list[SearchDocument]:
             team=report.team,
             anchor=report.team.slug,
             section=indexable(" – ".join(filter(None, [report.team_name, report.status_label, report.leads]))),
-            text=indexable(report.body),
+            text=_text(report.body),
         )
         for report in reports
         if not report.is_empty  # the page says “No report.”: nothing to find there but the heading
@@ -43,7 +44,7 @@ def documents_for(meeting: Meeting) -> list[SearchDocument]:
             meeting=meeting,
             anchor=report.team.slug,
             section=_first_line(report.group_heading),
-            text=indexable(report.group_heading),
+            text=_text(report.group_heading),
         )
         for report in reports
         if report.group_heading.strip()
@@ -56,13 +57,13 @@ def documents_for(meeting: Meeting) -> list[SearchDocument]:
                     meeting=meeting,
                     anchor=item.page_anchor,
                     section=indexable(item.title or "Team sections")[:_SECTION_CHARS],
-                    text=indexable("\n\n".join(filter(None, [item.body, item.footnote]))),
+                    text=_text("\n\n".join(filter(None, [item.body, item.footnote]))),
                 )
             )
         if item.kind == ItemKind.NOTES and item.has_section and item.body.strip():
             documents.append(
                 SearchDocument(
-                    meeting=meeting, anchor=item.page_anchor, section=indexable(item.title), text=indexable(item.body)
+                    meeting=meeting, anchor=item.page_anchor, section=indexable(item.title), text=_text(item.body)
                 )
             )
         elif item.kind == ItemKind.ROADMAP and any(not entry.is_spacer for entry in entries):
@@ -71,7 +72,7 @@ def documents_for(meeting: Meeting) -> list[SearchDocument]:
                     meeting=meeting,
                     anchor="roadmap",
                     section=indexable(item.title),
-                    text=indexable(entries_to_text(entries)),
+                    text=_text(entries_to_text(entries)),
                 )
             )
     return documents
@@ -84,6 +85,12 @@ def _first_line(text: str) -> str:
     """A block's first written line as a section's name: “## _Incubating_” gives “Incubating”."""
     line = next((line for line in text.split("\n") if line.strip()), "")
     return indexable(line.strip().lstrip("#").strip(" _*"))[:_SECTION_CHARS]
+
+
+def _text(markdown: str) -> str:
+    """What the reader sees of a section, for the engines to match and quote: snippets are plain text, without
+    the Markdown's marks (`**`, link URLs, `####`)."""
+    return indexable(plain_text(markdown))
 
 
 def _with_sections(meetings):

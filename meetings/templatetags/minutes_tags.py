@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .. import permissions
 from ..format.reading import hidden_lines
-from ..lib.rendering import render_inline, render_markdown
+from ..lib.rendering import plain_text, render_inline, render_markdown
 
 register = template.Library()
 
@@ -34,6 +34,18 @@ def kept_source(text: str):
 def markdown_inline(text: str):
     """Render one line of Markdown without its paragraph (roadmap entries in lists)."""
     return render_inline(text)
+
+
+@register.filter
+def markdown_text(text: str) -> str:
+    """The Markdown as plain text on one line (excerpts): what a reader sees, without the marks."""
+    return plain_text(text or "")
+
+
+@register.filter
+def without_date(title: str, day) -> str:
+    """The title without the meeting's ISO date, when a list shows that date already."""
+    return re.sub(rf"[\s,·–-]*{day:%Y-%m-%d}[\s,·–-]*", " ", title).strip()
 
 
 @register.filter

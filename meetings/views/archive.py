@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 
 from ..forms.archive import SearchForm
 from ..models import Meeting, Team
-from ..queries.search import MAX_QUERY_CHARS, search
+from ..queries.search import LIMIT, MAX_QUERY_CHARS, by_meeting, search
 from ..queries.timeline import horizons_of, roadmap_history, team_timeline
 from ..services.exporting import archive_files, site_address
 from .lookup import get_committee
@@ -42,11 +42,26 @@ def search_page(request):
     hits = None
     if asked and form.is_valid():
         data = form.cleaned_data
-        hits = search(data["q"], committee=data["committee"], date_from=data["date_from"], date_to=data["date_to"])
+        hits = search(
+            data["q"],
+            committee=data["committee"],
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            order=data["order"],
+        )
     return render(
         request,
         "meetings/search.html",
-        {"form": form, "hits": hits, "query": request.GET.get("q", "")[:MAX_QUERY_CHARS]},
+        {
+            "form": form,
+            "hits": hits,
+            "meetings": by_meeting(hits) if hits else [],
+            "limit": LIMIT,
+            # The filters stay folded away unless one is in use (or wrong).
+            "filters_open": any(request.GET.get(name) for name in SearchForm.FILTERS)
+            or any(name in form.errors for name in SearchForm.FILTERS),
+            "query": request.GET.get("q", "")[:MAX_QUERY_CHARS],
+        },
     )
 
 

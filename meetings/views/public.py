@@ -8,6 +8,7 @@ from .. import caching, permissions
 from ..models import Committee, Meeting, MeetingStatus
 from ..pdf import PdfUnavailable, render_pdf
 from ..queries.minutes import gather
+from ..queries.reports import count_reported
 from ..services.exporting import meeting_to_markdown, site_address
 from .lookup import get_committee, get_meeting
 
@@ -40,9 +41,13 @@ def committee_archive(request, committee):
     # Each listed meeting's URL names its committee: fetched with it, not once per meeting.
     published = Meeting.objects.for_committee(committee).published().listed().select_related("committee")
     years = [day.year for day in published.dates("date", "year", order="DESC")]
-    # One year a page, so that decades of biweekly meetings stay one short page each.
+    # One year a page, so that decades of biweekly meetings stay one short page each; or all of them, asked for.
     year = _year(request.GET.get("year"), years)
-    meetings = published.filter(date__year=year).with_summary().order_by("-date") if year else []
+    if year == ALL_YEARS:
+        meetings = list(published.with_announcements().order_by("-date"))
+    else:
+        meetings = list(published.filter(date__year=year).with_announcements().order_by("-date")) if year else []
+    count_reported(meetings, committee.placeholder_lines)
     is_chair = permissions.is_chair(request.user, committee)
     drafts = Meeting.objects.for_committee(committee).drafts().listed().select_related("committee").order_by("date")
     drafts = drafts if is_chair else []
@@ -62,6 +67,7 @@ def committee_archive(request, committee):
             "meetings": meetings,
             "years": years,
             "year": year,
+            "all_years": ALL_YEARS,
             "drafts": drafts,
             "cancelled": cancelled,
             "upcoming": upcoming,
@@ -71,7 +77,12 @@ def committee_archive(request, committee):
     )
 
 
-def _year(asked: str | None, years: list[int]) -> int | None:
+ALL_YEARS = "all"
+
+
+def _year(asked: str | None, years: list[int]) -> int | str | None:
+    if asked == ALL_YEARS and years:
+        return ALL_YEARS
     # isdecimal, not isdigit: int() refuses "²" (a digit) and strings of thousands of digits.
     if asked and asked.isdecimal() and len(asked) < 7 and int(asked) in years:
         return int(asked)

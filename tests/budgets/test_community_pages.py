@@ -31,9 +31,11 @@ OTHER_COMMITTEES = ("Extensions", "BOSH", "Services")
 PAGES = {
     # The committees with their latest published meeting, the upcoming drafts.
     "home": ("/", 3),
-    # The committee, its years, one year's meetings with their summaries, the upcoming meetings.
-    "committee archive": ("/runtime/", 4),
-    "committee archive, a year": ("/runtime/?year=2018", 4),
+    # The committee, its years, one year's meetings with their announcements, the start of their reports
+    # (to count the written ones: placeholders are not), the upcoming meetings.
+    "committee archive": ("/runtime/", 5),
+    "committee archive, a year": ("/runtime/?year=2018", 5),
+    "committee archive, every year": ("/runtime/?year=all", 5),
     # The meeting with its version; its sections, reports, roadmap, attendees, amendments; its neighbours.
     "meeting page": ("/runtime/2018-05-15/", 9),  # the oldest of three; the large archive gives it a previous one
     # The team; its reports' dates and leads; this page's reports; the roadmap's entries and the meetings

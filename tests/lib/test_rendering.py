@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from meetings.demo import SEED
-from meetings.lib.rendering import render_markdown
+from meetings.lib.rendering import plain_text, render_markdown
 from meetings.models import BacklogReport, ItemKind
 from tests.support.html_tree import Element, markdown_text, parse_html
 
@@ -132,8 +132,12 @@ class TestSanitiser:
         cli = page.by_id("cli")
         assert_harmless(cli)
         assert cli.find("img") is not None, "the image itself is kept, without its handler"
-        assert cli.find("a").text == "x", "the link text is kept, without its href"
-        assert not page.find_all("script")
+        link = next(a for a in cli.find_all("a") if "heading-link" not in a.classes)  # the report's, not the page's
+        assert link.text == "x", "the link text is kept, without its href"
+        # The page's own script (the copy links) only, from its own files, in the head.
+        assert [(s.attrs.get("src"), s.parent.tag) for s in page.find_all("script")] == [
+            ("/static/js/copy-link.js", "head")
+        ]
 
     @pytest.mark.parametrize(
         "markdown",
@@ -218,8 +222,12 @@ class TestEditorPreview:
         page = page_of(Client(), seed_meeting.get_absolute_url()).by_id("routing")
         rendered = parse_html(preview.content.decode())
         assert [li.text for li in rendered.find_all("li")] == [li.text for li in page.find_all("li")]
-        # The page adds one link of its own under each report: to the team's timeline.
-        page_links = [a.attrs for a in page.find_all("a") if not a.attrs["href"].startswith("/runtime/teams/")]
+        # The page adds links of its own to each report: the heading's copy link, the team's timeline.
+        page_links = [
+            a.attrs
+            for a in page.find_all("a")
+            if not a.attrs["href"].startswith("/runtime/teams/") and "heading-link" not in a.classes
+        ]
         assert [a.attrs for a in rendered.find_all("a")] == page_links
 
     def test_preview_refuses_a_post_without_csrf_token(self, people, draft):
@@ -241,3 +249,38 @@ def test_the_notes_kind_is_rendered_as_markdown(seed_meeting, client):
     section = page_of(client, seed_meeting.get_absolute_url()).by_id(item.anchor)
     assert section.find("a", href="https://example.org/x") is not None
     assert section.find("strong").text == "agreed"
+
+
+@pytest.mark.parametrize(
+    ("markdown", "text"),
+    [
+        ("**Bold** and _em_", "Bold and em"),
+        ("See [the notes](https://example.org/x) now", "See the notes now"),
+        ("#### Heading\n\ntext", "Heading text"),
+        ("- one\n- two\n  - three", "one two three"),
+        ("a &amp; b < c", "a & b < c"),
+        ("<script>alert(1)</script>x", "<script>alert(1)</script>x"),  # shown as text on the page too
+        ("`**kept**` in code", "**kept** in code"),
+        ("", ""),
+    ],
+)
+def test_plain_text_is_what_the_reader_sees_without_the_marks(markdown, text):
+    assert plain_text(markdown) == text
+
+
+@pytest.mark.parametrize(
+    ("markdown", "html"),
+    [
+        ("Shipped :tada: :+1:", "<p>Shipped 🎉 👍</p>"),
+        ("- **done** :white_check_mark:", "<ul>\n<li><strong>done</strong> ✅</li>\n</ul>"),
+        ("`:tada:` stays code", "<p><code>:tada:</code> stays code</p>"),
+        ("```\n:tada:\n```", "<pre><code>:tada:\n</code></pre>"),
+        (
+            "[:tada:](https://example.org/:tada:)",
+            '<p><a href="https://example.org/:tada:" rel="nofollow noopener">🎉</a></p>',
+        ),
+        ("At 12:30:45, :no_such_emoji:", "<p>At 12:30:45, :no_such_emoji:</p>"),
+    ],
+)
+def test_emoji_shortcodes_are_shown_as_github_shows_them_outside_code(markdown, html):
+    assert str(render_markdown(markdown)).strip() == html

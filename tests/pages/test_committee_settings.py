@@ -301,3 +301,33 @@ def test_a_layout_that_is_not_one_of_the_choices_is_refused(client, people):
     assert response.status_code == 200
     assert any("Select a valid choice" in error for error in form_errors(response)), form_errors(response)
     assert Committee.objects.get(slug="runtime").team_layout == ""
+
+
+def test_the_chair_lists_the_committees_placeholder_lines_and_they_stop_counting_as_reports(client, people):
+    meeting = create_meeting(people["runtime"], day=date(2030, 1, 8))
+    diego = meeting.reports.get(team=people["team_x"])
+    diego.body = "- Updates:\n- Risks:\n"
+    diego.save()
+    client.force_login(people["chair"])
+    assert "1 of 2 teams reported" in client.get("/runtime/2030-01-08/readiness/").content.decode()
+    data = browser_form(client.get(SETTINGS))
+    data["placeholders"] = "  - Updates: \r\n\r\n- Risks:\r\n- updates:\r\n"
+
+    response = client.post(SETTINGS, data)
+
+    assert response.status_code == 302, form_errors(response)
+    committee = Committee.objects.get(slug="runtime")
+    assert committee.placeholders == "- Updates:\n- Risks:\n- updates:"  # trimmed, blank lines dropped
+    assert "0 of 2 teams reported" in client.get("/runtime/2030-01-08/readiness/").content.decode()
+
+
+def test_too_many_placeholder_lines_are_refused(client, people):
+    client.force_login(people["chair"])
+    data = browser_form(client.get(SETTINGS))
+    data["placeholders"] = "\n".join(f"line {n}" for n in range(51))
+
+    response = client.post(SETTINGS, data)
+
+    assert response.status_code == 200
+    assert "at most 50 lines" in " ".join(form_errors(response))
+    assert Committee.objects.get(slug="runtime").placeholders == ""

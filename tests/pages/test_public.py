@@ -215,8 +215,36 @@ class TestHomeAndArchive:
         latest = page_of(client, "/runtime/")
         assert listed(latest) == [SEED_URL, "/runtime/2018-01-09/"]
         years = latest.find("nav", class_="years")
-        assert [a.attrs["href"] for a in years.find_all("a")] == ["?year=2017"]
+        assert [a.attrs["href"] for a in years.find_all("a")] == ["?year=2017", "?year=all"]
         assert listed(page_of(client, "/runtime/?year=2017")) == ["/runtime/2017-12-05/", "/runtime/2017-01-10/"]
+
+    def test_archive_shows_every_year_at_once_when_asked(self, seed_meeting, client):
+        committee = seed_meeting.committee
+        for day in (date(2017, 12, 5), date(2016, 1, 12)):
+            Meeting.objects.create(
+                committee=committee, date=day, title=f"Runtime {day}", status=MeetingStatus.PUBLISHED
+            )
+
+        page = page_of(client, "/runtime/?year=all")
+
+        years = page.find("nav", class_="years")
+        assert years.find("strong", **{"aria-current": "page"}).text == "All years"
+        assert [a.attrs["href"] for a in years.find_all("a")] == ["#year-2018", "#year-2017", "#year-2016"]
+        for year, url in [(2018, SEED_URL), (2017, "/runtime/2017-12-05/"), (2016, "/runtime/2016-01-12/")]:
+            heading = page.by_id(f"year-{year}")
+            assert heading.text == str(year)
+            assert heading.next_element().find("a").attrs["href"] == url
+
+    def test_archive_shows_each_date_once_and_excerpts_as_plain_text(self, seed_meeting, client):
+        item = seed_meeting.items.get(title="Announcements")
+        item.body = "#### Summit\n\n- **CF Summit** is [next week](https://example.org/summit) &amp; `soon`\n"
+        item.save()
+
+        entry = page_of(client, "/runtime/").find("ul", class_="archive").find("li")
+
+        assert entry.find("p", class_="excerpt").text == "Summit CF Summit is next week & soon"
+        assert entry.text.count("2018-06-12") + entry.text.count("12 June 2018") == 1
+        assert entry.find("span", class_="title").text == "Runtime PMC Meeting"
 
     def test_archive_lists_how_many_teams_reported_and_the_announcements(self, seed_meeting, client):
         item = seed_meeting.items.get(title="Announcements")
@@ -274,3 +302,17 @@ def test_every_corpus_meeting_reads_well(db, corpus, client):
             if not row.find("td").text:
                 problems.append((str(meeting), "empty roadmap cell", row.find("th").text))
     assert problems == []
+
+
+def test_each_team_heading_has_a_copy_link_named_for_its_team(seed_meeting, client):
+    page = page_of(client, SEED_URL)
+
+    for section in page.find_all("section", class_="report"):
+        slug = section.attrs["id"]
+        link = section.find("a", class_="heading-link")
+        assert link.attrs["href"] == f"#{slug}"
+        team = section.find(class_="team").text
+        # Its accessible name; the icon is drawn by the stylesheet.
+        assert link.find("span", class_="visually-hidden").text == link.text == f"Copy the link to the {team} section"
+        assert "Copy the link" not in section.find("h3").text  # the section keeps the team's name
+    assert page.find("script", src="/static/js/copy-link.js") is not None

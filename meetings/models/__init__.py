@@ -3,11 +3,22 @@
 from ..format.choices import Horizon, ItemKind, TeamStatus
 from .committee import AgendaTemplateItem, Committee, Team, TeamAlias
 from .meeting import AgendaItem, BacklogReport, Meeting, MeetingStatus, ReportState, RoadmapEntry
-from .people import Attendee, Invitation, ReminderSent
+from .people import (
+    NAMELESS,
+    Attendee,
+    Invitation,
+    Profile,
+    ReminderKind,
+    ReminderSent,
+    affiliation_of,
+    person_name,
+    public_name,
+)
 from .revision import Revision, RevisionSource
 from .search import SearchDocument
 
 __all__ = [
+    "NAMELESS",
     "AgendaItem",
     "AgendaTemplateItem",
     "Attendee",
@@ -18,6 +29,8 @@ __all__ = [
     "ItemKind",
     "Meeting",
     "MeetingStatus",
+    "Profile",
+    "ReminderKind",
     "ReminderSent",
     "ReportState",
     "Revision",
@@ -27,4 +40,7 @@ __all__ = [
     "Team",
     "TeamAlias",
     "TeamStatus",
+    "affiliation_of",
+    "person_name",
+    "public_name",
 ]

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from .people import public_name
+
 
 class RevisionSource(models.TextChoices):
     WEB = "web", "Edited in PMC Minutes"
@@ -37,6 +39,7 @@ class Revision(models.Model):
     )
     source = models.CharField(max_length=10, choices=RevisionSource.choices, default=RevisionSource.WEB)
     after_publication = models.BooleanField(default=False)
+    reason = models.CharField(max_length=300, blank=True, help_text="Why published minutes were amended.")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     objects = RevisionQuerySet.as_manager()
@@ -53,7 +56,16 @@ class Revision(models.Model):
 
     @classmethod
     def record(
-        cls, meeting, target: str, before: str, after: str, *, author=None, source=RevisionSource.WEB, report=None
+        cls,
+        meeting,
+        target: str,
+        before: str,
+        after: str,
+        *,
+        author=None,
+        source=RevisionSource.WEB,
+        report=None,
+        reason: str = "",
     ):
         """Record one change; called inside the transaction that makes it."""
         return cls.objects.create(
@@ -65,6 +77,7 @@ class Revision(models.Model):
             author=author if author is not None and author.is_authenticated else None,
             source=source,
             after_publication=meeting.is_published,
+            reason=reason,
         )
 
     @property
@@ -84,6 +97,7 @@ class Revision(models.Model):
 
     @property
     def author_name(self) -> str:
+        """Who saved it, as the public may read it: never a username."""
         if self.author is not None:
-            return self.author.get_username()
+            return public_name(self.author)
         return "import" if self.source == RevisionSource.IMPORT else "unknown"

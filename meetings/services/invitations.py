@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..models import Committee, Invitation, Team
+from .notifications import absolute_url
 from .roster import update_open_reports
 
 
@@ -57,11 +58,8 @@ def invite(committee: Committee, email: str, *, team: Team | None = None, by=Non
             created_by=by if by is not None and by.is_authenticated else None,
             expires_at=timezone.now() + timedelta(days=settings.PMC_INVITATION_DAYS),
         )
-        path = link_path(invitation)
-        if request is not None:
-            link = request.build_absolute_uri(path)
-        else:
-            link = getattr(settings, "PMC_SITE_URL", "http://localhost").rstrip("/") + path
+        # From PMC_SITE_URL even within a request: a forged Host must not become the link in the e-mail.
+        link = absolute_url(link_path(invitation))
         context = {"invitation": invitation, "link": link, "role": role_of(invitation), "inviter": by}
         send_mail(
             f"Invitation to {role_of(invitation)}",

@@ -55,6 +55,7 @@ def lead_invitation(client, people) -> Invitation:
 
 def test_the_chair_invites_a_lead_and_the_email_carries_the_sign_up_link(client, people, settings):
     settings.PMC_INVITATION_DAYS = 7
+    settings.PMC_SITE_URL = "https://minutes.example.org"
     before = timezone.now()
 
     invitation = send_invitation(client, people, "Nia@Example.org", team=people["team_x"])
@@ -70,7 +71,8 @@ def test_the_chair_invites_a_lead_and_the_email_carries_the_sign_up_link(client,
     [message] = mail.outbox
     assert message.to == ["Nia@Example.org"]
     assert message.subject == "Invitation to lead Diego in the Runtime PMC"
-    assert link_in(message) == f"http://testserver/accounts/invitation/{invitation.token}/"
+    # From the configured address, not from the Host the chair's request came with (testserver).
+    assert link_in(message) == f"https://minutes.example.org/accounts/invitation/{invitation.token}/"
 
 
 def test_invitation_days_are_a_setting(client, people, settings):

@@ -430,6 +430,23 @@ def test_an_amendment_needs_a_reason_and_the_edit_page_warns(client, people, pub
     assert report_x(published, people).body == ""
 
 
+@pytest.mark.parametrize("page", ["items/{item}/edit/", "roadmap/edit/", "agenda/edit/", "reports/cli/edit/"])
+def test_every_edit_page_of_published_minutes_warns_and_needs_a_reason(client, people, published, page):
+    url = PUBLISHED + page.format(item=published.items.get(title="Announcements").pk)
+    client.force_login(people["chair"])
+    response = client.get(url)
+    assert "These minutes are published." in response.content.decode()
+    form = browser_form(response)
+    assert form["reason"] == ""
+
+    changed = {"body": "- Changed\n", "outline": "## Soon\n- Changed\n", "rows-0-title": "Changed"}
+    response = client.post(url, {**form, **{key: value for key, value in changed.items() if key in form}})
+
+    assert response.status_code == 200
+    assert "This field is required." in form_errors(response)
+    assert not Revision.objects.filter(meeting=published).exists()
+
+
 def test_a_draft_edit_page_asks_no_reason(client, people, draft):
     client.force_login(people["chair"])
     page = client.get(DRAFT + "reports/diego/edit/")

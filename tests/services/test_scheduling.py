@@ -14,7 +14,9 @@ from meetings.models import (
     TeamStatus,
 )
 from meetings.models.committee import DEFAULT_AGENDA, DEFAULT_DISCLAIMER
+from meetings.queries.timeline import current_roadmap_meeting
 from meetings.services.editing import save_report, save_roadmap
+from meetings.services.publishing import publish_meeting
 from meetings.services.scheduling import create_meeting, schedule_meetings
 from tests.support.builders import make_team, make_user
 
@@ -179,6 +181,38 @@ def test_the_roadmap_is_copied_from_the_latest_earlier_meeting(people):
     assert not set(meeting.roadmap_entries.values_list("pk", flat=True)) & set(
         earlier.roadmap_entries.values_list("pk", flat=True)
     )
+
+
+def test_the_roadmap_starts_from_the_committees_current_one_even_after_a_meeting_without(people):
+    """Published minutes with a roadmap, then a later meeting imported without a table: the new one is not blank."""
+    runtime, diego = people["runtime"], people["team_x"]
+    published = create_meeting(runtime, day=DAY - timedelta(days=28))
+    add_roadmap(published, (Horizon.SOON, "Cell rebalancing (Diego)", [diego]), (Horizon.NEXT, "Bigger cells", []))
+    publish_meeting(published)
+    without = create_meeting(runtime, day=DAY - timedelta(days=14))
+    without.roadmap_entries.all().delete()
+    publish_meeting(without)
+
+    meeting = create_meeting(runtime, day=DAY)
+
+    assert current_roadmap_meeting(runtime) == published  # what /runtime/roadmap/ shows as current
+    assert roadmap_of(meeting) == [
+        (Horizon.SOON, "Cell rebalancing (Diego)", ["diego"]),
+        (Horizon.NEXT, "Bigger cells", []),
+    ]
+
+
+def test_the_current_roadmap_wins_over_an_earlier_drafts(people):
+    runtime = people["runtime"]
+    draft_before = create_meeting(runtime, day=DAY - timedelta(days=14))
+    add_roadmap(draft_before, (Horizon.SOON, "Half-typed plans", []))
+    published_later = create_meeting(runtime, day=DAY + timedelta(days=14))
+    add_roadmap(published_later, (Horizon.SOON, "The committee's roadmap", []))
+    publish_meeting(published_later)
+
+    meeting = create_meeting(runtime, day=DAY)
+
+    assert roadmap_of(meeting) == [(Horizon.SOON, "The committee's roadmap", [])]
 
 
 def test_the_first_meeting_of_a_committee_has_no_roadmap(people):

@@ -84,6 +84,17 @@ class AgendaRowForm(forms.Form):
         if item is not None and item.kind != ItemKind.NOTES:
             del self.fields["remove"]  # the agenda, team and roadmap sections hold the minutes' structure
 
+    @property
+    def section_name(self) -> str:
+        """What the row is called in the labels of its fields."""
+        if self.section is None:
+            return "the new section"
+        return self.section.title or self.section.agenda_label or "the team sections"
+
+    @property
+    def can_remove(self) -> bool:
+        return "remove" in self.fields
+
     def clean(self):
         cleaned = super().clean()
         if (

@@ -160,3 +160,13 @@ def test_an_imported_meeting_with_a_presenter_changes_only_that_line(people, see
     assert changed == [(f"* {items[first].agenda_label}", f"* {items[first].agenda_label} (Dieu Cao)")]
     assert Revision.objects.get(meeting=seed_meeting, target="agenda").reason == "Who spoke"
     assert AgendaItem.objects.get(pk=items[first].pk).version == items[first].version + 1
+
+
+def test_each_field_is_labelled_with_its_section_and_only_notes_offer_remove(client, people, draft):
+    client.force_login(people["chair"])
+    page = parse_html(client.get(AGENDA).content.decode())
+    labels = {label.attrs["for"]: label.text for label in page.find("table", class_="agenda-rows").find_all("label")}
+    assert labels["id_rows-1-presenter"] == "Presenter of Announcements"
+    assert labels["id_rows-1-remove"] == "Remove Announcements"
+    assert labels["id_rows-7-title"] == "Heading of the new section"
+    assert "id_rows-0-remove" not in labels  # the agenda itself

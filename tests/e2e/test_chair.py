@@ -123,8 +123,8 @@ def test_the_chair_edits_the_agenda_of_one_meeting(page):
     expect(agenda.first).to_have_text("Security update")
     expect(page.locator("ol.agenda")).to_contain_text("Announcements (Chip Childers, 10 min)")
     expect(page.get_by_role("region", name="Security")).to_be_attached()
-    titles = list(Meeting.objects.get(committee__slug="runtime", date="2018-06-26").items.values_list("title", flat=True))
-    assert titles[0] == "Security"
+    meeting = Meeting.objects.get(committee__slug="runtime", date="2018-06-26")
+    assert meeting.items.values_list("title", flat=True).first() == "Security"
 
 
 def test_the_chair_records_attendance_from_the_roster_by_name(page):

@@ -1,6 +1,9 @@
 """The agenda page of one meeting: rename, reorder, add and remove its sections, with a presenter and a time each."""
 
+import io
+
 import pytest
+from pypdf import PdfReader
 
 from meetings.demo import SEED
 from meetings.models import AgendaItem, Revision
@@ -170,3 +173,14 @@ def test_each_field_is_labelled_with_its_section_and_only_notes_offer_remove(cli
     assert labels["id_rows-1-remove"] == "Remove Announcements"
     assert labels["id_rows-7-title"] == "Heading of the new section"
     assert "id_rows-0-remove" not in labels  # the agenda itself
+
+
+def test_the_pdf_agenda_shows_presenter_and_time(client, draft, page):
+    rows = rows_of(page)
+    data = {**page, f"{rows['Announcements']}-presenter": "Chip", f"{rows['Announcements']}-duration_minutes": "5"}
+    client.post(AGENDA, data)
+
+    reader = PdfReader(io.BytesIO(client.get(DRAFT[:-1] + ".pdf").content))
+    text = " ".join(" ".join(pdf_page.extract_text() for pdf_page in reader.pages).split())
+    assert "Announcements (Chip, 5 min)" in text
+    assert "PMC Lifecycle Activities (" not in text

@@ -9,6 +9,7 @@ from meetings.models import (
     ItemKind,
     Meeting,
     MeetingStatus,
+    Profile,
     RoadmapEntry,
     Team,
     TeamStatus,
@@ -122,10 +123,13 @@ def test_a_new_meeting_has_one_empty_report_per_active_or_incubating_team(people
     assert len({r.position for r in reports}) == len(reports)
 
 
-def test_leads_without_a_full_name_are_named_by_username(people):
-    team = make_team(people["runtime"], "BOSH", leads=[make_user("dmitriy")], position=5)
+def test_leads_are_named_by_their_names_never_by_username(people):
+    named = make_user("ruben")
+    Profile.objects.create(user=named, display_name="Ruben Koster")
+    team = make_team(people["runtime"], "BOSH", leads=[make_user("dmitriy"), named], position=5)
     meeting = create_meeting(people["runtime"], day=DAY)
-    assert meeting.reports.get(team=team).leads == "dmitriy"
+    report = meeting.reports.get(team=team)
+    assert (report.leads, report.heading) == ("Ruben Koster", "### BOSH - Ruben Koster")
 
 
 def test_a_team_without_leads_gets_a_heading_without_leads(people):

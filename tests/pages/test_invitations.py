@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from meetings import permissions
 from meetings.forms.invitations import InvitationSignUpForm
-from meetings.models import Invitation, Meeting
+from meetings.models import Invitation, Meeting, Profile
 from meetings.services import invitations
 from tests.support.accounts import login_redirect
 from tests.support.builders import make_user
@@ -347,3 +347,13 @@ def test_an_invite_link_on_the_roster_preselects_the_team(client, people):
 
     assert data["invite-team"] == str(people["team_y"].pk)
     assert browser_form(client.get(f"{ROSTER}?team=nonsense"), action="invite")["invite-team"] == ""
+
+
+def test_the_invitation_names_the_inviter_by_name_never_by_username(client, people):
+    send_invitation(client, people, "nia@example.org", team=people["team_x"])
+    assert "A chair of the Runtime PMC invites you" in mail.outbox[0].body
+    assert "chair invites" not in mail.outbox[0].body  # the chair's username
+
+    Profile.objects.create(user=people["chair"], display_name="Dieu Cao")
+    send_invitation(client, people, "sam@example.org", team=people["team_y"])
+    assert "Dieu Cao, a chair of the Runtime PMC, invites you" in mail.outbox[1].body

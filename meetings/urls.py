@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 
 from . import feeds
 from .converters import IsoDateConverter, TokenConverter
-from .views import archive, chair, committee, editor, history, invitations, lead, public, readiness, schedule
+from .views import archive, chair, committee, editor, history, invitations, lead, profile, public, readiness, schedule
 
 register_converter(IsoDateConverter, "isodate")
 register_converter(TokenConverter, "token")
@@ -17,6 +17,7 @@ urlpatterns = [
     path("markdownx/markdownify/", editor.markdownify, name="markdownify"),
     path("markdownx/upload/", editor.upload, name="markdownx_upload"),
     path("accounts/invitation/<token:token>/", invitations.invitation, name="invitation"),
+    path("accounts/profile/", profile.profile, name="profile"),
     path("search/", archive.search_page, name="search"),
     path("<slug:committee>/meetings.ics", schedule.calendar_feed, name="calendar"),
     path("<slug:committee>/", public.committee_archive, name="committee"),
@@ -42,6 +43,7 @@ urlpatterns = [
     path(f"{meeting}/cancel/", schedule.meeting_cancel, name="meeting_cancel"),
     path(f"{meeting}/items/<int:item>/edit/", chair.item_edit, name="item_edit"),
     path(f"{meeting}/roadmap/edit/", chair.roadmap_edit, name="roadmap_edit"),
+    path(f"{meeting}/agenda/edit/", chair.agenda_edit, name="agenda_edit"),
     path(f"{meeting}/reports/<slug:team>/edit/", lead.report_edit, name="report_edit"),
     path(f"{meeting}/reports/<slug:team>/move/", chair.report_move, name="report_move"),
     path(f"{meeting}/reports/<slug:team>/history/", history.report_history, name="report_history"),

@@ -153,8 +153,9 @@ STORAGES = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="pmc-minutes@localhost")
-# The site's address, for links in e-mails (sent without a request, e.g. by send_reminders).
-PMC_SITE_URL = env.str("PMC_SITE_URL", default="http://127.0.0.1:8000")
+# The site's address, for every link in e-mails (never the Host a request came with). Unset in
+# production, `check --deploy` warns (meetings/checks.py) and e-mails with links are not sent.
+PMC_SITE_URL = env.str("PMC_SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "")
 
 # Production hardening; harmless in development because they follow DEBUG.
 SESSION_COOKIE_SECURE = not DEBUG

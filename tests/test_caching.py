@@ -35,7 +35,7 @@ def seed(db) -> Meeting:
 
 @pytest.fixture
 def chair(seed):
-    user = make_user("seed-chair")
+    user = make_user("seed-chair", first_name="Dieu", last_name="Cao")  # attendance lists people by name
     seed.committee.chairs.add(user)
     return user
 

@@ -20,12 +20,24 @@ def same_lines(a: Iterable[str], b: Iterable[str]) -> bool:
     return [line.rstrip() for line in a if line.strip()] == [line.rstrip() for line in b if line.strip()]
 
 
+def agenda_entry(item) -> str:
+    """An item's line in the agenda: its label, then its presenter and time in brackets only when set.
+
+    Parsed items carry neither, so a file read and written back keeps its lines.
+    """
+    extras = [getattr(item, "presenter", "").strip()]
+    minutes = getattr(item, "duration_minutes", None)
+    extras.append(f"{minutes} min" if minutes else "")
+    extras = [extra for extra in extras if extra]
+    return f"{item.agenda_label} ({', '.join(extras)})" if extras else item.agenda_label
+
+
 def agenda_lines(items: Iterable, marker: str) -> list[str]:
     """The agenda list: one bullet per item that has an agenda position."""
     listed = sorted((item for item in items if item.agenda_position is not None), key=lambda i: i.agenda_position)
     if marker == "1.":
-        return [f"{number}. {item.agenda_label}" for number, item in enumerate(listed, start=1)]
-    return [f"{marker} {item.agenda_label}" for item in listed]
+        return [f"{number}. {agenda_entry(item)}" for number, item in enumerate(listed, start=1)]
+    return [f"{marker} {agenda_entry(item)}" for item in listed]
 
 
 def roadmap_cell(entry) -> str:

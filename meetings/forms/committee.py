@@ -117,6 +117,7 @@ class CommitteeSettingsForm(forms.ModelForm):
             return check(value)
         except MirrorError as error:
             raise forms.ValidationError(str(error)) from None
+
     def clean_placeholders(self) -> str:
         lines = [" ".join(line.split()) for line in self.cleaned_data["placeholders"].splitlines()]
         lines = list(dict.fromkeys(line for line in lines if line))

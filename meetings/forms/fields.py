@@ -93,3 +93,23 @@ class MultipleFileField(forms.FileField):
         if len(files) > MAX_UPLOAD_FILES:
             raise forms.ValidationError(f"At most {MAX_UPLOAD_FILES} files at once; import the rest afterwards.")
         return [super(MultipleFileField, self).clean(file, initial) for file in files]
+
+
+class AmendingForm(forms.Form):
+    """An edit form that, on published minutes (`amending`), asks why: the reason the amendments list shows."""
+
+    REASON_LIMIT = 300  # Revision.reason
+
+    def __init__(self, *args, amending: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.amending = amending
+        if amending:
+            self.fields["reason"] = SingleLineField(
+                max_length=self.REASON_LIMIT,
+                label="Reason for the amendment",
+                help_text="Published minutes are being changed: say why in a few words. "
+                "The public list of amendments shows it, with your name.",
+            )
+
+    def reason(self) -> str:
+        return self.cleaned_data.get("reason", "").strip() if self.amending else ""

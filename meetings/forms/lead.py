@@ -2,9 +2,9 @@
 
 from django import forms
 
-from .fields import markdown_field
+from .fields import AmendingForm, markdown_field
 
 
-class ReportForm(forms.Form):
+class ReportForm(AmendingForm):
     body = markdown_field(label="Backlog report")
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -6,7 +6,12 @@ from .fields import SingleLineField
 
 
 class AttendanceForm(forms.Form):
-    """Who came: roster accounts ticked (each with an affiliation), and other people as `Name, Affiliation` lines."""
+    """Who came: the roster's people ticked (each with an affiliation), and others as `Name, Affiliation` lines.
+
+    The roster's people are its accounts and the leads the minutes name
+    without an account; an account without a name cannot be ticked (the
+    minutes would have to publish its username).
+    """
 
     others = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -17,31 +22,46 @@ class AttendanceForm(forms.Form):
 
     NAME_LIMIT = 200  # Attendee.name and Attendee.affiliation
 
-    def __init__(self, *args, accounts, **kwargs):
-        """`accounts`: (user, label, affiliation) of everyone the chair may tick."""
+    def __init__(self, *args, accounts, names=(), **kwargs):
+        """`accounts`: (user, name, affiliation) of everyone the chair may tick, name "" when the account has none;
+        `names`: (name, affiliation) of the leads named in the minutes without an account."""
         super().__init__(*args, **kwargs)
         self.accounts = accounts
+        self.names = list(names)
         self.fields["users"] = forms.MultipleChoiceField(
-            choices=[(str(user.pk), label) for user, label, _ in accounts],
+            choices=[(str(user.pk), name or f"{user.get_username()} (no name yet)") for user, name, _ in accounts],
             widget=forms.CheckboxSelectMultiple,
             required=False,
             label="Leads and chairs",
         )
-        for user, label, affiliation in accounts:
-            self.fields[f"affiliation_{user.pk}"] = SingleLineField(
-                max_length=self.NAME_LIMIT,
-                required=False,
-                initial=affiliation,
-                label=f"Affiliation of {label}",
-                widget=forms.TextInput(attrs={"placeholder": "Affiliation"}),
-            )
+        self.fields["names"] = forms.MultipleChoiceField(
+            choices=[(name, name) for name, _ in self.names],
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+            label="Leads named in the minutes",
+        )
+        for user, name, affiliation in accounts:
+            self.fields[f"affiliation_{user.pk}"] = self._affiliation(name or user.get_username(), affiliation)
+        for number, (name, affiliation) in enumerate(self.names):
+            self.fields[f"affiliation_name_{number}"] = self._affiliation(name, affiliation)
+
+    def _affiliation(self, label: str, initial: str) -> forms.Field:
+        return SingleLineField(
+            max_length=self.NAME_LIMIT,
+            required=False,
+            initial=initial,
+            label=f"Affiliation of {label}",
+            widget=forms.TextInput(attrs={"placeholder": "Affiliation"}),
+        )
 
     def account_rows(self):
-        """(checkbox, affiliation field) per account, for the template."""
-        checkboxes = list(self["users"])
-        return [
-            (box, self[f"affiliation_{user.pk}"]) for box, (user, _, _) in zip(checkboxes, self.accounts, strict=True)
+        """(checkbox, affiliation field) per person of the roster, accounts first, for the template."""
+        rows = [
+            (box, self[f"affiliation_{user.pk}"])
+            for box, (user, _, _) in zip(list(self["users"]), self.accounts, strict=True)
         ]
+        rows += [(box, self[f"affiliation_name_{number}"]) for number, box in enumerate(self["names"])]
+        return rows
 
     def clean_others(self) -> list[tuple[str, str]]:
         people = []
@@ -60,13 +80,26 @@ class AttendanceForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         ticked = set(cleaned.get("users", []))
+        nameless = [user.get_username() for user, name, _ in self.accounts if str(user.pk) in ticked and not name]
+        if nameless:
+            raise forms.ValidationError(
+                f"{', '.join(nameless)}: no name yet, and the minutes never show a username. "
+                "Type the person under “Other attendees”, or ask them to set a name on their profile."
+            )
         cleaned["accounts"] = [
             (user, cleaned.get(f"affiliation_{user.pk}", "").strip())
             for user, _, _ in self.accounts
             if str(user.pk) in ticked
         ]
-        names = [label for user, label, _ in self.accounts if str(user.pk) in ticked]
-        names += [name for name, _ in cleaned.get("others", [])]
+        named = set(cleaned.get("names", []))
+        people = [
+            (name, cleaned.get(f"affiliation_name_{number}", "").strip())
+            for number, (name, _) in enumerate(self.names)
+            if name in named
+        ]
+        cleaned["others"] = people + cleaned.get("others", [])
+        names = [name for user, name, _ in self.accounts if str(user.pk) in ticked]
+        names += [name for name, _ in cleaned["others"]]
         seen = set()
         for name in names:
             if name.casefold() in seen:

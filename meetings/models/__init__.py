@@ -4,11 +4,22 @@ from ..format.choices import Horizon, ItemKind, TeamStatus
 from .committee import AgendaTemplateItem, Committee, Team, TeamAlias
 from .meeting import AgendaItem, BacklogReport, Meeting, MeetingStatus, ReportState, RoadmapEntry
 from .mirror import MirrorSync
-from .people import Attendee, Invitation, ReminderSent
+from .people import (
+    NAMELESS,
+    Attendee,
+    Invitation,
+    Profile,
+    ReminderKind,
+    ReminderSent,
+    affiliation_of,
+    person_name,
+    public_name,
+)
 from .revision import Revision, RevisionSource
 from .search import SearchDocument
 
 __all__ = [
+    "NAMELESS",
     "AgendaItem",
     "AgendaTemplateItem",
     "Attendee",
@@ -20,6 +31,8 @@ __all__ = [
     "Meeting",
     "MeetingStatus",
     "MirrorSync",
+    "Profile",
+    "ReminderKind",
     "ReminderSent",
     "ReportState",
     "Revision",
@@ -29,4 +42,7 @@ __all__ = [
     "Team",
     "TeamAlias",
     "TeamStatus",
+    "affiliation_of",
+    "person_name",
+    "public_name",
 ]

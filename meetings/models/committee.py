@@ -13,6 +13,7 @@ from ..format.choices import ItemKind, TeamLayout, TeamStatus
 from ..format.placeholders import placeholder_lines
 from ..format.slugs import team_slug
 from ..lib import scheduling
+from .people import person_name
 
 # Top-level URL segments that a committee slug must not shadow.
 RESERVED_SLUGS = frozenset(
@@ -275,10 +276,10 @@ class Team(models.Model):
 
     @property
     def leads_display(self) -> str:
-        """The leads as the minutes should name them."""
+        """The leads as the minutes should name them: by their names, never by username (nameless ones left out)."""
         if self.lead_names:
             return self.lead_names
-        return " / ".join(user.get_full_name() or user.username for user in self.leads.all())
+        return " / ".join(name for name in (person_name(user) for user in self.leads.all()) if name)
 
     @property
     def status_label(self) -> str:

@@ -65,6 +65,7 @@ class Meeting(models.Model):
         max_length=2, default="*", help_text="List marker of the agenda in the Markdown: *, - or 1."
     )
     roadmap_version = models.PositiveIntegerField(default=1)
+    agenda_version = models.PositiveIntegerField(default=1, help_text="Raised by every save of the agenda page.")
     starts_at = models.DateTimeField(null=True, blank=True, help_text="When it starts (stored in UTC).")
     # The imported file as it was, so that its export gives it back byte for byte (format/source.py).
     source = models.TextField(blank=True, help_text="The imported file's text exactly (BOM, line endings).")
@@ -199,6 +200,8 @@ class AgendaItem(models.Model):
     footnote = models.TextField(blank=True, help_text="Markdown under the roadmap table: its disclaimer.")
     agenda_position = models.PositiveIntegerField(null=True, blank=True)
     agenda_label = models.CharField(max_length=300, blank=True)
+    presenter = models.CharField(max_length=200, blank=True, help_text="Who presents the item, if anyone is named.")
+    duration_minutes = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Time set for the item.")
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -380,9 +383,11 @@ class BacklogReport(models.Model):
     def revision_target(self) -> str:
         return f"report:{self.team.slug}"
 
-    def record_revision(self, before: str, after: str, author=None, source=RevisionSource.WEB) -> Revision:
+    def record_revision(
+        self, before: str, after: str, author=None, source=RevisionSource.WEB, reason: str = ""
+    ) -> Revision:
         return Revision.record(
-            self.meeting, self.revision_target, before, after, author=author, source=source, report=self
+            self.meeting, self.revision_target, before, after, author=author, source=source, report=self, reason=reason
         )
 
 

@@ -1,7 +1,42 @@
-"""People around a committee's meetings: invitations to lead, reminders sent, attendance."""
+"""People around a committee's meetings: their profiles, invitations to lead, reminders sent, attendance."""
 
 from django.conf import settings
 from django.db import models
+
+# What the public reads where someone has no name of their own: a username is never shown.
+NAMELESS = "a member"
+
+
+class Profile(models.Model):
+    """What an account tells about its person: the name the minutes use and where they work."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    display_name = models.CharField(max_length=200, blank=True, help_text="Your name as the minutes write it.")
+    affiliation = models.CharField(max_length=200, blank=True, help_text="Your company or organisation.")
+
+    def __str__(self) -> str:
+        return self.display_name or str(self.user)
+
+
+def person_name(user) -> str:
+    """The person's own name: the profile's display name, else the account's full name; "" when neither is set."""
+    try:
+        profile = user.profile
+    except Profile.DoesNotExist:
+        profile = None
+    return (profile.display_name.strip() if profile else "") or user.get_full_name().strip()
+
+
+def public_name(user) -> str:
+    """The name shown to the public: the person's own, else “a member” (never the username)."""
+    return person_name(user) or NAMELESS
+
+
+def affiliation_of(user) -> str:
+    try:
+        return user.profile.affiliation
+    except Profile.DoesNotExist:
+        return ""
 
 
 class Invitation(models.Model):
@@ -29,15 +64,23 @@ class Invitation(models.Model):
         return f"{self.email} → {self.team or self.committee}"
 
 
+class ReminderKind(models.TextChoices):
+    REMINDER = "reminder", "reminder"
+    FINAL_CALL = "final_call", "final call"
+
+
 class ReminderSent(models.Model):
-    """A reminder e-mailed to a lead for a meeting: never the same one twice."""
+    """A reminder e-mailed to a lead for a meeting: never the same kind twice (a reminder, then a final call)."""
 
     meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="reminders")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, choices=ReminderKind.choices, default=ReminderKind.REMINDER)
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="one_reminder_per_lead_per_meeting")]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user", "kind"], name="one_reminder_kind_per_lead_per_meeting")
+        ]
 
     def __str__(self) -> str:
         return f"reminder to {self.user} for {self.meeting}"

@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from ..lib.diffing import word_changes
+from .people import public_name
 
 
 class RevisionSource(models.TextChoices):
@@ -50,6 +51,7 @@ class Revision(models.Model):
     )
     source = models.CharField(max_length=10, choices=RevisionSource.choices, default=RevisionSource.WEB)
     after_publication = models.BooleanField(default=False)
+    reason = models.CharField(max_length=300, blank=True, help_text="Why published minutes were amended.")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     objects = RevisionQuerySet.as_manager()
@@ -66,7 +68,16 @@ class Revision(models.Model):
 
     @classmethod
     def record(
-        cls, meeting, target: str, before: str, after: str, *, author=None, source=RevisionSource.WEB, report=None
+        cls,
+        meeting,
+        target: str,
+        before: str,
+        after: str,
+        *,
+        author=None,
+        source=RevisionSource.WEB,
+        report=None,
+        reason: str = "",
     ):
         """Record one change; called inside the transaction that makes it."""
         return cls.objects.create(
@@ -78,6 +89,7 @@ class Revision(models.Model):
             author=author if author is not None and author.is_authenticated else None,
             source=source,
             after_publication=meeting.is_published,
+            reason=reason,
         )
 
     @property
@@ -102,6 +114,7 @@ class Revision(models.Model):
 
     @property
     def author_name(self) -> str:
+        """Who saved it, as the public may read it: never a username."""
         if self.author is not None:
-            return self.author.get_username()
+            return public_name(self.author)
         return "import" if self.source == RevisionSource.IMPORT else "unknown"

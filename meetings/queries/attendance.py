@@ -1,15 +1,20 @@
 """Who may be ticked as present at a meeting, and the affiliations they came with before."""
 
+import re
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from ..models import Attendee, Meeting, TeamStatus
+from ..models import Attendee, Meeting, TeamStatus, person_name
+
+# How the minutes join the leads of one team: “Shannon Coen / Shubha Tupil”, “A, B and C”.
+_NAME_SEPARATORS = re.compile(r"\s*(?:/|,|&|\band\b)\s*")
 
 
 def display_name(user) -> str:
-    return user.get_full_name() or user.get_username()
+    """The person's name as the minutes write it; "" for an account without one (never its username)."""
+    return person_name(user)
 
 
 def roster_accounts(committee) -> list:
@@ -20,9 +25,22 @@ def roster_accounts(committee) -> list:
         .objects.filter(
             Q(chaired_committees=committee) | Q(led_teams__in=teams) | Q(co_led_teams__in=teams), is_active=True
         )
+        .select_related("profile")
         .distinct()
     )
-    return sorted(users, key=lambda user: display_name(user).casefold())
+    return sorted(users, key=lambda user: (display_name(user) or user.get_username()).casefold())
+
+
+def roster_names(committee, accounts: Iterable) -> list[str]:
+    """The leads the minutes name (the roster's “lead names”) who are none of these accounts, by name."""
+    known = {display_name(user).casefold() for user in accounts} - {""}
+    names: dict[str, str] = {}
+    for team in committee.teams.exclude(status=TeamStatus.RETIRED).exclude(lead_names=""):
+        for name in _NAME_SEPARATORS.split(team.lead_names):
+            name = name.strip()
+            if name and name.casefold() not in known:
+                names.setdefault(name.casefold(), name)
+    return sorted(names.values(), key=str.casefold)
 
 
 def affiliations_known(users: Iterable, meeting: Meeting) -> dict[int, str]:
@@ -40,3 +58,14 @@ def affiliations_known(users: Iterable, meeting: Meeting) -> dict[int, str]:
         if meeting_id == meeting.pk:
             this_meeting[user_id] = affiliation
     return {**known, **this_meeting}
+
+
+def affiliations_by_name(names: Iterable[str], meeting: Meeting) -> dict[str, str]:
+    """Each person's affiliation as last recorded (by name, without an account) up to this meeting (one query)."""
+    rows = (
+        Attendee.objects.filter(name__in=list(names), user__isnull=True, meeting__date__lte=meeting.date)
+        .exclude(affiliation="")
+        .order_by("meeting__date")
+        .values_list("name", "affiliation")
+    )
+    return dict(rows)  # later meetings overwrite earlier ones

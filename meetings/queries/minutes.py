@@ -112,3 +112,38 @@ def gather(meeting: Meeting) -> Minutes:
         amended_at=amended_at,
         attendees=list(meeting.attendees.all()),
     )
+
+
+def section_anchor(meeting: Meeting, item: AgendaItem) -> str:
+    """The id the item's section has on the meeting's pages (numbered as `gather` numbers it)."""
+    items = list(meeting.items.all())
+    number_anchors(items, taken=set(meeting.reports.values_list("team__slug", flat=True)))
+    return next((other.page_anchor for other in items if other.pk == item.pk), item.anchor)
+
+
+@dataclass
+class PublicationSummary:
+    """What publishing sends out: which teams wrote a report, which did not, whether attendance is recorded."""
+
+    written: list[str]
+    empty: list[str]
+    attendees: int
+    attendance_in_notes: bool  # imported minutes with an “Attendees” section of their own
+
+    @property
+    def teams(self) -> int:
+        return len(self.written) + len(self.empty)
+
+    @property
+    def attendance_recorded(self) -> bool:
+        return self.attendance_in_notes or self.attendees > 0
+
+
+def publication_summary(meeting: Meeting) -> PublicationSummary:
+    reports = list(meeting.reports.only("team_name", "body", "position"))
+    return PublicationSummary(
+        written=[report.team_name for report in reports if not report.is_empty],
+        empty=[report.team_name for report in reports if report.is_empty],
+        attendees=meeting.attendees.count(),
+        attendance_in_notes=has_attendees_section(meeting.items.only("level", "title")),
+    )

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..format.choices import Horizon
-from ..models import BacklogReport, Committee, MeetingStatus, RoadmapEntry, Team
+from ..models import BacklogReport, Committee, Meeting, MeetingStatus, RoadmapEntry, Team
 from .reports import with_peek, written_ids
 
 _HORIZON_LABELS = dict(Horizon.choices)
@@ -146,6 +146,15 @@ def _identity(text: str) -> str:
     """Spacing, case and the trailing team list do not make another entry."""
     text = re.sub(r"\s*\([^()]*\)\s*$", "", text)
     return " ".join(re.sub(r"[*_`]", "", text).lower().split())
+
+
+def current_roadmap_meeting(committee: Committee) -> Meeting | None:
+    """The meeting whose roadmap the roadmap page shows as current: the latest published one with entries."""
+    listed = RoadmapEntry.objects.filter(
+        meeting__committee=committee, meeting__status=MeetingStatus.PUBLISHED, is_heading=False
+    ).exclude(text="")
+    latest = listed.order_by("-meeting__date").values_list("meeting_id", flat=True).first()
+    return None if latest is None else Meeting.objects.get(pk=latest)
 
 
 def roadmap_history(committee: Committee, team: Team | None = None) -> list[RoadmapLine]:

@@ -14,7 +14,13 @@ from .mirroring import mirror_later
 def record_attendance(
     meeting: Meeting, *, accounts: Sequence[tuple], others: Sequence[tuple[str, str]], by=None
 ) -> list[Attendee]:
-    """Replace the meeting's attendees: `accounts` as (user, affiliation), then `others` as (name, affiliation)."""
+    """Replace the meeting's attendees: `accounts` as (user, affiliation), then `others` as (name, affiliation).
+
+    An account is listed under its person's name; one without a name cannot be (a username is never published).
+    """
+    nameless = [user.get_username() for user, _ in accounts if not display_name(user)]
+    if nameless:
+        raise ValueError(f"No name to list for {', '.join(nameless)}.")
     rows = [
         Attendee(meeting=meeting, user=user, name=display_name(user), affiliation=affiliation)
         for user, affiliation in accounts

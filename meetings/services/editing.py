@@ -6,10 +6,13 @@ and, for published minutes, owes the committee's git mirror the change
 (`mirror_later`, committed after the transaction), in one transaction.
 """
 
+from dataclasses import dataclass
+
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from ..format.choices import ItemKind
 from ..format.outline import OutlineError, entries_to_text, text_to_entries
 from ..format.writing import agenda_lines
 from ..lib.rendering import render_markdown
@@ -19,7 +22,13 @@ from .search_index import reindex_meeting
 
 
 def save_report(
-    report: BacklogReport, *, body: str, by=None, expected_version: int | None = None, source=RevisionSource.WEB
+    report: BacklogReport,
+    *,
+    body: str,
+    by=None,
+    expected_version: int | None = None,
+    source=RevisionSource.WEB,
+    reason: str = "",
 ) -> bool:
     """Store a new body unless someone saved since `expected_version` was read.
 
@@ -41,7 +50,7 @@ def save_report(
         )
         if updated:
             # The version matched, so `before` is exactly the text this save replaced.
-            report.record_revision(before, body, author=editor, source=source)
+            report.record_revision(before, body, author=editor, source=source, reason=reason)
             reindex_meeting(report.meeting)
             mirror_later(report.meeting, author=editor, message=f"{report.team_name} report {_done(source)}")
     if updated:
@@ -59,6 +68,7 @@ def save_item(
     by=None,
     expected_version: int,
     source=RevisionSource.WEB,
+    reason: str = "",
 ) -> bool:
     """Save the section's title, agenda label and notes unless someone saved since `expected_version`.
 
@@ -86,11 +96,13 @@ def save_item(
                 # A new heading is the same section: its history follows it, and stays restorable.
                 meeting.revisions.filter(target=target_before).update(target=item.revision_target)
             if body != body_before or item.revision_target != target_before:
-                Revision.record(meeting, item.revision_target, body_before, body, author=by, source=source)
+                Revision.record(
+                    meeting, item.revision_target, body_before, body, author=by, source=source, reason=reason
+                )
             siblings = [item if sibling.pk == item.pk else sibling for sibling in siblings]
             agenda_after = "\n".join(agenda_lines(siblings, meeting.agenda_marker))
             if agenda_after != agenda_before:
-                Revision.record(meeting, "agenda", agenda_before, agenda_after, author=by, source=source)
+                Revision.record(meeting, "agenda", agenda_before, agenda_after, author=by, source=source, reason=reason)
             reindex_meeting(meeting)
             mirror_later(meeting, author=by, message=f"{item} {_done(source)}")
     if updated:
@@ -99,7 +111,9 @@ def save_item(
     return bool(updated)
 
 
-def save_roadmap(meeting: Meeting, *, entries, by=None, expected_version: int, source=RevisionSource.WEB) -> bool:
+def save_roadmap(
+    meeting: Meeting, *, entries, by=None, expected_version: int, source=RevisionSource.WEB, reason: str = ""
+) -> bool:
     """Replace the roadmap unless someone saved it since `expected_version`.
 
     Like a report's text, the version check is in the UPDATE itself; the
@@ -115,11 +129,117 @@ def save_roadmap(meeting: Meeting, *, entries, by=None, expected_version: int, s
         )
         if updated:
             meeting.set_roadmap(entries)
-            Revision.record(meeting, "roadmap", before, after, author=by, source=source)
+            Revision.record(meeting, "roadmap", before, after, author=by, source=source, reason=reason)
             reindex_meeting(meeting)
             mirror_later(meeting, author=by, message=f"Roadmap {_done(source)}")
     meeting.refresh_from_db(fields=["roadmap_version", "updated_at"])
     return bool(updated)
+
+
+@dataclass
+class AgendaRow:
+    """One row of the agenda page, in the new order: an item of the meeting (`item_id`) or a new section (None)."""
+
+    item_id: int | None
+    title: str
+    agenda_label: str
+    presenter: str = ""
+    duration_minutes: int | None = None
+    remove: bool = False
+
+
+def save_agenda(meeting: Meeting, *, rows: list[AgendaRow], by=None, expected_version: int, reason: str = "") -> bool:
+    """Rename, reorder, add and remove the meeting's sections unless someone saved the agenda since `expected_version`.
+
+    Returns False on such a conflict. Only notes sections can be removed;
+    one that had text leaves it in a revision (the history keeps it, and it
+    can be copied back). Items the rows do not name keep their place at the end.
+    """
+    editor = by if by is not None and by.is_authenticated else None
+    with transaction.atomic():
+        updated = Meeting.objects.filter(pk=meeting.pk, agenda_version=expected_version).update(
+            agenda_version=models.F("agenda_version") + 1, updated_at=timezone.now()
+        )
+        if not updated:
+            meeting.refresh_from_db(fields=["agenda_version", "updated_at"])
+            return False
+        record = {"author": editor, "reason": reason}
+        items = {item.pk: item for item in meeting.items.all()}
+        agenda_before = "\n".join(agenda_lines(items.values(), meeting.agenda_marker))
+        ordered: list[AgendaItem] = []
+        for row in rows:
+            item = items.pop(row.item_id, None) if row.item_id is not None else None
+            if row.item_id is not None and item is None:
+                continue  # not (or no longer) an item of this meeting
+            if row.remove:
+                if item is not None and item.kind == ItemKind.NOTES:
+                    if item.body.strip():
+                        Revision.record(meeting, item.revision_target, item.body, "", **record)
+                    item.delete()
+                    continue
+                if item is None:
+                    continue
+            if item is None:
+                if not (row.title or row.agenda_label):
+                    continue  # an empty row of the page
+                item = AgendaItem(meeting=meeting, level=2, kind=ItemKind.NOTES)
+            ordered.append(_apply_row(meeting, item, row, record))
+        ordered += sorted(items.values(), key=lambda item: item.position)
+        _renumber(meeting, ordered)
+        agenda_after = "\n".join(agenda_lines(ordered, meeting.agenda_marker))
+        if agenda_after != agenda_before:
+            Revision.record(meeting, "agenda", agenda_before, agenda_after, **record)
+        reindex_meeting(meeting)
+    meeting.refresh_from_db(fields=["agenda_version", "updated_at"])
+    return True
+
+
+def _apply_row(meeting: Meeting, item: AgendaItem, row: AgendaRow, record: dict) -> AgendaItem:
+    """The item with the row's title, label, presenter and time (not saved yet); its history follows a new title."""
+    changed = (item.title, item.agenda_label, item.presenter, item.duration_minutes) != (
+        row.title,
+        row.agenda_label,
+        row.presenter,
+        row.duration_minutes,
+    )
+    if item.pk is not None and row.title and row.title != item.title:
+        target_before = item.revision_target
+        item.title = row.title
+        if item.revision_target != target_before:
+            meeting.revisions.filter(target=target_before).update(target=item.revision_target)
+            Revision.record(meeting, item.revision_target, item.body, item.body, **record)
+    item.title = row.title
+    item.agenda_label = row.agenda_label
+    item.presenter = row.presenter
+    item.duration_minutes = row.duration_minutes
+    item.touched = changed  # its own version goes up: an open edit of its notes must not undo the rename
+    return item
+
+
+def _renumber(meeting: Meeting, ordered: list[AgendaItem]) -> None:
+    """Save the items in this order: sections by position, labelled ones in the agenda list in the same order."""
+    # Out of the way first: (meeting, position) is unique at every single UPDATE.
+    shift = len(ordered) + (meeting.items.aggregate(last=models.Max("position"))["last"] or 0) + 1
+    meeting.items.update(position=models.F("position") + shift)
+    listed = 0
+    for position, item in enumerate(ordered):
+        item.position = position
+        item.agenda_position = listed if item.agenda_label else None
+        listed += bool(item.agenda_label)
+        if item.pk is None:
+            item.save()
+            continue
+        fields = {
+            "position": item.position,
+            "agenda_position": item.agenda_position,
+            "title": item.title,
+            "agenda_label": item.agenda_label,
+            "presenter": item.presenter,
+            "duration_minutes": item.duration_minutes,
+        }
+        if getattr(item, "touched", False):
+            fields["version"] = models.F("version") + 1
+        AgendaItem.objects.filter(pk=item.pk).update(**fields)
 
 
 @transaction.atomic

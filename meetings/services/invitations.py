@@ -15,7 +15,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from ..models import Committee, Invitation, Team
+from ..models import Committee, Invitation, Team, person_name
+from .notifications import absolute_url
 from .roster import update_open_reports
 
 
@@ -57,12 +58,11 @@ def invite(committee: Committee, email: str, *, team: Team | None = None, by=Non
             created_by=by if by is not None and by.is_authenticated else None,
             expires_at=timezone.now() + timedelta(days=settings.PMC_INVITATION_DAYS),
         )
-        path = link_path(invitation)
-        if request is not None:
-            link = request.build_absolute_uri(path)
-        else:
-            link = getattr(settings, "PMC_SITE_URL", "http://localhost").rstrip("/") + path
-        context = {"invitation": invitation, "link": link, "role": role_of(invitation), "inviter": by}
+        # From PMC_SITE_URL even within a request: a forged Host must not become the link in the e-mail.
+        link = absolute_url(link_path(invitation))
+        # The inviter by name, never by username: without one, the e-mail says who invites by role.
+        inviter = person_name(by) if by is not None and by.is_authenticated else ""
+        context = {"invitation": invitation, "link": link, "role": role_of(invitation), "inviter": inviter}
         send_mail(
             f"Invitation to {role_of(invitation)}",
             render_to_string("emails/invitation.txt", context),

@@ -8,6 +8,7 @@ import enum
 import logging
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
@@ -24,7 +25,9 @@ class Notice(enum.Enum):
 
 
 def absolute_url(path: str) -> str:
-    """A link to this site for an e-mail, which has no request to build it from (PMC_SITE_URL)."""
+    """A link to this site for an e-mail: always from PMC_SITE_URL, never from a request's Host or a default."""
+    if not settings.PMC_SITE_URL:
+        raise ImproperlyConfigured("PMC_SITE_URL must be set for e-mails to link to the site.")
     return settings.PMC_SITE_URL.rstrip("/") + path
 
 

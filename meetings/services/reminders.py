@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from ..models import BacklogReport, Meeting, MeetingStatus, ReminderSent
+from ..models import BacklogReport, Meeting, MeetingStatus, ReminderKind, ReminderSent, person_name
 from .notifications import absolute_url
 
 logger = logging.getLogger(__name__)
@@ -34,6 +34,7 @@ class Reminder:
     reports: list[BacklogReport] = field(default_factory=list)
     sent: bool = False
     error: str = ""
+    kind: str = ReminderKind.REMINDER
 
     @property
     def meetings(self) -> list[Meeting]:
@@ -59,8 +60,13 @@ def due_meetings(days: int = DEFAULT_DAYS, *, now: datetime | None = None) -> Qu
     return Meeting.objects.filter(by_date | by_start, status=MeetingStatus.DRAFT)
 
 
-def pending_reminders(meetings) -> list[Reminder]:
-    """The reminders still owed for these meetings: leads with an e-mail address and an empty section."""
+def is_meeting_day(meeting: Meeting, *, now: datetime | None = None) -> bool:
+    """Whether it is the meeting's day in its committee's time zone: the day a final call may go out."""
+    return timezone.localdate(now or timezone.now(), meeting.committee.zone) == meeting.date
+
+
+def pending_reminders(meetings, *, kind: str = ReminderKind.REMINDER) -> list[Reminder]:
+    """The reminders of that kind still owed for these meetings: leads with an e-mail address and an empty section."""
     meetings = Meeting.objects.filter(pk__in=[m.pk for m in meetings], status=MeetingStatus.DRAFT)
     reports = (
         BacklogReport.objects.filter(meeting__in=meetings)
@@ -68,7 +74,7 @@ def pending_reminders(meetings) -> list[Reminder]:
         .prefetch_related("team__leads", "team__co_leads")
         .order_by("meeting__date", "meeting__committee__name", "position")
     )
-    already = set(ReminderSent.objects.filter(meeting__in=meetings).values_list("meeting_id", "user_id"))
+    already = set(ReminderSent.objects.filter(meeting__in=meetings, kind=kind).values_list("meeting_id", "user_id"))
     reminders: dict[int, Reminder] = {}
     for report in reports:
         if not report.is_empty:
@@ -77,16 +83,18 @@ def pending_reminders(meetings) -> list[Reminder]:
         for user in owing.values():
             if not user.email or not user.is_active or (report.meeting_id, user.pk) in already:
                 continue
-            reminders.setdefault(user.pk, Reminder(user)).reports.append(report)
+            reminders.setdefault(user.pk, Reminder(user, kind=kind)).reports.append(report)
     return list(reminders.values())
 
 
-def send_reminders(meetings, *, dry_run: bool = False) -> list[Reminder]:
+def send_reminders(meetings, *, dry_run: bool = False, final_call: bool = False) -> list[Reminder]:
     """Mail every reminder still owed for these meetings; the reminders, each marked sent or failed.
 
     With `dry_run`, nothing is recorded or sent: the reminders that would be.
+    A `final_call` is a second reminder of its own kind, once per lead and
+    meeting, whether or not the first one went out.
     """
-    reminders = pending_reminders(meetings)
+    reminders = pending_reminders(meetings, kind=ReminderKind.FINAL_CALL if final_call else ReminderKind.REMINDER)
     if dry_run:
         return reminders
     for reminder in reminders:
@@ -108,7 +116,7 @@ def _claim(reminder: Reminder) -> list[BacklogReport]:
     for meeting in reminder.meetings:
         try:
             with transaction.atomic():  # a savepoint: a duplicate must not abort the whole transaction
-                ReminderSent.objects.create(meeting=meeting, user=reminder.user)
+                ReminderSent.objects.create(meeting=meeting, user=reminder.user, kind=reminder.kind)
         except IntegrityError:
             continue  # another run reminded this lead of this meeting meanwhile
         claimed.add(meeting.pk)
@@ -133,12 +141,15 @@ def _mail(reminder: Reminder) -> None:
         report.edit_link = absolute_url(report.get_edit_url())
         report.when = _when(report.meeting)
     user = reminder.user
+    final_call = reminder.kind == ReminderKind.FINAL_CALL
+    # Greeted by name, never by username: “Hello,” when the account has no name.
     body = render_to_string(
-        "emails/reminder.txt", {"name": user.get_full_name() or user.get_username(), "sections": reminder.reports}
+        "emails/reminder.txt", {"name": person_name(user), "sections": reminder.reports, "final_call": final_call}
     )
+    prefix = "Final call" if final_call else "Reminder"
     if len(reminder.reports) == 1:
         report = reminder.reports[0]
-        subject = f"Reminder: the {report.team_name} backlog report for {report.meeting.title}"
+        subject = f"{prefix}: the {report.team_name} backlog report for {report.meeting.title}"
     else:
-        subject = f"Reminder: {len(reminder.reports)} backlog reports to write"
+        subject = f"{prefix}: {len(reminder.reports)} backlog reports to write"
     EmailMessage(subject, body, to=[user.email]).send()

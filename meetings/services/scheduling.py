@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 
 from ..format.choices import ItemKind
 from ..models import AgendaItem, BacklogReport, Committee, Meeting
+from ..queries.timeline import current_roadmap_meeting
 
 
 @transaction.atomic
@@ -18,7 +19,8 @@ def create_meeting(committee: Committee, *, day, title: str = "") -> Meeting:
 
     Its agenda comes from the committee's default agenda, one empty report
     per reporting team (with the team's leads as they stand today), and the
-    roadmap carried over from the latest earlier meeting.
+    committee's current roadmap (the one its roadmap page shows), else the
+    latest earlier meeting's.
     """
     meeting = Meeting.objects.create(
         committee=committee,
@@ -48,9 +50,14 @@ def create_meeting(committee: Committee, *, day, title: str = "") -> Meeting:
         [BacklogReport.for_team(meeting, team, position) for position, team in enumerate(teams)]
     )
 
-    previous = Meeting.objects.for_committee(committee).filter(date__lt=day).order_by("-date").first()
-    if previous and meeting.items.filter(kind=ItemKind.ROADMAP).exists():
-        meeting.copy_roadmap_from(previous)
+    if meeting.items.filter(kind=ItemKind.ROADMAP).exists():
+        # The roadmap page's, published: a draft, or an earlier meeting imported without a table, may hold less.
+        source = current_roadmap_meeting(committee)
+        if source is None:
+            earlier = Meeting.objects.for_committee(committee).filter(date__lt=day, roadmap_entries__isnull=False)
+            source = earlier.order_by("-date").first()
+        if source is not None:
+            meeting.copy_roadmap_from(source)
     return meeting
 
 

@@ -1,24 +1,34 @@
-"""The chair's pages: create a meeting, edit its sections and roadmap, move a report, publish."""
+"""The chair's pages: create a meeting, edit its sections, agenda and roadmap, move a report, publish."""
 
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from .. import permissions
+from ..format.choices import ItemKind
 from ..format.outline import entries_to_text
-from ..forms.chair import ImportForm, ItemForm, MeetingCreateForm, MoveReportForm, RoadmapForm
+from ..forms.chair import (
+    AgendaForm,
+    AgendaFormSet,
+    ImportForm,
+    ItemForm,
+    MeetingCreateForm,
+    MoveReportForm,
+    RoadmapForm,
+)
 from ..lib.diffing import diff_lines
 from ..models import AgendaItem, Meeting
-from ..queries.minutes import gather
-from ..services.editing import move_report, save_item, save_roadmap
+from ..queries.minutes import gather, publication_summary, section_anchor
+from ..services.editing import move_report, save_agenda, save_item, save_roadmap
 from ..services.importing import import_uploads
 from ..services.notifications import Notice, notify_published
 from ..services.publishing import publish_meeting
 from ..services.scheduling import create_meeting
 from .lookup import get_committee, get_meeting, get_report
+from .navigation import go_back, safe_next
 
 
 @login_required
@@ -54,9 +64,22 @@ def meeting_edit(request, committee, date):
     )
 
 
-@require_POST  # no @login_required: to anonymous visitors a draft is a 404 first, then sign-in (lookup.py)
+def _edit_context(request, meeting: Meeting, back: str) -> dict:
+    """What every edit page of a meeting shows around its form: where Cancel leads, and, on published
+    minutes, that the save is an amendment."""
+    return {"next": safe_next(request), "back_url": safe_next(request) or back, "amending": meeting.is_published}
+
+
+@require_http_methods(["GET", "POST"])  # no @login_required: a draft is a 404 to anonymous visitors first
 def meeting_publish(request, committee, date):
+    """GET: what will go out, and the button that publishes it; POST: publish (or unpublish)."""
     meeting = get_meeting(request, committee, date, allowed=permissions.can_publish)
+    if request.method != "POST":
+        return render(
+            request,
+            "meetings/meeting_publish.html",
+            {"meeting": meeting, "committee": meeting.committee, "summary": publication_summary(meeting)},
+        )
     if request.POST.get("action") == "unpublish":
         meeting.unpublish()
         messages.success(request, f"{meeting} is a draft again; only its chairs and leads can see it.")
@@ -79,8 +102,10 @@ def item_edit(request, committee, date, item):
     meeting = get_meeting(request, committee, date, allowed=permissions.can_edit_meeting)
     item = get_object_or_404(AgendaItem.objects.select_related("meeting__committee"), meeting=meeting, pk=item)
     current = {"title": item.title, "agenda_label": item.agenda_label, "body": item.body, "version": item.version}
-    form = ItemForm(request.POST or None, initial=current)
-    context = {"meeting": meeting, "item": item, "form": form}
+    amending = meeting.is_published
+    form = ItemForm(request.POST or None, initial=current, amending=amending)
+    back = f"{meeting.get_edit_url()}#{section_anchor(meeting, item)}"
+    context = {"meeting": meeting, "item": item, "form": form, **_edit_context(request, meeting, back)}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         saved = save_item(
@@ -90,12 +115,14 @@ def item_edit(request, committee, date, item):
             agenda_label=data["agenda_label"],
             by=request.user,
             expected_version=data["version"],
+            reason=form.reason(),
         )
         if saved:
             messages.success(request, f"Saved “{item}”.")
-            return redirect(meeting.get_edit_url())
+            # The anchor of the section as saved: a new heading is a new anchor.
+            return go_back(request, f"{meeting.get_edit_url()}#{section_anchor(meeting, item)}")
         # Someone saved in between: the form keeps what this user typed, on the new version.
-        context["form"] = ItemForm(initial={**data, "version": item.version})
+        context["form"] = ItemForm(initial={**data, "version": item.version}, amending=amending)
         context["conflict"] = _conflict(item.body, data["body"])
         return render(request, "meetings/item_edit.html", context, status=409)
     return render(request, "meetings/item_edit.html", context)
@@ -105,18 +132,78 @@ def item_edit(request, committee, date, item):
 def roadmap_edit(request, committee, date):
     meeting = get_meeting(request, committee, date, allowed=permissions.can_edit_meeting)
     outline = entries_to_text(meeting.roadmap_entries.all())
-    form = RoadmapForm(request.POST or None, initial={"outline": outline, "version": meeting.roadmap_version})
-    context = {"meeting": meeting, "form": form}
+    amending = meeting.is_published
+    form = RoadmapForm(
+        request.POST or None, initial={"outline": outline, "version": meeting.roadmap_version}, amending=amending
+    )
+    section = meeting.items.filter(kind=ItemKind.ROADMAP).first()
+    back = meeting.get_edit_url() + (f"#{section_anchor(meeting, section)}" if section else "")
+    context = {"meeting": meeting, "form": form, **_edit_context(request, meeting, back)}
     if request.method == "POST" and form.is_valid():
         entries = form.cleaned_data["outline"]
-        if save_roadmap(meeting, entries=entries, by=request.user, expected_version=form.cleaned_data["version"]):
+        saved = save_roadmap(
+            meeting,
+            entries=entries,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            reason=form.reason(),
+        )
+        if saved:
             messages.success(request, "Saved the roadmap.")
-            return redirect(meeting.get_edit_url())
+            return go_back(request, back)
         theirs = request.POST["outline"].replace("\r\n", "\n")
-        context["form"] = RoadmapForm(initial={"outline": theirs, "version": meeting.roadmap_version})
+        context["form"] = RoadmapForm(
+            initial={"outline": theirs, "version": meeting.roadmap_version}, amending=amending
+        )
         context["conflict"] = _conflict(entries_to_text(meeting.roadmap_entries.all()), theirs)
         return render(request, "meetings/roadmap_edit.html", context, status=409)
     return render(request, "meetings/roadmap_edit.html", context)
+
+
+@login_required
+def agenda_edit(request, committee, date):
+    """The meeting's sections as a list: rename, reorder, add, remove; presenter and time of each."""
+    meeting = get_meeting(request, committee, date, allowed=permissions.can_edit_meeting)
+    items = list(meeting.items.all())
+    initial = [
+        {
+            "item": item.pk,
+            "order": (position + 1) * 10,
+            "title": item.title,
+            "agenda_label": item.agenda_label,
+            "presenter": item.presenter,
+            "duration_minutes": item.duration_minutes,
+        }
+        for position, item in enumerate(items)
+    ]
+    data = request.POST if request.method == "POST" else None
+    rows = AgendaFormSet(data, initial=initial, items=items, prefix="rows")
+    amending = meeting.is_published
+    form = AgendaForm(data, initial={"version": meeting.agenda_version}, amending=amending)
+    agenda = next((item for item in items if item.kind == ItemKind.AGENDA), None)
+    back = meeting.get_edit_url() + (f"#{section_anchor(meeting, agenda)}" if agenda else "")
+    context = {"meeting": meeting, "rows": rows, "form": form, **_edit_context(request, meeting, back)}
+    if request.method == "POST" and rows.is_valid() and form.is_valid():
+        losing = rows.removed_with_text()
+        if losing and not form.cleaned_data["confirm_remove"]:
+            context["losing"] = losing
+            return render(request, "meetings/agenda_edit.html", context)
+        saved = save_agenda(
+            meeting,
+            rows=rows.rows(),
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            reason=form.reason(),
+        )
+        if saved:
+            messages.success(request, "Saved the agenda.")
+            return go_back(request, back)
+        # Someone saved the agenda meanwhile: start again from theirs rather than undo it unseen.
+        messages.error(
+            request, "Someone saved the agenda while you were editing it; yours was not saved. Here it is as saved now."
+        )
+        return redirect(request.get_full_path())
+    return render(request, "meetings/agenda_edit.html", context)
 
 
 def _conflict(saved: str, theirs: str) -> dict:

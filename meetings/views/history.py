@@ -16,7 +16,7 @@ def meeting_history(request, committee, date):
     """Every revision of the meeting for those who work on it; the amendments for everyone else."""
     meeting = get_meeting(request, committee, date)
     full = permissions.can_view_history(request.user, meeting)
-    revisions = meeting.revisions.select_related("author", "report").with_current()
+    revisions = meeting.revisions.select_related("author__profile", "report").with_current()
     if not full:
         if not meeting.is_published:
             raise PermissionDenied
@@ -24,7 +24,13 @@ def meeting_history(request, committee, date):
     return render(
         request,
         "meetings/history.html",
-        {"meeting": meeting, "revisions": revisions, "full": full, "subject": None},
+        {
+            "meeting": meeting,
+            "revisions": revisions,
+            "full": full,
+            "subject": None,
+            "show_reasons": meeting.revisions.exclude(reason="").exists(),
+        },
     )
 
 
@@ -37,7 +43,9 @@ def report_history(request, committee, date, team):
         {
             "meeting": report.meeting,
             "report": report,
-            "revisions": report.revisions.select_related("author", "report", "meeting__committee").with_current(),
+            "revisions": report.revisions.select_related(
+                "author__profile", "report", "meeting__committee"
+            ).with_current(),
             "full": True,
             "subject": f"the {report.team_name} report",
         },

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from .. import permissions
 from ..forms.lead import ReportForm
@@ -10,6 +10,7 @@ from ..lib.diffing import diff_lines
 from ..models import BacklogReport, Meeting
 from ..services.editing import save_report
 from .lookup import get_report
+from .navigation import go_back, safe_next
 
 
 @login_required
@@ -33,25 +34,37 @@ def report_edit(request, committee, date, team):
     report = get_report(request, committee, date, team, allowed=permissions.can_edit_report)
     meeting = report.meeting
     previous = report.previous_report()
-    context = {"report": report, "meeting": meeting, "previous": previous}
+    amending = meeting.is_published
+    back = safe_next(request) or report.get_absolute_url()
+    context = {
+        "report": report,
+        "meeting": meeting,
+        "previous": previous,
+        "next": safe_next(request),
+        "back_url": back,
+        "amending": amending,
+    }
     if request.method != "POST":
         body = report.body
         if request.GET.get("start") == "previous" and previous is not None:
             # A starting point in the form only: nothing is saved until the lead saves.
             body = previous.body
             messages.info(request, f"Started from your report of {previous.meeting.date:%Y-%m-%d}; not saved yet.")
-        form = ReportForm(initial={"body": body, "version": report.version})
+        form = ReportForm(initial={"body": body, "version": report.version}, amending=amending)
         return render(request, "meetings/report_edit.html", {**context, "form": form})
 
-    form = ReportForm(request.POST)
+    form = ReportForm(request.POST, amending=amending)
     if not form.is_valid():
         return render(request, "meetings/report_edit.html", {**context, "form": form})
     theirs = form.cleaned_data["body"]
-    if save_report(report, body=theirs, by=request.user, expected_version=form.cleaned_data["version"]):
+    saved = save_report(
+        report, body=theirs, by=request.user, expected_version=form.cleaned_data["version"], reason=form.reason()
+    )
+    if saved:
         messages.success(request, f"Saved the {report.team_name} section of {meeting}.")
-        return redirect(report.get_absolute_url())
+        return go_back(request, report.get_absolute_url())  # the team's own section, #anchored
     # Someone saved in between: keep both texts, ask the user to merge.
-    form = ReportForm(initial={"body": theirs, "version": report.version})
+    form = ReportForm(initial={"body": theirs, "version": report.version}, amending=amending)
     return render(
         request,
         "meetings/report_conflict.html",

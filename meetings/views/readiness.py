@@ -9,11 +9,18 @@ from django.views.decorators.http import require_POST
 from .. import permissions
 from ..format.attendance import has_attendees_section
 from ..forms.readiness import AttendanceForm
-from ..models import MeetingStatus, ReminderSent, ReportState
-from ..queries.attendance import affiliations_known, display_name, roster_accounts
+from ..models import MeetingStatus, ReminderSent, ReportState, affiliation_of
+from ..queries.attendance import (
+    affiliations_by_name,
+    affiliations_known,
+    display_name,
+    roster_accounts,
+    roster_names,
+)
 from ..services.attendance import record_attendance
-from ..services.reminders import send_reminders
+from ..services.reminders import is_meeting_day, send_reminders
 from .lookup import get_meeting
+from .navigation import go_back, safe_next
 
 
 def _readiness_url(meeting) -> str:
@@ -36,6 +43,7 @@ def readiness(request, committee, date):
             for user in users
         ]
     states = [report.state for report in reports]
+    can_remind = permissions.can_send_reminders(request.user, meeting) and meeting.status == MeetingStatus.DRAFT
     return render(
         request,
         "meetings/readiness.html",
@@ -45,8 +53,12 @@ def readiness(request, committee, date):
             "reports": reports,
             "reported": sum(state != ReportState.EMPTY for state in states),
             "unchanged": states.count(ReportState.UNCHANGED),
-            "can_send_reminders": permissions.can_send_reminders(request.user, meeting)
-            and meeting.status == MeetingStatus.DRAFT,
+            "can_send_reminders": can_remind,
+            "final_call": can_remind and is_meeting_day(meeting),
+            # Asked only where the invite button would show: the board keeps its query budget.
+            "can_invite": any(not report.accounts for report in reports)
+            and permissions.can_manage_committee(request.user, meeting.committee),
+            "roster_url": reverse("meetings:roster", args=[meeting.committee.slug]),
         },
     )
 
@@ -58,12 +70,17 @@ def send_meeting_reminders(request, committee, date):
     if meeting.status != MeetingStatus.DRAFT:
         messages.error(request, f"{meeting} is {meeting.get_status_display().lower()}: no reminders to send.")
         return redirect(_readiness_url(meeting))
-    reminders = send_reminders([meeting])
+    final_call = request.POST.get("kind") == "final_call"
+    if final_call and not is_meeting_day(meeting):
+        messages.error(request, "The final call can be sent on the meeting's day only.")
+        return redirect(_readiness_url(meeting))
+    reminders = send_reminders([meeting], final_call=final_call)
     sent = [reminder for reminder in reminders if reminder.sent]
     failed = [reminder for reminder in reminders if not reminder.sent]
     if sent:
         names = ", ".join(reminder.user.get_username() for reminder in sent)
-        messages.success(request, f"Sent {len(sent)} reminder{'s' if len(sent) != 1 else ''} ({names}).")
+        what = "final call" if final_call else "reminder"
+        messages.success(request, f"Sent {len(sent)} {what}{'s' if len(sent) != 1 else ''} ({names}).")
     elif not failed:
         messages.info(
             request, "Sent 0 reminders: every lead owing an empty section has been reminded already or has no e-mail."
@@ -82,17 +99,24 @@ def attendance(request, committee, date):
     # Someone recorded earlier stays tickable even after leaving the roster.
     users += [row.user for row in recorded if row.user is not None and row.user not in users]
     known = affiliations_known(users, meeting)
-    accounts = [(user, display_name(user), known.get(user.pk, "")) for user in users]
+    accounts = [(user, display_name(user), known.get(user.pk) or affiliation_of(user)) for user in users]
+    named = roster_names(meeting.committee, users)
+    named_affiliations = affiliations_by_name(named, meeting)
+    names = [(name, named_affiliations.get(name, "")) for name in named]
+    # Roster names recorded already are ticked; every other name typed in stays in the box.
+    ticked_names = {row.name for row in recorded if row.user_id is None and row.name in named}
     initial = {
         "users": [str(row.user_id) for row in recorded if row.user_id is not None],
-        "others": "\n".join(str(row) for row in recorded if row.user_id is None),
+        "names": sorted(ticked_names),
+        "others": "\n".join(str(row) for row in recorded if row.user_id is None and row.name not in ticked_names),
     }
-    form = AttendanceForm(request.POST or None, accounts=accounts, initial=initial)
+    form = AttendanceForm(request.POST or None, accounts=accounts, names=names, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         saved = record_attendance(meeting, accounts=data["accounts"], others=data["others"], by=request.user)
         messages.success(request, f"Recorded {len(saved)} attendee{'s' if len(saved) != 1 else ''} of {meeting}.")
-        return redirect(meeting.get_edit_url())
+        shown = saved and not has_attendees_section(meeting.items.all())  # else the chair's page has no such section
+        return go_back(request, meeting.get_edit_url() + ("#section-attendees" if shown else ""))
     return render(
         request,
         "meetings/attendance.html",
@@ -102,5 +126,7 @@ def attendance(request, committee, date):
             "form": form,
             "recorded": recorded,
             "imported_section": has_attendees_section(meeting.items.all()),
+            "next": safe_next(request),
+            "back_url": safe_next(request) or meeting.get_edit_url(),
         },
     )

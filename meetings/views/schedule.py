@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from .. import permissions
 from ..calendar import committee_calendar, feed_meetings
@@ -37,10 +37,21 @@ def schedule(request, committee):
     return render(request, "meetings/schedule.html", {"committee": committee, "form": form, "preview": preview})
 
 
-@require_POST  # no @login_required: to anonymous visitors a draft is a 404 first, then sign-in (lookup.py)
+@require_http_methods(["GET", "POST"])  # no @login_required: a draft is a 404 to anonymous visitors first
 def meeting_cancel(request, committee, date):
-    """Cancel the meeting, take the cancellation back, or move its written reports to the next meeting."""
+    """GET: asks to confirm the cancellation. POST: cancel, take it back, or move the written reports on."""
     meeting = get_meeting(request, committee, date, allowed=permissions.can_cancel)
+    if request.method != "POST":
+        if meeting.is_cancelled:
+            return redirect(meeting.get_edit_url())
+        reports = list(meeting.reports.only("body"))
+        context = {
+            "meeting": meeting,
+            "committee": meeting.committee,
+            "reports": len(reports),
+            "written": sum(not report.is_empty for report in reports),
+        }
+        return render(request, "meetings/meeting_cancel.html", context)
     action = request.POST.get("action")
     if action == "cancel" and not meeting.is_cancelled:
         meeting.cancel()

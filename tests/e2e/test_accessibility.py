@@ -18,6 +18,13 @@ PAGES = {
     "sign-in": ("/accounts/login/", None),
     "editor": ("/runtime/2018-06-26/reports/diego/edit/?start=previous", "diego-lead"),
     "readiness": ("/runtime/2018-06-26/readiness/", "chair"),
+    "chair-page": ("/runtime/2018-06-26/edit/", "chair"),
+    "publish": ("/runtime/2018-06-26/publish/", "chair"),
+    "cancel": ("/runtime/2018-06-26/cancel/", "chair"),
+    "agenda": ("/runtime/2018-06-26/agenda/edit/", "chair"),
+    "attendance": ("/runtime/2018-06-26/attendance/", "chair"),
+    "amending": ("/runtime/2018-06-12/reports/diego/edit/", "chair"),
+    "profile": ("/accounts/profile/", "diego-lead"),
 }
 
 

@@ -1,11 +1,14 @@
 """The chair's pages through HTTP: creating a meeting, editing the chair's sections and the roadmap, publishing."""
 
 from datetime import date
+from urllib.parse import quote
 
 import pytest
 
-from meetings.models import Horizon, Meeting, MeetingStatus
+from meetings.models import Attendee, Horizon, Meeting, MeetingStatus
+from meetings.services.editing import save_report
 from tests.support.accounts import sign_in
+from tests.support.html_tree import parse_html
 from tests.support.pages import browser_form, edit_links
 
 DRAFT = "/runtime/2030-01-08/"  # the `draft` fixture
@@ -89,7 +92,7 @@ def test_chair_edits_a_notes_item(client, people, draft):
     response = client.post(url, {**fields, "body": "- The PMC welcomes Eirini.\n"})
 
     assert response.status_code == 302
-    assert response["Location"] == DRAFT_EDIT
+    assert response["Location"] == DRAFT_EDIT + "#section-announcements"  # back to the section saved
     item.refresh_from_db()
     assert (item.title, item.body) == ("Announcements", "- The PMC welcomes Eirini.\n")
     assert "The PMC welcomes Eirini." in client.get(DRAFT).content.decode()
@@ -115,7 +118,7 @@ def test_chair_edits_the_roadmap_outline(client, people, draft):
     response = client.post(url, {**fields, "outline": outline})
 
     assert response.status_code == 302
-    assert response["Location"] == DRAFT_EDIT
+    assert response["Location"] == DRAFT_EDIT + "#section-cf-feature-roadmap-review"
     entries = [
         (e.horizon, e.text, e.is_heading, [t.slug for t in e.teams.all()])
         for e in draft.roadmap_entries.prefetch_related("teams").order_by("position")
@@ -166,9 +169,9 @@ def test_chair_publishes_and_unpublishes(client, people, draft):
     assert client.get(DRAFT).status_code == 404
 
 
-def test_publishing_takes_a_post(client, people, draft):
+def test_publishing_asks_first_and_takes_a_post(client, people, draft):
     client.force_login(people["chair"])
-    assert client.get(DRAFT + "publish/").status_code == 405
+    assert client.get(DRAFT + "publish/").status_code == 200  # the summary and the button, nothing published
     draft.refresh_from_db()
     assert draft.status == MeetingStatus.DRAFT
 
@@ -186,3 +189,96 @@ def test_leads_may_not_unpublish(client, people, published):
     assert client.post(PUBLISHED + "publish/", {"action": "unpublish"}).status_code == 403
     published.refresh_from_db()
     assert published.is_published
+
+
+# --- publishing asks first; the action bar ------------------------------------------------------------
+
+
+def test_the_publish_page_says_what_will_go_out_before_anything_is_published(client, people, draft):
+    save_report(draft.reports.get(team=people["team_x"]), body="- Shipped\n", by=people["lead_x"])
+    client.force_login(people["chair"])
+
+    page = parse_html(client.get(DRAFT + "publish/").content.decode())
+
+    summary = page.find("section", class_="publish-summary")
+    assert " ".join(summary.find("li", class_="summary-reports").text.split()) == "1 of 2 teams wrote a report."
+    assert "No report from: CLI." in summary.find("li", class_="summary-empty").text
+    assert "not recorded" in summary.find("li", class_="summary-attendance").text
+    assert page.find("button", value="publish") is not None
+    draft.refresh_from_db()
+    assert draft.status == MeetingStatus.DRAFT
+
+
+def test_the_publish_page_counts_the_attendance_recorded(client, people, draft):
+    Attendee.objects.create(meeting=draft, name="Chip Childers", position=0)
+    client.force_login(people["chair"])
+    page = parse_html(client.get(DRAFT + "publish/").content.decode())
+    assert "1 attendee recorded" in page.find("li", class_="summary-attendance").text
+
+
+def test_the_chairs_page_has_its_actions_in_a_bar_and_publishing_is_a_question(client, people, draft):
+    client.force_login(people["chair"])
+    page = parse_html(client.get(DRAFT_EDIT).content.decode())
+
+    bar = page.find("nav", class_="action-bar")
+    links = {a.text: a.attrs["href"] for a in bar.find_all("a")}
+    assert links["Publish the minutes…"] == DRAFT + "publish/"
+    assert links["Edit the agenda"] == DRAFT + "agenda/edit/"
+    assert all("button" in a.attrs.get("class", "") for a in bar.find_all("a"))
+    # No form on the page publishes in one click.
+    assert page.find("form", action=DRAFT + "publish/") is None
+    assert page.find("p", class_="chair-status").find("a") is None  # no links inside the sentence
+
+
+# --- returning where you were -------------------------------------------------------------------------
+
+
+def test_a_save_returns_to_a_safe_next(client, people, draft):
+    item = draft.items.get(title="Announcements")
+    url = f"{DRAFT}items/{item.pk}/edit/?next={quote(DRAFT + 'readiness/#team-cli')}"
+    client.force_login(people["chair"])
+    fields = browser_form(client.get(url))
+    assert fields["next"] == DRAFT + "readiness/#team-cli"
+
+    response = client.post(url, {**fields, "body": "- Noted\n"})
+
+    assert response["Location"] == DRAFT + "readiness/#team-cli"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example.org/", "//evil.example.org/", "javascript:alert(1)"])
+def test_a_next_elsewhere_is_ignored(client, people, draft, target):
+    item = draft.items.get(title="Announcements")
+    url = f"{DRAFT}items/{item.pk}/edit/"
+    client.force_login(people["chair"])
+    fields = browser_form(client.get(url))
+
+    response = client.post(url, {**fields, "body": "- Noted\n", "next": target})
+
+    assert response["Location"] == DRAFT_EDIT + "#section-announcements"
+
+
+def test_the_chairs_page_sends_report_editors_back_to_the_team_on_it(client, people, draft):
+    client.force_login(people["chair"])
+    page = client.get(DRAFT_EDIT).content.decode()
+    link = f"/runtime/2030-01-08/reports/diego/edit/?next={quote(DRAFT_EDIT + '#diego')}"
+    assert f'href="{link}"' in page
+
+    form = browser_form(client.get(link))
+    response = client.post(link, {**form, "body": "- From the chair\n"})
+
+    assert response["Location"] == DRAFT_EDIT + "#diego"
+
+
+def test_a_lead_returns_to_the_teams_section_of_the_minutes(client, people, draft):
+    url = DRAFT + "reports/diego/edit/"
+    client.force_login(people["lead_x"])
+    response = client.post(url, {**browser_form(client.get(url)), "body": "- Written\n"}, follow=True)
+    assert response.redirect_chain == [(DRAFT + "#diego", 302)]
+    assert "Saved the Diego section" in response.content.decode()
+
+
+def test_the_attendance_returns_to_its_section(client, people, draft):
+    url = DRAFT + "attendance/"
+    client.force_login(people["chair"])
+    response = client.post(url, {**browser_form(client.get(url)), "others": "Chip Childers, CFF"})
+    assert response["Location"] == DRAFT_EDIT + "#section-attendees"

@@ -14,7 +14,7 @@ from django.utils import timezone
 from meetings import permissions
 from meetings.demo import SEED
 from meetings.format.outline import text_to_entries
-from meetings.models import Meeting, Revision, RevisionSource
+from meetings.models import Meeting, Profile, Revision, RevisionSource
 from meetings.services.editing import save_item, save_report, save_roadmap
 from meetings.services.importing import Outcome, import_file
 from meetings.services.publishing import publish_meeting
@@ -22,7 +22,7 @@ from meetings.services.scheduling import create_meeting
 from tests.support.accounts import login_redirect, sign_in
 from tests.support.builders import make_user
 from tests.support.html_tree import parse_html
-from tests.support.pages import browser_form, diff_rows, revision_links
+from tests.support.pages import browser_form, diff_rows, field_types, form_errors, revision_links
 
 DRAFT = "/runtime/2030-01-08/"  # the `draft` fixture
 PUBLISHED = "/runtime/2029-12-25/"
@@ -397,13 +397,14 @@ def test_restoring_a_report_the_import_removed_is_refused_not_a_server_error(cli
 
 @pytest.fixture
 def amended(client, people, draft):
-    """The draft, written by its lead, published, then corrected by the chair through the form."""
+    """The draft, written by its lead, published, then corrected by the chair through the form, with a reason."""
     report = report_x(draft, people)
     save_report(report, body="- Draft text\n", by=people["lead_x"])
     publish_meeting(draft)
     url = DRAFT + "reports/diego/edit/"
     client.force_login(people["chair"])
-    assert client.post(url, {**browser_form(client.get(url)), "body": "- Corrected text\n"}).status_code == 302
+    form = {**browser_form(client.get(url)), "body": "- Corrected text\n", "reason": "The draft text was wrong"}
+    assert client.post(url, form).status_code == 302
     client.logout()
     return {"draft_time": Revision.objects.get(after="- Draft text\n"), "amendment": newest(report=report)}
 
@@ -413,6 +414,62 @@ def test_edits_after_publication_are_marked_as_amendments(amended, people):
     amendment = amended["amendment"]
     assert (amendment.after_publication, amendment.author) == (True, people["chair"])
     assert (amendment.before, amendment.after) == ("- Draft text\n", "- Corrected text\n")
+
+
+def test_an_amendment_needs_a_reason_and_the_edit_page_warns(client, people, published):
+    url = PUBLISHED + "reports/diego/edit/"
+    client.force_login(people["chair"])
+    page = client.get(url)
+    assert "These minutes are published." in page.content.decode()
+    assert field_types(page)["reason"] == "text"
+
+    response = client.post(url, {**browser_form(page), "body": "- Changed without saying why\n"})
+
+    assert response.status_code == 200
+    assert form_errors(response) == ["This field is required."]
+    assert report_x(published, people).body == ""
+
+
+@pytest.mark.parametrize("page", ["items/{item}/edit/", "roadmap/edit/", "agenda/edit/", "reports/cli/edit/"])
+def test_every_edit_page_of_published_minutes_warns_and_needs_a_reason(client, people, published, page):
+    url = PUBLISHED + page.format(item=published.items.get(title="Announcements").pk)
+    client.force_login(people["chair"])
+    response = client.get(url)
+    assert "These minutes are published." in response.content.decode()
+    form = browser_form(response)
+    assert form["reason"] == ""
+
+    changed = {"body": "- Changed\n", "outline": "## Soon\n- Changed\n", "rows-0-title": "Changed"}
+    response = client.post(url, {**form, **{key: value for key, value in changed.items() if key in form}})
+
+    assert response.status_code == 200
+    assert "This field is required." in form_errors(response)
+    assert not Revision.objects.filter(meeting=published).exists()
+
+
+def test_a_draft_edit_page_asks_no_reason(client, people, draft):
+    client.force_login(people["chair"])
+    page = client.get(DRAFT + "reports/diego/edit/")
+    assert "reason" not in field_types(page)
+    assert "These minutes are published." not in page.content.decode()
+
+
+def test_the_amendments_list_shows_the_reason_and_the_editors_name_not_the_username(client, people, amended):
+    Profile.objects.create(user=people["chair"], display_name="Dieu Cao")
+    table = parse_html(client.get(DRAFT + "history/").content.decode()).find("table", class_="history")
+    [row] = table.find("tbody").find_all("tr")
+    assert [cell.text for cell in row.find_all("td")][2:5] == [
+        "Dieu Cao",
+        "Edited in PMC Minutes",
+        "The draft text was wrong",
+    ]
+    assert amended["amendment"].reason == "The draft text was wrong"
+
+
+def test_an_editor_without_a_name_is_a_member_to_the_public(client, people, amended):
+    page = client.get(DRAFT + "history/").content.decode()
+    assert "a member" in page
+    assert ">chair<" not in page  # the username
 
 
 def test_the_public_sees_only_the_amendments_in_the_history(client, amended):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from meetings import permissions
 from meetings.forms.invitations import InvitationSignUpForm
-from meetings.models import Invitation, Meeting
+from meetings.models import Invitation, Meeting, Profile
 from meetings.services import invitations
 from tests.support.accounts import login_redirect
 from tests.support.builders import make_user
@@ -55,6 +55,7 @@ def lead_invitation(client, people) -> Invitation:
 
 def test_the_chair_invites_a_lead_and_the_email_carries_the_sign_up_link(client, people, settings):
     settings.PMC_INVITATION_DAYS = 7
+    settings.PMC_SITE_URL = "https://minutes.example.org"
     before = timezone.now()
 
     invitation = send_invitation(client, people, "Nia@Example.org", team=people["team_x"])
@@ -70,7 +71,8 @@ def test_the_chair_invites_a_lead_and_the_email_carries_the_sign_up_link(client,
     [message] = mail.outbox
     assert message.to == ["Nia@Example.org"]
     assert message.subject == "Invitation to lead Diego in the Runtime PMC"
-    assert link_in(message) == f"http://testserver/accounts/invitation/{invitation.token}/"
+    # From the configured address, not from the Host the chair's request came with (testserver).
+    assert link_in(message) == f"https://minutes.example.org/accounts/invitation/{invitation.token}/"
 
 
 def test_invitation_days_are_a_setting(client, people, settings):
@@ -345,3 +347,13 @@ def test_an_invite_link_on_the_roster_preselects_the_team(client, people):
 
     assert data["invite-team"] == str(people["team_y"].pk)
     assert browser_form(client.get(f"{ROSTER}?team=nonsense"), action="invite")["invite-team"] == ""
+
+
+def test_the_invitation_names_the_inviter_by_name_never_by_username(client, people):
+    send_invitation(client, people, "nia@example.org", team=people["team_x"])
+    assert "A chair of the Runtime PMC invites you" in mail.outbox[0].body
+    assert "chair invites" not in mail.outbox[0].body  # the chair's username
+
+    Profile.objects.create(user=people["chair"], display_name="Dieu Cao")
+    send_invitation(client, people, "sam@example.org", team=people["team_y"])
+    assert "Dieu Cao, a chair of the Runtime PMC, invites you" in mail.outbox[1].body

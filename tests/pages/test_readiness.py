@@ -184,3 +184,50 @@ def test_only_chairs_may_press_the_button(client, people, draft, with_addresses,
 def test_the_button_needs_a_post(client, people, draft):
     client.force_login(people["chair"])
     assert client.get(REMIND).status_code == 405
+
+
+# --- leading somewhere: invitations, the final call ------------------------------------------------------------
+
+
+def test_a_team_without_a_lead_account_has_the_invite_action_beside_it(client, people):
+    garden = make_team(people["runtime"], "Garden", lead_names="Julz Friedman", position=3)
+    create_meeting(people["runtime"], day=date(2030, 1, 8))
+    client.force_login(people["chair"])
+
+    rows = rows_by_team(client.get(BOARD))
+
+    [invite] = rows["Garden"].find("p", class_="no-lead").find_all("a")
+    assert invite.attrs["href"] == f"/runtime/roster/?team={garden.pk}#invite"
+    assert rows["Diego"].find("p", class_="no-lead") is None
+
+
+@pytest.fixture
+def meeting_today(people) -> Meeting:
+    for key in ("lead_x", "lead_y"):
+        people[key].email = f"{people[key].username}@example.org"
+        people[key].save()
+    return create_meeting(people["runtime"], day=timezone.localdate())
+
+
+def test_on_the_meeting_day_a_final_call_follows_the_reminder(client, people, meeting_today):
+    board = f"/runtime/{meeting_today.date.isoformat()}/readiness/"
+    client.force_login(people["chair"])
+    client.post(board + "remind/")
+    assert len(mail.outbox) == 2
+    page = parse_html(client.get(board).content.decode())
+    assert page.find("button", value="final_call") is not None
+
+    response = client.post(board + "remind/", {"kind": "final_call"}, follow=True)
+
+    assert messages_of(response) == ["Sent 2 final calls (lead-x, lead-y)."]
+    assert [message.subject.split(":")[0] for message in mail.outbox[2:]] == ["Final call", "Final call"]
+
+
+def test_before_the_meeting_day_there_is_no_final_call(client, people, draft):
+    client.force_login(people["chair"])
+    assert parse_html(client.get(BOARD).content.decode()).find("button", value="final_call") is None
+
+    response = client.post(REMIND, {"kind": "final_call"}, follow=True)
+
+    assert messages_of(response) == ["The final call can be sent on the meeting's day only."]
+    assert mail.outbox == []

@@ -32,7 +32,16 @@ def messages_of(response) -> list[str]:
 def test_the_chair_cancels_a_meeting_from_the_chairs_page(client, people, draft):
     client.force_login(people["chair"])
     page = parse_html(client.get(draft.get_edit_url()).content.decode())
-    assert page.find("form", action=CANCEL).find("button", value="cancel") is not None
+    # Set apart from the other actions, and only a link to the question: nothing is cancelled in one click.
+    zone = page.find("section", class_="danger-zone")
+    assert CANCEL in [a.attrs.get("href") for a in zone.find_all("a")]
+    assert page.find("form", action=CANCEL) is None
+    assert page.find(class_="chair-actions").find("a", href=CANCEL) is None
+    question = client.get(CANCEL)
+    assert question.status_code == 200
+    assert parse_html(question.content.decode()).find("button", value="cancel") is not None
+    draft.refresh_from_db()
+    assert draft.status == MeetingStatus.DRAFT  # asking is not cancelling
 
     response = client.post(CANCEL, {"action": "cancel"}, follow=True)
 
@@ -154,9 +163,16 @@ def test_only_the_chair_may_cancel(client, people, draft, who, status):
     assert draft.status == MeetingStatus.DRAFT
 
 
-def test_cancelling_takes_a_post(client, people, draft):
+def test_cancelling_asks_first_and_takes_a_post(client, people, draft):
+    save_report(report(draft, people["team_x"]), body="- Written\n", by=people["lead_x"])
     client.force_login(people["chair"])
-    assert client.get(CANCEL).status_code == 405
+
+    page = client.get(CANCEL)
+
+    assert page.status_code == 200
+    text = " ".join(parse_html(page.content.decode()).find(class_="danger-zone").text.split())
+    assert "its 2 team sections will no longer be owed" in text
+    assert "The 1 report written so far stays" in text
     draft.refresh_from_db()
     assert draft.status == MeetingStatus.DRAFT
 

@@ -31,3 +31,14 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run("manage.py", "check", SECRET_KEY="")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_check_deploy_warns_when_the_site_url_is_unset():
+    result = run("manage.py", "check", "--deploy", PMC_SITE_URL="")
+    output = result.stdout + result.stderr
+    assert "meetings.W001" in output and "PMC_SITE_URL is not set" in output, output
+
+
+def test_check_deploy_warns_when_the_site_url_is_local():
+    result = run("manage.py", "check", "--deploy", PMC_SITE_URL="http://127.0.0.1:8000")
+    assert "meetings.W001" in result.stdout + result.stderr

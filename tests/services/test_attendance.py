@@ -6,7 +6,7 @@ import pytest
 from pypdf import PdfReader
 
 from meetings.demo import SEED
-from meetings.models import Attendee, Meeting
+from meetings.models import Attendee, Meeting, Profile
 from meetings.services.exporting import meeting_to_markdown
 from meetings.services.importing import Outcome, import_file
 from meetings.services.roundtrip import IDENTICAL, WHITESPACE_ONLY, compare
@@ -34,7 +34,8 @@ def account_labels(response) -> list[str]:
 
 @pytest.fixture
 def recorded(client, people, draft) -> Meeting:
-    """lead-x (Eric Malm) of Pivotal and the chair ticked; two other people typed in."""
+    """lead-x (Eric Malm) of Pivotal and the chair (Dieu Cao on her profile) ticked; two other people typed in."""
+    Profile.objects.create(user=people["chair"], display_name="Dieu Cao")
     client.force_login(people["chair"])
     form = tick(client.get(ATTENDANCE), people["lead_x"], people["chair"])
     form[f"affiliation_{people['lead_x'].pk}"] = "Pivotal"
@@ -46,13 +47,19 @@ def recorded(client, people, draft) -> Meeting:
 
 def test_the_roster_accounts_are_offered(client, people, draft):
     client.force_login(people["chair"])
-    # The chair and Runtime's leads; not the member, nor the lead of a team of another committee.
-    assert account_labels(client.get(ATTENDANCE)) == ["chair", "Eric Malm", "lead-y"]
+    # The chair and Runtime's leads by name (a username only to say the name is missing), then the leads the
+    # minutes name without an account (CLI's Abby Chau); not the member, nor the lead of another committee's team.
+    assert account_labels(client.get(ATTENDANCE)) == [
+        "chair (no name yet)",
+        "Eric Malm",
+        "lead-y (no name yet)",
+        "Abby Chau",
+    ]
 
 
 def test_the_chair_records_accounts_and_other_names(people, recorded):
     assert [(a.name, a.affiliation, a.user) for a in recorded.attendees.all()] == [
-        ("chair", "", people["chair"]),  # ticked accounts first, in the roster's order
+        ("Dieu Cao", "", people["chair"]),  # ticked accounts first, in the roster's order
         ("Eric Malm", "Pivotal", people["lead_x"]),
         ("Chip Childers", "Cloud Foundry Foundation", None),
         ("Steve Winkler", "", None),
@@ -65,9 +72,9 @@ def test_the_form_shows_what_was_recorded_and_replaces_it(client, people, record
     assert form["others"].strip() == "Chip Childers, Cloud Foundry Foundation\nSteve Winkler"
     assert form[f"affiliation_{people['lead_x'].pk}"] == "Pivotal"
 
-    client.post(ATTENDANCE, tick(response, people["lead_y"], others=""))
+    client.post(ATTENDANCE, tick(response, people["chair"], others=""))
 
-    assert [a.name for a in recorded.attendees.all()] == ["lead-y"]
+    assert [a.name for a in recorded.attendees.all()] == ["Dieu Cao"]
 
 
 def test_an_accounts_affiliation_is_remembered_from_an_earlier_meeting(client, people, recorded):
@@ -87,6 +94,45 @@ def test_a_name_listed_twice_is_refused(client, people, draft):
     assert not Attendee.objects.exists()
 
 
+def test_an_account_without_a_name_cannot_be_listed_under_its_username(client, people, draft):
+    client.force_login(people["chair"])
+
+    response = client.post(ATTENDANCE, tick(client.get(ATTENDANCE), people["lead_y"]))
+
+    assert response.status_code == 200
+    assert "lead-y: no name yet, and the minutes never show a username" in response.content.decode()
+    assert not Attendee.objects.exists()
+
+
+def test_a_lead_the_minutes_name_without_an_account_is_ticked_by_name(client, people, draft):
+    client.force_login(people["chair"])
+    form = browser_form(client.get(ATTENDANCE))
+    [number] = [key.rpartition("_")[2] for key in form if key.startswith("affiliation_name_")]
+
+    response = client.post(ATTENDANCE, {**form, "names": "Abby Chau", f"affiliation_name_{number}": "SAP"})
+
+    assert response.status_code == 302
+    assert [(a.name, a.affiliation, a.user) for a in draft.attendees.all()] == [("Abby Chau", "SAP", None)]
+    # Shown ticked the next time, not as a typed-in line.
+    again = browser_form(client.get(ATTENDANCE))
+    assert (again["names"], again["others"].strip()) == ("Abby Chau", "")
+
+
+def test_the_profiles_affiliation_is_offered(client, people, draft):
+    Profile.objects.create(user=people["lead_x"], display_name="Eric Malm", affiliation="VMware")
+    client.force_login(people["chair"])
+    assert browser_form(client.get(ATTENDANCE))[f"affiliation_{people['lead_x'].pk}"] == "VMware"
+
+
+def test_each_person_is_one_row_with_its_checkbox(client, people, draft):
+    client.force_login(people["chair"])
+    page = parse_html(client.get(ATTENDANCE).content.decode())
+    for row in page.find_all("div", class_="attendee-account"):
+        boxes = [i for i in row.find_all("input") if i.attrs.get("type") == "checkbox"]
+        [label] = [label for label in row.find_all("label") if "visually-hidden" not in label.attrs.get("class", "")]
+        assert len(boxes) == 1 and label.attrs["for"] == boxes[0].attrs["id"]
+
+
 @pytest.mark.parametrize(("who", "status"), [("lead_x", 403), ("member", 404)])
 def test_only_chairs_record_attendance(client, people, draft, who, status):
     client.force_login(people[who])
@@ -103,7 +149,7 @@ def test_the_chairs_page_links_to_the_attendance(client, people, draft):
 
 # --- where attendance shows --------------------------------------------------------------------------------
 
-EXPECTED_LINES = "* chair\n* Eric Malm, Pivotal\n* Chip Childers, Cloud Foundry Foundation\n* Steve Winkler"
+EXPECTED_LINES = "* Dieu Cao\n* Eric Malm, Pivotal\n* Chip Childers, Cloud Foundry Foundation\n* Steve Winkler"
 
 
 def test_the_markdown_lists_attendees_after_the_agenda(client, recorded):
@@ -121,7 +167,7 @@ def test_the_page_shows_attendees_after_the_agenda(client, recorded):
     sections = [section.attrs["id"] for section in page.find_all("section", class_="minutes-section")]
     assert sections[:3] == ["section-agenda", "section-attendees", "section-announcements"]
     items = [li.text for li in page.by_id("section-attendees").find_all("li")]
-    assert items == ["chair", "Eric Malm, Pivotal", "Chip Childers, Cloud Foundry Foundation", "Steve Winkler"]
+    assert items == ["Dieu Cao", "Eric Malm, Pivotal", "Chip Childers, Cloud Foundry Foundation", "Steve Winkler"]
 
 
 def test_the_pdf_shows_attendees_after_the_agenda(client, recorded):

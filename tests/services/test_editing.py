@@ -10,7 +10,7 @@ from meetings.models import (
     Revision,
     RevisionSource,
 )
-from meetings.services.editing import save_report
+from meetings.services.editing import AgendaRow, save_agenda, save_item, save_report
 from meetings.services.publishing import publish_meeting
 
 
@@ -104,3 +104,44 @@ def test_a_saved_report_is_rendered_when_written_so_readers_get_it_from_the_cach
     monkeypatch.setattr(rendering, "gfm_to_html", lambda text: renders.append(text) or real(text))
     assert "rebalanced cells" in render_markdown(body)
     assert renders == []
+
+
+# --- save_agenda ----------------------------------------------------------------------------------------------
+
+
+def agenda_rows(meeting) -> list[AgendaRow]:
+    return [AgendaRow(item.pk, item.title, item.agenda_label) for item in meeting.items.all()]
+
+
+def test_of_two_agenda_saves_from_the_same_version_only_the_first_applies(draft, people):
+    first, second = agenda_rows(draft), agenda_rows(draft)
+    first[1].title, second[1].title = "Mine", "Theirs"
+
+    assert save_agenda(draft, rows=first, by=people["chair"], expected_version=1) is True
+    assert save_agenda(draft, rows=second, by=people["chair"], expected_version=1) is False
+
+    assert draft.items.filter(title="Mine").exists() and not draft.items.filter(title="Theirs").exists()
+    assert draft.agenda_version == 2
+
+
+def test_a_renamed_section_keeps_its_history(draft, people):
+    item = draft.items.get(title="Announcements")
+    save_item(item, body="- News\n", title=item.title, agenda_label=item.agenda_label, expected_version=1)
+    rows = agenda_rows(draft)
+    next(row for row in rows if row.item_id == item.pk).title = "News"
+
+    save_agenda(draft, rows=rows, by=people["chair"], expected_version=1)
+
+    assert set(draft.revisions.exclude(target="agenda").values_list("target", flat=True)) == {"item:news"}
+
+
+def test_an_amendment_of_the_agenda_carries_its_reason(draft, people):
+    publish_meeting(draft)
+    rows = agenda_rows(draft)
+    rows[1].presenter = "Dieu Cao"
+
+    save_agenda(draft, rows=rows, by=people["chair"], expected_version=1, reason="Named the presenter")
+
+    revision = draft.revisions.get(target="agenda")
+    assert (revision.after_publication, revision.reason) == (True, "Named the presenter")
+    assert "* Announcements (Dieu Cao)" in revision.after

@@ -188,7 +188,7 @@ def test_a_concurrent_run_that_reminded_first_wins(leads, tomorrow, monkeypatch)
     run()
     assert len(mail.outbox) == 3
 
-    monkeypatch.setattr(reminders, "pending_reminders", lambda meetings: seen_by_both)
+    monkeypatch.setattr(reminders, "pending_reminders", lambda meetings, **kind: seen_by_both)
     sent = reminders.send_reminders([tomorrow])
 
     assert sent == [] and len(mail.outbox) == 3
@@ -208,3 +208,55 @@ def test_another_committees_leads_are_not_reminded_for_this_meeting(leads, tomor
 def test_negative_days_are_refused(db):
     with pytest.raises(CommandError):
         run("--days", "-1")
+
+
+# --- the final call, the greeting, the links ------------------------------------------------------------------
+
+
+@pytest.fixture
+def today(leads) -> Meeting:
+    return create_meeting(leads["runtime"], day=timezone.localdate())
+
+
+def test_a_final_call_goes_on_the_meeting_day_to_leads_already_reminded(leads, today):
+    reminders.send_reminders([today])
+    assert len(mail.outbox) == 3
+
+    sent = reminders.send_reminders([today], final_call=True)
+
+    assert [reminder.sent for reminder in sent] == [True, True, True]
+    final = mail.outbox[3:]
+    assert sorted(address for message in final for address in message.to) == [
+        "co-lead@example.org",
+        "lead-x@example.org",
+        "lead-y@example.org",
+    ]
+    assert all(message.subject.startswith("Final call: ") for message in final)
+    assert all("The meeting is today" in message.body for message in final)
+    # Once only, as the first reminder.
+    assert reminders.send_reminders([today], final_call=True) == []
+    assert len(mail.outbox) == 6
+
+
+def test_no_reminder_calls_itself_the_only_one(leads, tomorrow):
+    reminders.send_reminders([tomorrow])
+    assert mail.outbox and not any("only reminder" in message.body for message in mail.outbox)
+
+
+def test_reminders_greet_leads_by_name_never_by_username(leads, tomorrow):
+    reminders.send_reminders([tomorrow])  # lead-x has no profile: the account's full name
+
+    greeting = {message.to[0]: message.body.splitlines()[0] for message in mail.outbox}
+    assert greeting["lead-x@example.org"] == "Hello Eric Malm,"
+    assert greeting["lead-y@example.org"] == "Hello,"  # no name: no username either
+    assert greeting["co-lead@example.org"] == "Hello,"
+
+
+def test_without_a_site_url_no_reminder_goes_out_with_a_wrong_link(leads, tomorrow, settings):
+    settings.PMC_SITE_URL = ""
+
+    sent = reminders.send_reminders([tomorrow])
+
+    assert sent and not any(reminder.sent for reminder in sent)
+    assert mail.outbox == []
+    assert not ReminderSent.objects.exists()  # tried again once the address is set

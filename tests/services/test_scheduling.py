@@ -10,13 +10,16 @@ from meetings.models import (
     ItemKind,
     Meeting,
     MeetingStatus,
+    Profile,
     RoadmapEntry,
     Team,
     TeamStatus,
 )
 from meetings.models.committee import DEFAULT_AGENDA, DEFAULT_DISCLAIMER
+from meetings.queries.timeline import current_roadmap_meeting
 from meetings.services.editing import save_report, save_roadmap
 from meetings.services.exporting import structural_markdown
+from meetings.services.publishing import publish_meeting
 from meetings.services.scheduling import create_meeting, schedule_meetings
 from tests.support.builders import make_team, make_user
 
@@ -140,10 +143,13 @@ def test_a_new_meeting_has_one_empty_report_per_active_or_incubating_team(people
     assert len({r.position for r in reports}) == len(reports)
 
 
-def test_leads_without_a_full_name_are_named_by_username(people):
-    team = make_team(people["runtime"], "BOSH", leads=[make_user("dmitriy")], position=5)
+def test_leads_are_named_by_their_names_never_by_username(people):
+    named = make_user("ruben")
+    Profile.objects.create(user=named, display_name="Ruben Koster")
+    team = make_team(people["runtime"], "BOSH", leads=[make_user("dmitriy"), named], position=5)
     meeting = create_meeting(people["runtime"], day=DAY)
-    assert meeting.reports.get(team=team).leads == "dmitriy"
+    report = meeting.reports.get(team=team)
+    assert (report.leads, report.heading) == ("Ruben Koster", "### BOSH - Ruben Koster")
 
 
 def test_a_team_without_leads_gets_a_heading_without_leads(people):
@@ -199,6 +205,38 @@ def test_the_roadmap_is_copied_from_the_latest_earlier_meeting(people):
     assert not set(meeting.roadmap_entries.values_list("pk", flat=True)) & set(
         earlier.roadmap_entries.values_list("pk", flat=True)
     )
+
+
+def test_the_roadmap_starts_from_the_committees_current_one_even_after_a_meeting_without(people):
+    """Published minutes with a roadmap, then a later meeting imported without a table: the new one is not blank."""
+    runtime, diego = people["runtime"], people["team_x"]
+    published = create_meeting(runtime, day=DAY - timedelta(days=28))
+    add_roadmap(published, (Horizon.SOON, "Cell rebalancing (Diego)", [diego]), (Horizon.NEXT, "Bigger cells", []))
+    publish_meeting(published)
+    without = create_meeting(runtime, day=DAY - timedelta(days=14))
+    without.roadmap_entries.all().delete()
+    publish_meeting(without)
+
+    meeting = create_meeting(runtime, day=DAY)
+
+    assert current_roadmap_meeting(runtime) == published  # what /runtime/roadmap/ shows as current
+    assert roadmap_of(meeting) == [
+        (Horizon.SOON, "Cell rebalancing (Diego)", ["diego"]),
+        (Horizon.NEXT, "Bigger cells", []),
+    ]
+
+
+def test_the_current_roadmap_wins_over_an_earlier_drafts(people):
+    runtime = people["runtime"]
+    draft_before = create_meeting(runtime, day=DAY - timedelta(days=14))
+    add_roadmap(draft_before, (Horizon.SOON, "Half-typed plans", []))
+    published_later = create_meeting(runtime, day=DAY + timedelta(days=14))
+    add_roadmap(published_later, (Horizon.SOON, "The committee's roadmap", []))
+    publish_meeting(published_later)
+
+    meeting = create_meeting(runtime, day=DAY)
+
+    assert roadmap_of(meeting) == [(Horizon.SOON, "The committee's roadmap", [])]
 
 
 def test_the_first_meeting_of_a_committee_has_no_roadmap(people):

@@ -112,7 +112,7 @@ def cells(row: Element) -> list[str]:
     return [cell.text for cell in row.find_all("td")]
 
 
-EDIT_LINK = re.compile(r'href="(/[^"]*/reports/[^"/]+/edit/)"')
+EDIT_LINK = re.compile(r'href="(/[^"]*/reports/[^"/]+/edit/)(?:\?[^"]*)?"')  # a `next` back to the page may follow
 
 
 def edit_links(response) -> set[str]:

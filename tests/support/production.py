@@ -18,6 +18,7 @@ def production_env(**extra: str) -> dict[str, str]:
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(60),
         "ALLOWED_HOSTS": "minutes.example.org",
+        "PMC_SITE_URL": "https://minutes.example.org",
         "BEHIND_PROXY": "1",
         "DJANGO_SETTINGS_MODULE": "pmc_minutes.settings",
         **extra,

@@ -103,12 +103,18 @@ def _plain_name(name: str) -> bool:
 
 
 def export_meetings(meetings, *, out_dir: Path) -> list[Path]:
-    """Write each meeting under out_dir in the archive layout; the paths written."""
+    """Write each meeting under out_dir in the archive layout, as archive.zip holds it; the minutes files written.
+
+    The pictures uploaded into a meeting go beside its file (images/), linked
+    relatively, so that the folder renders anywhere, like the unzipped archive.
+    """
     written = []
     meetings = meetings.select_related("committee").prefetch_related("items", "reports", "roadmap_entries", "attendees")
     for meeting in meetings:
-        path = Path(out_dir) / archive_path(meeting)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(meeting_to_markdown(meeting), encoding="utf-8", newline="\n")  # no translation: CRLF stays
-        written.append(path)
+        [(minutes, text), *pictures] = archive_files(meeting, site_url=settings.PMC_SITE_URL)
+        for name, content in [(minutes, text), *pictures]:
+            path = Path(out_dir) / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)  # bytes as they are: CRLF, a BOM or a missing final newline stay
+        written.append(Path(out_dir) / minutes)
     return written

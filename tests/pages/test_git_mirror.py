@@ -104,6 +104,7 @@ def test_a_report_amended_on_its_edit_page_is_committed_by_the_chair_with_only_i
     data = browser_form(client.get(edit))
     old = "- Validating compatibility of Diego components with Xenial-based stemcells"
     data["body"] = data["body"].replace(old, "- Validated it")
+    data["reason"] = "The stemcell work is done"  # published minutes: an amendment says why
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(edit, data)

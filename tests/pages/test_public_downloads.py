@@ -7,6 +7,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 from PIL import Image
 
@@ -156,3 +157,15 @@ def test_a_cached_markdown_download_keeps_each_hosts_own_links(illustrated, uplo
     second = client.get(illustrated.get_markdown_url(), HTTP_HOST="two.test").content.decode()
     assert f"(http://one.test{uploaded})" in first
     assert f"(http://two.test{uploaded})" in second
+
+
+def test_export_minutes_writes_the_pictures_beside_the_minutes(illustrated, uploaded, tmp_path, settings):
+    settings.PMC_SITE_URL = SITE
+    name = uploaded.rsplit("/", 1)[1]
+
+    call_command("export_minutes", "--out", str(tmp_path), stdout=io.StringIO())
+
+    text = (tmp_path / "Runtime/2029/2029-12-25-runtime.md").read_text(encoding="utf-8")
+    assert f"![start times chart](images/{name})" in text
+    stored = (Path(settings.MEDIA_ROOT) / uploaded.removeprefix("/media/")).read_bytes()
+    assert (tmp_path / "Runtime/2029/images" / name).read_bytes() == stored

@@ -4,7 +4,7 @@ from ..format.choices import Horizon, ItemKind, TeamStatus
 from .committee import AgendaTemplateItem, Committee, Team, TeamAlias
 from .meeting import AgendaItem, BacklogReport, Meeting, MeetingStatus, ReportState, RoadmapEntry
 from .people import Attendee, Invitation, ReminderSent
-from .revision import Revision, RevisionSource
+from .revision import GitImport, Revision, RevisionSource
 from .search import SearchDocument
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "Attendee",
     "BacklogReport",
     "Committee",
+    "GitImport",
     "Horizon",
     "Invitation",
     "ItemKind",

@@ -81,6 +81,12 @@ class Committee(models.Model):
         help_text="Where imported files write each team's section. Blank: detected in each file; import again "
         "after a change.",
     )
+    repository_url = models.URLField(
+        "Repository",
+        blank=True,
+        help_text="The git repository of the minutes files, e.g. https://github.com/<owner>/<repo>: revisions "
+        "imported from its history link to <repository>/commit/<id>.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -362,9 +362,9 @@ class BacklogReport(models.Model):
     def revision_target(self) -> str:
         return f"report:{self.team.slug}"
 
-    def record_revision(self, before: str, after: str, author=None, source=RevisionSource.WEB) -> Revision:
+    def record_revision(self, before: str, after: str, author=None, source=RevisionSource.WEB, **details) -> Revision:
         return Revision.record(
-            self.meeting, self.revision_target, before, after, author=author, source=source, report=self
+            self.meeting, self.revision_target, before, after, author=author, source=source, report=self, **details
         )
 
 

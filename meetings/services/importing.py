@@ -252,12 +252,22 @@ def _too_large(size: int) -> str:
 
 
 def import_data(
-    data: bytes, path: Path, committee: str, *, draft: bool = False, dry_run: bool = False, source_path: str = ""
+    data: bytes,
+    path: Path,
+    committee: str,
+    *,
+    draft: bool = False,
+    dry_run: bool = False,
+    source_path: str = "",
+    revision: dict | None = None,
 ) -> ImportResult:
     """Import the bytes of one minutes file (an upload, or a file read by import_file) named `path`.
 
     `source_path` is where the file stands in its archive (Runtime/2018/x.md);
-    an upload, which has none, is known by its name.
+    an upload, which has none, is known by its name. `revision` gives the
+    revisions the import records their fields (source, author, date, commit: a
+    version replayed from git), and then a new meeting's texts are recorded too,
+    as the first change of each; without it they are the import's, now.
     """
     path = Path(path)
     try:
@@ -281,7 +291,9 @@ def import_data(
     source = Source(source_text(data), text, source_path or path.name)
     try:
         with transaction.atomic():
-            result = save_meeting(parsed, get_or_create_committee(committee), path, draft=draft, source=source)
+            result = save_meeting(
+                parsed, get_or_create_committee(committee), path, draft=draft, source=source, revision=revision
+            )
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -356,13 +368,19 @@ class Source:
 
 
 def save_meeting(
-    parsed: ParsedMeeting, committee: Committee, path: Path, *, draft: bool, source: Source | None = None
+    parsed: ParsedMeeting,
+    committee: Committee,
+    path: Path,
+    *,
+    draft: bool,
+    source: Source | None = None,
+    revision: dict | None = None,
 ) -> ImportResult:
     """Create or update the committee's meeting of that date from parsed minutes, then check it (self_check).
 
     Without `source` (the parsed data has no file behind it) nothing is checked or kept of a file.
     """
-    result = _save_meeting(parsed, committee, path, draft=draft)
+    result = _save_meeting(parsed, committee, path, draft=draft, revision=revision)
     if source is not None:
         exported, result.check_seconds = self_check(result.meeting, parsed, source)
         _keep_source(result, source, exported)
@@ -402,8 +420,11 @@ def _keep_source(result: ImportResult, source: Source, exported: str) -> None:
         result.message = "the same minutes; the file's layout kept for its export"
 
 
-def _save_meeting(parsed: ParsedMeeting, committee: Committee, path: Path, *, draft: bool) -> ImportResult:
+def _save_meeting(
+    parsed: ParsedMeeting, committee: Committee, path: Path, *, draft: bool, revision: dict | None = None
+) -> ImportResult:
     """The rows of the meeting from parsed minutes (save_meeting without the check)."""
+    details = revision or {"source": RevisionSource.IMPORT}
     existing = Meeting.objects.filter(committee=committee, date=parsed.date).first()
     # Attendance recorded in the site is not in the file; it stays, so it is part of both texts.
     attendees = existing.attendees.all() if existing else ()
@@ -426,14 +447,16 @@ def _save_meeting(parsed: ParsedMeeting, committee: Committee, path: Path, *, dr
         meeting.save()
 
     changed = _save_items(meeting, parsed.items, update=bool(existing))
-    changed += _save_reports(meeting, parsed, update=bool(existing))
+    changed += _save_reports(meeting, parsed, update=bool(existing), details=details, record_new=revision is not None)
     if _save_roadmap(meeting, parsed.roadmap):
         changed.append("the roadmap")
     reindex_meeting(meeting)
     if not existing:
+        if revision is not None:
+            _record_changes(meeting, {}, _texts(meeting), details)
         message = f"{len(parsed.reports)} team reports; {layout_note(parsed)}"
         return ImportResult(path, Outcome.IMPORTED, message, meeting, parsed.warnings)
-    _record_changes(meeting, before, _texts(meeting))
+    _record_changes(meeting, before, _texts(meeting), details)
     summary = "changed: " + ", ".join(changed) if changed else "layout changed"
     return ImportResult(path, Outcome.UPDATED, f"{summary}; {layout_note(parsed)}", meeting, parsed.warnings)
 
@@ -502,8 +525,14 @@ def _update_if_unchanged(row, **values) -> None:
 _REPORT_FIELDS = ("heading", "team_name", "status_label", "leads", "group", "group_heading", "body")
 
 
-def _save_reports(meeting: Meeting, parsed: ParsedMeeting, *, update: bool) -> list[str]:
-    """Create or update the team reports; a report whose text did not change is not touched."""
+def _save_reports(
+    meeting: Meeting, parsed: ParsedMeeting, *, update: bool, details: dict, record_new: bool = False
+) -> list[str]:
+    """Create or update the team reports; a report whose text did not change is not touched.
+
+    Changed texts are recorded as revisions with `details`; with `record_new`, so
+    are the texts of a new meeting.
+    """
     committee = meeting.committee
     teams: dict[str, Team] = {}
     for team in committee.teams.all():
@@ -525,7 +554,7 @@ def _save_reports(meeting: Meeting, parsed: ParsedMeeting, *, update: bool) -> l
             "team_id", flat=True
         )
     )
-    changed = _remove_reports(meeting, [team.pk for team, _ in matched]) if update else []
+    changed = _remove_reports(meeting, [team.pk for team, _ in matched], details) if update else []
     old = {report.team_id: report for report in meeting.reports.all()} if update else {}
     created = []
     for position, (team, item) in enumerate(matched):
@@ -537,7 +566,7 @@ def _save_reports(meeting: Meeting, parsed: ParsedMeeting, *, update: bool) -> l
             created.append(BacklogReport(meeting=meeting, team=team, position=position, **fields))
         elif any(getattr(report, name) != value for name, value in fields.items()):
             if report.body != item.body:
-                report.record_revision(report.body, item.body, source=RevisionSource.IMPORT)
+                report.record_revision(report.body, item.body, **details)
             _update_if_unchanged(report, position=position, updated_at=timezone.now(), updated_by=None, **fields)
             changed.append(item.team_name)
         elif report.position != position:
@@ -545,16 +574,34 @@ def _save_reports(meeting: Meeting, parsed: ParsedMeeting, *, update: bool) -> l
             BacklogReport.objects.filter(pk=report.pk).update(position=position)
     if not update:
         BacklogReport.objects.bulk_create(created)
+        if record_new:
+            _record_new_reports(meeting, created, details)
         return changed
     for report in created:  # a team new to this meeting: its text is a change, with history
         report.save()
         changed.append(report.team_name)
         if report.body:
-            report.record_revision("", report.body, source=RevisionSource.IMPORT)
+            report.record_revision("", report.body, **details)
     return changed
 
 
-def _remove_reports(meeting: Meeting, kept_team_ids: list[int]) -> list[str]:
+def _record_new_reports(meeting: Meeting, reports: list[BacklogReport], details: dict) -> None:
+    """The first revision of each written report of a new meeting (a version replayed from git)."""
+    Revision.objects.bulk_create(
+        Revision(
+            meeting=meeting,
+            report=report,
+            target=report.revision_target,
+            after=report.body,
+            after_publication=meeting.is_published,
+            **details,
+        )
+        for report in reports
+        if report.body
+    )
+
+
+def _remove_reports(meeting: Meeting, kept_team_ids: list[int], details: dict) -> list[str]:
     """Delete the reports of teams the newer file no longer has, keeping their history."""
     removed = []
     for report in meeting.reports.exclude(team_id__in=kept_team_ids).select_related("team"):
@@ -564,8 +611,8 @@ def _remove_reports(meeting: Meeting, kept_team_ids: list[int]) -> list[str]:
             target=report.revision_target,
             before=report.body,
             after="",
-            source=RevisionSource.IMPORT,
             after_publication=meeting.is_published,
+            **details,
         )
         removed.append(f"{report.team_name} removed")
         report.delete()
@@ -599,7 +646,7 @@ def _texts(meeting: Meeting) -> dict[str, str]:
     return texts
 
 
-def _record_changes(meeting: Meeting, before: dict[str, str], after: dict[str, str]) -> None:
+def _record_changes(meeting: Meeting, before: dict[str, str], after: dict[str, str], details: dict) -> None:
     Revision.objects.bulk_create(
         [
             Revision(
@@ -607,8 +654,8 @@ def _record_changes(meeting: Meeting, before: dict[str, str], after: dict[str, s
                 target=target,
                 before=before.get(target, ""),
                 after=after.get(target, ""),
-                source=RevisionSource.IMPORT,
                 after_publication=meeting.is_published,
+                **details,
             )
             for target in dict.fromkeys([*before, *after])
             if before.get(target, "") != after.get(target, "")

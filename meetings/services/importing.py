@@ -254,20 +254,25 @@ def _too_large(size: int) -> str:
 def import_data(
     data: bytes,
     path: Path,
-    committee: str,
+    committee: str | Committee,
     *,
     draft: bool = False,
     dry_run: bool = False,
     source_path: str = "",
     revision: dict | None = None,
+    reindex: bool = True,
 ) -> ImportResult:
     """Import the bytes of one minutes file (an upload, or a file read by import_file) named `path`.
 
     `source_path` is where the file stands in its archive (Runtime/2018/x.md);
-    an upload, which has none, is known by its name. `revision` gives the
+    an upload, which has none, is known by its name. `committee` is a name or
+    slug (the committee is created if need be), or the Committee itself (one
+    look-up less for a caller importing many versions). `revision` gives the
     revisions the import records their fields (source, author, date, commit: a
     version replayed from git), and then a new meeting's texts are recorded too,
     as the first change of each; without it they are the import's, now.
+    Without `reindex` the caller indexes the meeting for search itself (once
+    after many versions: search_index.reindex_meetings).
     """
     path = Path(path)
     try:
@@ -291,8 +296,16 @@ def import_data(
     source = Source(source_text(data), text, source_path or path.name)
     try:
         with transaction.atomic():
+            if not isinstance(committee, Committee):
+                committee = get_or_create_committee(committee)
             result = save_meeting(
-                parsed, get_or_create_committee(committee), path, draft=draft, source=source, revision=revision
+                parsed,
+                committee,
+                path,
+                draft=draft,
+                source=source,
+                revision=revision,
+                reindex=reindex,
             )
             if dry_run:
                 raise _DryRun
@@ -309,9 +322,9 @@ def import_data(
     return result
 
 
-def _reading_options(committee: str) -> tuple[str, list[str]]:
+def _reading_options(committee: str | Committee) -> tuple[str, list[str]]:
     """The committee's team layout (blank: detect) and its agenda's titles, which are never teams."""
-    found = Committee.objects.filter(slug=slugify(committee)).first()
+    found = committee if isinstance(committee, Committee) else Committee.objects.filter(slug=slugify(committee)).first()
     if found is None:
         return "", []
     return found.team_layout, list(found.agenda_template.values_list("title", flat=True))
@@ -375,12 +388,13 @@ def save_meeting(
     draft: bool,
     source: Source | None = None,
     revision: dict | None = None,
+    reindex: bool = True,
 ) -> ImportResult:
     """Create or update the committee's meeting of that date from parsed minutes, then check it (self_check).
 
     Without `source` (the parsed data has no file behind it) nothing is checked or kept of a file.
     """
-    result = _save_meeting(parsed, committee, path, draft=draft, revision=revision)
+    result = _save_meeting(parsed, committee, path, draft=draft, revision=revision, reindex=reindex)
     if source is not None:
         exported, result.check_seconds = self_check(result.meeting, parsed, source)
         _keep_source(result, source, exported)
@@ -421,7 +435,13 @@ def _keep_source(result: ImportResult, source: Source, exported: str) -> None:
 
 
 def _save_meeting(
-    parsed: ParsedMeeting, committee: Committee, path: Path, *, draft: bool, revision: dict | None = None
+    parsed: ParsedMeeting,
+    committee: Committee,
+    path: Path,
+    *,
+    draft: bool,
+    revision: dict | None = None,
+    reindex: bool = True,
 ) -> ImportResult:
     """The rows of the meeting from parsed minutes (save_meeting without the check)."""
     details = revision or {"source": RevisionSource.IMPORT}
@@ -450,7 +470,8 @@ def _save_meeting(
     changed += _save_reports(meeting, parsed, update=bool(existing), details=details, record_new=revision is not None)
     if _save_roadmap(meeting, parsed.roadmap):
         changed.append("the roadmap")
-    reindex_meeting(meeting)
+    if reindex:
+        reindex_meeting(meeting)
     if not existing:
         if revision is not None:
             _record_changes(meeting, {}, _texts(meeting), details)
@@ -489,8 +510,12 @@ def _save_items(meeting: Meeting, parsed_items, *, update: bool) -> list[str]:
     if update:
         meeting.items.exclude(pk__in=kept).delete()
     if any(item and item.position != position for position, (item, _) in enumerate(pairs)):
-        # Positions are unique per meeting: move the kept rows out of the way first.
-        meeting.items.update(position=models.F("position") + len(old) + len(pairs))
+        # Positions are unique per meeting: move the kept rows out of the way first, and
+        # remember where they went, so that a row staying in its place is moved back too.
+        offset = len(old) + len(pairs)
+        meeting.items.update(position=models.F("position") + offset)
+        for item in old:
+            item.position += offset
     created = []
     for position, (item, parsed) in enumerate(pairs):
         values = {name: getattr(parsed, name) for name in _ITEM_FIELDS}
@@ -554,8 +579,9 @@ def _save_reports(
             "team_id", flat=True
         )
     )
-    changed = _remove_reports(meeting, [team.pk for team, _ in matched], details) if update else []
-    old = {report.team_id: report for report in meeting.reports.all()} if update else {}
+    old = {report.team_id: report for report in meeting.reports.select_related("team")} if update else {}
+    kept = {team.pk for team, _ in matched}
+    changed = _remove_reports(meeting, [old.pop(team_id) for team_id in list(old) if team_id not in kept], details)
     created = []
     for position, (team, item) in enumerate(matched):
         if team.pk not in later:
@@ -601,10 +627,10 @@ def _record_new_reports(meeting: Meeting, reports: list[BacklogReport], details:
     )
 
 
-def _remove_reports(meeting: Meeting, kept_team_ids: list[int], details: dict) -> list[str]:
+def _remove_reports(meeting: Meeting, reports: list[BacklogReport], details: dict) -> list[str]:
     """Delete the reports of teams the newer file no longer has, keeping their history."""
     removed = []
-    for report in meeting.reports.exclude(team_id__in=kept_team_ids).select_related("team"):
+    for report in reports:
         Revision.objects.filter(report=report).update(report=None)
         Revision.objects.create(
             meeting=meeting,

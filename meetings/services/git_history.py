@@ -297,6 +297,8 @@ class Replay:
     authors_matched: set[str] = field(default_factory=set)
     authors_unmatched: set[str] = field(default_factory=set)
     events: list[Event] = field(default_factory=list)
+    # Files whose latest version replayed failed: their meetings are not what the repository has.
+    unsettled: dict[str, Event] = field(default_factory=dict)
     results: list[ImportResult] = field(default_factory=list)
     seconds: float = 0.0
     dry_run: bool = False
@@ -496,20 +498,33 @@ class _Runner:
         slug = slugify(committee)
         if isinstance(data, int):
             message = f"the file is {data / 2**20:.1f} MB; expected minutes of at most {MAX_FILE_BYTES // 2**20} MB"
-            replay.events.append(Event(step.commit.id, step.path, Outcome.FAILED, message))
+            replay.unsettled[step.path] = Event(step.commit.id, step.path, Outcome.FAILED, message)
+            replay.events.append(replay.unsettled[step.path])
             return
         try:
             target = self._committee(committee)
         except ParseError as error:
-            replay.events.append(Event(step.commit.id, step.path, Outcome.FAILED, str(error)))
+            replay.unsettled[step.path] = Event(step.commit.id, step.path, Outcome.FAILED, str(error))
+            replay.events.append(replay.unsettled[step.path])
             return
         holder = self.holders.get((slug, step.renamed_from or step.path))
+        if not data.strip():
+            # Files are often created empty (the web editor) and written later; emptied, the meeting stays as it was.
+            replay.unsettled.pop(step.path, None)
+            if holder is not None:
+                message = "the file was emptied; the meeting keeps its last version"
+                replay.events.append(Event(step.commit.id, step.path, Outcome.SKIPPED, message))
+            return
         moved_away = self._follow(step, data, holder, replay)
         result = import_data(data, Path(step.path), target, source_path=step.path, revision=details, reindex=False)
         replay.results.append(result)
+        replay.unsettled.pop(step.path, None)
         if result.outcome in (Outcome.FAILED, Outcome.REFUSED, Outcome.SKIPPED):
-            if result.outcome != Outcome.SKIPPED or holder is not None:
-                replay.events.append(Event(step.commit.id, step.path, result.outcome, result.message))
+            event = Event(step.commit.id, step.path, result.outcome, result.message)
+            if event.is_problem:
+                replay.unsettled[step.path] = event
+            if event.is_problem or holder is not None:
+                replay.events.append(event)
             return
         replay.versions += 1
         if step.renamed_from:
@@ -543,6 +558,7 @@ class _Runner:
         return None
 
     def _delete(self, step: Step, replay: Replay) -> None:
+        replay.unsettled.pop(step.path, None)
         slug = slugify(self.committee_of(step.path))
         meeting = self.holders.pop((slug, step.path), None)
         if meeting is not None:

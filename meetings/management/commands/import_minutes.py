@@ -83,10 +83,12 @@ class Command(BaseCommand):
             for name in sorted(replay.authors_unmatched):
                 self.stdout.write(f"unmatched author: {name}")
         self.stdout.write(("Dry run, nothing written: " if dry_run else "") + replay.summary())
-        if replay.problems:
+        # A version refused in the middle of a file's history is reported; the run fails only when
+        # a file's latest version could not be imported, leaving its meeting behind the repository.
+        if replay.unsettled:
             raise CommandError(
-                f"{len(replay.problems)} version(s) failed to import or were refused (see above); "
-                "the versions after them were imported."
+                f"the latest version of {len(replay.unsettled)} file(s) failed to import or was refused: "
+                f"{', '.join(sorted(replay.unsettled))}; see above."
             )
 
     def _progress(self, verbosity: int):

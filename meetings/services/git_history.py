@@ -351,6 +351,8 @@ def import_history(
         replay = Replay(head=head, commits_read=len(log), dry_run=dry_run)
         runner = _Runner(clone, log, key=_repository_key(repository), committee=committee, start=start)
         try:
+            # One transaction for the run: stopped halfway, it keeps nothing, and GitImport never says more
+            # was imported than was. Each version is still its own (a savepoint): a refused one leaves nothing.
             with transaction.atomic():
                 runner.run(steps, replay, progress)
                 if dry_run:

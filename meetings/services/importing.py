@@ -270,7 +270,8 @@ def import_data(
     look-up less for a caller importing many versions). `revision` gives the
     revisions the import records their fields (source, author, date, commit: a
     version replayed from git), and then a new meeting's texts are recorded too,
-    as the first change of each; without it they are the import's, now.
+    as the first change of each, and the version is not first compared with the
+    meeting (it differs from the one before it); without it they are the import's, now.
     Without `reindex` the caller indexes the meeting for search itself (once
     after many versions: search_index.reindex_meetings).
     """
@@ -446,13 +447,23 @@ def _save_meeting(
     """The rows of the meeting from parsed minutes (save_meeting without the check)."""
     details = revision or {"source": RevisionSource.IMPORT}
     existing = Meeting.objects.filter(committee=committee, date=parsed.date).first()
-    # Attendance recorded in the site is not in the file; it stays, so it is part of both texts.
-    attendees = existing.attendees.all() if existing else ()
-    new_text = minutes_markdown(
-        parsed.title, parsed.preamble, parsed.agenda_marker, parsed.items, parsed.reports, parsed.roadmap, attendees
-    )
-    if existing and structural_markdown(existing) == new_text:
-        return ImportResult(path, Outcome.UNCHANGED, meeting=existing, warnings=parsed.warnings)
+    if existing:
+        existing.committee = committee  # the same row: not read again by what follows
+    # A version replayed from git (`revision`) differs from the one before it, which the replay imported
+    # last: comparing them costs an export for nothing (a change of spaces only becomes an update of nothing).
+    if existing and revision is None:
+        # Attendance recorded in the site is not in the file; it stays, so it is part of both texts.
+        new_text = minutes_markdown(
+            parsed.title,
+            parsed.preamble,
+            parsed.agenda_marker,
+            parsed.items,
+            parsed.reports,
+            parsed.roadmap,
+            existing.attendees.all(),
+        )
+        if structural_markdown(existing) == new_text:
+            return ImportResult(path, Outcome.UNCHANGED, meeting=existing, warnings=parsed.warnings)
 
     meeting = existing or Meeting(committee=committee, date=parsed.date)
     before = _texts(meeting) if existing else {}

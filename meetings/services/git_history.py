@@ -241,7 +241,8 @@ def plan_replay(log: list[Commit], head: str) -> list[Step]:
             if change.status == "R":
                 wanted[change.old_path] = None
                 renames[change.path] = change.old_path
-        for path, blob in wanted.items():
+        # A file renamed comes before the name it leaves, so that its meeting follows it.
+        for path, blob in sorted(wanted.items(), key=lambda pair: pair[0] not in renames):
             old = renames.get(path, "")
             if current.get(path) == blob and not (old and old in current):
                 continue
@@ -448,7 +449,9 @@ class _Runner:
     def run(self, steps: list[Step], replay: Replay, progress) -> None:
         todo = [step for step in steps if step.commit.id not in self.already_done(self.committee_of(step.path))]
         blobs = read_blobs(self.clone, [step.blob for step in todo if step.blob])
-        self._load_holders({self.committee_of(step.path) for step in todo})
+        self._load_holders(
+            {self.committee_of(path) for step in todo for path in (step.path, step.renamed_from) if path}
+        )
         revisions_before = Revision.objects.filter(source=RevisionSource.GIT).count()
         by_commit: dict[str, list[Step]] = {}
         for step in todo:
@@ -509,6 +512,10 @@ class _Runner:
             replay.unsettled[step.path] = Event(step.commit.id, step.path, Outcome.FAILED, str(error))
             replay.events.append(replay.unsettled[step.path])
             return
+        if step.renamed_from and self.committee_of(step.renamed_from) != committee:
+            # Moved to another committee's folder: gone from the one, new in the other.
+            self._delete(Step(step.commit, step.renamed_from, None), replay)
+            step = Step(step.commit, step.path, step.blob)
         holder = self.holders.get((slug, step.renamed_from or step.path))
         if not data.strip():
             # Files are often created empty (the web editor) and written later; emptied, the meeting stays as it was.

@@ -214,6 +214,16 @@ def test_a_file_renamed_onto_a_date_that_has_a_meeting_says_so(repo):
 
 
 @pytest.mark.django_db
+def test_a_file_moved_to_another_committees_folder_moves_to_that_committee(repo):
+    repo.commit({FILE: minutes("2018-06-12")}, **ANN)
+    repo.rename(FILE, "Extensions/2018/2018-06-12-runtime.md", **BOB)
+
+    import_history(str(repo.path))
+
+    assert [(m.committee.slug, str(m.date)) for m in Meeting.objects.all()] == [("extensions", "2018-06-12")]
+
+
+@pytest.mark.django_db
 def test_a_file_deleted_in_history_leaves_no_meeting(repo):
     repo.commit({FILE: minutes("2018-06-12"), "Runtime/2018/2018-06-26-runtime.md": minutes("2018-06-26")}, **ANN)
     repo.commit({"Runtime/2018/2018-06-26-runtime.md": minutes("2018-06-26", diego="- more")}, **BOB)

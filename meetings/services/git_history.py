@@ -101,13 +101,16 @@ def parse_log(output: bytes) -> list[Commit]:
             index += 6
         elif token.startswith(":"):
             # ":<old mode> <new mode> <old blob> <new blob> <status>", then one path, or two for a rename or copy.
-            _, _, old_blob, blob, status = token[1:].split(" ")
+            _, mode, old_blob, blob, status = token[1:].split(" ")
             if status[0] in "RC":
                 old_path, path = tokens[index + 1], tokens[index + 2]
                 index += 3
             else:
                 old_path = path = tokens[index + 1]
                 index += 2
+            if status[0] != "D" and not mode.startswith("100"):
+                # A symbolic link (or a submodule) is never minutes, whatever its name: as if the file went.
+                status, blob, path = "D", NO_BLOB, old_path
             commits[-1].changes.append(Change(status[0], path, blob, old_path, old_blob))
         else:
             index += 1  # the empty token between two commits
@@ -195,6 +198,8 @@ def plan_replay(log: list[Commit], head: str) -> list[Step]:
     covered: set[str] = set()
 
     def take(commit: Commit, path: str, blob: str | None, renamed_from: str = "") -> None:
+        if blob is None and path not in current:
+            return  # nothing there to delete (a symbolic link that went, say)
         if renamed_from:
             current.pop(renamed_from, None)
         if blob is None:

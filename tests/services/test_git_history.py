@@ -63,6 +63,18 @@ def test_the_log_is_read_into_commits_with_their_changes_and_renames():
     assert second.changes == [Change("R", "Runtime/y.md", "2" * 40, "Runtime/x.md", "1" * 40)]
 
 
+def test_a_symbolic_link_named_like_minutes_is_never_read_as_minutes():
+    output = (
+        b"\x01" + b"a" * 40 + b"\0\0Ann\0ann@example.org\0" + b"2018-06-01T10:00:00+00:00\0Link\n\0\0\n"
+        b":000000 120000 " + b"0" * 40 + b" " + b"1" * 40 + b" A\0Runtime/2018/2018-06-12-runtime.md\0"
+    )
+
+    (commit,) = parse_log(output)
+
+    assert [(change.status, change.blob) for change in commit.changes] == [("D", "0" * 40)]
+    assert [step.blob for step in plan_replay([commit], commit.id)] == []
+
+
 def test_a_mailmap_line_git_would_ignore_is_named():
     assert parse_mailmap("# people\nAnn Author <ann@example.org> <ann@old.example>\n\n<a@b.org> <c@d.org>\n") == 2
     with pytest.raises(ValueError, match="line 2 is not a mapping"):

@@ -6,7 +6,7 @@ configured as in production (DEBUG off, collected static files, persistent
 connections). Sections: (b) cold renders, (a) throughput under gunicorn
 against a static file, (d) concurrent saves over HTTP, (c) the community's
 pages at 200 and 2,000 meetings, (f) parsing hostile 2 MB files, (h) hostile input under gunicorn while a
-reader loads the home page, (e) the corpus import. Every ratio is
+reader loads the home page, (e) the corpus import, (g) the git history import. Every ratio is
 measured side by side in the same run. BENCH_RUNS sets the runs (default 5),
 BENCH_ONLY=a,b,... the sections.
 """
@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import harness, imports  # noqa: E402 (the project's root goes on the path first)
+from bench import harness, history, imports  # noqa: E402 (the project's root goes on the path first)
 
 
 def wanted(section: str) -> bool:
@@ -111,6 +111,9 @@ def main() -> int:
     if wanted("e"):
         print("\n(e) corpus import")
         imports.imports()
+    if wanted("g"):
+        print("\n(g) git history import")
+        history.history()
 
     print(f"\nSummary ({time.perf_counter() - started:.0f} s):")
     for result in harness.VERDICTS:

@@ -257,6 +257,12 @@ def parse_minutes(text: str, filename: str = "", layout: str = "", chair_titles=
     return meeting
 
 
+def minutes_date(text: str, filename: str) -> date | None:
+    """The date parse_minutes files the minutes under: the file name's, else the title's."""
+    title_date = _find_title(text.split("\n"))[2]
+    return date_from_text(filename.rsplit("/", 1)[-1]) or title_date
+
+
 def detect_layout(text: str, chair_titles=()) -> str:
     """The TeamLayout a minutes file's text is written in (see `_detect`)."""
     lines = text.split("\n")

@@ -33,6 +33,14 @@ class CommitteeSettingsForm(forms.ModelForm):
         required=False, assume_scheme="https", label="Meeting link", help_text="The video call, e.g. a Zoom link."
     )
 
+    repository_url = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        label="Repository",
+        help_text="The git repository of the minutes files, e.g. https://github.com/<owner>/<repo>: revisions "
+        "imported from its history link to its commits.",
+    )
+
     class Meta:
         model = Committee
         fields = [
@@ -51,6 +59,7 @@ class CommitteeSettingsForm(forms.ModelForm):
             "mirror_remote",
             "mirror_branch",
             "placeholders",
+            "repository_url",
         ]
         labels = {
             "timezone": "Time zone",
@@ -70,6 +79,11 @@ class CommitteeSettingsForm(forms.ModelForm):
             "placeholders": forms.Textarea(attrs={"rows": 4}),
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
+
+    def clean_repository_url(self) -> str:
+        """Without a trailing slash or `.git`, so that `<url>/commit/<id>` is the commit's page."""
+        url = self.cleaned_data["repository_url"].strip().rstrip("/")
+        return url.removesuffix(".git")
 
     def clean_timezone(self) -> str:
         name = self.cleaned_data["timezone"].strip()

@@ -15,7 +15,7 @@ from .people import (
     person_name,
     public_name,
 )
-from .revision import Revision, RevisionSource
+from .revision import GitImport, Revision, RevisionSource
 from .search import SearchDocument
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "Attendee",
     "BacklogReport",
     "Committee",
+    "GitImport",
     "Horizon",
     "Invitation",
     "ItemKind",

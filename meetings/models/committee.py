@@ -108,6 +108,12 @@ class Committee(models.Model):
         help_text="Lines of the committee's template that are not a report, one a line (e.g. “- Updates:”). "
         "A section holding only these, blank lines, “[add here]”, “TBD” or “N/A” counts as not reported.",
     )
+    repository_url = models.URLField(
+        "Repository",
+        blank=True,
+        help_text="The git repository of the minutes files, e.g. https://github.com/<owner>/<repo>: revisions "
+        "imported from its history link to <repository>/commit/<id>.",
+    )
 
     class Meta:
         ordering = ["name"]

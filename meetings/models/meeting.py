@@ -384,10 +384,18 @@ class BacklogReport(models.Model):
         return f"report:{self.team.slug}"
 
     def record_revision(
-        self, before: str, after: str, author=None, source=RevisionSource.WEB, reason: str = ""
+        self, before: str, after: str, author=None, source=RevisionSource.WEB, reason: str = "", **details
     ) -> Revision:
         return Revision.record(
-            self.meeting, self.revision_target, before, after, author=author, source=source, report=self, reason=reason
+            self.meeting,
+            self.revision_target,
+            before,
+            after,
+            author=author,
+            source=source,
+            report=self,
+            reason=reason,
+            **details,
         )
 
 

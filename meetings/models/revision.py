@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from ..lib.diffing import word_changes
 from .people import public_name
@@ -14,6 +15,7 @@ class RevisionSource(models.TextChoices):
     IMPORT = "import", "Imported from a file"
     RESTORE = "restore", "Restored from an earlier revision"
     MOVE = "move", "Moved from another meeting"
+    GIT = "git", "Imported from git"
 
 
 class RevisionQuerySet(models.QuerySet):
@@ -52,7 +54,14 @@ class Revision(models.Model):
     source = models.CharField(max_length=10, choices=RevisionSource.choices, default=RevisionSource.WEB)
     after_publication = models.BooleanField(default=False)
     reason = models.CharField(max_length=300, blank=True, help_text="Why published minutes were amended.")
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set by hand for a change replayed from git: the commit's author date, not the moment of the import.
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # What git said about a change replayed from a repository (services/git_history.py); blank otherwise.
+    # The name and e-mail stay even when `author` matched an account: they are the commit's own words.
+    commit_id = models.CharField(max_length=64, blank=True, db_index=True)
+    commit_author = models.CharField(max_length=200, blank=True)
+    commit_email = models.CharField(max_length=254, blank=True)
+    commit_message = models.TextField(blank=True)
 
     objects = RevisionQuerySet.as_manager()
 
@@ -78,8 +87,13 @@ class Revision(models.Model):
         source=RevisionSource.WEB,
         report=None,
         reason: str = "",
+        **details,
     ):
-        """Record one change; called inside the transaction that makes it."""
+        """Record one change; called inside the transaction that makes it.
+
+        `details` are further fields of the revision: a change replayed from git
+        brings its commit and date (GitDetails.fields()).
+        """
         return cls.objects.create(
             meeting=meeting,
             report=report,
@@ -90,7 +104,17 @@ class Revision(models.Model):
             source=source,
             after_publication=meeting.is_published,
             reason=reason,
+            **details,
         )
+
+    @property
+    def short_commit(self) -> str:
+        return self.commit_id[:7]
+
+    @property
+    def commit_subject(self) -> str:
+        """The first line of the commit's message."""
+        return self.commit_message.strip().partition("\n")[0]
 
     @property
     def can_be_restored(self) -> bool:
@@ -117,4 +141,27 @@ class Revision(models.Model):
         """Who saved it, as the public may read it: never a username."""
         if self.author is not None:
             return public_name(self.author)
+        if self.source == RevisionSource.GIT:
+            return self.commit_author or self.commit_email or "unknown"
         return "import" if self.source == RevisionSource.IMPORT else "unknown"
+
+
+class GitImport(models.Model):
+    """How far the history of one repository has been imported into a committee: its last commit replayed.
+
+    A repository is known by what was given to `import_minutes --git` (an
+    absolute path for a local one), so another clone or fork starts afresh.
+    """
+
+    committee = models.ForeignKey("meetings.Committee", on_delete=models.CASCADE, related_name="git_imports")
+    repository = models.CharField(max_length=500)
+    last_commit = models.CharField(max_length=64)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "repository"], name="one_git_import_per_repository"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.repository} into {self.committee} at {self.last_commit[:7]}"

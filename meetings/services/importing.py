@@ -252,12 +252,28 @@ def _too_large(size: int) -> str:
 
 
 def import_data(
-    data: bytes, path: Path, committee: str, *, draft: bool = False, dry_run: bool = False, source_path: str = ""
+    data: bytes,
+    path: Path,
+    committee: str | Committee,
+    *,
+    draft: bool = False,
+    dry_run: bool = False,
+    source_path: str = "",
+    revision: dict | None = None,
+    reindex: bool = True,
 ) -> ImportResult:
     """Import the bytes of one minutes file (an upload, or a file read by import_file) named `path`.
 
     `source_path` is where the file stands in its archive (Runtime/2018/x.md);
-    an upload, which has none, is known by its name.
+    an upload, which has none, is known by its name. `committee` is a name or
+    slug (the committee is created if need be), or the Committee itself (one
+    look-up less for a caller importing many versions). `revision` gives the
+    revisions the import records their fields (source, author, date, commit: a
+    version replayed from git), and then a new meeting's texts are recorded too,
+    as the first change of each, and the version is not first compared with the
+    meeting (it differs from the one before it); without it they are the import's, now.
+    Without `reindex` the caller indexes the meeting for search itself (once
+    after many versions: search_index.reindex_meetings).
     """
     path = Path(path)
     try:
@@ -281,10 +297,21 @@ def import_data(
     source = Source(source_text(data), text, source_path or path.name)
     try:
         with transaction.atomic():
-            result = save_meeting(parsed, get_or_create_committee(committee), path, draft=draft, source=source)
+            if not isinstance(committee, Committee):
+                committee = get_or_create_committee(committee)
+            result = save_meeting(
+                parsed,
+                committee,
+                path,
+                draft=draft,
+                source=source,
+                revision=revision,
+                reindex=reindex,
+            )
             if dry_run:
                 raise _DryRun
-            _mirror_import(result)
+            if revision is None:  # a version replayed from git is the repository's own history already
+                _mirror_import(result)
     except _DryRun:
         result.meeting = None
         result.message = "dry run, nothing written" + (f"; {result.message}" if result.message else "")
@@ -307,9 +334,9 @@ def _mirror_import(result: ImportResult) -> None:
         mirror_later(meeting, message=message)
 
 
-def _reading_options(committee: str) -> tuple[str, list[str]]:
+def _reading_options(committee: str | Committee) -> tuple[str, list[str]]:
     """The committee's team layout (blank: detect) and its agenda's titles, which are never teams."""
-    found = Committee.objects.filter(slug=slugify(committee)).first()
+    found = committee if isinstance(committee, Committee) else Committee.objects.filter(slug=slugify(committee)).first()
     if found is None:
         return "", []
     return found.team_layout, list(found.agenda_template.values_list("title", flat=True))
@@ -366,13 +393,20 @@ class Source:
 
 
 def save_meeting(
-    parsed: ParsedMeeting, committee: Committee, path: Path, *, draft: bool, source: Source | None = None
+    parsed: ParsedMeeting,
+    committee: Committee,
+    path: Path,
+    *,
+    draft: bool,
+    source: Source | None = None,
+    revision: dict | None = None,
+    reindex: bool = True,
 ) -> ImportResult:
     """Create or update the committee's meeting of that date from parsed minutes, then check it (self_check).
 
     Without `source` (the parsed data has no file behind it) nothing is checked or kept of a file.
     """
-    result = _save_meeting(parsed, committee, path, draft=draft)
+    result = _save_meeting(parsed, committee, path, draft=draft, revision=revision, reindex=reindex)
     if source is not None:
         exported, result.check_seconds = self_check(result.meeting, parsed, source)
         _keep_source(result, source, exported)
@@ -412,16 +446,35 @@ def _keep_source(result: ImportResult, source: Source, exported: str) -> None:
         result.message = "the same minutes; the file's layout kept for its export"
 
 
-def _save_meeting(parsed: ParsedMeeting, committee: Committee, path: Path, *, draft: bool) -> ImportResult:
+def _save_meeting(
+    parsed: ParsedMeeting,
+    committee: Committee,
+    path: Path,
+    *,
+    draft: bool,
+    revision: dict | None = None,
+    reindex: bool = True,
+) -> ImportResult:
     """The rows of the meeting from parsed minutes (save_meeting without the check)."""
+    details = revision or {"source": RevisionSource.IMPORT}
     existing = Meeting.objects.filter(committee=committee, date=parsed.date).first()
-    # Attendance recorded in the site is not in the file; it stays, so it is part of both texts.
-    attendees = existing.attendees.all() if existing else ()
-    new_text = minutes_markdown(
-        parsed.title, parsed.preamble, parsed.agenda_marker, parsed.items, parsed.reports, parsed.roadmap, attendees
-    )
-    if existing and structural_markdown(existing) == new_text and _shape(existing) == _parsed_shape(parsed):
-        return ImportResult(path, Outcome.UNCHANGED, meeting=existing, warnings=parsed.warnings)
+    if existing:
+        existing.committee = committee  # the same row: not read again by what follows
+    # A version replayed from git (`revision`) differs from the one before it, which the replay imported
+    # last: comparing them costs an export for nothing (a change of spaces only becomes an update of nothing).
+    if existing and revision is None:
+        # Attendance recorded in the site is not in the file; it stays, so it is part of both texts.
+        new_text = minutes_markdown(
+            parsed.title,
+            parsed.preamble,
+            parsed.agenda_marker,
+            parsed.items,
+            parsed.reports,
+            parsed.roadmap,
+            existing.attendees.all(),
+        )
+        if structural_markdown(existing) == new_text and _shape(existing) == _parsed_shape(parsed):
+            return ImportResult(path, Outcome.UNCHANGED, meeting=existing, warnings=parsed.warnings)
 
     meeting = existing or Meeting(committee=committee, date=parsed.date)
     before = _texts(meeting) if existing else {}
@@ -436,15 +489,18 @@ def _save_meeting(parsed: ParsedMeeting, committee: Committee, path: Path, *, dr
         meeting.save()
 
     changed = _save_items(meeting, parsed.items, update=bool(existing))
-    changed += _save_reports(meeting, parsed, update=bool(existing))
+    changed += _save_reports(meeting, parsed, update=bool(existing), details=details, record_new=revision is not None)
     if _save_roadmap(meeting, parsed.roadmap):
         changed.append("the roadmap")
-    reindex_meeting(meeting)
+    if reindex:
+        reindex_meeting(meeting)
     if not existing:
+        if revision is not None:
+            _record_changes(meeting, {}, _texts(meeting), details)
         count = len(parsed.reports)
         message = f"{count} team report{'' if count == 1 else 's'}; {layout_note(parsed)}"
         return ImportResult(path, Outcome.IMPORTED, message, meeting, parsed.warnings)
-    _record_changes(meeting, before, _texts(meeting))
+    _record_changes(meeting, before, _texts(meeting), details)
     summary = "changed: " + ", ".join(changed) if changed else "layout changed"
     return ImportResult(path, Outcome.UPDATED, f"{summary}; {layout_note(parsed)}", meeting, parsed.warnings)
 
@@ -495,11 +551,13 @@ def _save_items(meeting: Meeting, parsed_items, *, update: bool) -> list[str]:
     changed = ["sections removed"] if len(kept) < len(old) else []
     if update:
         meeting.items.exclude(pk__in=kept).delete()
-    shifted = any(item and item.position != position for position, (item, _) in enumerate(pairs))
-    if shifted:
-        # Positions are unique per meeting: move the kept rows out of the way first (all of them,
-        # so each kept row is written back below, even one whose place did not change).
-        meeting.items.update(position=models.F("position") + len(old) + len(pairs))
+    if any(item and item.position != position for position, (item, _) in enumerate(pairs)):
+        # Positions are unique per meeting: move the kept rows out of the way first, and
+        # remember where they went, so that a row staying in its place is moved back too.
+        offset = len(old) + len(pairs)
+        meeting.items.update(position=models.F("position") + offset)
+        for item in old:
+            item.position += offset
     created = []
     for position, (item, parsed) in enumerate(pairs):
         values = {name: getattr(parsed, name) for name in _ITEM_FIELDS}
@@ -510,7 +568,7 @@ def _save_items(meeting: Meeting, parsed_items, *, update: bool) -> list[str]:
         elif any(getattr(item, name) != value for name, value in values.items()):
             _update_if_unchanged(item, position=position, **values)
             changed.append(_item_name(parsed))
-        elif shifted:
+        elif item.position != position:
             AgendaItem.objects.filter(pk=item.pk).update(position=position)
     AgendaItem.objects.bulk_create(created)
     return changed
@@ -534,8 +592,14 @@ def _update_if_unchanged(row, **values) -> None:
 _REPORT_FIELDS = ("heading", "team_name", "status_label", "leads", "group", "group_heading", "body")
 
 
-def _save_reports(meeting: Meeting, parsed: ParsedMeeting, *, update: bool) -> list[str]:
-    """Create or update the team reports; a report whose text did not change is not touched."""
+def _save_reports(
+    meeting: Meeting, parsed: ParsedMeeting, *, update: bool, details: dict, record_new: bool = False
+) -> list[str]:
+    """Create or update the team reports; a report whose text did not change is not touched.
+
+    Changed texts are recorded as revisions with `details`; with `record_new`, so
+    are the texts of a new meeting.
+    """
     committee = meeting.committee
     teams: dict[str, Team] = {}
     for team in committee.teams.all():
@@ -557,8 +621,9 @@ def _save_reports(meeting: Meeting, parsed: ParsedMeeting, *, update: bool) -> l
             "team_id", flat=True
         )
     )
-    changed = _remove_reports(meeting, [team.pk for team, _ in matched]) if update else []
-    old = {report.team_id: report for report in meeting.reports.all()} if update else {}
+    old = {report.team_id: report for report in meeting.reports.select_related("team")} if update else {}
+    kept = {team.pk for team, _ in matched}
+    changed = _remove_reports(meeting, [old.pop(team_id) for team_id in list(old) if team_id not in kept], details)
     created = []
     for position, (team, item) in enumerate(matched):
         if team.pk not in later:
@@ -569,7 +634,7 @@ def _save_reports(meeting: Meeting, parsed: ParsedMeeting, *, update: bool) -> l
             created.append(BacklogReport(meeting=meeting, team=team, position=position, **fields))
         elif any(getattr(report, name) != value for name, value in fields.items()):
             if report.body != item.body:
-                report.record_revision(report.body, item.body, source=RevisionSource.IMPORT)
+                report.record_revision(report.body, item.body, **details)
             _update_if_unchanged(report, position=position, updated_at=timezone.now(), updated_by=None, **fields)
             changed.append(item.team_name)
         elif report.position != position:
@@ -577,12 +642,14 @@ def _save_reports(meeting: Meeting, parsed: ParsedMeeting, *, update: bool) -> l
             BacklogReport.objects.filter(pk=report.pk).update(position=position)
     if not update:
         BacklogReport.objects.bulk_create(created)
+        if record_new:
+            _record_new_reports(meeting, created, details)
         return changed
     for report in created:  # a team new to this meeting: its text is a change, with history
         report.save()
         changed.append(report.team_name)
         if report.body:
-            report.record_revision("", report.body, source=RevisionSource.IMPORT)
+            report.record_revision("", report.body, **details)
     return changed
 
 
@@ -600,18 +667,34 @@ def _team_key_of(name: str, teams: dict[str, Team], aliased: dict[str, Team]) ->
     return mapped if mapped in aliased else key
 
 
-def _remove_reports(meeting: Meeting, kept_team_ids: list[int]) -> list[str]:
+def _record_new_reports(meeting: Meeting, reports: list[BacklogReport], details: dict) -> None:
+    """The first revision of each written report of a new meeting (a version replayed from git)."""
+    Revision.objects.bulk_create(
+        Revision(
+            meeting=meeting,
+            report=report,
+            target=report.revision_target,
+            after=report.body,
+            after_publication=meeting.is_published,
+            **details,
+        )
+        for report in reports
+        if report.body
+    )
+
+
+def _remove_reports(meeting: Meeting, reports: list[BacklogReport], details: dict) -> list[str]:
     """Delete the reports of teams the newer file no longer has, keeping their history."""
     removed = []
-    for report in meeting.reports.exclude(team_id__in=kept_team_ids).select_related("team"):
+    for report in reports:
         Revision.objects.filter(report=report).update(report=None)
         Revision.objects.create(
             meeting=meeting,
             target=report.revision_target,
             before=report.body,
             after="",
-            source=RevisionSource.IMPORT,
             after_publication=meeting.is_published,
+            **details,
         )
         removed.append(f"{report.team_name} removed")
         report.delete()
@@ -645,7 +728,7 @@ def _texts(meeting: Meeting) -> dict[str, str]:
     return texts
 
 
-def _record_changes(meeting: Meeting, before: dict[str, str], after: dict[str, str]) -> None:
+def _record_changes(meeting: Meeting, before: dict[str, str], after: dict[str, str], details: dict) -> None:
     Revision.objects.bulk_create(
         [
             Revision(
@@ -653,8 +736,8 @@ def _record_changes(meeting: Meeting, before: dict[str, str], after: dict[str, s
                 target=target,
                 before=before.get(target, ""),
                 after=after.get(target, ""),
-                source=RevisionSource.IMPORT,
                 after_publication=meeting.is_published,
+                **details,
             )
             for target in dict.fromkeys([*before, *after])
             if before.get(target, "") != after.get(target, "")

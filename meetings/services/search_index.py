@@ -125,6 +125,22 @@ def reindex_meeting(meeting: Meeting) -> None:
     _index([_with_sections(Meeting.objects.filter(pk=meeting.pk)).get()])
 
 
+@transaction.atomic
+def reindex_meetings(meeting_ids) -> None:
+    """reindex_meeting for many meetings in one pass (after a history import changed them many times)."""
+    old_ids = list(SearchDocument.objects.filter(meeting_id__in=meeting_ids).values_list("pk", flat=True))
+    _drop_fulltext(old_ids)
+    SearchDocument.objects.filter(pk__in=old_ids).delete()
+    _index(list(_with_sections(Meeting.objects.filter(pk__in=meeting_ids))))
+
+
+def unindex_meeting(meeting: Meeting) -> None:
+    """Take the meeting out of the index (before it is deleted: SQLite's full-text rows have no foreign key)."""
+    old_ids = list(meeting.search_documents.values_list("pk", flat=True))
+    _drop_fulltext(old_ids)
+    SearchDocument.objects.filter(pk__in=old_ids).delete()
+
+
 def index_new_meetings(meetings) -> None:
     """Index meetings not in the index yet (a queryset, e.g. after a bulk load), in one pass."""
     _index(list(_with_sections(meetings)))

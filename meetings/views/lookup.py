@@ -47,6 +47,7 @@ def get_meeting(request, committee: str, date, *, allowed: Allowed | None = None
 def get_report(request, committee: str, date, team: str, *, allowed: Allowed | None = None) -> BacklogReport:
     meeting = get_meeting(request, committee, date)
     report = get_object_or_404(BacklogReport.objects.select_related("team"), meeting=meeting, team__slug=team)
+    report.meeting = meeting  # already read, with its committee: not read again
     if allowed is not None:
         check(allowed(request.user, report))
     return report

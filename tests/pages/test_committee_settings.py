@@ -88,6 +88,16 @@ def test_the_chair_sets_the_cadence_and_the_committees_details(client, people):
     assert committee.group_names == ["Active", "Incubating", "Under Review"]
 
 
+def test_the_chair_names_the_repository_its_commits_link_to(client, people):
+    client.force_login(people["chair"])
+    data = browser_form(client.get(SETTINGS))
+
+    response = client.post(SETTINGS, {**data, "repository_url": "https://github.com/cloudfoundry/pmc-notes.git/"})
+
+    assert response.status_code == 302, form_errors(response)
+    assert Committee.objects.get(slug="runtime").repository_url == "https://github.com/cloudfoundry/pmc-notes"
+
+
 @pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "America", "../../etc/passwd", "localtime", "utc+2"])
 def test_a_time_zone_not_in_the_iana_database_is_refused(client, people, zone):
     client.force_login(people["chair"])
@@ -108,6 +118,7 @@ def test_a_time_zone_not_in_the_iana_database_is_refused(client, people, zone):
         ("duration_minutes", "2000", "less than or equal to 1440"),
         ("start_time", "25:00", "Enter a valid time"),
         ("meeting_link", "not a link", "Enter a valid URL"),
+        ("repository_url", "github.com cloudfoundry", "Enter a valid URL"),
         ("list_address", "runtime at lists", "Enter a valid email address"),
         ("team_groups", "Active, Incubating, active", "“active” is listed twice"),
     ],

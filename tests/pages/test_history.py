@@ -648,3 +648,52 @@ def test_an_amendment_is_current_only_while_nothing_was_saved_after_it(client, p
     rows = _history_rows(client.get(PUBLISHED + "history/"))  # the amendments, as anyone sees them
 
     assert rows == [("The Diego report", "+1 / −0 word", True), ("The Diego report", "+1 / −0 word", False)]
+
+
+# --- revisions replayed from git ------------------------------------------------------------------
+
+
+def git_revision(report, **fields) -> Revision:
+    values = {
+        "commit_id": "0123456789abcdef0123456789abcdef01234567",
+        "commit_author": "Ann Author",
+        "commit_email": "ann@example.org",
+        "commit_message": "Diego: the June report\n\nWith the <b>release</b> notes.",
+        "created_at": timezone.make_aware(timezone.datetime(2018, 6, 5, 9, 30)),
+    }
+    return report.record_revision("- a", "- b", source=RevisionSource.GIT, **{**values, **fields})
+
+
+def test_a_revision_from_git_shows_its_commit_author_date_and_message(client, people, draft):
+    git_revision(report_x(draft, people))
+    client.force_login(people["chair"])
+
+    page = client.get(history_url(draft)).content.decode()
+
+    assert 'from git: <code class="commit-id">0123456</code> by Ann Author,' in page
+    assert "5 Jun 2018" in page
+    assert "Diego: the June report" in page
+    assert "&lt;b&gt;release" not in page  # the subject only in the list
+
+
+def test_the_commit_links_to_the_committees_repository(client, people, draft):
+    revision = git_revision(report_x(draft, people))
+    people["runtime"].repository_url = "https://github.com/cloudfoundry/pmc-notes"
+    people["runtime"].save()
+    client.force_login(people["chair"])
+
+    listing = parse_html(client.get(history_url(draft)).content.decode())
+    detail = client.get(revision_url(revision)).content.decode()
+
+    links = [a.attrs["href"] for a in listing.find_all("a", class_="commit-id")]
+    assert links == ["https://github.com/cloudfoundry/pmc-notes/commit/0123456789abcdef0123456789abcdef01234567"]
+    assert "With the &lt;b&gt;release&lt;/b&gt; notes." in detail  # the whole message, escaped
+
+
+def test_a_git_revision_matched_to_an_account_names_the_account(client, people, draft):
+    git_revision(report_x(draft, people), author=people["lead_x"])
+    client.force_login(people["chair"])
+
+    page = client.get(history_url(draft)).content.decode()
+
+    assert f"by {people['lead_x'].get_username()}," in page

@@ -337,6 +337,25 @@ def test_sections_added_or_removed_leave_the_other_sections_untouched(tmp_path):
     assert meeting_to_markdown(Meeting.objects.get()) == after
 
 
+def test_a_section_that_keeps_its_place_stays_there_when_one_after_it_moves(tmp_path):
+    # The positions are moved out of the way first: a section staying put must be moved back as well.
+    title = "# Runtime PMC Meeting 2018-07-10\n\n"
+    before = title + "## Announcements\n\nHello.\n\n## Old business\n\nA.\n\n## Zoom info\n\nID 1\n"
+    after = title + "## Announcements\n\nHello.\n\n## Zoom info\n\nID 1\n"
+    path = write(tmp_path, "Runtime/2018-07-10-runtime.md", before)
+    import_file(path, "Runtime")
+    write(tmp_path, "Runtime/2018-07-10-runtime.md", after)
+
+    result = import_file(path, "Runtime")
+
+    assert result.outcome == Outcome.UPDATED, result.message
+    assert [(i.title, i.position) for i in Meeting.objects.get().items.all()] == [
+        ("Announcements", 0),
+        ("Zoom info", 1),
+    ]
+    assert meeting_to_markdown(Meeting.objects.get()) == after
+
+
 def test_whitespace_that_changes_the_markdown_is_an_update(tmp_path):
     path = write(tmp_path, "Runtime/2018-07-10-runtime.md", minutes("2018-07-10", ("Diego", "line one\nline two")))
     import_file(path, "Runtime")

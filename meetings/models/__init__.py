@@ -2,13 +2,15 @@
 
 from ..format.choices import Horizon, ItemKind, TeamStatus
 from .committee import AgendaTemplateItem, Committee, Team, TeamAlias
-from .meeting import AgendaItem, BacklogReport, Meeting, MeetingStatus, ReportState, RoadmapEntry
+from .meeting import NO_UPDATE_TEXT, AgendaItem, BacklogReport, Meeting, MeetingStatus, ReportState, RoadmapEntry
 from .mirror import MirrorSync
 from .people import Attendee, Invitation, ReminderSent
+from .question import Question
 from .revision import Revision, RevisionSource
 from .search import SearchDocument
 
 __all__ = [
+    "NO_UPDATE_TEXT",
     "AgendaItem",
     "AgendaTemplateItem",
     "Attendee",
@@ -20,6 +22,7 @@ __all__ = [
     "Meeting",
     "MeetingStatus",
     "MirrorSync",
+    "Question",
     "ReminderSent",
     "ReportState",
     "Revision",

@@ -11,6 +11,7 @@ from ..format.attendance import has_attendees_section
 from ..forms.readiness import AttendanceForm
 from ..models import MeetingStatus, ReminderSent, ReportState
 from ..queries.attendance import affiliations_known, display_name, roster_accounts
+from ..queries.questions import with_unanswered
 from ..services.attendance import record_attendance
 from ..services.reminders import send_reminders
 from .lookup import get_meeting
@@ -24,7 +25,7 @@ def _readiness_url(meeting) -> str:
 def readiness(request, committee, date):
     meeting = get_meeting(request, committee, date, allowed=permissions.can_view_readiness)
     reports = list(
-        meeting.reports.with_previous()
+        with_unanswered(meeting.reports.with_previous())
         .select_related("team", "updated_by")
         .prefetch_related("team__leads", "team__co_leads")
     )
@@ -45,6 +46,8 @@ def readiness(request, committee, date):
             "reports": reports,
             "reported": sum(state != ReportState.EMPTY for state in states),
             "unchanged": states.count(ReportState.UNCHANGED),
+            "no_update": states.count(ReportState.NO_UPDATE),
+            "unanswered": sum(report.unanswered for report in reports),
             "can_send_reminders": permissions.can_send_reminders(request.user, meeting)
             and meeting.status == MeetingStatus.DRAFT,
         },

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from meetings.models import Meeting, MeetingStatus, ReminderSent
 from meetings.services import reminders
-from meetings.services.editing import save_report
+from meetings.services.editing import mark_no_update, save_report
 from meetings.services.scheduling import create_meeting
 from tests.support.builders import make_committee, make_team, make_user
 
@@ -208,3 +208,11 @@ def test_another_committees_leads_are_not_reminded_for_this_meeting(leads, tomor
 def test_negative_days_are_refused(db):
     with pytest.raises(CommandError):
         run("--days", "-1")
+
+
+def test_a_team_that_said_no_update_this_cycle_is_not_reminded(leads, tomorrow):
+    mark_no_update(tomorrow.reports.get(team=leads["team_x"]), by=leads["lead_x"], expected_version=1)
+
+    run()
+
+    assert recipients() == ["lead-y@example.org"]

@@ -4,9 +4,11 @@ from datetime import date
 
 import pytest
 
+from meetings.demo import SEED
 from meetings.models import NO_UPDATE_TEXT, BacklogReport, ReportState, Revision
 from meetings.services.editing import mark_no_update, save_report
 from meetings.services.exporting import meeting_to_markdown
+from meetings.services.importing import import_file
 from meetings.services.scheduling import create_meeting
 from meetings.services.search_index import documents_for
 
@@ -86,3 +88,16 @@ def test_a_no_update_report_is_not_the_last_report_to_start_from(people, draft):
     assert BacklogReport.objects.with_previous().get(pk=later.reports.get(team=people["team_x"]).pk).previous_body == (
         "- Real text\n"
     )
+
+
+def test_an_imported_section_saying_no_update_is_a_no_update_report(db, tmp_path):
+    file = tmp_path / "2018-06-12-runtime.md"
+    file.write_text(
+        SEED.read_text().replace("### Garden - Julz Friedman\n", f"### Garden - Julz Friedman\n\n{NO_UPDATE_TEXT}\n")
+    )
+
+    result = import_file(file, "runtime")
+
+    reports = {report.team_name: report for report in result.meeting.reports.all()}
+    assert (reports["Garden"].no_update, reports["Garden"].state) == (True, ReportState.NO_UPDATE)
+    assert not reports["CLI"].no_update

@@ -29,7 +29,7 @@ def test_a_lead_answers_a_question_asked_on_the_draft(new_context):
     expect(question).to_contain_text("Not answered yet.")
     assert_accessible(lead, "questions-editor")
     question.get_by_label("Answer").fill("Yes, in 2.8.0.")
-    question.get_by_role("button", name="Save the answer").click()
+    question.get_by_role("button", name="Record the answer").click()
 
     expect(lead.locator("#questions .question .answer")).to_contain_text("Yes, in 2.8.0.")
     screenshot(lead, "lead-answers-a-question")

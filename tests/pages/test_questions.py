@@ -117,3 +117,13 @@ def test_a_lead_cannot_copy_into_the_discussion(client, people, draft, asked):
 
     assert client.post(f"{MEETING}/questions/{asked.pk}/copy/").status_code == 403
     assert "routing" not in draft.items.get(title="Discussion").body
+
+
+def test_the_drafts_page_gives_each_reports_questions_their_own_anchor(client, people, draft, asked):
+    client.force_login(people["lead_y"])
+
+    page = parse_html(client.get(f"{MEETING}/").content.decode())
+
+    sections = page.find_all("section", class_="questions")
+    assert sorted(section.attrs["id"] for section in sections) == ["questions-cli", "questions-diego"]
+    assert "When does routing ship?" in page.find("section", id="questions-diego").text

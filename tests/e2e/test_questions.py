@@ -18,6 +18,7 @@ def test_a_lead_answers_a_question_asked_on_the_draft(new_context):
     diego.get_by_role("button", name="Ask").click()
     expect(asker.get_by_role("status").or_(asker.locator(".message")).first).to_contain_text("Asked the Diego team")
     expect(asker.locator("section#diego .question")).to_contain_text("Will the cell rep fix ship in 2.8?")
+    assert_accessible(asker, "questions-draft-page")
 
     lead = new_context().new_page()
     sign_in(lead, "diego-lead")

@@ -7,7 +7,7 @@ functions; nothing else compares users with chairs or leads.
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
 
-from .models import BacklogReport, Committee, Meeting, Revision, Team
+from .models import AgendaItem, BacklogReport, Committee, Meeting, MeetingStatus, Question, Revision, Team
 
 AnyUser = User | AnonymousUser
 
@@ -143,3 +143,35 @@ def can_schedule(user: AnyUser, committee: Committee) -> bool:
 def can_cancel(user: AnyUser, meeting: Meeting) -> bool:
     """Cancelling a meeting (or taking it back): its chairs, while its minutes are not published."""
     return not meeting.is_published and is_chair(user, meeting.committee)
+
+
+def can_see_private_notes(user: AnyUser, meeting: Meeting) -> bool:
+    """Private notes of a section: the committee's chairs and leads, never readers of the minutes."""
+    return is_chair(user, meeting.committee) or leads_in(user, meeting.committee)
+
+
+def can_write_report_note(user: AnyUser, report: BacklogReport) -> bool:
+    """A private note in a team's section: whoever may edit the section."""
+    return can_edit_report(user, report)
+
+
+def can_write_item_note(user: AnyUser, item: AgendaItem) -> bool:
+    """A private note in a chair's section: the chair."""
+    return can_edit_meeting(user, item.meeting)
+
+
+def can_ask_question(user: AnyUser, report: BacklogReport) -> bool:
+    """A question on any team's report of a draft meeting: the committee's chairs, leads and co-leads."""
+    meeting = report.meeting
+    return meeting.status == MeetingStatus.DRAFT and can_see_private_notes(user, meeting)
+
+
+def can_answer_question(user: AnyUser, question: Question) -> bool:
+    """The answer is the team's: whoever may edit its report, while the meeting is a draft."""
+    report = question.report
+    return report.meeting.status == MeetingStatus.DRAFT and can_edit_report(user, report)
+
+
+def can_copy_question(user: AnyUser, question: Question) -> bool:
+    """Only the chair puts a question and its answer into the minutes (the Discussion)."""
+    return can_edit_meeting(user, question.report.meeting) and question.is_answered

@@ -2,7 +2,21 @@ from django.urls import path, register_converter
 
 from . import feeds
 from .converters import IsoDateConverter, TokenConverter
-from .views import archive, chair, committee, editor, history, invitations, lead, profile, public, readiness, schedule
+from .views import (
+    archive,
+    chair,
+    committee,
+    editor,
+    history,
+    invitations,
+    lead,
+    notes,
+    profile,
+    public,
+    questions,
+    readiness,
+    schedule,
+)
 
 register_converter(IsoDateConverter, "isodate")
 register_converter(TokenConverter, "token")
@@ -45,6 +59,12 @@ urlpatterns = [
     path(f"{meeting}/roadmap/edit/", chair.roadmap_edit, name="roadmap_edit"),
     path(f"{meeting}/agenda/edit/", chair.agenda_edit, name="agenda_edit"),
     path(f"{meeting}/reports/<slug:team>/edit/", lead.report_edit, name="report_edit"),
+    path(f"{meeting}/reports/<slug:team>/no-update/", lead.report_no_update, name="report_no_update"),
+    path(f"{meeting}/reports/<slug:team>/note/", notes.report_note, name="report_note"),
+    path(f"{meeting}/items/<int:item>/note/", notes.item_note, name="item_note"),
+    path(f"{meeting}/reports/<slug:team>/questions/", questions.question_ask, name="question_ask"),
+    path(f"{meeting}/questions/<int:question>/answer/", questions.question_answer, name="question_answer"),
+    path(f"{meeting}/questions/<int:question>/copy/", questions.question_copy, name="question_copy"),
     path(f"{meeting}/reports/<slug:team>/move/", chair.report_move, name="report_move"),
     path(f"{meeting}/reports/<slug:team>/history/", history.report_history, name="report_history"),
     path(f"{meeting}/history/", history.meeting_history, name="meeting_history"),

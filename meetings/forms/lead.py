@@ -8,3 +8,10 @@ from .fields import AmendingForm, markdown_field
 class ReportForm(AmendingForm):
     body = markdown_field(label="Backlog report")
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class NoUpdateForm(forms.Form):
+    """One click: the team has nothing new this cycle (at the version the page showed)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    back = forms.ChoiceField(choices=[("editor", "editor"), ("sections", "sections")], required=False)

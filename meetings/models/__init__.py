@@ -2,7 +2,7 @@
 
 from ..format.choices import Horizon, ItemKind, TeamStatus
 from .committee import AgendaTemplateItem, Committee, Team, TeamAlias
-from .meeting import AgendaItem, BacklogReport, Meeting, MeetingStatus, ReportState, RoadmapEntry
+from .meeting import NO_UPDATE_TEXT, AgendaItem, BacklogReport, Meeting, MeetingStatus, ReportState, RoadmapEntry
 from .mirror import MirrorSync
 from .people import (
     NAMELESS,
@@ -15,11 +15,13 @@ from .people import (
     person_name,
     public_name,
 )
+from .question import Question
 from .revision import GitImport, Revision, RevisionSource
 from .search import SearchDocument
 
 __all__ = [
     "NAMELESS",
+    "NO_UPDATE_TEXT",
     "AgendaItem",
     "AgendaTemplateItem",
     "Attendee",
@@ -33,6 +35,7 @@ __all__ = [
     "MeetingStatus",
     "MirrorSync",
     "Profile",
+    "Question",
     "ReminderKind",
     "ReminderSent",
     "ReportState",

@@ -203,6 +203,8 @@ class AgendaItem(models.Model):
     presenter = models.CharField(max_length=200, blank=True, help_text="Who presents the item, if anyone is named.")
     duration_minutes = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Time set for the item.")
     version = models.PositiveIntegerField(default=1)
+    # Seen only by the committee's chairs and leads: never part of the minutes, their exports or their history.
+    private_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["position"]
@@ -238,8 +240,13 @@ class AgendaItem(models.Model):
             self.agenda_position = 0 if last is None else last + 1
 
 
+# What the minutes say for a team that said, on purpose, it has nothing new.
+NO_UPDATE_TEXT = "No update this cycle."
+
+
 class ReportState(models.TextChoices):
     EMPTY = "empty", "empty"
+    NO_UPDATE = "no-update", "no update this cycle"
     UNCHANGED = "unchanged", "unchanged from last meeting"
     WRITTEN = "written", "written"
 
@@ -260,6 +267,7 @@ class BacklogReportQuerySet(models.QuerySet):
                 team=models.OuterRef("team"), meeting__date__lt=models.OuterRef("meeting__date")
             )
             .exclude(body="")
+            .exclude(no_update=True)
             .order_by("-meeting__date")
         )
         return self.annotate(
@@ -287,6 +295,9 @@ class BacklogReport(models.Model):
         blank=True, help_text="Group heading (and its text) that opens a group of teams before this report."
     )
     body = models.TextField(blank=True)
+    # The lead said there is nothing new: the body is then NO_UPDATE_TEXT (services/editing.py keeps the two together).
+    no_update = models.BooleanField(default=False)
+    private_note = models.TextField(blank=True)  # as AgendaItem.private_note: chairs and leads only
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(null=True, blank=True)
     updated_by = models.ForeignKey(
@@ -334,6 +345,8 @@ class BacklogReport(models.Model):
         """Empty, written, or the same text as the team's last report (needs `with_previous()`)."""
         if self.is_empty:
             return ReportState.EMPTY
+        if self.no_update:
+            return ReportState.NO_UPDATE
         if (getattr(self, "previous_body", None) or "").strip() == self.body.strip():
             return ReportState.UNCHANGED
         return ReportState.WRITTEN
@@ -343,6 +356,7 @@ class BacklogReport(models.Model):
         return (
             BacklogReport.objects.filter(team_id=self.team_id, meeting__date__lt=self.meeting.date)
             .exclude(body="")
+            .exclude(no_update=True)
             .select_related("meeting")
             .order_by("-meeting__date")
             .first()

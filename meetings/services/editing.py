@@ -16,7 +16,7 @@ from ..format.choices import ItemKind
 from ..format.outline import OutlineError, entries_to_text, text_to_entries
 from ..format.writing import agenda_lines
 from ..lib.rendering import render_markdown
-from ..models import AgendaItem, BacklogReport, Meeting, Revision, RevisionSource
+from ..models import NO_UPDATE_TEXT, AgendaItem, BacklogReport, Meeting, Revision, RevisionSource
 from .mirroring import mirror_later
 from .search_index import reindex_meeting
 
@@ -35,6 +35,8 @@ def save_report(
     The version check is part of the UPDATE itself, so of two simultaneous
     saves from the same version exactly one applies. Returns False on such a
     conflict (the report is then reloaded with the text saved in between).
+    The report says “no update this cycle” exactly while its body is that
+    sentence: writing any other text clears it, restoring it sets it again.
     """
     expected = report.version if expected_version is None else expected_version
     if body == report.body:
@@ -46,7 +48,11 @@ def save_report(
             # This copy was read at another version: the replaced text is the stored one.
             before = BacklogReport.objects.filter(pk=report.pk).values_list("body", flat=True).get()
         updated = BacklogReport.objects.filter(pk=report.pk, version=expected).update(
-            body=body, version=models.F("version") + 1, updated_at=timezone.now(), updated_by=editor
+            body=body,
+            no_update=body.strip() == NO_UPDATE_TEXT,
+            version=models.F("version") + 1,
+            updated_at=timezone.now(),
+            updated_by=editor,
         )
         if updated:
             # The version matched, so `before` is exactly the text this save replaced.
@@ -57,6 +63,11 @@ def save_report(
         render_markdown(body)  # rendered once, when written: the pages then read it from the cache
     report.refresh_from_db()
     return bool(updated)
+
+
+def mark_no_update(report: BacklogReport, *, by=None, expected_version: int) -> bool:
+    """Say the team has no update this cycle, as one save of the report; False on a conflict."""
+    return save_report(report, body=NO_UPDATE_TEXT, by=by, expected_version=expected_version)
 
 
 def save_item(

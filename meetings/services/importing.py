@@ -36,6 +36,7 @@ from ..format.reading import ParsedMeeting, ParseError, decode, notes_team_name,
 from ..format.source import first_difference, source_text
 from ..format.writing import agenda_lines, minutes_markdown
 from ..models import (
+    NO_UPDATE_TEXT,
     AgendaItem,
     AgendaTemplateItem,
     BacklogReport,
@@ -629,6 +630,7 @@ def _save_reports(
         if team.pk not in later:
             _update_roster(team, item, position, keep_name=keys[position] in aliased)
         fields = {name: getattr(item, name) for name in _REPORT_FIELDS}
+        fields["no_update"] = item.body.strip() == NO_UPDATE_TEXT  # as a save in the site says it
         report = old.get(team.pk)
         if report is None:
             created.append(BacklogReport(meeting=meeting, team=team, position=position, **fields))

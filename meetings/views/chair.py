@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from .. import permissions
@@ -19,9 +20,11 @@ from ..forms.chair import (
     MoveReportForm,
     RoadmapForm,
 )
+from ..forms.notes import PrivateNoteForm
 from ..lib.diffing import diff_lines
 from ..models import AgendaItem, Meeting
 from ..queries.minutes import gather, publication_summary, section_anchor
+from ..queries.questions import attach_questions
 from ..services.editing import move_report, save_agenda, save_item, save_roadmap
 from ..services.importing import import_uploads
 from ..services.notifications import Notice, notify_published
@@ -51,15 +54,23 @@ def _next_date(committee):
 @login_required
 def meeting_edit(request, committee, date):
     meeting = get_meeting(request, committee, date, allowed=permissions.can_edit_meeting)
+    minutes = gather(meeting)
+    show_questions = bool(minutes.reports) and permissions.can_ask_question(request.user, minutes.reports[0])
+    if show_questions:
+        attach_questions(minutes)
     return render(
         request,
         "meetings/meeting_edit.html",
         {
             "meeting": meeting,
             "committee": meeting.committee,
-            "minutes": gather(meeting),
+            "minutes": minutes,
             "editing": True,
             "editable_reports": permissions.editable_reports(request.user, meeting),
+            "private_notes": permissions.can_see_private_notes(request.user, meeting),
+            "show_questions": show_questions,
+            "can_ask": show_questions,
+            "can_edit_meeting": True,
         },
     )
 
@@ -105,7 +116,14 @@ def item_edit(request, committee, date, item):
     amending = meeting.is_published
     form = ItemForm(request.POST or None, initial=current, amending=amending)
     back = f"{meeting.get_edit_url()}#{section_anchor(meeting, item)}"
-    context = {"meeting": meeting, "item": item, "form": form, **_edit_context(request, meeting, back)}
+    context = {
+        "meeting": meeting,
+        "item": item,
+        "form": form,
+        "note_form": PrivateNoteForm(initial={"private_note": item.private_note}),
+        "note_url": reverse("meetings:item_note", args=[meeting.committee.slug, meeting.date, item.pk]),
+        **_edit_context(request, meeting, back),
+    }
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         saved = save_item(

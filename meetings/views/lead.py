@@ -2,20 +2,25 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from .. import permissions
-from ..forms.lead import ReportForm
+from ..forms.lead import NoUpdateForm, ReportForm
+from ..forms.notes import PrivateNoteForm
+from ..forms.questions import AnswerForm
 from ..lib.diffing import diff_lines
-from ..models import BacklogReport, Meeting
-from ..services.editing import save_report
-from .lookup import get_report
+from ..models import BacklogReport, Meeting, MeetingStatus
+from ..queries.questions import with_unanswered
+from ..services.editing import mark_no_update, save_report
+from .lookup import check, get_report
 from .navigation import go_back, safe_next
 
 
 @login_required
 def my_sections(request):
-    reports = (
+    reports = with_unanswered(
         BacklogReport.objects.owed_by(request.user)
         .with_previous()
         .select_related("meeting__committee", "team", "updated_by")
@@ -43,6 +48,14 @@ def report_edit(request, committee, date, team):
         "next": safe_next(request),
         "back_url": back,
         "amending": amending,
+        "note_form": PrivateNoteForm(initial={"private_note": report.private_note}),
+        "questions": report.questions.select_related("asked_by", "answered_by"),
+        "answer_form": AnswerForm(),
+        "report_note_url": reverse(
+            "meetings:report_note", args=[meeting.committee.slug, meeting.date, report.team.slug]
+        ),
+        "can_answer": meeting.status == MeetingStatus.DRAFT,  # the page itself asks can_edit_report
+        "copying": permissions.can_edit_meeting(request.user, meeting),
     }
     if request.method != "POST":
         body = report.body
@@ -78,3 +91,20 @@ def report_edit(request, committee, date, team):
         },
         status=409,
     )
+
+
+@require_POST
+@login_required
+def report_no_update(request, committee, date, team):
+    """One click from My sections or the editor: the team has no update this cycle."""
+    report = get_report(request, committee, date, team, allowed=permissions.can_edit_report)
+    form = NoUpdateForm(request.POST)
+    check(form.is_valid())
+    back = "meetings:my_sections" if form.cleaned_data["back"] == "sections" else None
+    if mark_no_update(report, by=request.user, expected_version=form.cleaned_data["version"]):
+        messages.success(request, f"The {report.team_name} section now says “No update this cycle.”")
+    else:
+        messages.error(
+            request, f"Someone saved the {report.team_name} section meanwhile; nothing changed. Look at it again."
+        )
+    return redirect(back) if back else redirect(report.get_edit_url())

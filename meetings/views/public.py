@@ -8,6 +8,7 @@ from .. import caching, permissions
 from ..models import Committee, Meeting, MeetingStatus
 from ..pdf import PdfUnavailable, render_pdf
 from ..queries.minutes import gather
+from ..queries.questions import attach_questions
 from ..queries.reports import count_reported
 from ..services.exporting import meeting_to_markdown, site_address
 from .lookup import get_committee, get_meeting
@@ -100,6 +101,10 @@ def _meeting_page(request, committee, date):
     meeting = get_meeting(request, committee, date)
     minutes = gather(meeting)
     previous, next_ = caching.neighbours(request, meeting)  # found by the version query already
+    private_notes = permissions.can_see_private_notes(request.user, meeting)
+    show_questions = bool(minutes.reports) and permissions.can_ask_question(request.user, minutes.reports[0])
+    if show_questions:
+        attach_questions(minutes)
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -112,6 +117,10 @@ def _meeting_page(request, committee, date):
             "canonical_url": request.build_absolute_uri(meeting.get_absolute_url()),
             "can_edit_meeting": permissions.can_edit_meeting(request.user, meeting),
             "editable_reports": permissions.editable_reports(request.user, meeting),
+            # Chairs and leads only: an anonymous reader's page (the one cached and shared) never has them.
+            "private_notes": private_notes,
+            "show_questions": show_questions,
+            "can_ask": show_questions,
         },
     )
 

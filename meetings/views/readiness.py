@@ -17,6 +17,7 @@ from ..queries.attendance import (
     roster_accounts,
     roster_names,
 )
+from ..queries.questions import with_unanswered
 from ..services.attendance import record_attendance
 from ..services.reminders import is_meeting_day, send_reminders
 from .lookup import get_meeting
@@ -31,7 +32,7 @@ def _readiness_url(meeting) -> str:
 def readiness(request, committee, date):
     meeting = get_meeting(request, committee, date, allowed=permissions.can_view_readiness)
     reports = list(
-        meeting.reports.with_previous()
+        with_unanswered(meeting.reports.with_previous())
         .select_related("team", "updated_by")
         .prefetch_related("team__leads", "team__co_leads")
     )
@@ -53,6 +54,8 @@ def readiness(request, committee, date):
             "reports": reports,
             "reported": sum(state != ReportState.EMPTY for state in states),
             "unchanged": states.count(ReportState.UNCHANGED),
+            "no_update": states.count(ReportState.NO_UPDATE),
+            "unanswered": sum(report.unanswered for report in reports),
             "can_send_reminders": can_remind,
             "final_call": can_remind and is_meeting_day(meeting),
             # Asked only where the invite button would show: the board keeps its query budget.

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from meetings.models import BacklogReport, Meeting
+from meetings.services.questions import answer_question, ask_question
 from meetings.services.scheduling import create_meeting
 from tests.support.builders import make_team
 
@@ -23,19 +24,27 @@ def _queries(client, url: str) -> int:
     return len(queries)
 
 
-@pytest.mark.parametrize("url", [DRAFT, DRAFT_EDIT, "/my-sections/"])
+@pytest.mark.parametrize("url", [DRAFT, DRAFT_EDIT, "/my-sections/", DRAFT + "readiness/"])
 def test_pages_listing_reports_do_not_query_per_team(client, people, url):
     """One query per kind of object: more teams must not mean more queries."""
     client.force_login(people["chair"])
     for team in (people["team_x"], people["team_y"]):
         team.leads.add(people["chair"])  # so that /my-sections/ lists the chair's reports too
-    create_meeting(people["runtime"], day=date(2030, 1, 8))
+    _with_questions(create_meeting(people["runtime"], day=date(2030, 1, 8)), people)
     few = _queries(client, url)
 
     Meeting.objects.filter(date=date(2030, 1, 8)).delete()
     for i in range(6):
         make_team(people["runtime"], f"Team {i}", leads=[people["lead_x"], people["chair"]], position=10 + i)
-    meeting = create_meeting(people["runtime"], day=date(2030, 1, 8))
+    meeting = _with_questions(create_meeting(people["runtime"], day=date(2030, 1, 8)), people)
     for report in meeting.reports.all():
         BacklogReport.objects.filter(pk=report.pk).update(body="- Written", updated_by=people["lead_x"])
     assert _queries(client, url) == few
+
+
+def _with_questions(meeting: Meeting, people) -> Meeting:
+    """Each report with a question answered and one not: the pages count and list them without a query per team."""
+    for report in meeting.reports.all():
+        answer_question(ask_question(report, text="Why?", by=people["lead_y"]), answer="Because.", by=people["lead_x"])
+        ask_question(report, text="And when?", by=people["chair"])
+    return meeting

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from meetings.models import Meeting, MeetingStatus, ReminderSent
 from meetings.services import reminders
-from meetings.services.editing import save_report
+from meetings.services.editing import mark_no_update, save_report
 from meetings.services.scheduling import create_meeting
 from tests.support.builders import make_committee, make_team, make_user
 
@@ -260,3 +260,11 @@ def test_without_a_site_url_no_reminder_goes_out_with_a_wrong_link(leads, tomorr
     assert sent and not any(reminder.sent for reminder in sent)
     assert mail.outbox == []
     assert not ReminderSent.objects.exists()  # tried again once the address is set
+
+
+def test_a_team_that_said_no_update_this_cycle_is_not_reminded(leads, tomorrow):
+    mark_no_update(tomorrow.reports.get(team=leads["team_x"]), by=leads["lead_x"], expected_version=1)
+
+    run()
+
+    assert recipients() == ["lead-y@example.org"]

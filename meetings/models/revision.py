@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..lib.diffing import word_changes
-from .people import public_name
+from .people import person_name, public_name
 
 
 class RevisionSource(models.TextChoices):
@@ -139,9 +139,9 @@ class Revision(models.Model):
     @property
     def author_name(self) -> str:
         """Who saved it, as the public may read it: never a username."""
-        if self.author is not None:
+        if self.author is not None and (person_name(self.author) or not self.commit_author):
             return public_name(self.author)
-        if self.source == RevisionSource.GIT:
+        if self.source == RevisionSource.GIT:  # the commit's own name, e.g. for an account without one
             return self.commit_author or self.commit_email or "unknown"
         return "import" if self.source == RevisionSource.IMPORT else "unknown"
 

@@ -21,10 +21,11 @@ from tests.support.public_archive import PUBLISHED_AT, add_meetings, build_commi
 # Each page: who asks, its URL for the meeting, and its budget (the team timeline's is its community budget).
 PAGES = {
     "team timeline": (None, lambda meeting: "/runtime/teams/diego/", 5),
-    # The session and its user; the meeting with its committee; the revisions with their authors and reports.
-    "history, chair": ("chair", lambda meeting: f"/runtime/{meeting.date}/history/", 5),
-    # The meeting with its committee; its amendments.
-    "history, anonymous": (None, lambda meeting: f"/runtime/{meeting.date}/history/", 2),
+    # The session and its user; the meeting with its committee; whether the chair chairs it; whether any
+    # revision has an amendment's reason (the Why column); the revisions with their authors and reports.
+    "history, chair": ("chair", lambda meeting: f"/runtime/{meeting.date}/history/", 6),
+    # The meeting with its committee; whether an amendment gave a reason; its amendments.
+    "history, anonymous": (None, lambda meeting: f"/runtime/{meeting.date}/history/", 3),
     # As the chair's history, and the report with its team.
     "report history, chair": ("chair", lambda meeting: f"/runtime/{meeting.date}/reports/diego/history/", 6),
 }

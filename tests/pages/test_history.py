@@ -14,7 +14,7 @@ from django.utils import timezone
 from meetings import permissions
 from meetings.demo import SEED
 from meetings.format.outline import text_to_entries
-from meetings.models import Meeting, Profile, Revision, RevisionSource
+from meetings.models import Meeting, Profile, Revision, RevisionSource, public_name
 from meetings.services.editing import save_item, save_report, save_roadmap
 from meetings.services.importing import Outcome, import_file
 from meetings.services.publishing import publish_meeting
@@ -696,4 +696,5 @@ def test_a_git_revision_matched_to_an_account_names_the_account(client, people, 
 
     page = client.get(history_url(draft)).content.decode()
 
-    assert f"by {people['lead_x'].get_username()}," in page
+    assert f"by {public_name(people['lead_x'])}," in page
+    assert "by Ann Author," not in page  # the account's own name wins over the commit's

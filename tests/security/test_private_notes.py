@@ -47,7 +47,12 @@ def published_with_notes(client, people, draft, tmp_path, settings, django_captu
         assert client.post(f"{MEETING}/publish/", {"action": "publish"}).status_code == 302
     # An amendment after publication (public history), and the notes edited again on published minutes.
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(edit, {"body": "- Routing: done\n- Logs: started\n", "version": 2}).status_code == 302
+        assert (
+            client.post(
+                edit, {"body": "- Routing: done\n- Logs: started\n", "version": 2, "reason": "Logs started"}
+            ).status_code
+            == 302
+        )
     client.post(f"{MEETING}/reports/diego/note/", {"private_note": f"Still private: {MARKER}"})
     client.logout()
     return {"remote": remote, "meeting": draft}

@@ -173,7 +173,7 @@ def test_an_author_is_matched_to_an_account_by_e_mail_whatever_its_case(repo):
 
     revision = diego_revisions()[-1]
     assert revision.author == bob
-    assert revision.author_name == "bob"
+    assert revision.author_name == "Bob Builder"  # the account has no name: the commit's, never the username
     assert (revision.commit_author, revision.commit_email) == ("Bob Builder", "bob@example.org")
     assert diego_revisions()[0].author is None and diego_revisions()[0].author_name == "Ann Author"
     assert (replay.authors_matched, replay.authors_unmatched) == (

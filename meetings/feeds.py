@@ -1,13 +1,17 @@
-"""Atom feeds of published minutes: one per committee, one per team timeline."""
+"""Atom feeds of published minutes: one per committee, one per team timeline, one of a committee's decisions."""
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Max, Q
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string as render
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.text import Truncator
 
 from .lib.rendering import render_markdown
 from .models import BacklogReport, Committee, Meeting, MeetingStatus, Team
+from .queries.decisions import committee_decisions
 
 ITEMS = 30
 
@@ -94,3 +98,42 @@ class TeamFeed(Feed):
 
     def item_updateddate(self, report):
         return max(filter(None, [report.updated_at, report.meeting.published_at]), default=None)
+
+
+class DecisionFeed(Feed):
+    """The decisions of the committee's published minutes, newest meeting first."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, committee):
+        return get_object_or_404(Committee, slug=committee)
+
+    def title(self, committee):
+        return f"Decisions of the {committee.name} PMC"
+
+    def link(self, committee):
+        return reverse("meetings:decisions", args=[committee.slug])
+
+    def items(self, committee):
+        return committee_decisions(committee)[:ITEMS]
+
+    def item_title(self, decision):
+        return f"{decision.meeting.date:%Y-%m-%d}: {Truncator(decision.text).chars(120)}"
+
+    def item_description(self, decision):
+        return render("meetings/includes/decision.html", {"decision": decision})
+
+    def item_link(self, decision):
+        return decision.get_absolute_url()
+
+    def item_guid(self, decision):
+        # The row is rebuilt with each edit of its meeting: its place in the minutes names it, not its id;
+        # and its link is its section's, which two decisions may share.
+        meeting = decision.meeting
+        return f"urn:pmc-minutes:{meeting.committee.slug}:{meeting.date.isoformat()}:decision:{decision.position}"
+
+    def item_guid_is_permalink(self, decision):
+        return False
+
+    def item_pubdate(self, decision):
+        return decision.meeting.published_at

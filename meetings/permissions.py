@@ -7,7 +7,7 @@ functions; nothing else compares users with chairs or leads.
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
 
-from .models import BacklogReport, Committee, Meeting, Revision, Team
+from .models import AgendaItem, BacklogReport, Committee, Meeting, Revision, Team
 
 AnyUser = User | AnonymousUser
 
@@ -143,3 +143,10 @@ def can_schedule(user: AnyUser, committee: Committee) -> bool:
 def can_cancel(user: AnyUser, meeting: Meeting) -> bool:
     """Cancelling a meeting (or taking it back): its chairs, while its minutes are not published."""
     return not meeting.is_published and is_chair(user, meeting.committee)
+
+
+def can_record_decision(user: AnyUser, section: AgendaItem | BacklogReport) -> bool:
+    """In a report: whoever may edit it (its lead while a draft, the chair); in the chair's sections: the chair."""
+    if isinstance(section, BacklogReport):
+        return can_edit_report(user, section)
+    return can_edit_meeting(user, section.meeting)

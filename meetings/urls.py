@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 
 from . import feeds
 from .converters import IsoDateConverter, TokenConverter
-from .views import archive, chair, committee, editor, history, invitations, lead, public, readiness, schedule
+from .views import archive, chair, committee, decisions, editor, history, invitations, lead, public, readiness, schedule
 
 register_converter(IsoDateConverter, "isodate")
 register_converter(TokenConverter, "token")
@@ -23,6 +23,8 @@ urlpatterns = [
     path("<slug:committee>/feed/", feeds.CommitteeFeed(), name="committee_feed"),
     path("<slug:committee>/archive.zip", archive.archive_zip, name="archive_zip"),
     path("<slug:committee>/roadmap/", archive.roadmap_page, name="roadmap"),
+    path("<slug:committee>/decisions/", decisions.decisions_page, name="decisions"),
+    path("<slug:committee>/decisions/feed/", feeds.DecisionFeed(), name="decisions_feed"),
     path("<slug:committee>/teams/<slug:team>/", archive.team_page, name="team"),
     path("<slug:committee>/teams/<slug:team>/feed/", feeds.TeamFeed(), name="team_feed"),
     path("<slug:committee>/meetings/new/", chair.meeting_create, name="meeting_create"),
@@ -41,8 +43,10 @@ urlpatterns = [
     path(f"{meeting}/publish/", chair.meeting_publish, name="meeting_publish"),
     path(f"{meeting}/cancel/", schedule.meeting_cancel, name="meeting_cancel"),
     path(f"{meeting}/items/<int:item>/edit/", chair.item_edit, name="item_edit"),
+    path(f"{meeting}/items/<int:item>/decisions/new/", decisions.item_decision, name="item_decision"),
     path(f"{meeting}/roadmap/edit/", chair.roadmap_edit, name="roadmap_edit"),
     path(f"{meeting}/reports/<slug:team>/edit/", lead.report_edit, name="report_edit"),
+    path(f"{meeting}/reports/<slug:team>/decisions/new/", decisions.report_decision, name="report_decision"),
     path(f"{meeting}/reports/<slug:team>/move/", chair.report_move, name="report_move"),
     path(f"{meeting}/reports/<slug:team>/history/", history.report_history, name="report_history"),
     path(f"{meeting}/history/", history.meeting_history, name="meeting_history"),

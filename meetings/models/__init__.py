@@ -2,6 +2,7 @@
 
 from ..format.choices import Horizon, ItemKind, TeamStatus
 from .committee import AgendaTemplateItem, Committee, Team, TeamAlias
+from .decision import Decision
 from .meeting import AgendaItem, BacklogReport, Meeting, MeetingStatus, ReportState, RoadmapEntry
 from .mirror import MirrorSync
 from .people import Attendee, Invitation, ReminderSent
@@ -14,6 +15,7 @@ __all__ = [
     "Attendee",
     "BacklogReport",
     "Committee",
+    "Decision",
     "Horizon",
     "Invitation",
     "ItemKind",

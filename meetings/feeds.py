@@ -137,3 +137,6 @@ class DecisionFeed(Feed):
 
     def item_pubdate(self, decision):
         return decision.meeting.published_at
+
+    def item_updateddate(self, decision):
+        return decision.meeting.published_at

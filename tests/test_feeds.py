@@ -122,8 +122,11 @@ def test_feeds_of_unknown_committees_and_teams_are_not_found(people, client, url
 
 def test_decisions_feed_is_valid_atom_with_the_published_decisions(client, people, draft):
     report = draft.reports.get(team=people["team_x"])
-    save_report(report, body="> **Decision:** Retire the v0 API (for 4, against 1, abstain 0)\n\n"
-                "> **Decision:** Keep v1 [link](https://e.org/t/2)\n")  # fmt: skip
+    save_report(
+        report,
+        body="> **Decision:** Retire the v0 API (for 4, against 1, abstain 0)\n\n"
+        "> **Decision:** Keep v1 [link](https://e.org/t/2)\n",
+    )
     publish_meeting(draft)
     later = create_meeting(people["runtime"], day=date(2030, 2, 5))
     save_report(later.reports.get(team=people["team_x"]), body="> **Decision:** Not published yet\n")

@@ -17,7 +17,8 @@ _ACTION = re.compile(
 )
 _TASK = re.compile(r"^\s*[-*+] \[[ xX]\][ \t]+(?P<what>\S.*?)\s*$")
 _LABELLED = re.compile(
-    r"^\s*(?:[-*+][ \t]+)?(?:\*\*|__)?(?:AI|[Aa]ction(?: [Ii]tem)?)(?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]*(?P<what>\S.*?)\s*$"
+    r"^\s*(?:[-*+][ \t]+)?(?:\*\*|__)?(?:AI|[Aa]ction(?: [Ii]tem)?)(?:\*\*|__)?[ \t]*:(?:\*\*|__)?"
+    r"[ \t]*(?P<what>\S.*?)\s*$"
 )
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 

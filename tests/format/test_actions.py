@@ -33,7 +33,7 @@ def test_an_action_is_written_as_a_gfm_task():
         (
             "- [ ] @diego: Check the 2018-02-30 plan (due 2018-03-01)",
             ActionLine("diego", "Check the 2018-02-30 plan", date(2018, 3, 1)),
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_reading_an_action_line(line, expected):

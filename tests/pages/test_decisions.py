@@ -124,8 +124,12 @@ def test_the_edit_pages_link_to_recording_a_decision(client, people, draft):
 def decided(people, draft):
     """The draft with two decisions, published, and a later draft with one the public may not see yet."""
     report = draft.reports.get(team=people["team_x"])
-    record_decision(report, decision=DecisionLine("Retire the v0 API", Vote(4, 1, 0), "https://e.org/t/1"),
-                    by=people["lead_x"], expected_version=1)  # fmt: skip
+    record_decision(
+        report,
+        decision=DecisionLine("Retire the v0 API", Vote(4, 1, 0), "https://e.org/t/1"),
+        by=people["lead_x"],
+        expected_version=1,
+    )
     item = draft.items.get(title="Announcements")
     record_decision(item, decision=DecisionLine("Meet *weekly*"), by=people["chair"], expected_version=1)
     publish_meeting(draft)

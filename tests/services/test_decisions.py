@@ -114,8 +114,14 @@ def test_editing_the_line_away_takes_the_decision_off(people, draft):
     item.refresh_from_db()
     assert Decision.objects.count() == 1
 
-    save_item(item, body="- Nothing decided.\n", title=item.title, agenda_label=item.agenda_label,
-              by=people["chair"], expected_version=item.version)  # fmt: skip
+    save_item(
+        item,
+        body="- Nothing decided.\n",
+        title=item.title,
+        agenda_label=item.agenda_label,
+        by=people["chair"],
+        expected_version=item.version,
+    )
 
     assert not Decision.objects.exists()
 
@@ -137,8 +143,9 @@ def test_decisions_round_trip_through_export_and_import(people, draft):
     report = draft.reports.get(team=people["team_x"])
     record_decision(report, decision=ADOPT, by=people["lead_x"], expected_version=report.version)
     item = draft.items.get(title="Announcements")
-    record_decision(item, decision=DecisionLine("Meet *weekly*", Vote(0, 0, 9)), by=people["chair"],
-                    expected_version=item.version)  # fmt: skip
+    record_decision(
+        item, decision=DecisionLine("Meet *weekly*", Vote(0, 0, 9)), by=people["chair"], expected_version=item.version
+    )
     recorded = [fields(d) for d in draft.decisions.order_by("position")]
     exported = meeting_to_markdown(Meeting.objects.get(pk=draft.pk))
     assert "> **Decision:** Meet *weekly* (for 0, against 0, abstain 9)\n" in exported

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 PREFIX = "> **Decision:**"
 _LINE = re.compile(r"^ {0,3}>[ \t]*\*\*Decision:\*\*[ \t]*(?P<rest>.*?)\s*$")
-_LINK = re.compile(r"\s*\[(?P<label>[^\]\n]*)\]\((?P<url>https?://[^\s()]+)\)$")
+# A longer link stays in the decision's text: the decisions page keeps links of up to MAX_LINK_CHARS.
+MAX_LINK_CHARS = 2000
+_LINK = re.compile(r"\s*\[(?P<label>[^\]\n]*)\]\((?P<url>https?://[^\s()]{1,1992})\)$")
 _VOTE = re.compile(r"\s*\(for (?P<for>\d+), against (?P<against>\d+), abstain (?P<abstain>\d+)\)$")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 LINK_LABEL = "link"

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from ..format.decisions import DecisionLine, Vote, decision_line, read_decision
+from ..format.decisions import MAX_LINK_CHARS, DecisionLine, Vote, decision_line, read_decision
 from .fields import validate_single_line
 
 MAX_DECISION_CHARS = 2_000
@@ -22,7 +22,7 @@ class DecisionForm(forms.Form):
     link = forms.URLField(
         label="Link",
         required=False,
-        max_length=2000,
+        max_length=MAX_LINK_CHARS,
         assume_scheme="https",
         help_text="Optional: the proposal, the thread or the vote.",
     )

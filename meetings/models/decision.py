@@ -7,6 +7,7 @@ that the committee's decisions page and feed need not read every section.
 
 from django.db import models
 
+from ..format.decisions import MAX_LINK_CHARS
 from .meeting import MeetingStatus
 
 
@@ -32,7 +33,7 @@ class Decision(models.Model):
     votes_for = models.PositiveIntegerField(null=True, blank=True)
     votes_against = models.PositiveIntegerField(null=True, blank=True)
     votes_abstain = models.PositiveIntegerField(null=True, blank=True)
-    link = models.URLField(max_length=2000, blank=True)
+    link = models.URLField(max_length=MAX_LINK_CHARS, blank=True)
 
     objects = DecisionQuerySet.as_manager()
 

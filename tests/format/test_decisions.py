@@ -48,6 +48,13 @@ def test_a_link_that_is_not_http_stays_part_of_the_text():
     assert decision.link == ""
 
 
+def test_a_link_longer_than_the_page_keeps_stays_part_of_the_text():
+    url = "https://example.org/" + "a" * 2000
+    decision = read_decision(f"> **Decision:** Adopt X [link]({url})")
+    assert decision == DecisionLine(f"Adopt X [link]({url})")
+    assert read_decision("> **Decision:** Adopt X [link](https://e.org/" + "a" * 1970 + ")").link
+
+
 def test_decisions_of_a_section_in_order_and_not_inside_code_fences():
     markdown = (
         "- Discussed the stemcell.\r\n\r\n"

@@ -92,8 +92,8 @@ def decisions_for(meeting: Meeting) -> list[Decision]:
     items = list(meeting.items.all())
     number_anchors(items, taken={report.team.slug for report in reports})
     for item in items:
-        if not item.has_section:
-            continue
+        if not item.has_section or item.kind == ItemKind.AGENDA:
+            continue  # texts the minutes do not write
         sections.append((None, item.page_anchor, item.title, item.body))
         if item.kind == ItemKind.BACKLOG:
             sections += [(report.team, report.team.slug, report.team_name, report.body) for report in reports]

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from .. import permissions
 from ..forms.decisions import DecisionFilterForm, DecisionForm
-from ..models import AgendaItem
+from ..models import AgendaItem, ItemKind
 from ..queries.decisions import committee_decisions
 from ..services.decisions import record_decision
 from .lookup import check, get_committee, get_meeting, get_report
@@ -31,7 +31,9 @@ def decisions_page(request, committee):
 @login_required
 def item_decision(request, committee, date, item):
     meeting = get_meeting(request, committee, date)
-    section = get_object_or_404(AgendaItem.objects.select_related("meeting__committee"), meeting=meeting, pk=item)
+    # Only sections whose text the minutes write: not the agenda list, nor a bullet of it with no section.
+    writable = AgendaItem.objects.filter(level__gt=0).exclude(kind=ItemKind.AGENDA)
+    section = get_object_or_404(writable.select_related("meeting__committee"), meeting=meeting, pk=item)
     check(permissions.can_record_decision(request.user, section))
     return _record(request, section, name=str(section), back=meeting.get_edit_url())
 

@@ -76,6 +76,16 @@ def test_only_the_chair_records_a_decision_in_the_chairs_sections(client, people
     assert Decision.objects.get().text == "Meet weekly"
 
 
+def test_no_decision_in_the_agenda_list_or_a_bullet_without_a_section(client, people, draft):
+    client.force_login(people["chair"])
+    agenda = draft.items.filter(kind="agenda").first()
+    assert agenda is not None
+    assert client.get(f"{DRAFT}items/{agenda.pk}/decisions/new/").status_code == 404
+    bullet = draft.items.create(position=99, level=0, agenda_label="Any other business", agenda_position=99)
+    assert client.post(f"{DRAFT}items/{bullet.pk}/decisions/new/", {"text": "Lost", "version": "1"}).status_code == 404
+    assert not Decision.objects.exists()
+
+
 def test_a_lead_cannot_record_a_decision_once_the_minutes_are_published(client, people, draft):
     publish_meeting(draft)
     assert sign_in(client, people, "lead_x").get(REPORT_X).status_code == 403

@@ -1,4 +1,4 @@
-"""Atom feeds of published minutes: one per committee, one per team timeline.
+"""Atom feeds of published minutes: one per committee, one per team timeline, one of a committee's decisions.
 
 An entry is dated by the meeting it reports on (published: when the meeting
 took place) and updated by its latest amendment, never by when the file was
@@ -12,10 +12,14 @@ from django.contrib.syndication.views import Feed
 from django.db.models import DateTimeField, Max, Q
 from django.db.models.functions import Cast, Coalesce
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string as render
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.text import Truncator
 
 from .lib.rendering import render_markdown
 from .models import BacklogReport, Committee, Meeting, MeetingStatus, Team
+from .queries.decisions import committee_decisions
 
 ITEMS = 30
 
@@ -106,3 +110,45 @@ class TeamFeed(Feed):
 
     def item_updateddate(self, report):
         return report.amended_at or report.meeting.held_at
+
+
+class DecisionFeed(Feed):
+    """The decisions of the committee's published minutes, newest meeting first."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, committee):
+        return get_object_or_404(Committee, slug=committee)
+
+    def title(self, committee):
+        return f"Decisions of the {committee.name} PMC"
+
+    def link(self, committee):
+        return reverse("meetings:decisions", args=[committee.slug])
+
+    def items(self, committee):
+        return committee_decisions(committee)[:ITEMS]
+
+    def item_title(self, decision):
+        return f"{decision.meeting.date:%Y-%m-%d}: {Truncator(decision.text).chars(120)}"
+
+    def item_description(self, decision):
+        return render("meetings/includes/decision.html", {"decision": decision})
+
+    def item_link(self, decision):
+        return decision.get_absolute_url()
+
+    def item_guid(self, decision):
+        # The row is rebuilt with each edit of its meeting: its place in the minutes names it, not its id;
+        # and its link is its section's, which two decisions may share.
+        meeting = decision.meeting
+        return f"urn:pmc-minutes:{meeting.committee.slug}:{meeting.date.isoformat()}:decision:{decision.position}"
+
+    def item_guid_is_permalink(self, decision):
+        return False
+
+    def item_pubdate(self, decision):
+        return decision.meeting.held_at
+
+    def item_updateddate(self, decision):
+        return decision.meeting.held_at

@@ -175,3 +175,10 @@ def can_answer_question(user: AnyUser, question: Question) -> bool:
 def can_copy_question(user: AnyUser, question: Question) -> bool:
     """Only the chair puts a question and its answer into the minutes (the Discussion)."""
     return can_edit_meeting(user, question.report.meeting) and question.is_answered
+
+
+def can_record_decision(user: AnyUser, section: AgendaItem | BacklogReport) -> bool:
+    """In a report: whoever may edit it (its lead while a draft, the chair); in the chair's sections: the chair."""
+    if isinstance(section, BacklogReport):
+        return can_edit_report(user, section)
+    return can_edit_meeting(user, section.meeting)

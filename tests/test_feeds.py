@@ -157,3 +157,31 @@ def test_entries_are_updated_by_their_last_amendment(people, client):
     for entry in (minutes, team_entry):
         assert entry_time(entry.published_parsed).date() == date(2016, 3, 8)
         assert entry_time(entry.updated_parsed) == amended.replace(microsecond=0)
+
+
+def test_decisions_feed_is_valid_atom_with_the_published_decisions(client, people, draft):
+    report = draft.reports.get(team=people["team_x"])
+    save_report(
+        report,
+        body="> **Decision:** Retire the v0 API (for 4, against 1, abstain 0)\n\n"
+        "> **Decision:** Keep v1 [link](https://e.org/t/2)\n",
+    )
+    publish_meeting(draft)
+    later = create_meeting(people["runtime"], day=date(2030, 2, 5))
+    save_report(later.reports.get(team=people["team_x"]), body="> **Decision:** Not published yet\n")
+
+    feed = feed_of(client, "/runtime/decisions/feed/")
+
+    assert feed.feed.title == "Decisions of the Runtime PMC"
+    assert feed.feed.link == BASE + "/runtime/decisions/"
+    assert_entries_are_complete(feed)
+    assert [entry.title for entry in feed.entries] == ["2030-01-08: Retire the v0 API", "2030-01-08: Keep v1"]
+    assert {entry.link for entry in feed.entries} == {BASE + "/runtime/2030-01-08/#diego"}
+    assert "(for 4, against 1, abstain 0)" in feed.entries[0].summary
+    assert 'href="https://e.org/t/2"' in feed.entries[1].summary
+
+
+def test_the_decisions_page_announces_its_feed(client, db, people):
+    page = client.get("/runtime/decisions/").content.decode()
+    assert 'type="application/atom+xml"' in page
+    assert 'href="/runtime/decisions/feed/"' in page

@@ -136,3 +136,13 @@ def test_unpublishing_gives_leads_their_sections_back(world):
     report.meeting.unpublish()
     assert permissions.can_edit_report(lead, report) is True
     assert permissions.can_view_meeting(world["member"], report.meeting) is False
+
+
+@pytest.mark.parametrize("who", USERS)
+def test_recording_a_decision_is_editing_the_section(world, who):
+    user = world[who]
+    report, published_report = world["draft_report_x"], world["published_report_x"]
+    item = world["draft"].items.get(title="Announcements")
+    assert permissions.can_record_decision(user, report) == permissions.can_edit_report(user, report)
+    assert permissions.can_record_decision(user, published_report) == (who in ("chair", "superuser"))
+    assert permissions.can_record_decision(user, item) == (who in ("chair", "superuser"))

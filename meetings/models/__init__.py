@@ -2,6 +2,7 @@
 
 from ..format.choices import Horizon, ItemKind, TeamStatus
 from .committee import AgendaTemplateItem, Committee, Team, TeamAlias
+from .decision import Decision
 from .meeting import NO_UPDATE_TEXT, AgendaItem, BacklogReport, Meeting, MeetingStatus, ReportState, RoadmapEntry
 from .mirror import MirrorSync
 from .people import (
@@ -27,6 +28,7 @@ __all__ = [
     "Attendee",
     "BacklogReport",
     "Committee",
+    "Decision",
     "GitImport",
     "Horizon",
     "Invitation",

@@ -1,7 +1,8 @@
 """The search index: its rows kept up to date with the minutes (see queries/search.py for the queries).
 
 One SearchDocument per team report, notes section, roadmap and text kept between the teams,
-rebuilt whenever a meeting's text changes (`reindex_meeting`).
+rebuilt whenever a meeting's text changes (`reindex_meeting`). The decisions the
+text records (models/decision.py) are derived rows too, rebuilt at the same times.
 """
 
 from django.contrib.postgres.search import SearchVector
@@ -9,9 +10,10 @@ from django.db import connection, transaction
 from django.db.models import Prefetch
 
 from ..format.choices import ItemKind
+from ..format.decisions import read_decisions
 from ..format.outline import entries_to_text
 from ..lib.rendering import plain_text
-from ..models import BacklogReport, Meeting, SearchDocument
+from ..models import BacklogReport, Decision, Meeting, SearchDocument
 from ..queries.minutes import number_anchors
 from ..queries.search import CONFIG, FTS_TABLE, indexable
 
@@ -81,6 +83,43 @@ def documents_for(meeting: Meeting) -> list[SearchDocument]:
 _SECTION_CHARS = SearchDocument._meta.get_field("section").max_length
 
 
+def decisions_for(meeting: Meeting) -> list[Decision]:
+    """The decisions a meeting's sections record, in the order of its minutes.
+
+    Like `documents_for`, reads through `.all()`; links to the anchors the meeting page gives its sections.
+    """
+    sections = []
+    reports = list(meeting.reports.all())
+    items = list(meeting.items.all())
+    number_anchors(items, taken={report.team.slug for report in reports})
+    for item in items:
+        if not item.has_section or item.kind == ItemKind.AGENDA:
+            continue  # texts the minutes do not write
+        sections.append((None, item.page_anchor, item.title, item.body))
+        if item.kind == ItemKind.BACKLOG:
+            sections += [(report.team, report.team.slug, report.team_name, report.body) for report in reports]
+            sections.append((None, item.page_anchor, item.title, item.footnote))
+    decisions = []
+    for team, anchor, section, text in sections:
+        for line in read_decisions(text):
+            vote = line.vote
+            decisions.append(
+                Decision(
+                    meeting=meeting,
+                    team=team,
+                    anchor=anchor,
+                    section=section[:_SECTION_CHARS],
+                    position=len(decisions),
+                    text=line.text,
+                    votes_for=vote.votes_for if vote else None,
+                    votes_against=vote.against if vote else None,
+                    votes_abstain=vote.abstain if vote else None,
+                    link=line.link,
+                )
+            )
+    return decisions
+
+
 def _first_line(text: str) -> str:
     """A block's first written line as a section's name: “## _Incubating_” gives “Incubating”."""
     line = next((line for line in text.split("\n") if line.strip()), "")
@@ -103,6 +142,7 @@ def _with_sections(meetings):
 def _index(meetings: list[Meeting]) -> None:
     """Add the sections of these meetings (none of them indexed) to both sides of the index."""
     created = SearchDocument.objects.bulk_create([d for meeting in meetings for d in documents_for(meeting)])
+    Decision.objects.bulk_create([d for meeting in meetings for d in decisions_for(meeting)])
     if connection.vendor == "postgresql":
         SearchDocument.objects.filter(meeting__in=meetings).update(
             vector=SearchVector("section", weight="A", config=CONFIG) + SearchVector("text", weight="B", config=CONFIG)
@@ -121,6 +161,7 @@ def reindex_meeting(meeting: Meeting) -> None:
     old_ids = list(meeting.search_documents.values_list("pk", flat=True))
     _drop_fulltext(old_ids)
     SearchDocument.objects.filter(pk__in=old_ids).delete()
+    meeting.decisions.all().delete()
     # Read again from the database: the caller's copy may hold related objects from before the change.
     _index([_with_sections(Meeting.objects.filter(pk=meeting.pk)).get()])
 
@@ -159,6 +200,7 @@ def rebuild_index(batch_size: int = 500) -> int:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608 (rows left by a restore go too)
     SearchDocument.objects.all().delete()
+    Decision.objects.all().delete()
     ids = list(Meeting.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
         index_new_meetings(Meeting.objects.filter(pk__in=ids[start : start + batch_size]))

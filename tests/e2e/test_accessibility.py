@@ -25,6 +25,8 @@ PAGES = {
     "attendance": ("/runtime/2018-06-26/attendance/", "chair"),
     "amending": ("/runtime/2018-06-12/reports/diego/edit/", "chair"),
     "profile": ("/accounts/profile/", "diego-lead"),
+    "decisions": ("/runtime/decisions/", None),
+    "decision-new": ("/runtime/2018-06-26/reports/diego/decisions/new/", "diego-lead"),
 }
 
 
@@ -104,3 +106,23 @@ def test_lead_writes_and_saves_with_the_keyboard_alone(page):
     expect(page.get_by_role("status")).to_contain_text("Saved the Diego section")
     expect(page.locator("#diego li li")).to_have_text("and nested with Tab")
     screenshot(page, "keyboard-saved")
+
+
+def test_chair_records_a_decision_that_the_decisions_page_lists(page):
+    sign_in(page, "chair")
+    page.goto("/runtime/2018-06-12/reports/diego/edit/")
+    page.get_by_role("link", name="Record a decision").click()
+    page.get_by_label("Decision").fill("Adopt cell rebalancing")
+    page.get_by_label("For").fill("5")
+    page.get_by_label("Against").fill("0")
+    page.get_by_label("Abstain").fill("1")
+    page.get_by_label("Link").fill("https://lists.example.org/vote/7")
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_text("Recorded the decision in the Diego report.")).to_be_visible()
+
+    page.goto("/runtime/decisions/")
+    decision = page.locator("li.decision")
+    expect(decision).to_have_count(1)
+    expect(decision).to_contain_text("Adopt cell rebalancing (for 5, against 0, abstain 1)")
+    assert_headings_in_order(page)
+    assert_accessible(page, "decisions-listed")

@@ -1,0 +1,91 @@
+"""Action items as the minutes write them: a GFM task list line each, and the archive's own lines that may be one.
+
+An action is `- [ ] @owner: what (due YYYY-MM-DD)`: `owner` is a team's slug
+or a person's user name, the due date optional, `[x]` once it is done. The
+archive wrote actions its own ways (task lists without an owner, "AI:" and
+"Action:" lines): `candidate_actions` finds those for the chair to look at
+after an import; nothing here turns them into actions.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_ACTION = re.compile(
+    r"^ {0,3}[-*+] \[(?P<mark>[ xX])\] @(?P<owner>[A-Za-z0-9][A-Za-z0-9_.+-]*?):[ \t]+(?P<what>.*?)"
+    r"(?:[ \t]+\(due (?P<due>\d{4}-\d{2}-\d{2})\))?[ \t]*$"
+)
+_TASK = re.compile(r"^\s*[-*+] \[[ xX]\][ \t]+(?P<what>\S.*?)\s*$")
+_LABELLED = re.compile(
+    r"^\s*(?:[-*+][ \t]+)?(?:\*\*|__)?(?:AI|[Aa]ction(?: [Ii]tem)?)(?:\*\*|__)?[ \t]*:(?:\*\*|__)?"
+    r"[ \t]*(?P<what>\S.*?)\s*$"
+)
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    owner: str
+    text: str
+    due: date | None = None
+    done: bool = False
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A line of the archive that may record an action: its number in the text (from 1) and what it says."""
+
+    line: int
+    text: str
+
+
+def action_line(action: ActionLine) -> str:
+    """The task list line that records an action in the minutes."""
+    line = f"- [{'x' if action.done else ' '}] @{action.owner}: {action.text.strip()}"
+    if action.due is not None:
+        line += f" (due {action.due.isoformat()})"
+    return line
+
+
+def read_action(line: str) -> ActionLine | None:
+    """The action a line records in the site's own form, or None."""
+    match = _ACTION.match(line)
+    if match is None or not match["what"].strip():
+        return None
+    due = None
+    if match["due"]:
+        try:
+            due = date.fromisoformat(match["due"])
+        except ValueError:
+            return None  # "due 2018-02-30" is no date: the line is text, not an action the site can keep
+    return ActionLine(owner=match["owner"], text=match["what"].strip(), due=due, done=match["mark"] != " ")
+
+
+def _lines_outside_fences(markdown: str):
+    fence = None
+    for number, line in enumerate(markdown.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+        if opening := _FENCE.match(line):
+            if fence is None:
+                fence = opening[1]
+            elif opening[1] == fence:
+                fence = None
+            continue
+        if fence is None:
+            yield number, line
+
+
+def read_actions(markdown: str) -> list[ActionLine]:
+    """The actions a section's Markdown records in the site's form, in order (code fences hold none)."""
+    return [action for _, line in _lines_outside_fences(markdown) if (action := read_action(line)) is not None]
+
+
+def candidate_actions(markdown: str) -> list[Candidate]:
+    """Lines that may record an action in the archive's ways, not in the site's form: for the chair to look at."""
+    found = []
+    for number, line in _lines_outside_fences(markdown):
+        if read_action(line) is not None:
+            continue
+        match = _TASK.match(line) or _LABELLED.match(line)
+        if match is not None:
+            found.append(Candidate(line=number, text=match["what"]))
+    return found

@@ -1,0 +1,25 @@
+"""Recording a decision in a section of the minutes: its line added to the section's text.
+
+The line is the decision (format/decisions.py); saving the section with it
+does the rest: the version-checked UPDATE, the revision, the index (and with
+it the decisions page) and the git mirror, as any edit of the section.
+"""
+
+from ..format.decisions import DecisionLine, with_decision
+from ..models import AgendaItem, BacklogReport
+from .editing import save_item, save_report
+
+
+def record_decision(section: AgendaItem | BacklogReport, *, decision: DecisionLine, by, expected_version: int) -> bool:
+    """Add the decision at the end of the section unless someone saved it since `expected_version`; False then."""
+    body = with_decision(section.body, decision)
+    if isinstance(section, BacklogReport):
+        return save_report(section, body=body, by=by, expected_version=expected_version)
+    return save_item(
+        section,
+        body=body,
+        title=section.title,
+        agenda_label=section.agenda_label,
+        by=by,
+        expected_version=expected_version,
+    )

@@ -1,0 +1,59 @@
+"""Decisions: recording one in a section, and the committee's decisions page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+
+from .. import permissions
+from ..forms.decisions import DecisionFilterForm, DecisionForm
+from ..models import AgendaItem, ItemKind
+from ..queries.decisions import committee_decisions
+from ..services.decisions import record_decision
+from .lookup import check, get_committee, get_meeting, get_report
+
+PER_PAGE = 50
+
+
+def decisions_page(request, committee):
+    committee = get_committee(committee)
+    form = DecisionFilterForm(request.GET)
+    words = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    paginator = Paginator(committee_decisions(committee, words=words), PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "meetings/decisions.html",
+        {"committee": committee, "form": form, "words": words, "page": page},
+    )
+
+
+@login_required
+def item_decision(request, committee, date, item):
+    meeting = get_meeting(request, committee, date)
+    # Only sections whose text the minutes write: not the agenda list, nor a bullet of it with no section.
+    writable = AgendaItem.objects.filter(level__gt=0).exclude(kind=ItemKind.AGENDA)
+    section = get_object_or_404(writable.select_related("meeting__committee"), meeting=meeting, pk=item)
+    check(permissions.can_record_decision(request.user, section))
+    return _record(request, section, name=str(section), back=meeting.get_edit_url())
+
+
+@login_required
+def report_decision(request, committee, date, team):
+    report = get_report(request, committee, date, team, allowed=permissions.can_record_decision)
+    return _record(request, report, name=f"the {report.team_name} report", back=report.get_edit_url())
+
+
+def _record(request, section, *, name: str, back: str):
+    form = DecisionForm(request.POST or None, initial={"version": section.version})
+    context = {"meeting": section.meeting, "section": section, "name": name, "back": back, "form": form}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if record_decision(section, decision=data["decision"], by=request.user, expected_version=data["version"]):
+            messages.success(request, f"Recorded the decision in {name}.")
+            return redirect(back)
+        # Someone saved the section in between: the decision is not recorded; it may no longer belong there.
+        context["conflict"] = True
+        context["form"] = DecisionForm(initial={**data, "version": section.version})
+        return render(request, "meetings/decision_new.html", context, status=409)
+    return render(request, "meetings/decision_new.html", context)

@@ -1,0 +1,96 @@
+"""Action items' lines (meetings/format/actions.py): the site's task list form read and written back, and the
+archive's own lines offered as candidates."""
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from meetings.format.actions import (
+    ActionLine,
+    Candidate,
+    action_line,
+    candidate_actions,
+    read_action,
+    read_actions,
+)
+
+
+def test_an_action_is_written_as_a_gfm_task():
+    assert action_line(ActionLine("cli", "Ship the v7 CLI", date(2018, 7, 1))) == (
+        "- [ ] @cli: Ship the v7 CLI (due 2018-07-01)"
+    )
+    assert action_line(ActionLine("eric.malm", "Write the RFC", done=True)) == "- [x] @eric.malm: Write the RFC"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("- [ ] @cli: Ship it (due 2018-07-01)", ActionLine("cli", "Ship it", date(2018, 7, 1))),
+        ("* [X] @diego: Done already", ActionLine("diego", "Done already", None, True)),
+        ("- [ ] @diego: Talk to ops (due next week)", ActionLine("diego", "Talk to ops (due next week)")),
+        (
+            "- [ ] @diego: Check the 2018-02-30 plan (due 2018-03-01)",
+            ActionLine("diego", "Check the 2018-02-30 plan", date(2018, 3, 1)),
+        ),
+    ],
+)
+def test_reading_an_action_line(line, expected):
+    assert read_action(line) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "- [ ] Ship it",  # no owner: the archive's own task, a candidate at most
+        "- [ ] @cli:",
+        "- [ ] @cli: Ship it (due 2018-02-30)",  # no such date
+        "    - [ ] @cli: four spaces make code",
+        "> **Decision:** Adopt X",
+    ],
+)
+def test_lines_that_record_no_action(line):
+    assert read_action(line) is None
+
+
+def test_actions_of_a_section_in_order_and_not_in_code():
+    markdown = "Notes.\r\n- [ ] @cli: One\n```\n- [ ] @cli: In code\n```\n- [x] @diego: Two (due 2018-06-12)\n"
+    assert read_actions(markdown) == [ActionLine("cli", "One"), ActionLine("diego", "Two", date(2018, 6, 12), True)]
+
+
+def test_the_archives_own_action_lines_are_candidates_never_actions():
+    markdown = "\n".join(
+        [
+            "- [ ] Follow up with the BOSH team",
+            "- [x] Send the survey",
+            "AI: Eric to write the RFC",
+            "* **Action:** Dieu to check the stemcell",
+            "- Action item: look at Windows cells",
+            "- [ ] @cli: Already in the site's form",
+            "- Plain bullet about actions in general",
+            "```",
+            "AI: in a code block",
+            "```",
+        ]
+    )
+    assert candidate_actions(markdown) == [
+        Candidate(1, "Follow up with the BOSH team"),
+        Candidate(2, "Send the survey"),
+        Candidate(3, "Eric to write the RFC"),
+        Candidate(4, "Dieu to check the stemcell"),
+        Candidate(5, "look at Windows cells"),
+    ]
+    assert read_actions(markdown) == [ActionLine("cli", "Already in the site's form")]
+
+
+_owners = st.from_regex(r"[a-z0-9][a-z0-9_.-]{0,20}", fullmatch=True)
+_texts = st.text(st.characters(blacklist_categories=["Cs", "Cc", "Zl", "Zp"]), min_size=1, max_size=40).filter(
+    lambda text: text.strip() and "(due " not in text
+)
+
+
+@given(owner=_owners, text=_texts, due=st.none() | st.dates(date(1970, 1, 1), date(2199, 12, 31)), done=st.booleans())
+def test_every_action_written_reads_back_the_same(owner, text, due, done):
+    action = ActionLine(owner, text.strip(), due, done)
+    assert read_action(action_line(action)) == action

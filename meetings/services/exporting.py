@@ -36,6 +36,14 @@ def site_address(fallback: str) -> str:
     return settings.PMC_SITE_URL or fallback
 
 
+def site_link(path: str) -> str | None:
+    """A link to `path` on the site from its public address (PMC_SITE_URL), or None where it is not set.
+
+    For what leaves the site (e-mails, the git mirror's commits): never built from a request's Host.
+    """
+    return settings.PMC_SITE_URL.rstrip("/") + path if settings.PMC_SITE_URL else None
+
+
 def _absolute(site_url: str, name: str) -> str:
     return urljoin(site_url.rstrip("/") + "/", default_storage.url(name))
 

@@ -30,7 +30,7 @@ from django.db import models, transaction
 
 from ..lib.git import GitError, git, git_text
 from ..models import Committee, Meeting, MirrorSync
-from .exporting import archive_path, meeting_to_markdown
+from .exporting import archive_path, meeting_to_markdown, site_link
 
 logger = logging.getLogger(__name__)
 
@@ -222,7 +222,7 @@ def _commit_meeting(work: Path, meeting: Meeting, changes: list[MirrorSync]) -> 
     author_name, author_email = identity(latest.author)
     others = dict.fromkeys(identity(c.author) for c in changes if c.author_id != latest.author_id)
     trailers = "".join(f"\nCo-authored-by: {name} <{email}>" for name, email in others)
-    url = settings.PMC_SITE_URL.rstrip("/") + meeting.get_absolute_url()
+    link = site_link(meeting.get_absolute_url())  # none without PMC_SITE_URL: a bare path would mislead
     committer_name, committer_email = identity(None)
     environment = {
         "GIT_AUTHOR_NAME": author_name,
@@ -231,7 +231,8 @@ def _commit_meeting(work: Path, meeting: Meeting, changes: list[MirrorSync]) -> 
         "GIT_COMMITTER_NAME": committer_name,
         "GIT_COMMITTER_EMAIL": committer_email,
     }
-    message = f"{subject}\n\n{url}\n{trailers}".rstrip("\n") + "\n"
+    body = f"\n\n{link}" if link else ""
+    message = f"{subject}{body}\n{trailers}".rstrip("\n") + "\n"
     # With the path: only this file is committed, whatever else may be staged in the working copy.
     _git(["commit", "-q", "--no-verify", "-F", "-", "--", name], cwd=work, input=message.encode(), env=environment)
     return git_text(["rev-parse", "--short", "HEAD"], cwd=work).strip() + " " + subject

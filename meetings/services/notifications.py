@@ -7,13 +7,12 @@ test that publishes must not write to a mailing list.
 import enum
 import logging
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
 from ..models import Meeting
-from .exporting import meeting_to_markdown
+from .exporting import meeting_to_markdown, site_link
 
 logger = logging.getLogger(__name__)
 
@@ -26,9 +25,10 @@ class Notice(enum.Enum):
 
 def absolute_url(path: str) -> str:
     """A link to this site for an e-mail: always from PMC_SITE_URL, never from a request's Host or a default."""
-    if not settings.PMC_SITE_URL:
+    link = site_link(path)
+    if link is None:
         raise ImproperlyConfigured("PMC_SITE_URL must be set for e-mails to link to the site.")
-    return settings.PMC_SITE_URL.rstrip("/") + path
+    return link
 
 
 def publication_email(meeting: Meeting) -> EmailMessage:

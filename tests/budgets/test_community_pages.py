@@ -16,14 +16,12 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from meetings.models import Meeting
 from meetings.services.scheduling import create_meeting
-from tests.support.public_archive import add_meetings, build_committee, rolled_back
+from tests.support.public_archive import add_meetings, build_committee, queries_of, rolled_back
 
 SMALL, LARGE = 3, 2_000
 OTHER_COMMITTEES = ("Extensions", "BOSH", "Services")
@@ -54,14 +52,6 @@ PAGES = {
     # The committee, its meetings, one query per kind of row a minutes file holds.
     "archive zip": ("/runtime/archive.zip", 6),
 }
-
-
-def queries_of(client: Client, url: str) -> tuple[int, int]:
-    """(status, number of queries) of a request, rendered afresh."""
-    cache.clear()
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    return response.status_code, len(captured)
 
 
 @pytest.fixture(scope="class")

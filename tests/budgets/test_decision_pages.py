@@ -13,8 +13,7 @@ from django.test import Client
 
 from meetings.models import BacklogReport, Decision, Meeting
 from meetings.services.search_index import rebuild_index
-from tests.budgets.test_community_pages import queries_of
-from tests.support.public_archive import add_meetings, build_committee, rolled_back
+from tests.support.public_archive import add_meetings, build_committee, queries_of, rolled_back
 
 SMALL, LARGE = 3, 2_000
 

@@ -14,6 +14,7 @@ def test_a_lead_answers_a_question_asked_on_the_draft(new_context):
     sign_in(asker, "cli-lead")
     asker.goto(DRAFT)
     diego = asker.locator("section#diego")
+    diego.get_by_text("Ask the Diego team a question", exact=True).click()  # folded until wanted
     diego.get_by_label(re.compile("Ask the Diego team")).fill("Will the cell rep fix ship in 2.8?")
     diego.get_by_role("button", name="Ask").click()
     expect(asker.get_by_role("status").or_(asker.locator(".message")).first).to_contain_text("Asked the Diego team")

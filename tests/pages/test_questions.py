@@ -120,6 +120,7 @@ def test_a_lead_cannot_copy_into_the_discussion(client, people, draft, asked):
 
 
 def test_the_drafts_page_gives_each_reports_questions_their_own_anchor(client, people, draft, asked):
+    ask_question(draft.reports.get(team__slug="cli"), text="Is v7 out?", by=people["lead_x"])
     client.force_login(people["lead_y"])
 
     page = parse_html(client.get(f"{MEETING}/").content.decode())
@@ -127,3 +128,19 @@ def test_the_drafts_page_gives_each_reports_questions_their_own_anchor(client, p
     sections = page.find_all("section", class_="questions")
     assert sorted(section.attrs["id"] for section in sections) == ["questions-cli", "questions-diego"]
     assert "When does routing ship?" in page.find("section", id="questions-diego").text
+
+
+def test_the_draft_folds_the_question_form_until_a_team_has_questions(client, people, draft):
+    client.force_login(people["lead_y"])
+    page = parse_html(client.get(f"{MEETING}/").content.decode())
+    folded = page.find("section", id="diego").find("details", class_="ask-question")
+    assert folded.find("summary").text.strip() == "Ask the Diego team a question"
+    assert folded.find("textarea", name="text") is not None
+    assert "Questions before the meeting" not in page.text and "No questions." not in page.text
+
+    ask_question(draft.reports.get(team__slug="diego"), text="When does routing ship?", by=people["lead_y"])
+    diego = parse_html(client.get(f"{MEETING}/").content.decode()).find("section", id="diego")
+    assert "Questions before the meeting" in diego.text and "When does routing ship?" in diego.text
+    assert diego.find("details", class_="ask-question").find("summary").text.strip() == (
+        "Ask the Diego team another question"
+    )

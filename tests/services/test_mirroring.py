@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 
 from meetings.format.outline import text_to_entries
-from meetings.lib.git import git
+from meetings.lib.git import git, git_text
 from meetings.models import Meeting, MirrorSync
 from meetings.services import mirroring
 from meetings.services.attendance import record_attendance
@@ -450,3 +450,23 @@ class TestCheckWorkingCopy:
         assert "git init" in check_working_copy(str(tmp_path / "mirrors" / "runtime"))
         with pytest.raises(MirrorError, match="must be inside"):
             check_working_copy(str(tmp_path / "mirrors" / ".." / "elsewhere"))
+
+
+@pytest.mark.parametrize(
+    ("site_url", "link"),
+    [("https://minutes.example.org/", "https://minutes.example.org/runtime/2030-01-08/"), ("", None)],
+)
+def test_the_commit_message_links_to_the_minutes_only_from_the_sites_public_address(
+    people, draft, mirrored, remote, settings, site_url, link, django_capture_on_commit_callbacks
+):
+    settings.PMC_SITE_URL = site_url
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_meeting(draft, by=people["chair"])
+
+    [commit] = commits(remote)
+    message = git_text(["log", "-1", "--format=%B", commit.sha], cwd=remote)
+    assert message.splitlines()[0] == "Publish Runtime minutes of 2030-01-08"
+    if link:
+        assert message.splitlines()[2] == link
+    else:  # without PMC_SITE_URL, no bare path pretending to be a link
+        assert message.strip() == "Publish Runtime minutes of 2030-01-08"

@@ -9,8 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from meetings.models import (
     AgendaItem,
@@ -37,6 +38,14 @@ def page_of(client: Client, url: str) -> Element:
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     return parse_html(response.content.decode())
+
+
+def queries_of(client: Client, url: str) -> tuple[int, int]:
+    """The (status, number of queries) of a request, rendered afresh."""
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    return response.status_code, len(captured)
 
 
 @contextmanager

@@ -15,6 +15,10 @@
  * differs comes back with that older version, so that saving it shows the
  * conflict page with both texts instead of overwriting someone's save.
  *
+ * Signing out (the form marked data-sign-out) forgets every draft kept in this
+ * browser, after asking when there are some: on a shared computer the next
+ * person must not find them.
+ *
  * This file is loaded on every page for signed-in people (templates/base.html).
  */
 (function () {
@@ -35,13 +39,15 @@
   }
   var local = storage("localStorage");
   var session = storage("sessionStorage");
+  var signingOut = false; // once asked and agreed: nothing is kept or asked again on the way out
 
   function draftKeys(page) {
     var keys = [];
     if (!local) return keys;
+    var start = page === undefined ? PREFIX : PREFIX + page + "@";
     for (var index = 0; index < local.length; index += 1) {
       var key = local.key(index);
-      if (key && key.indexOf(PREFIX + page + "@") === 0) keys.push(key);
+      if (key && key.indexOf(start) === 0 && key !== PREFIX + "probe") keys.push(key);
     }
     return keys;
   }
@@ -120,11 +126,12 @@
     function dirty() {
       return unsavedFromStart || version !== loadedVersion || !same(valuesOf(fields), loaded);
     }
+    form.pmcDirty = dirty;
 
     function store() {
       window.clearTimeout(pending);
       pending = null;
-      if (!local) return;
+      if (!local || signingOut) return;
       if (!dirty()) {
         local.removeItem(key());
         return;
@@ -216,13 +223,33 @@
     window.addEventListener("pageshow", function () { submitting = false; });
     window.addEventListener("beforeunload", function (event) {
       if (pending !== null) store();
-      if (submitting || !dirty()) return undefined;
+      if (submitting || signingOut || !dirty()) return undefined;
       event.preventDefault();
       event.returnValue = ""; // older browsers ask only when this is set
       return "";
     });
   }
 
+  function forgetOnSignOut(form) {
+    form.addEventListener("submit", function (event) {
+      var here = document.querySelectorAll("form[data-draft]");
+      var kept = draftKeys().length;
+      // The form on this page may hold text not yet written down (typed in the last 300 ms).
+      var typing = Array.prototype.some.call(here, function (draftForm) { return draftForm.pmcDirty && draftForm.pmcDirty(); });
+      if (kept || typing) {
+        var question = "Text you typed and did not save is kept in this browser" +
+          (kept > 1 ? " (" + kept + " forms)" : "") + ". Signing out removes it from this browser. Sign out anyway?";
+        if (!window.confirm(question)) {
+          event.preventDefault();
+          return;
+        }
+      }
+      signingOut = true;
+      draftKeys().forEach(function (key) { local.removeItem(key); });
+    });
+  }
+
   afterSubmit();
   document.querySelectorAll("form[data-draft]").forEach(protect);
+  document.querySelectorAll("form[data-sign-out]").forEach(forgetOnSignOut);
 })();

@@ -221,3 +221,35 @@ def test_the_editor_is_wide_on_a_desktop_stacked_on_a_phone_and_long_urls_wrap(n
         assert link.bounding_box()["x"] + link.bounding_box()["width"] <= shown["x"] + shown["width"] + 1
         assert_accessible(page, name)
         screenshot(page, name)
+
+
+def test_signing_out_asks_then_forgets_the_text_kept_in_this_browser(page):
+    """On a shared computer the next person must not find the lead's unsaved text."""
+    answers = []
+
+    def answer(dialog):
+        if dialog.type == "beforeunload":  # leaving the editor with text not saved: yes, leave
+            dialog.accept()
+            return
+        answers.append(dialog.message)
+        if len(answers) == 1:
+            dialog.dismiss()  # "not yet": still signed in, the text kept
+        else:
+            dialog.accept()
+
+    sign_in(page, "diego-lead")
+    page.goto(EDIT)
+    page.get_by_label("Backlog report").fill("- Mine, never saved\n")
+    page.wait_for_function("() => Object.keys(localStorage).some(k => k.startsWith('pmc-draft:'))")
+    page.on("dialog", answer)
+    page.goto("/")
+    sign_out = page.get_by_role("button", name=re.compile("Sign out"))
+
+    sign_out.click()
+    expect(sign_out).to_be_visible()
+    assert "Signing out removes it from this browser" in answers[-1]
+    assert list(drafts_kept(page)) == [f"pmc-draft:{EDIT}@1"]
+
+    sign_out.click()
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+    assert len(answers) == 2 and drafts_kept(page) == {}

@@ -82,10 +82,21 @@ def mirror_later(meeting: Meeting, *, author=None, message: str) -> None:
     committee = meeting.committee
     if not committee.mirror_path or not meeting.is_published:
         return
+    _owe(meeting, author, message)
+
+
+def mirror_withdrawal(meeting: Meeting, *, author=None) -> None:
+    """Owe the mirror the removal of minutes unpublished (a draft again: not for the public archive)."""
+    if not meeting.committee.mirror_path or meeting.is_published:
+        return
+    _owe(meeting, author, f"Withdraw {meeting.committee.name} minutes of {meeting.date}")
+
+
+def _owe(meeting: Meeting, author, message: str) -> None:
     author = author if author is not None and author.is_authenticated else None
-    MirrorSync.objects.create(committee=committee, meeting=meeting, author=author, message=message[:500])
+    MirrorSync.objects.create(committee=meeting.committee, meeting=meeting, author=author, message=message[:500])
     # robust: the change is saved whatever happens here; sync_mirror records its own failures.
-    transaction.on_commit(partial(_sync_after_commit, committee.pk), robust=True)
+    transaction.on_commit(partial(_sync_after_commit, meeting.committee.pk), robust=True)
 
 
 def queue_published(committee: Committee) -> int:
@@ -150,7 +161,11 @@ def _sync_locked(committee: Committee, work: Path, result: SyncResult, tried: li
         meeting = group[0].meeting
         if not meeting.is_published:
             # Unpublished since: its text is a draft again, not for the public archive.
-            result.dropped.append(f"{meeting.date}: no longer published")
+            commit = _remove_meeting(work, meeting, group)
+            if commit:
+                result.commits.append(commit)
+            else:
+                result.dropped.append(f"{meeting.date}: no longer published")
             continue
         commit = _commit_meeting(work, meeting, group)
         if commit:
@@ -215,6 +230,23 @@ def _commit_meeting(work: Path, meeting: Meeting, changes: list[MirrorSync]) -> 
         target.write_bytes(data)  # bytes: the file's own line endings, no translation
     name = relative.as_posix()
     _git(["add", "--", name], cwd=work)
+    return _commit(work, name, meeting, changes)
+
+
+def _remove_meeting(work: Path, meeting: Meeting, changes: list[MirrorSync]) -> str | None:
+    """Remove the meeting's file and commit that, if the mirror has it: "<short hash> <subject>", or None."""
+    relative = archive_path(meeting)
+    _refuse_links(work, relative)
+    name = relative.as_posix()
+    if not _quiet(["ls-files", "--", name], work):
+        return None
+    _git(["rm", "-q", "--", name], cwd=work)
+    withdrawals = [change for change in changes if change.message.startswith("Withdraw ")]
+    return _commit(work, name, meeting, withdrawals or changes)
+
+
+def _commit(work: Path, name: str, meeting: Meeting, changes: list[MirrorSync]) -> str | None:
+    """Commit what is staged of `name` as the changes' authors and messages, if git sees a difference."""
     if not _git(["diff", "--cached", "--name-only", "--", name], cwd=work).strip():
         return None
     subject = "; ".join(dict.fromkeys(change.message for change in changes))
@@ -265,8 +297,30 @@ def _refuse_links(work: Path, relative: Path) -> None:
 
 
 def _push(work: Path, remote: str, branch: str) -> None:
-    _git(["push", "-q", "--", remote, f"HEAD:refs/heads/{branch}"], cwd=work)
+    push = ["push", "-q", "--", remote, f"HEAD:refs/heads/{branch}"]
+    try:
+        _git(push, cwd=work)
+    except GitError as error:
+        if "[rejected]" not in str(error):
+            raise
+        # Someone pushed meanwhile (a README, a fix by hand): put the mirror's commits on top of theirs.
+        _catch_up(work, remote, branch)
+        _git(push, cwd=work)
     _git(["update-ref", PUSHED_REF, "HEAD"], cwd=work)
+
+
+def _catch_up(work: Path, remote: str, branch: str) -> None:
+    """Rebase the working copy on the remote's branch; refused, and left as it was, when both changed a line."""
+    _git(["fetch", "-q", "--", remote, f"refs/heads/{branch}"], cwd=work)
+    name, email = identity(None)
+    try:
+        _git(["rebase", "-q", "FETCH_HEAD"], cwd=work, env={"GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email})
+    except GitError as error:
+        _quiet(["rebase", "--abort"], work)
+        raise MirrorError(
+            f"{remote} has commits on {branch} that change the lines the mirror changes: merge them into "
+            f"{work} by hand, then run manage.py sync_git_mirror ({error})"
+        ) from error
 
 
 def _has_commits(work: Path) -> bool:

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Meeting, MeetingStatus
-from .mirroring import mirror_later
+from .mirroring import mirror_later, mirror_withdrawal
 from .search_index import reindex_meeting
 
 
@@ -17,3 +17,10 @@ def publish_meeting(meeting: Meeting, *, by=None) -> None:
         meeting.save(update_fields=["status", "published_at", "updated_at"])
         reindex_meeting(meeting)  # what the public can now search is exactly what it reads
         mirror_later(meeting, author=by, message=f"Publish {meeting.committee.name} minutes of {meeting.date}")
+
+
+def unpublish_meeting(meeting: Meeting, *, by=None) -> None:
+    """Make published minutes a draft again: off the public pages, and out of the committee's git mirror."""
+    with transaction.atomic():
+        meeting.unpublish()
+        mirror_withdrawal(meeting, author=by)

@@ -28,7 +28,7 @@ from ..queries.questions import attach_questions
 from ..services.editing import move_report, save_agenda, save_item, save_roadmap
 from ..services.importing import import_uploads
 from ..services.notifications import Notice, notify_published
-from ..services.publishing import publish_meeting
+from ..services.publishing import publish_meeting, unpublish_meeting
 from ..services.scheduling import create_meeting
 from .lookup import get_committee, get_meeting, get_report
 from .navigation import go_back, safe_next
@@ -92,7 +92,7 @@ def meeting_publish(request, committee, date):
             {"meeting": meeting, "committee": meeting.committee, "summary": publication_summary(meeting)},
         )
     if request.POST.get("action") == "unpublish":
-        meeting.unpublish()
+        unpublish_meeting(meeting, by=request.user)
         messages.success(request, f"{meeting} is a draft again; only its chairs and leads can see it.")
         return redirect(meeting.get_edit_url())
     was_published = meeting.is_published

@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 
 from meetings.format.outline import text_to_entries
-from meetings.lib.git import git, git_text
+from meetings.lib.git import GitError, git, git_text
 from meetings.models import Meeting, MirrorSync
 from meetings.services import mirroring
 from meetings.services.attendance import record_attendance
@@ -15,7 +15,7 @@ from meetings.services.editing import move_report, restore_revision, save_item, 
 from meetings.services.exporting import archive_path, meeting_to_markdown
 from meetings.services.importing import get_or_create_committee, import_file
 from meetings.services.mirroring import MirrorError, check_working_copy, sync_mirror
-from meetings.services.publishing import publish_meeting
+from meetings.services.publishing import publish_meeting, unpublish_meeting
 from meetings.services.scheduling import create_meeting
 from tests.support.builders import make_user
 from tests.support.mirror import TESTER, bare_repository, changed_lines, commits, file_at, numstat, use_mirror
@@ -292,30 +292,67 @@ def test_a_git_failure_in_the_working_copy_keeps_every_edit_and_a_retry_commits_
     assert sorted(line for line in changed_lines(remote) if line != "+") == ["+CLI text", "+Diego text"]
 
 
-def test_a_push_the_remote_rejects_stays_owed_until_the_working_copy_is_brought_up_to_date(
+def someone_else_pushes(remote, tmp_path, path: str, change) -> None:
+    """A commit of someone else's on the remote, made in a clone of their own: `change` edits the file's text."""
+    other = tmp_path / "other"
+    if not other.exists():
+        git(["clone", "-q", str(remote), str(other)])
+    git(["pull", "-q", "--ff-only"], cwd=other)
+    target = other / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(change(target.read_text() if target.exists() else ""))
+    git(["add", path], cwd=other)
+    git(["commit", "-q", "-m", f"Edit {path} by hand"], cwd=other, env=TESTER)
+    git(["push", "-q", "origin", "main"], cwd=other)
+
+
+def test_a_push_rejected_for_someone_elses_commit_goes_on_top_of_it(
     people, draft, mirrored, remote, tmp_path, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         publish_meeting(draft, by=people["chair"])
-    other = tmp_path / "other"
-    git(["clone", "-q", str(remote), str(other)])
-    (other / "README.md").write_text("Someone else's commit\n")
-    git(["add", "README.md"], cwd=other)
-    git(["commit", "-q", "-m", "Add a README"], cwd=other, env=TESTER)
-    git(["push", "-q", "origin", "main"], cwd=other)
+    someone_else_pushes(remote, tmp_path, "README.md", lambda _text: "Someone else's commit\n")
 
     with django_capture_on_commit_callbacks(execute=True):
         save_report(diego(draft), body="Diego text\n", by=people["chair"])
 
-    [owed] = MirrorSync.objects.all()
-    assert "rejected" in owed.last_error
-    assert commits(remote)[0].subject == "Add a README"
+    assert not MirrorSync.objects.exists()
+    assert [c.subject for c in commits(remote)] == [
+        "Diego report amended",
+        "Edit README.md by hand",
+        "Publish Runtime minutes of 2030-01-08",
+    ]
+    assert file_at(remote, "README.md") == b"Someone else's commit\n"
+    assert file_at(remote, "Runtime/2030/2030-01-08-runtime.md") == meeting_to_markdown(draft).encode()
 
-    git(["pull", "-q", "--rebase", str(remote), "main"], cwd=tmp_path / "work", env=TESTER)
-    result = sync_mirror(draft.committee)
+
+def test_a_push_rejected_for_a_change_of_the_same_lines_stays_owed_until_merged_by_hand(
+    people, draft, mirrored, remote, tmp_path, django_capture_on_commit_callbacks
+):
+    path = "Runtime/2030/2030-01-08-runtime.md"
+    save_report(diego(draft), body="Diego text\n", by=people["lead_x"])
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_meeting(draft, by=people["chair"])
+    someone_else_pushes(remote, tmp_path, path, lambda text: text.replace("Diego text", "Diego's text, by hand"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        save_report(diego(draft), body="Diego text, amended\n", by=people["chair"])
+
+    [owed] = MirrorSync.objects.all()
+    assert "change the lines the mirror changes" in owed.last_error and "sync_git_mirror" in owed.last_error
+    assert commits(remote)[0].subject == f"Edit {path} by hand"
+    work = tmp_path / "work"
+    assert git_text(["status", "--porcelain"], cwd=work) == ""  # not left in the middle of a rebase
+    assert not (work / ".git" / "rebase-merge").exists() and not (work / ".git" / "rebase-apply").exists()
+
+    # The chair's answer: take the app's text over the hand edit, then retry.
+    git(["fetch", "-q", str(remote), "main"], cwd=work)
+    git(["rebase", "-q", "-X", "theirs", "FETCH_HEAD"], cwd=work, env=TESTER)
+    result = sync_mirror(draft.committee, push=True)
 
     assert (result.failed, result.pushed, result.pending) == (False, True, 0)
-    assert [c.subject for c in commits(remote)][:2] == ["Diego report amended", "Add a README"]
+    assert commits(remote)[0].subject == "Diego report amended"
+    assert b"Diego text, amended" in file_at(remote, path)
 
 
 def test_a_change_rolled_back_owes_the_mirror_nothing(
@@ -362,6 +399,32 @@ def test_a_change_of_minutes_unpublished_since_is_dropped_not_committed(people, 
     assert result.dropped == ["2030-01-08: no longer published"]
     assert not MirrorSync.objects.exists()
     assert commits(remote) == []
+
+
+def test_unpublished_minutes_are_withdrawn_from_the_mirror_and_come_back_when_published_again(
+    people, draft, mirrored, remote, django_capture_on_commit_callbacks
+):
+    path = "Runtime/2030/2030-01-08-runtime.md"
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_meeting(draft, by=people["chair"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        unpublish_meeting(draft, by=people["chair"])
+
+    withdrawn, _published = commits(remote)
+    assert (withdrawn.subject, withdrawn.files, withdrawn.author) == (
+        "Withdraw Runtime minutes of 2030-01-08",
+        [path],
+        "Chris Chair <chris@example.org>",
+    )
+    with pytest.raises(GitError, match="does not exist"):
+        file_at(remote, path)
+    assert not MirrorSync.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_meeting(draft, by=people["chair"])
+    assert commits(remote)[0].subject == "Publish Runtime minutes of 2030-01-08"
+    assert file_at(remote, path) == meeting_to_markdown(draft).encode()
 
 
 def test_a_sync_holds_the_working_copys_lock(people, draft, mirrored):

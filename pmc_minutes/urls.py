@@ -7,6 +7,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.utils.functional import lazy
 
+import meetings.urls  # noqa: F401 (registers the converters, isodate, that the API's paths use too)
 from meetings.api.endpoints import api, not_found
 from meetings.sitemaps import SITEMAPS
 from meetings.throttling import throttle_password_resets

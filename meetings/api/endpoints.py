@@ -61,9 +61,10 @@ api = NinjaAPI(
 problems.install(api)
 
 PAGE_SIZE = 50
-COMMITTEE = "/committees/{committee}"
-MEETING = COMMITTEE + "/meetings/{date}"
-REPORT = MEETING + "/reports/{team}"
+# The site's own converters (meetings/urls.py): no NUL or stray character reaches a lookup, as on the pages.
+COMMITTEE = "/committees/{slug:committee}"
+MEETING = COMMITTEE + "/meetings/{isodate:date}"
+REPORT = MEETING + "/reports/{slug:team}"
 
 # The problems any endpoint may answer with; each endpoint adds its own.
 READ_ERRORS = {404: ProblemOut, 422: ProblemOut}
@@ -364,7 +365,7 @@ def teams(request, committee: str, paging: Query[PageQuery]):
 
 
 @api.get(
-    COMMITTEE + "/teams/{team}",
+    COMMITTEE + "/teams/{slug:team}",
     response={200: TimelineOut, **READ_ERRORS},
     summary="A team's timeline: its published reports (25 a page), leads and status over time",
     tags=["read"],

@@ -16,7 +16,7 @@ def tokens(request):
     form = TokenForm(request.POST or None, may_chair=may_chair)
     secret = None
     if request.method == "POST" and form.is_valid():
-        token, secret = ApiToken.objects.issue(
+        _, secret = ApiToken.objects.issue(
             request.user, name=form.cleaned_data["name"], scope=form.cleaned_data["scope"]
         )
         # Rendered, not redirected: the secret is in this response only, never stored nor put in a URL.

@@ -87,7 +87,9 @@ def test_a_report_token_of_a_chair_writes_only_the_teams_the_chair_leads(client,
     cli = draft.reports.get(team__slug="cli")
     assert put_report(client, report_url(draft, "cli"), "x", secret=secret, version=cli.version).status_code == 403
     chair_secret = token_for(people["chair"], TokenScope.CHAIR)
-    assert put_report(client, report_url(draft, "cli"), "x", secret=chair_secret, version=cli.version).status_code == 200
+    assert (
+        put_report(client, report_url(draft, "cli"), "x", secret=chair_secret, version=cli.version).status_code == 200
+    )
 
 
 def test_amending_published_minutes_needs_a_reason(client, people, published):

@@ -460,6 +460,14 @@ def search_minutes(request, query: Query[SearchQuery]):
     return respond(request, SearchOut(count=len(items), limit=LIMIT, items=items))
 
 
+def urls():
+    """The API's URL patterns, as `api.urls` gives them, each answering a wrong method with a problem."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        pattern.callback = problems.with_method_problems(pattern.callback)
+    return patterns, app_name, namespace
+
+
 def not_found(request, rest: str = "") -> HttpResponse:
     """Any other address under /api/: a problem, as the API's own 404s are."""
     return problems.problem_response(404, "No such API endpoint; see /api/v1/docs.")

@@ -132,3 +132,10 @@ def test_unknown_addresses_under_the_api_are_problems(client, db):
         response = client.get(url)
         assert response.status_code == 404
         assert response["Content-Type"] == "application/problem+json"
+
+
+def test_a_method_no_endpoint_has_is_a_problem(client, db):
+    response = client.post(f"{API}/committees", data="{}", content_type="application/json")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/problem+json"
+    assert response["Allow"] == "GET"

@@ -79,7 +79,7 @@ class PageQuery(Schema):
     page: int = Query(1, ge=1, le=1_000_000, description="From 1.")
 
 
-def respond(request, data: Schema, *, status: int = 200) -> HttpResponse:
+def respond(request, data: Schema) -> HttpResponse:
     """The data as JSON with an ETag of its bytes; 304 when the client has them.
 
     These answers are the same for every reader (published minutes only), so
@@ -87,9 +87,7 @@ def respond(request, data: Schema, *, status: int = 200) -> HttpResponse:
     """
     body = data.model_dump_json()
     etag = '"' + hashlib.blake2b(body.encode(), digest_size=12).hexdigest() + '"'
-    response = get_conditional_response(request, etag=etag) or HttpResponse(
-        body, status=status, content_type="application/json"
-    )
+    response = get_conditional_response(request, etag=etag) or HttpResponse(body, content_type="application/json")
     response["ETag"] = etag
     patch_cache_control(response, public=True, max_age=settings.PMC_PUBLIC_MAX_AGE)
     return response

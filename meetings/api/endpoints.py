@@ -49,7 +49,20 @@ from .schemas import (
     TimelineReportOut,
 )
 
-api = NinjaAPI(
+
+class MinutesAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        """The generated document, saying that errors come as `application/problem+json` (ninja says JSON)."""
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, answer in operation["responses"].items():
+                    if int(status) >= 400 and "content" in answer:
+                        answer["content"] = {problems.CONTENT_TYPE: answer["content"].pop("application/json")}
+        return schema
+
+
+api = MinutesAPI(
     title="PMC Minutes API",
     version="1",
     description=(

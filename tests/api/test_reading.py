@@ -139,3 +139,13 @@ def test_a_method_no_endpoint_has_is_a_problem(client, db):
     assert response.status_code == 405
     assert response["Content-Type"] == "application/problem+json"
     assert response["Allow"] == "GET"
+
+
+def test_minutes_read_again_cost_one_query(client, people, published, django_assert_num_queries):
+    url = f"{API}/committees/runtime/meetings/{published.date}"
+    first = client.get(url)
+    with django_assert_num_queries(1):  # the version: the JSON comes from the cache
+        again = client.get(url)
+    assert again.content == first.content
+    with django_assert_num_queries(1):
+        assert client.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 304

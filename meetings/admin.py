@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
-from .models import AgendaItem, AgendaTemplateItem, BacklogReport, Committee, Meeting, RoadmapEntry, Team
+from .models import AgendaItem, AgendaTemplateItem, ApiToken, BacklogReport, Committee, Meeting, RoadmapEntry, Team
 
 
 class AgendaTemplateInline(admin.TabularInline):
@@ -56,3 +56,17 @@ class RoadmapEntryAdmin(admin.ModelAdmin):
     list_filter = ["horizon", "meeting__committee"]
     list_select_related = ["meeting"]
     filter_horizontal = ["teams"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are made by their owners (their secret is shown to them once); the back office sees and revokes them."""
+
+    list_display = ["name", "user", "scope", "hint", "created_at", "last_used_at"]
+    list_filter = ["scope"]
+    list_select_related = ["user"]
+    search_fields = ["name", "user__username"]
+    readonly_fields = ["user", "name", "scope", "digest", "hint", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -40,7 +40,7 @@ from .models import AgendaItem, Attendee, BacklogReport, Committee, Meeting, Mee
 # Entries are immutable (a new version gets a new key), so they only need to
 # outlive the time people keep reading a meeting; older versions expire.
 ENTRY_TIMEOUT = 7 * 24 * 3600
-KINDS = ("html", "pdf", "md")
+KINDS = ("html", "pdf", "md", "json")  # json: the API's minutes (meetings/api/), links relative
 
 
 class Version(NamedTuple):

@@ -7,7 +7,17 @@ functions; nothing else compares users with chairs or leads.
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
 
-from .models import AgendaItem, BacklogReport, Committee, Meeting, MeetingStatus, Question, Revision, Team
+from .models import (
+    AgendaItem,
+    BacklogReport,
+    Committee,
+    Meeting,
+    MeetingStatus,
+    Question,
+    Revision,
+    Team,
+    TokenScope,
+)
 
 AnyUser = User | AnonymousUser
 
@@ -182,3 +192,20 @@ def can_record_decision(user: AnyUser, section: AgendaItem | BacklogReport) -> b
     if isinstance(section, BacklogReport):
         return can_edit_report(user, section)
     return can_edit_meeting(user, section.meeting)
+
+
+def can_edit_report_with_token(user: AnyUser, report: BacklogReport, scope: str) -> bool:
+    """Through the API: what the pages allow the token's account, narrowed by the token's scope.
+
+    A "chair" token may do what its account may do on the report's page; a
+    "report" token only what a lead may: the account's own teams' reports of
+    draft meetings, even when the account also chairs.
+    """
+    if scope == TokenScope.CHAIR:
+        return can_edit_report(user, report)
+    return not report.meeting.is_published and is_lead_of(user, report.team)
+
+
+def can_create_chair_token(user: AnyUser) -> bool:
+    """A "chair" token is worth having only for someone who chairs a committee (or a superuser)."""
+    return chaired_committees(user).exists()

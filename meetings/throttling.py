@@ -1,7 +1,9 @@
-"""Throttling: the client address that sign-in throttling (django-axes) counts failures against, and password
-reset requests counted per address and per e-mail."""
+"""Throttling: the client address that sign-in throttling (django-axes) counts failures against, password
+reset requests counted per address and per e-mail, and API requests counted per token."""
 
 import hashlib
+import math
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -46,13 +48,28 @@ def throttle_password_resets(view):
     return wrapper
 
 
-def _count(name: str) -> int:
+def api_retry_after(token_id: int) -> int | None:
+    """Count this request of the token; None while within `PMC_API_RATE_LIMIT` a window, else the seconds to wait.
+
+    Fixed windows of `PMC_API_RATE_WINDOW_SECONDS`, numbered from the epoch, so
+    that every worker agrees when the next one starts (the Retry-After).
+    """
+    window = settings.PMC_API_RATE_WINDOW_SECONDS
+    now = time.time()
+    count = _count(f"api:{token_id}:{int(now // window)}", timeout=window)
+    if count <= settings.PMC_API_RATE_LIMIT:
+        return None
+    return max(1, math.ceil(window - now % window))
+
+
+def _count(name: str, timeout: int | None = None) -> int:
     """This request counted under `name` in the current window; the count so far."""
     # Hashed: a cache key must be short and plain, whatever was typed into the form.
     key = "throttle:" + hashlib.blake2b(name.encode(), digest_size=16).hexdigest()
-    cache.add(key, 0, timeout=int(settings.PASSWORD_RESET_WINDOW.total_seconds()))
+    timeout = timeout or int(settings.PASSWORD_RESET_WINDOW.total_seconds())
+    cache.add(key, 0, timeout=timeout)
     try:
         return cache.incr(key)
     except ValueError:  # expired between add and incr: a new window
-        cache.add(key, 1, timeout=int(settings.PASSWORD_RESET_WINDOW.total_seconds()))
+        cache.add(key, 1, timeout=timeout)
         return 1

@@ -17,6 +17,7 @@ from .views import (
     questions,
     readiness,
     schedule,
+    tokens,
 )
 
 register_converter(IsoDateConverter, "isodate")
@@ -33,6 +34,8 @@ urlpatterns = [
     path("markdownx/upload/", editor.upload, name="markdownx_upload"),
     path("accounts/invitation/<token:token>/", invitations.invitation, name="invitation"),
     path("accounts/profile/", profile.profile, name="profile"),
+    path("accounts/tokens/", tokens.tokens, name="tokens"),
+    path("accounts/tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
     path("search/", archive.search_page, name="search"),
     path("<slug:committee>/meetings.ics", schedule.calendar_feed, name="calendar"),
     path("<slug:committee>/", public.committee_archive, name="committee"),

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "markdownx",
     "axes",
     "csp",
+    "ninja",  # its Swagger UI files, served from our own static files (the CSP allows no CDN)
     "meetings",
 ]
 
@@ -95,6 +96,9 @@ CACHES = {
 # Seconds a browser or CDN may keep published minutes (HTML, PDF, Markdown) before
 # revalidating them with their ETag; rendered copies are cached per version (meetings/caching.py).
 PMC_PUBLIC_MAX_AGE = env.int("PMC_PUBLIC_MAX_AGE", default=300)
+# Requests one personal access token may make to the API per window (meetings/throttling.py); then 429.
+PMC_API_RATE_LIMIT = env.int("PMC_API_RATE_LIMIT", default=120)
+PMC_API_RATE_WINDOW_SECONDS = env.int("PMC_API_RATE_WINDOW_SECONDS", default=60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

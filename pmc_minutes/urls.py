@@ -4,9 +4,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.functional import lazy
 
+import meetings.urls  # noqa: F401 (registers the converters, isodate, that the API's paths use too)
+from meetings.api import endpoints as api
 from meetings.sitemaps import SITEMAPS
 from meetings.throttling import throttle_password_resets
 from meetings.views.accounts import SignInView
@@ -30,6 +32,9 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
     # Uploaded pictures, served safely by the app itself (also in production).
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media"),
+    # The JSON API, versioned in its address; any other /api/ address answers as the API does (a problem).
+    path("api/v1/", api.urls()),
+    re_path(r"^api/(?P<rest>.*)$", api.not_found),
     path("", include("meetings.urls")),
 ]
 

@@ -19,12 +19,14 @@ from .people import (
 from .question import Question
 from .revision import GitImport, Revision, RevisionSource
 from .search import SearchDocument
+from .token import ApiToken, TokenScope
 
 __all__ = [
     "NAMELESS",
     "NO_UPDATE_TEXT",
     "AgendaItem",
     "AgendaTemplateItem",
+    "ApiToken",
     "Attendee",
     "BacklogReport",
     "Committee",
@@ -48,6 +50,7 @@ __all__ = [
     "Team",
     "TeamAlias",
     "TeamStatus",
+    "TokenScope",
     "affiliation_of",
     "person_name",
     "public_name",

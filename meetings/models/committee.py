@@ -17,7 +17,7 @@ from .people import person_name
 
 # Top-level URL segments that a committee slug must not shadow.
 RESERVED_SLUGS = frozenset(
-    {"accounts", "admin", "markdownx", "my-sections", "static", "media", "search", "sitemap.xml", "robots.txt"}
+    {"accounts", "admin", "api", "markdownx", "my-sections", "static", "media", "search", "sitemap.xml", "robots.txt"}
 )
 
 DEFAULT_DISCLAIMER = "*Above are plans, not commitments, and may change without notice.*"

@@ -25,6 +25,7 @@ PAGES = {
     "attendance": ("/runtime/2018-06-26/attendance/", "chair"),
     "amending": ("/runtime/2018-06-12/reports/diego/edit/", "chair"),
     "profile": ("/accounts/profile/", "diego-lead"),
+    "api-tokens": ("/accounts/tokens/", "diego-lead"),
     "decisions": ("/runtime/decisions/", None),
     "decision-new": ("/runtime/2018-06-26/reports/diego/decisions/new/", "diego-lead"),
 }

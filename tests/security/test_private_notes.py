@@ -16,12 +16,14 @@ from django.core.cache import cache
 from pypdf import PdfReader
 
 from meetings.models import AgendaItem, BacklogReport, SearchDocument
+from tests.support.api import token_for
 from tests.support.html_tree import parse_html
 from tests.support.mirror import bare_repository, commits, file_at, use_mirror
 
 MARKER = "Zqxwvprivatemarker"  # one word nobody writes: found in any output it reaches
 MEETING = "/runtime/2030-01-08"
 LIST = "runtime-pmc@lists.example.org"
+API_MEETING = "/api/v1/committees/runtime/meetings/2030-01-08"
 
 
 @pytest.fixture
@@ -80,6 +82,13 @@ def public_urls(meeting) -> list[str]:
         f"{MEETING}/reports/diego/history/",
         "/sitemap.xml",
         *revisions,
+        # The JSON API reads what the pages read.
+        "/api/v1/committees/runtime/meetings",
+        API_MEETING,
+        "/api/v1/committees/runtime/meetings/latest",
+        f"{API_MEETING}/reports/diego",
+        "/api/v1/committees/runtime/teams/diego",
+        f"/api/v1/search?q={MARKER}",
     ]
 
 
@@ -92,7 +101,7 @@ def test_no_public_page_feed_or_download_shows_a_private_note(client, published_
         assert response.status_code == 200, (url, response.status_code)
         body = b"".join(response) if response.streaming else response.content
         assert MARKER.encode() not in body, url
-        assert b"Routing: done" in body or url not in (f"{MEETING}/", f"{MEETING}.md"), url
+        assert b"Routing: done" in body or url not in (f"{MEETING}/", f"{MEETING}.md", API_MEETING), url
 
 
 def test_the_pdf_does_not_have_it(client, published_with_notes):
@@ -158,3 +167,11 @@ def test_people_outside_the_committee_do_not(client, people, published_with_note
 
     assert response.status_code == 200
     assert MARKER.encode() not in response.content
+
+
+def test_the_api_never_gives_a_note_even_to_a_token_of_its_lead(client, published_with_notes, people):
+    headers = {"Authorization": f"Bearer {token_for(people['lead_x'])}"}
+    for url in (API_MEETING, f"{API_MEETING}/reports/diego"):
+        response = client.get(url, headers=headers)
+        assert response.status_code == 200 and b"Routing: done" in response.content
+        assert MARKER.encode() not in response.content, url

@@ -17,8 +17,12 @@ space is capped at what it was forked with plus PMC_PDF_MAX_MEMORY_MB, so a
 hostile table fails alone instead of taking the server's memory.
 
 Rendering is also scarce. At most PMC_PDF_MAX_CONCURRENT documents are typeset
-at once by the processes of one server (`RenderSlots`); past that, a reader is
-told at once to come back (PdfBusy), never queued behind a slow render. And a
+at once: by all the app servers together when the cache is Redis (REDIS_URL;
+`SharedRenderSlots`), else by the processes of one server (`RenderSlots`, lock
+files); past that, a reader is told at once to come back (PdfBusy, a 503 with
+Retry-After), never queued behind a slow render. Publishing or amending minutes
+typesets their PDF in the background (meetings/prerender.py) into the cache the PDF
+view reads, so a burst of readers after a release finds it ready. And a
 PDF that failed for a version of the minutes is remembered in the cache for that
 version (`render_pdf(..., version=)`): readers looping on it cost one render,
 not one each. An amendment gives a new version, which is tried again.
@@ -33,6 +37,7 @@ import resource
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,7 +45,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
 from django.template.loader import render_to_string
 from weasyprint import HTML
@@ -158,8 +164,8 @@ def minutes_html(meeting: Meeting, base_url: str = DEFAULT_BASE_URL) -> str:
     )
 
 
-def render_pdf(meeting: Meeting, request=None, *, version: str | None = None) -> bytes:
-    """The PDF of the minutes; with a request, relative links point to this site.
+def render_pdf(meeting: Meeting, request=None, *, version: str | None = None, base_url: str | None = None) -> bytes:
+    """The PDF of the minutes; with a request (or the site's `base_url`), relative links point to this site.
 
     Raises PdfUnavailable (too large, too slow, failed, busy) instead of
     hanging. With the `version` of the minutes (meetings/caching.py), a failure
@@ -168,7 +174,8 @@ def render_pdf(meeting: Meeting, request=None, *, version: str | None = None) ->
     key = f"minutes:{meeting.pk}:{version}:pdf-failed" if version else None
     if key and (remembered := _remembered_failure(key)):
         raise remembered
-    base_url = request.build_absolute_uri("/") if request is not None else DEFAULT_BASE_URL
+    if base_url is None:
+        base_url = request.build_absolute_uri("/") if request is not None else DEFAULT_BASE_URL
     try:
         return html_to_pdf(minutes_html(meeting, base_url), base_url)
     except PdfBusy:
@@ -235,7 +242,42 @@ class RenderSlots:
         os.close(token)
 
 
-def render_slots() -> RenderSlots:
+class SharedRenderSlots:
+    """At most `count` renders at once among every server that shares the Redis cache: one key per slot.
+
+    A slot is taken with SET NX (`cache.add`) under a random token and a lease
+    a little longer than a render may last (the renderer is killed at
+    PMC_PDF_TIMEOUT_SECONDS), so a slot whose worker died frees itself when its
+    lease ends; it is released only by the token that took it.
+    """
+
+    def __init__(self, store, count: int, lease: int) -> None:
+        self.store, self.count, self.lease = store, count, lease
+
+    def acquire(self) -> tuple[str, str] | None:
+        token = uuid.uuid4().hex
+        for slot in range(self.count):
+            key = f"pmc-pdf-slot:{slot}"
+            if self.store.add(key, token, self.lease):
+                return key, token
+        return None
+
+    def release(self, token: tuple[str, str]) -> None:
+        key, mine = token
+        if self.store.get(key) == mine:  # a lease that ran out may belong to another render now
+            self.store.delete(key)
+
+
+def render_slots() -> RenderSlots | SharedRenderSlots:
+    """The slots shared by every server through Redis, else those of this server (`local_render_slots`)."""
+    store = caches["default"]
+    if isinstance(store, RedisCache):
+        lease = int(settings.PMC_PDF_TIMEOUT_SECONDS or 60) + 30
+        return SharedRenderSlots(store, settings.PMC_PDF_MAX_CONCURRENT, lease)
+    return local_render_slots()
+
+
+def local_render_slots() -> RenderSlots:
     """The slots of this server: PMC_PDF_SLOTS_DIR, else a temporary folder named after the server.
 
     gunicorn's workers are the children of one master, so by default the folder
@@ -374,3 +416,11 @@ def _cap_resources(memory_mb: int, timeout: float) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     seconds = int(timeout) + 10
     resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))
+
+
+def pdf_headers(meeting: Meeting) -> dict[str, str]:
+    """The headers of a PDF response, the same whether the view or the pre-rendering made it."""
+    return {
+        "Content-Type": "application/pdf",
+        "Content-Disposition": f'inline; filename="{meeting.date.isoformat()}-{meeting.committee.slug}.pdf"',
+    }

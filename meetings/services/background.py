@@ -22,7 +22,6 @@ from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
 
-from django.db import transaction
 from django.db.transaction import on_commit
 from django.dispatch import Signal
 from django.utils import timezone
@@ -115,9 +114,8 @@ def retry_failed(failed: FailedTask, *, by) -> None:
         candidate = None
     if not isinstance(candidate, Task):
         raise NotATask(f"{failed.task_path} is not a task of this version of the site.")
-    with transaction.atomic():
-        claimed = FailedTask.objects.filter(pk=failed.pk, retried_at__isnull=True).update(
-            retried_at=timezone.now(), retried_by=by if by is not None and by.is_authenticated else None
-        )
-        if claimed:  # two chairs pressing the button enqueue it once
-            enqueue_on_commit(candidate, *failed.args, **failed.kwargs)
+    claimed = FailedTask.objects.filter(pk=failed.pk, retried_at__isnull=True).update(
+        retried_at=timezone.now(), retried_by=by if by is not None and by.is_authenticated else None
+    )
+    if claimed:  # two chairs pressing the button enqueue it once
+        enqueue_on_commit(candidate, *failed.args, **failed.kwargs)

@@ -62,9 +62,8 @@ def test_a_failed_email_does_not_fail_the_publish_and_waits_for_a_retry(client, 
     def refuse(self, messages):
         raise smtplib.SMTPRecipientsRefused({LIST: (550, b"no such list")})
 
-    monkeypatch.setattr(EmailBackend, "send_messages", refuse)
-
-    with caplog.at_level(logging.ERROR, logger="meetings.services.background"):
+    with monkeypatch.context() as patched, caplog.at_level(logging.ERROR, logger="meetings.services.background"):
+        patched.setattr(EmailBackend, "send_messages", refuse)
         response = publish(client, people)
 
     assert response.status_code == 200
@@ -76,7 +75,7 @@ def test_a_failed_email_does_not_fail_the_publish_and_waits_for_a_retry(client, 
     assert "SMTPRecipientsRefused" in failed.error
     assert any("send_publication_notice" in record.getMessage() for record in caplog.records)
 
-    monkeypatch.undo()  # the list's server is back: the chair retries from the failed tasks page
+    # The list's server is back: the chair retries from the failed tasks page.
     client.post(f"/runtime/failed-tasks/{failed.pk}/retry/")
     [message] = mail.outbox
     assert message.to == [LIST]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
-from .models import AgendaItem, AgendaTemplateItem, BacklogReport, Committee, Meeting, RoadmapEntry, Team
+from .models import AgendaItem, AgendaTemplateItem, BacklogReport, Committee, FailedTask, Meeting, RoadmapEntry, Team
 
 
 class AgendaTemplateInline(admin.TabularInline):
@@ -56,3 +56,12 @@ class RoadmapEntryAdmin(admin.ModelAdmin):
     list_filter = ["horizon", "meeting__committee"]
     list_select_related = ["meeting"]
     filter_horizontal = ["teams"]
+
+
+@admin.register(FailedTask)
+class FailedTaskAdmin(admin.ModelAdmin):
+    """Every committee's dead letters, and the site-wide ones: read here, retried from the committee's page."""
+
+    list_display = ["description", "committee", "attempts", "failed_at", "retried_at"]
+    list_filter = ["committee", "task_path"]
+    readonly_fields = [field.name for field in FailedTask._meta.fields]

@@ -59,6 +59,8 @@ demo: migrate ## Load the demo data
 	$(VENV_PY) manage.py load_demo
 
 run: system-deps venv migrate demo ## Set everything up, load the demo, serve on http://127.0.0.1:8000/
+	@echo "run: background tasks (e-mails, git mirror, PDFs) run immediately, inside each request (PMC_TASKS=$${PMC_TASKS:-immediate});"
+	@echo "run: no worker needed. In production set PMC_TASKS=database and run: python manage.py db_worker"
 	$(VENV_PY) manage.py runserver 127.0.0.1:8000
 
 define lint_commands

@@ -71,6 +71,8 @@ TIMEOUT_REMEMBERED_SECONDS = 3600
 # Retry-After of a busy server: most renders take well under a second, and a
 # few seconds is long enough not to invite a loop of retries.
 BUSY_RETRY_SECONDS = 5
+# How much lower the renderer's CPU priority is than its worker's (nice(2); 19 is the lowest).
+RENDERER_NICENESS = 10
 
 
 class PdfUnavailable(Exception):
@@ -177,7 +179,9 @@ def render_pdf(meeting: Meeting, request=None, *, version: str | None = None, ba
     if base_url is None:
         base_url = request.build_absolute_uri("/") if request is not None else DEFAULT_BASE_URL
     try:
-        return html_to_pdf(minutes_html(meeting, base_url), base_url)
+        # The slot first: past the limit a reader is refused before the minutes' HTML is even built.
+        with render_slot():
+            return html_to_pdf(minutes_html(meeting, base_url), base_url)
     except PdfBusy:
         raise  # the server's state, not the document's
     except PdfUnavailable as error:
@@ -290,19 +294,28 @@ def local_render_slots() -> RenderSlots:
     return RenderSlots(Path(folder), settings.PMC_PDF_MAX_CONCURRENT)
 
 
+# The slot this thread holds already (render_pdf takes it before building the HTML, html_to_pdf asks again).
+_holding = threading.local()
+
+
 @contextmanager
 def render_slot() -> Iterator[None]:
-    """Hold one render slot, or raise PdfBusy at once when there is none (PMC_PDF_MAX_CONCURRENT 0: no limit)."""
+    """Hold one render slot, or raise PdfBusy at once when there is none (PMC_PDF_MAX_CONCURRENT 0: no limit).
+
+    Re-entrant within a thread: one render takes one slot, however many of its steps ask for it.
+    """
     slots = render_slots()
-    if slots.count <= 0:
+    if slots.count <= 0 or getattr(_holding, "slot", False):
         yield
         return
     token = slots.acquire()
     if token is None:
         raise PdfBusy("The server is typesetting other PDFs right now; try again in a few seconds.")
+    _holding.slot = True
     try:
         yield
     finally:
+        _holding.slot = False
         slots.release(token)
 
 
@@ -336,7 +349,7 @@ _warm_up_lock = threading.Lock()
 _warmed_up = False
 
 
-def _warm_up() -> None:
+def warm_up() -> None:
     """Load the fonts and the print stylesheet once in this process, so that every forked child starts warm."""
     global _warmed_up
     with _warm_up_lock:
@@ -351,7 +364,7 @@ def _warm_up() -> None:
 
 
 def _write_pdf_in_child(html: str, base_url: str, timeout: float) -> bytes:
-    _warm_up()  # saves each child a few tenths of a second
+    warm_up()  # saves each child a few tenths of a second
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     memory = settings.PMC_PDF_MAX_MEMORY_MB
@@ -399,7 +412,7 @@ def _child_main(html: str, base_url: str, sender, memory_mb: int, timeout: float
 
 
 def _cap_resources(memory_mb: int, timeout: float) -> None:
-    """Cap this process's address space at its size now plus `memory_mb`, and its CPU time.
+    """Cap this process's address space at its size now plus `memory_mb`, and its CPU time; lower its priority.
 
     Relative to the size it was forked with, because that (the worker's Django,
     WeasyPrint, fonts, thread stacks) differs from one server to the next. The
@@ -414,6 +427,8 @@ def _cap_resources(memory_mb: int, timeout: float) -> None:
         if current is not None:
             limit = current + memory_mb * 2**20
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    # Below the web workers on the CPU: a burst of renders must not slow the readers of pages.
+    os.nice(RENDERER_NICENESS)
     seconds = int(timeout) + 10
     resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))
 

@@ -7,6 +7,7 @@ at once, never queued; and the renderer's memory is capped.
 """
 
 import multiprocessing
+import os
 import runpy
 import threading
 import time
@@ -144,6 +145,30 @@ class TestRendersAreFewAtOnce:
         page = parse_html(response.content.decode())
         assert page.find("a", href=seed_meeting.get_absolute_url()) is not None
         assert page.find("a", href=seed_meeting.get_markdown_url()) is not None
+
+    def test_past_the_limit_a_reader_is_refused_before_the_minutes_html_is_built(self, seed_meeting, client):
+        slots = pdf.render_slots()
+        held = [slots.acquire() for _ in range(slots.count)]
+        try:
+            with mock.patch.object(pdf, "minutes_html", side_effect=AssertionError("built while busy")):
+                response = client.get(PDF)
+        finally:
+            for token in held:
+                slots.release(token)
+        assert response.status_code == 503
+
+    def test_one_render_takes_one_slot(self, seed_meeting, client, settings):
+        settings.PMC_PDF_MAX_CONCURRENT = 1  # render_pdf takes it, and html_to_pdf within it asks again
+
+        assert client.get(PDF).status_code == 200
+
+    def test_the_renderer_runs_below_the_web_workers_on_the_cpu(self, monkeypatch):
+        monkeypatch.setattr(pdf, "warm_up", lambda: None)
+        monkeypatch.setattr(pdf, "_write_pdf", lambda html, base_url: str(os.nice(0)).encode())
+
+        niceness = int(html_to_pdf("<p>any</p>"))
+
+        assert niceness == min(19, os.nice(0) + pdf.RENDERER_NICENESS)
 
     def test_a_busy_server_is_not_remembered_as_a_failure(self, seed_meeting, client):
         slots = pdf.render_slots()

@@ -135,7 +135,9 @@ def _rss_kb(pid: int) -> tuple[int, list[int]]:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 rss = int(line.split()[1])
-        children = [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        # Every thread's: a gthread worker forks its renderer from the thread serving the request.
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            children += [int(child) for child in (task / "children").read_text().split()]
     except (OSError, ValueError):
         pass
     return rss, children

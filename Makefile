@@ -59,6 +59,8 @@ demo: migrate ## Load the demo data
 	$(VENV_PY) manage.py load_demo
 
 run: system-deps venv migrate demo ## Set everything up, load the demo, serve on http://127.0.0.1:8000/
+	@echo "run: background tasks (e-mails, git mirror, PDFs) run immediately, inside each request (PMC_TASKS=$${PMC_TASKS:-immediate});"
+	@echo "run: no worker needed. In production set PMC_TASKS=database and run: python manage.py db_worker"
 	$(VENV_PY) manage.py runserver 127.0.0.1:8000
 
 define lint_commands
@@ -82,7 +84,7 @@ test: system-deps venv e2e-deps ## Lint, check for missing migrations, run pytes
 e2e: system-deps venv e2e-deps ## Run only the browser tests (tests/e2e; screenshots in test-artifacts/)
 	$(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
 
-bench: venv ## Run the benchmarks (bench/run.py; installs wrk when it can, BENCH_RUNS=n, BENCH_ONLY=a,b,c,d,e,f,g,h)
+bench: venv ## Run the benchmarks (bench/run.py; installs wrk when it can, BENCH_RUNS=n, BENCH_ONLY=a,b,c,d,e,f,g,h,j)
 	@bash scripts/system-deps.sh --bench || echo "bench: some system packages are missing (see above); going on"
 	@command -v wrk >/dev/null || echo "bench: wrk is missing: the throughput benchmark (a) will say so and be skipped"
 	$(VENV_PY) bench/run.py

@@ -20,3 +20,15 @@ graceful_timeout = 30
 # restarts, so that the workers never all restart at the same moment.
 max_requests = 1000
 max_requests_jitter = 100
+
+
+def post_worker_init(worker):
+    """Load WeasyPrint's fonts and the print stylesheet as each worker starts (the app is loaded by then).
+
+    Otherwise the first PDF a worker typesets pays for it, in the request and
+    at full priority, while the render itself runs niced in a child.
+    """
+    # Imported here: Django is set up only once the worker has loaded the app.
+    from meetings.pdf import warm_up
+
+    warm_up()

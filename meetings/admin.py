@@ -1,7 +1,17 @@
 from django.contrib import admin
 from django.db import models
 
-from .models import AgendaItem, AgendaTemplateItem, ApiToken, BacklogReport, Committee, Meeting, RoadmapEntry, Team
+from .models import (
+    AgendaItem,
+    AgendaTemplateItem,
+    ApiToken,
+    BacklogReport,
+    Committee,
+    FailedTask,
+    Meeting,
+    RoadmapEntry,
+    Team,
+)
 
 
 class AgendaTemplateInline(admin.TabularInline):
@@ -70,3 +80,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(FailedTask)
+class FailedTaskAdmin(admin.ModelAdmin):
+    """Every committee's dead letters, and the site-wide ones: read here, retried from the committee's page."""
+
+    list_display = ["description", "committee", "attempts", "failed_at", "retried_at"]
+    list_filter = ["committee", "task_path"]
+    readonly_fields = [field.name for field in FailedTask._meta.fields]

@@ -6,4 +6,6 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Meetings and minutes"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401, PLC0415 (registers the system checks; the app registry must be ready)
+        # Registers the system checks, and the PDF's pre-rendering on published_minutes_changed
+        # (in every process that changes minutes, the import commands included).
+        from . import checks, prerender  # noqa: F401, PLC0415 (the app registry must be ready)

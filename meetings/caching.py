@@ -210,9 +210,14 @@ def cache_key(request: HttpRequest, version: Version, kind: str) -> str:
     Not the query string: the page does not depend on it, and a key per query
     string would let anyone fill the cache with copies of one page.
     """
+    return site_cache_key(version, kind, request.build_absolute_uri("/"))
+
+
+def site_cache_key(version: Version, kind: str, site: str) -> str:
+    """`cache_key` for the site at `site` ("https://host/"), without a request: what pre-rendering fills."""
     key = f"minutes:{version.meeting_id}:{version.of(kind)}:{kind}"
     if kind in ("html", "pdf", "md"):  # the Markdown: its uploaded pictures' links (exporting.py)
-        key += ":" + _short(request.build_absolute_uri("/"))
+        key += ":" + _short(site)
     return key
 
 

@@ -17,8 +17,12 @@ space is capped at what it was forked with plus PMC_PDF_MAX_MEMORY_MB, so a
 hostile table fails alone instead of taking the server's memory.
 
 Rendering is also scarce. At most PMC_PDF_MAX_CONCURRENT documents are typeset
-at once by the processes of one server (`RenderSlots`); past that, a reader is
-told at once to come back (PdfBusy), never queued behind a slow render. And a
+at once: by all the app servers together when the cache is Redis (REDIS_URL;
+`SharedRenderSlots`), else by the processes of one server (`RenderSlots`, lock
+files); past that, a reader is told at once to come back (PdfBusy, a 503 with
+Retry-After), never queued behind a slow render. Publishing or amending minutes
+typesets their PDF in the background (meetings/prerender.py) into the cache the PDF
+view reads, so a burst of readers after a release finds it ready. And a
 PDF that failed for a version of the minutes is remembered in the cache for that
 version (`render_pdf(..., version=)`): readers looping on it cost one render,
 not one each. An amendment gives a new version, which is tried again.
@@ -33,6 +37,7 @@ import resource
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,7 +45,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
 from django.template.loader import render_to_string
 from weasyprint import HTML
@@ -65,6 +71,8 @@ TIMEOUT_REMEMBERED_SECONDS = 3600
 # Retry-After of a busy server: most renders take well under a second, and a
 # few seconds is long enough not to invite a loop of retries.
 BUSY_RETRY_SECONDS = 5
+# How much lower the renderer's CPU priority is than its worker's (nice(2); 19 is the lowest).
+RENDERER_NICENESS = 10
 
 
 class PdfUnavailable(Exception):
@@ -158,8 +166,8 @@ def minutes_html(meeting: Meeting, base_url: str = DEFAULT_BASE_URL) -> str:
     )
 
 
-def render_pdf(meeting: Meeting, request=None, *, version: str | None = None) -> bytes:
-    """The PDF of the minutes; with a request, relative links point to this site.
+def render_pdf(meeting: Meeting, request=None, *, version: str | None = None, base_url: str | None = None) -> bytes:
+    """The PDF of the minutes; with a request (or the site's `base_url`), relative links point to this site.
 
     Raises PdfUnavailable (too large, too slow, failed, busy) instead of
     hanging. With the `version` of the minutes (meetings/caching.py), a failure
@@ -168,9 +176,12 @@ def render_pdf(meeting: Meeting, request=None, *, version: str | None = None) ->
     key = f"minutes:{meeting.pk}:{version}:pdf-failed" if version else None
     if key and (remembered := _remembered_failure(key)):
         raise remembered
-    base_url = request.build_absolute_uri("/") if request is not None else DEFAULT_BASE_URL
+    if base_url is None:
+        base_url = request.build_absolute_uri("/") if request is not None else DEFAULT_BASE_URL
     try:
-        return html_to_pdf(minutes_html(meeting, base_url), base_url)
+        # The slot first: past the limit a reader is refused before the minutes' HTML is even built.
+        with render_slot():
+            return html_to_pdf(minutes_html(meeting, base_url), base_url)
     except PdfBusy:
         raise  # the server's state, not the document's
     except PdfUnavailable as error:
@@ -235,7 +246,42 @@ class RenderSlots:
         os.close(token)
 
 
-def render_slots() -> RenderSlots:
+class SharedRenderSlots:
+    """At most `count` renders at once among every server that shares the Redis cache: one key per slot.
+
+    A slot is taken with SET NX (`cache.add`) under a random token and a lease
+    a little longer than a render may last (the renderer is killed at
+    PMC_PDF_TIMEOUT_SECONDS), so a slot whose worker died frees itself when its
+    lease ends; it is released only by the token that took it.
+    """
+
+    def __init__(self, store, count: int, lease: int) -> None:
+        self.store, self.count, self.lease = store, count, lease
+
+    def acquire(self) -> tuple[str, str] | None:
+        token = uuid.uuid4().hex
+        for slot in range(self.count):
+            key = f"pmc-pdf-slot:{slot}"
+            if self.store.add(key, token, self.lease):
+                return key, token
+        return None
+
+    def release(self, token: tuple[str, str]) -> None:
+        key, mine = token
+        if self.store.get(key) == mine:  # a lease that ran out may belong to another render now
+            self.store.delete(key)
+
+
+def render_slots() -> RenderSlots | SharedRenderSlots:
+    """The slots shared by every server through Redis, else those of this server (`local_render_slots`)."""
+    store = caches["default"]
+    if isinstance(store, RedisCache):
+        lease = int(settings.PMC_PDF_TIMEOUT_SECONDS or 60) + 30
+        return SharedRenderSlots(store, settings.PMC_PDF_MAX_CONCURRENT, lease)
+    return local_render_slots()
+
+
+def local_render_slots() -> RenderSlots:
     """The slots of this server: PMC_PDF_SLOTS_DIR, else a temporary folder named after the server.
 
     gunicorn's workers are the children of one master, so by default the folder
@@ -248,19 +294,28 @@ def render_slots() -> RenderSlots:
     return RenderSlots(Path(folder), settings.PMC_PDF_MAX_CONCURRENT)
 
 
+# The slot this thread holds already (render_pdf takes it before building the HTML, html_to_pdf asks again).
+_holding = threading.local()
+
+
 @contextmanager
 def render_slot() -> Iterator[None]:
-    """Hold one render slot, or raise PdfBusy at once when there is none (PMC_PDF_MAX_CONCURRENT 0: no limit)."""
+    """Hold one render slot, or raise PdfBusy at once when there is none (PMC_PDF_MAX_CONCURRENT 0: no limit).
+
+    Re-entrant within a thread: one render takes one slot, however many of its steps ask for it.
+    """
     slots = render_slots()
-    if slots.count <= 0:
+    if slots.count <= 0 or getattr(_holding, "slot", False):
         yield
         return
     token = slots.acquire()
     if token is None:
         raise PdfBusy("The server is typesetting other PDFs right now; try again in a few seconds.")
+    _holding.slot = True
     try:
         yield
     finally:
+        _holding.slot = False
         slots.release(token)
 
 
@@ -294,7 +349,7 @@ _warm_up_lock = threading.Lock()
 _warmed_up = False
 
 
-def _warm_up() -> None:
+def warm_up() -> None:
     """Load the fonts and the print stylesheet once in this process, so that every forked child starts warm."""
     global _warmed_up
     with _warm_up_lock:
@@ -309,7 +364,7 @@ def _warm_up() -> None:
 
 
 def _write_pdf_in_child(html: str, base_url: str, timeout: float) -> bytes:
-    _warm_up()  # saves each child a few tenths of a second
+    warm_up()  # saves each child a few tenths of a second
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     memory = settings.PMC_PDF_MAX_MEMORY_MB
@@ -357,7 +412,7 @@ def _child_main(html: str, base_url: str, sender, memory_mb: int, timeout: float
 
 
 def _cap_resources(memory_mb: int, timeout: float) -> None:
-    """Cap this process's address space at its size now plus `memory_mb`, and its CPU time.
+    """Cap this process's address space at its size now plus `memory_mb`, and its CPU time; lower its priority.
 
     Relative to the size it was forked with, because that (the worker's Django,
     WeasyPrint, fonts, thread stacks) differs from one server to the next. The
@@ -372,5 +427,15 @@ def _cap_resources(memory_mb: int, timeout: float) -> None:
         if current is not None:
             limit = current + memory_mb * 2**20
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    # Below the web workers on the CPU: a burst of renders must not slow the readers of pages.
+    os.nice(RENDERER_NICENESS)
     seconds = int(timeout) + 10
     resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))
+
+
+def pdf_headers(meeting: Meeting) -> dict[str, str]:
+    """The headers of a PDF response, the same whether the view or the pre-rendering made it."""
+    return {
+        "Content-Type": "application/pdf",
+        "Content-Disposition": f'inline; filename="{meeting.date.isoformat()}-{meeting.committee.slug}.pdf"',
+    }

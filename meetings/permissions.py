@@ -132,6 +132,11 @@ def can_manage_committee(user: AnyUser, committee: Committee) -> bool:
     return is_chair(user, committee)
 
 
+def can_handle_failed_tasks(user: AnyUser, committee: Committee) -> bool:
+    """Background work that failed for good (e-mails, mirror commits, PDFs): the chairs see and retry it."""
+    return is_chair(user, committee)
+
+
 def can_view_readiness(user: AnyUser, meeting: Meeting) -> bool:
     """The board of who has reported, with the leads' accounts: the chair's tool for chasing."""
     return is_chair(user, meeting.committee)

@@ -17,6 +17,7 @@ from .views import (
     questions,
     readiness,
     schedule,
+    tasks,
     tokens,
 )
 
@@ -50,6 +51,8 @@ urlpatterns = [
     path("<slug:committee>/meetings/schedule/", schedule.schedule, name="schedule"),
     path("<slug:committee>/import/", chair.import_files, name="import"),
     path("<slug:committee>/settings/", committee.committee_settings, name="committee_settings"),
+    path("<slug:committee>/failed-tasks/", tasks.failed_tasks, name="failed_tasks"),
+    path("<slug:committee>/failed-tasks/<int:pk>/retry/", tasks.retry_task, name="retry_task"),
     path("<slug:committee>/settings/mirror/", committee.mirror_sync, name="mirror_sync"),
     path("<slug:committee>/roster/", committee.roster, name="roster"),
     path("<slug:committee>/roster/<slug:team>/", committee.team_edit, name="team_edit"),

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "ninja",  # its Swagger UI files, served from our own static files (the CSP allows no CDN)
+    "django_tasks",
+    "django_tasks_db",
     "meetings",
 ]
 
@@ -93,6 +95,19 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 1000}}
     )
 }
+# Background work (meetings/services/background.py), through Django's tasks API (the
+# django-tasks backport). PMC_TASKS=database queues it in the database for
+# `manage.py db_worker` (production); the default, immediate, runs each task at once
+# in the request that asked for it, so development needs no worker (and has no retries).
+PMC_TASKS = env.str("PMC_TASKS", default="immediate")
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if PMC_TASKS not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"PMC_TASKS must be one of {', '.join(_TASK_BACKENDS)}, not {PMC_TASKS!r}")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[PMC_TASKS]}}
+
 # Seconds a browser or CDN may keep published minutes (HTML, PDF, Markdown) before
 # revalidating them with their ETag; rendered copies are cached per version (meetings/caching.py).
 PMC_PUBLIC_MAX_AGE = env.int("PMC_PUBLIC_MAX_AGE", default=300)

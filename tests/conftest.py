@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from meetings.models import Meeting, TeamStatus
+from meetings.services import background
 from meetings.services.scheduling import create_meeting
 from tests.support.builders import import_seed, make_committee, make_team, make_user
 from tests.support.corpus import require_corpus
@@ -30,6 +32,27 @@ def pdf_slots(tmp_path_factory) -> Path:
 def own_pdf_slots(settings, pdf_slots):
     """This run's PDF renders count against slots of its own: another run on the machine must not take them."""
     settings.PMC_PDF_SLOTS_DIR = str(pdf_slots)
+
+
+@pytest.fixture(autouse=True)
+def tasks_enqueued_as_in_autocommit(monkeypatch):
+    """Outside the code's own transactions, on_commit enqueues at once, as in production.
+
+    A test's own transaction (pytest-django wraps each test in one) never
+    commits: without this, a task enqueued by a view that is not in a
+    transaction would never run. Inside the code's own atomic block the real
+    on_commit applies (tests/services/test_mirroring.py captures it).
+    """
+    real = background.on_commit
+
+    def on_commit(func, using=None, robust=False):
+        blocks = transaction.get_connection(using).atomic_blocks
+        if all(getattr(block, "_from_testcase", False) for block in blocks):
+            func()
+        else:
+            real(func, using, robust)
+
+    monkeypatch.setattr(background, "on_commit", on_commit)
 
 
 @pytest.fixture

@@ -146,3 +146,20 @@ def test_recording_a_decision_is_editing_the_section(world, who):
     assert permissions.can_record_decision(user, report) == permissions.can_edit_report(user, report)
     assert permissions.can_record_decision(user, published_report) == (who in ("chair", "superuser"))
     assert permissions.can_record_decision(user, item) == (who in ("chair", "superuser"))
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed"),
+    [
+        ("anonymous", N),
+        ("member", N),
+        ("lead_x", N),
+        ("lead_y", N),
+        ("lead_x_elsewhere", N),
+        ("chair", Y),
+        ("other_chair", N),
+        ("superuser", Y),
+    ],
+)
+def test_only_the_committees_chairs_handle_its_failed_background_work(world, who, allowed):
+    assert permissions.can_handle_failed_tasks(world[who], world["runtime"]) is allowed

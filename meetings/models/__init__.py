@@ -19,6 +19,7 @@ from .people import (
 from .question import Question
 from .revision import GitImport, Revision, RevisionSource
 from .search import SearchDocument
+from .tasks import FailedTask
 from .token import ApiToken, TokenScope
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "BacklogReport",
     "Committee",
     "Decision",
+    "FailedTask",
     "GitImport",
     "Horizon",
     "Invitation",

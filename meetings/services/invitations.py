@@ -3,6 +3,9 @@
 The e-mail carries a one-time link; opening it makes an account (or takes the
 visitor's own) and attaches it to the team or the committee. A link works once
 and only until it expires, however many people use it at the same moment.
+The e-mail is a background task (services/background.py): retried when the
+mail server fails, then listed among the committee's failed tasks, while the
+roster shows the invitation pending (revoke it, or invite again).
 """
 
 import secrets
@@ -16,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..models import Committee, Invitation, Team, person_name
+from .background import background_task, enqueue_on_commit
 from .notifications import absolute_url
 from .roster import update_open_reports
 
@@ -48,28 +52,43 @@ def link_path(invitation: Invitation) -> str:
 
 
 def invite(committee: Committee, email: str, *, team: Team | None = None, by=None, request=None) -> Invitation:
-    """Make an invitation and e-mail its link; nothing is kept if the e-mail cannot be sent."""
-    with transaction.atomic():
-        invitation = Invitation.objects.create(
-            committee=committee,
-            team=team,
-            email=email,
-            token=secrets.token_urlsafe(32),
-            created_by=by if by is not None and by.is_authenticated else None,
-            expires_at=timezone.now() + timedelta(days=settings.PMC_INVITATION_DAYS),
-        )
-        # From PMC_SITE_URL even within a request: a forged Host must not become the link in the e-mail.
-        link = absolute_url(link_path(invitation))
-        # The inviter by name, never by username: without one, the e-mail says who invites by role.
-        inviter = person_name(by) if by is not None and by.is_authenticated else ""
-        context = {"invitation": invitation, "link": link, "role": role_of(invitation), "inviter": inviter}
-        send_mail(
-            f"Invitation to {role_of(invitation)}",
-            render_to_string("emails/invitation.txt", context),
-            None,  # DEFAULT_FROM_EMAIL
-            [email],
-        )
+    """Make an invitation; its link is e-mailed once it is saved."""
+    invitation = Invitation.objects.create(
+        committee=committee,
+        team=team,
+        email=email,
+        token=secrets.token_urlsafe(32),
+        created_by=by if by is not None and by.is_authenticated else None,
+        expires_at=timezone.now() + timedelta(days=settings.PMC_INVITATION_DAYS),
+    )
+    enqueue_on_commit(send_invitation, invitation.pk)
     return invitation
+
+
+def _describe_invitation(invitation_id: int) -> tuple[str, int]:
+    invitation = Invitation.objects.select_related("committee", "team").get(pk=invitation_id)
+    return f"Invitation to {invitation.email} to {role_of(invitation)}", invitation.committee_id
+
+
+@background_task(describe=_describe_invitation)
+def send_invitation(invitation_id: int) -> bool:
+    """E-mail the invitation's link; False when it was revoked, used or expired before it went."""
+    invitation = Invitation.objects.select_related("committee", "team", "created_by").filter(pk=invitation_id).first()
+    if invitation is None or not is_pending(invitation):
+        return False
+    # From PMC_SITE_URL even within a request: a forged Host must not become the link in the e-mail.
+    link = absolute_url(link_path(invitation))
+    # The inviter by name, never by username: without one, the e-mail says who invites by role.
+    by = invitation.created_by
+    inviter = person_name(by) if by is not None else ""
+    context = {"invitation": invitation, "link": link, "role": role_of(invitation), "inviter": inviter}
+    send_mail(
+        f"Invitation to {role_of(invitation)}",
+        render_to_string("emails/invitation.txt", context),
+        None,  # DEFAULT_FROM_EMAIL
+        [invitation.email],
+    )
+    return True
 
 
 def accept(invitation: Invitation, user) -> None:

@@ -2,10 +2,12 @@
 
 A change of published minutes calls `mirror_later` inside its own
 transaction: that writes a MirrorSync row (the change is owed to the mirror)
-and asks for `sync_mirror` once the transaction has committed. Git never runs
-inside the transaction, so a slow or failing git can neither lose an edit nor
-hold rows locked; a failure stays recorded on the rows, shown to the chairs,
-and `manage.py sync_git_mirror` (or the committee's next change) tries again.
+and enqueues the background task `sync_committee_mirror` once the transaction
+has committed. Git never runs inside the transaction (nor, with a worker, in
+the request), so a slow or failing git can neither lose an edit nor hold rows
+locked; a failure stays recorded on the rows, shown to the chairs, the task is
+retried with backoff (services/background.py), and `manage.py sync_git_mirror`
+(or the committee's next change) tries again.
 
 A sync writes each owed meeting's Markdown (`exporting.meeting_to_markdown`)
 at its place in the archive (`exporting.archive_path`) and commits it when
@@ -22,14 +24,14 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 
 from ..lib.git import GitError, git, git_text
 from ..models import Committee, Meeting, MirrorSync
+from .background import background_task, enqueue_on_commit, published_minutes_changed
 from .exporting import archive_path, meeting_to_markdown, site_link
 
 logger = logging.getLogger(__name__)
@@ -80,7 +82,10 @@ def mirror_later(meeting: Meeting, *, author=None, message: str) -> None:
     committee without a mirror, owes nothing.
     """
     committee = meeting.committee
-    if not committee.mirror_path or not meeting.is_published:
+    if not meeting.is_published:
+        return
+    published_minutes_changed.send(sender=Meeting, meeting=meeting)
+    if not committee.mirror_path:
         return
     _owe(meeting, author, message)
 
@@ -95,8 +100,7 @@ def mirror_withdrawal(meeting: Meeting, *, author=None) -> None:
 def _owe(meeting: Meeting, author, message: str) -> None:
     author = author if author is not None and author.is_authenticated else None
     MirrorSync.objects.create(committee=meeting.committee, meeting=meeting, author=author, message=message[:500])
-    # robust: the change is saved whatever happens here; sync_mirror records its own failures.
-    transaction.on_commit(partial(_sync_after_commit, meeting.committee.pk), robust=True)
+    enqueue_on_commit(sync_committee_mirror, meeting.committee.pk)
 
 
 def queue_published(committee: Committee) -> int:
@@ -111,13 +115,26 @@ def queue_published(committee: Committee) -> int:
     return len(meetings)
 
 
-def _sync_after_commit(committee_id: int) -> None:
+class MirrorFailed(Exception):
+    """A sync left changes owed: raised so that the task queue tries again later."""
+
+
+def _describe_sync(committee_id: int) -> tuple[str, int]:
+    committee = Committee.objects.get(pk=committee_id)
+    return f"Commit the changed minutes to the git mirror of {committee.name}", committee.pk
+
+
+@background_task(describe=_describe_sync)
+def sync_committee_mirror(committee_id: int) -> int:
+    """Background task: sync the committee's mirror; the commits made. Raises while changes stay owed."""
     committee = Committee.objects.filter(pk=committee_id).first()
     if committee is None:
-        return
+        return 0
     result = sync_mirror(committee)
     if result.failed:
         logger.warning("git mirror of %s failed, %d change(s) pending: %s", committee, result.pending, result.error)
+        raise MirrorFailed(result.error)
+    return len(result.commits)
 
 
 def sync_mirror(committee: Committee, *, push: bool = False) -> SyncResult:

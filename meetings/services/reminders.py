@@ -5,6 +5,11 @@ section they owe in the given meetings. A `ReminderSent` row per meeting and
 lead is created before the e-mail goes, in the same transaction: its unique
 constraint makes a second run (even a simultaneous one) skip that lead, and a
 failed send rolls the row back so that the next run tries again.
+
+The chair's button does not send in the request: it enqueues `remind_meeting`
+(services/background.py), which runs `send_reminders` for the meeting and,
+while some reminder could not be sent, fails so that the queue tries again
+later (the leads reminded meanwhile are not mailed twice).
 """
 
 import logging
@@ -19,6 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ..models import BacklogReport, Meeting, MeetingStatus, ReminderKind, ReminderSent, person_name
+from .background import background_task
 from .notifications import absolute_url
 
 logger = logging.getLogger(__name__)
@@ -108,6 +114,28 @@ def send_reminders(meetings, *, dry_run: bool = False, final_call: bool = False)
             reminder.sent, reminder.error = False, str(error) or type(error).__name__
             logger.exception("Could not send the reminder to %s", reminder.user.get_username())
     return [reminder for reminder in reminders if reminder.reports]
+
+
+class RemindersFailed(Exception):
+    """Some reminders could not be sent: the task queue tries those again later."""
+
+
+def _describe_remind(meeting_id: int, *, final_call: bool = False) -> tuple[str, int]:
+    meeting = Meeting.objects.select_related("committee").get(pk=meeting_id)
+    return f"{'Final call' if final_call else 'Reminders'} to the leads of {meeting}", meeting.committee_id
+
+
+@background_task(describe=_describe_remind)
+def remind_meeting(meeting_id: int, *, final_call: bool = False) -> int:
+    """Background task: send the reminders still owed for the meeting; how many went. Raises while some fail."""
+    meeting = Meeting.objects.filter(pk=meeting_id).first()
+    if meeting is None:
+        return 0
+    reminders = send_reminders([meeting], final_call=final_call)
+    failed = [reminder for reminder in reminders if not reminder.sent]
+    if failed:
+        raise RemindersFailed("; ".join(f"{reminder.user.get_username()}: {reminder.error}" for reminder in failed))
+    return len(reminders)
 
 
 def _claim(reminder: Reminder) -> list[BacklogReport]:

@@ -101,10 +101,8 @@ def meeting_publish(request, committee, date):
     if not was_published:
         notice = notify_published(meeting)
         address = meeting.committee.list_address
-        if notice == Notice.SENT:
-            messages.info(request, f"Sent the minutes to {address}.")
-        elif notice == Notice.FAILED:
-            messages.warning(request, f"The minutes are published, but the e-mail to {address} could not be sent.")
+        if notice == Notice.QUEUED:
+            messages.info(request, f"The minutes are being sent to {address}.")
     return redirect(meeting.get_absolute_url())
 
 

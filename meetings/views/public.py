@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from .. import caching, permissions
 from ..models import Committee, Meeting, MeetingStatus
-from ..pdf import PdfUnavailable, render_pdf
+from ..pdf import PdfUnavailable, pdf_headers, render_pdf
 from ..queries.minutes import gather
 from ..queries.questions import attach_questions
 from ..queries.reports import count_reported
@@ -152,8 +152,9 @@ def _pdf_response(request, committee, date):
             # failed is remembered for these minutes, so a retry would get the same page.
             response["Retry-After"] = str(error.retry_after)
         return response
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{meeting.date.isoformat()}-{meeting.committee.slug}.pdf"'
+    response = HttpResponse(pdf)
+    for name, value in pdf_headers(meeting).items():
+        response[name] = value
     return response
 
 

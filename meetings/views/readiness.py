@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from .. import permissions
 from ..format.attendance import has_attendees_section
 from ..forms.readiness import AttendanceForm
-from ..models import MeetingStatus, ReminderSent, ReportState, affiliation_of
+from ..models import MeetingStatus, ReminderKind, ReminderSent, ReportState, affiliation_of
 from ..queries.attendance import (
     affiliations_by_name,
     affiliations_known,
@@ -19,7 +19,8 @@ from ..queries.attendance import (
 )
 from ..queries.questions import with_unanswered
 from ..services.attendance import record_attendance
-from ..services.reminders import is_meeting_day, send_reminders
+from ..services.background import enqueue_on_commit
+from ..services.reminders import is_meeting_day, pending_reminders, remind_meeting
 from .lookup import get_meeting
 from .navigation import go_back, safe_next
 
@@ -77,20 +78,16 @@ def send_meeting_reminders(request, committee, date):
     if final_call and not is_meeting_day(meeting):
         messages.error(request, "The final call can be sent on the meeting's day only.")
         return redirect(_readiness_url(meeting))
-    reminders = send_reminders([meeting], final_call=final_call)
-    sent = [reminder for reminder in reminders if reminder.sent]
-    failed = [reminder for reminder in reminders if not reminder.sent]
-    if sent:
-        names = ", ".join(reminder.user.get_username() for reminder in sent)
+    owed = pending_reminders([meeting], kind=ReminderKind.FINAL_CALL if final_call else ReminderKind.REMINDER)
+    if owed:
+        enqueue_on_commit(remind_meeting, meeting.pk, final_call=final_call)
+        names = ", ".join(reminder.user.get_username() for reminder in owed)
         what = "final call" if final_call else "reminder"
-        messages.success(request, f"Sent {len(sent)} {what}{'s' if len(sent) != 1 else ''} ({names}).")
-    elif not failed:
+        messages.success(request, f"Sending {len(owed)} {what}{'s' if len(owed) != 1 else ''} ({names}).")
+    else:
         messages.info(
             request, "Sent 0 reminders: every lead owing an empty section has been reminded already or has no e-mail."
         )
-    if failed:
-        names = ", ".join(reminder.user.get_username() for reminder in failed)
-        messages.warning(request, f"Could not send {len(failed)} reminder(s) ({names}); try again later.")
     return redirect(_readiness_url(meeting))
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from meetings import permissions
 from meetings.forms.invitations import InvitationSignUpForm
-from meetings.models import Invitation, Meeting, Profile
+from meetings.models import FailedTask, Invitation, Meeting, Profile
 from meetings.services import invitations
 from tests.support.accounts import login_redirect
 from tests.support.builders import make_user
@@ -99,7 +99,7 @@ def test_two_pending_invitations_for_the_same_thing_are_refused(client, people, 
     assert Invitation.objects.count() == 1 and len(mail.outbox) == 1
 
 
-def test_when_the_email_cannot_be_sent_nothing_is_kept(client, people, monkeypatch):
+def test_when_the_email_cannot_be_sent_the_invitation_waits_among_the_failed_tasks(client, people, monkeypatch):
     def refuse(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("connection refused")
 
@@ -107,11 +107,16 @@ def test_when_the_email_cannot_be_sent_nothing_is_kept(client, people, monkeypat
     client.force_login(people["chair"])
     data = browser_form(client.get(ROSTER), action="invite")
 
-    response = client.post(ROSTER, {**data, "invite-email": "nia@example.org"})
+    response = client.post(ROSTER, {**data, "invite-email": "nia@example.org"}, follow=True)
 
     assert response.status_code == 200
-    assert any("could not be sent" in error for error in form_errors(response))
-    assert not Invitation.objects.exists()
+    invitation = Invitation.objects.get()
+    assert invitation.email == "nia@example.org" and invitation.used_at is None
+    [failed] = FailedTask.objects.filter(committee=people["runtime"])
+    assert failed.description == "Invitation to nia@example.org to co-chair the Runtime PMC"
+    assert "connection refused" in failed.error
+    page = client.get("/runtime/failed-tasks/")
+    assert failed.description in page.content.decode()
 
 
 @pytest.mark.parametrize("who", ["anonymous", "lead_x", "other_chair"])

@@ -1,14 +1,16 @@
 """The chair's readiness board: each team's state, leads and last edit, the count, its query budget, its button."""
 
 from datetime import date
+from unittest import mock
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import dateformat, timezone
 
-from meetings.models import Meeting, ReminderSent
+from meetings.models import FailedTask, Meeting, ReminderSent
 from meetings.services.editing import save_report
 from meetings.services.publishing import publish_meeting
 from meetings.services.scheduling import create_meeting
@@ -156,11 +158,29 @@ def test_the_button_reminds_the_leads_of_empty_sections_once(client, people, dra
     response = client.post(REMIND, follow=True)
 
     assert [message.to for message in mail.outbox] == [["lead-x@example.org"]]
-    assert "Sent 1 reminder (lead-x)." in messages_of(response)
+    assert "Sending 1 reminder (lead-x)." in messages_of(response)
     assert "reminded" in rows_by_team(response)["Diego"].text
     again = client.post(REMIND, follow=True)
     assert len(mail.outbox) == 1
     assert any(message.startswith("Sent 0 reminders") for message in messages_of(again))
+
+
+def test_a_reminder_that_cannot_be_sent_waits_among_the_failed_tasks_and_its_retry_sends_it(
+    client, people, draft, with_addresses, monkeypatch
+):
+    client.force_login(people["chair"])
+    with monkeypatch.context() as patched:
+        patched.setattr(EmailBackend, "send_messages", mock.Mock(side_effect=OSError("mail server down")))
+        client.post(REMIND)
+
+    assert mail.outbox == [] and not ReminderSent.objects.exists(), "not recorded as sent"
+    [failed] = FailedTask.objects.all()
+    assert failed.description == f"Reminders to the leads of {draft}"
+    assert "lead-x: mail server down" in failed.error and "lead-y: mail server down" in failed.error
+
+    client.post(f"/runtime/failed-tasks/{failed.pk}/retry/")
+
+    assert sorted(message.to[0] for message in mail.outbox) == ["lead-x@example.org", "lead-y@example.org"]
 
 
 def test_the_button_is_offered_for_drafts_only(client, people, draft, with_addresses):
@@ -219,7 +239,7 @@ def test_on_the_meeting_day_a_final_call_follows_the_reminder(client, people, me
 
     response = client.post(board + "remind/", {"kind": "final_call"}, follow=True)
 
-    assert messages_of(response) == ["Sent 2 final calls (lead-x, lead-y)."]
+    assert messages_of(response) == ["Sending 2 final calls (lead-x, lead-y)."]
     assert [message.subject.split(":")[0] for message in mail.outbox[2:]] == ["Final call", "Final call"]
 
 

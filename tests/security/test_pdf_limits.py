@@ -7,13 +7,17 @@ at once, never queued; and the renderer's memory is capped.
 """
 
 import multiprocessing
+import os
 import runpy
+import threading
 import time
+import uuid
 from pathlib import Path
 from unittest import mock
 
 import pytest
-from django.core.cache import cache
+import redis
+from django.core.cache import cache, caches
 
 from meetings import pdf
 from meetings.pdf import PdfFailed, html_to_pdf
@@ -142,6 +146,30 @@ class TestRendersAreFewAtOnce:
         assert page.find("a", href=seed_meeting.get_absolute_url()) is not None
         assert page.find("a", href=seed_meeting.get_markdown_url()) is not None
 
+    def test_past_the_limit_a_reader_is_refused_before_the_minutes_html_is_built(self, seed_meeting, client):
+        slots = pdf.render_slots()
+        held = [slots.acquire() for _ in range(slots.count)]
+        try:
+            with mock.patch.object(pdf, "minutes_html", side_effect=AssertionError("built while busy")):
+                response = client.get(PDF)
+        finally:
+            for token in held:
+                slots.release(token)
+        assert response.status_code == 503
+
+    def test_one_render_takes_one_slot(self, seed_meeting, client, settings):
+        settings.PMC_PDF_MAX_CONCURRENT = 1  # render_pdf takes it, and html_to_pdf within it asks again
+
+        assert client.get(PDF).status_code == 200
+
+    def test_the_renderer_runs_below_the_web_workers_on_the_cpu(self, monkeypatch):
+        monkeypatch.setattr(pdf, "warm_up", lambda: None)
+        monkeypatch.setattr(pdf, "_write_pdf", lambda html, base_url: str(os.nice(0)).encode())
+
+        niceness = int(html_to_pdf("<p>any</p>"))
+
+        assert niceness == min(19, os.nice(0) + pdf.RENDERER_NICENESS)
+
     def test_a_busy_server_is_not_remembered_as_a_failure(self, seed_meeting, client):
         slots = pdf.render_slots()
         held = [slots.acquire() for _ in range(slots.count)]
@@ -185,6 +213,134 @@ class TestRendersAreFewAtOnce:
             slots.release(token)
 
 
+class TestABurst:
+    def test_a_burst_past_the_limit_is_told_to_come_back_at_once_while_the_first_renders_finish(
+        self, settings, monkeypatch
+    ):
+        settings.PMC_PDF_MAX_CONCURRENT = 2
+        gate = threading.Event()
+
+        def slow_render(html, base_url, timeout):
+            assert gate.wait(30), "the renders in progress were never let finish"
+            return b"%PDF- " + html.encode()
+
+        monkeypatch.setattr(pdf, "_write_pdf_in_child", slow_render)
+        outcomes, busy = {}, threading.Semaphore(0)
+
+        def reader(n):
+            try:
+                outcomes[n] = html_to_pdf(f"<p>minutes {n}</p>")
+            except pdf.PdfBusy as error:
+                outcomes[n] = error
+                busy.release()
+
+        readers = [threading.Thread(target=reader, args=(n,)) for n in range(10)]
+        for thread in readers:
+            thread.start()
+        for _ in range(8):  # every reader past the limit answers while two renders are still running
+            assert busy.acquire(timeout=30), "a reader past the limit waited instead of being told to come back"
+        gate.set()
+        for thread in readers:
+            thread.join(30)
+
+        assert not any(thread.is_alive() for thread in readers)
+        made = [n for n, outcome in outcomes.items() if isinstance(outcome, bytes)]
+        refused = [outcome for outcome in outcomes.values() if isinstance(outcome, pdf.PdfBusy)]
+        assert len(made) == 2 and len(refused) == 8
+        assert all(error.retry_after == pdf.BUSY_RETRY_SECONDS for error in refused)
+        assert html_to_pdf("<p>after the burst</p>").startswith(b"%PDF-"), "the slots are free again"
+
+
+REDIS_URL = "redis://127.0.0.1:6379/5"
+
+
+@pytest.fixture
+def shared_cache(settings):
+    """The cache of several app servers: Redis (skipped where none runs), under a prefix of this test's own."""
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.ConnectionError:
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    yield caches["default"]
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+
+
+class TestSlotsSharedByEveryServer:
+    def test_with_redis_the_slots_are_counted_across_servers(self, shared_cache, settings):
+        settings.PMC_PDF_MAX_CONCURRENT = 2
+        context = multiprocessing.get_context("fork")
+        holding, stop = context.Event(), context.Event()
+
+        def another_server():
+            slots = pdf.render_slots()
+            token = slots.acquire()
+            assert token is not None
+            holding.set()
+            stop.wait(30)
+            slots.release(token)
+
+        other = context.Process(target=another_server, daemon=True)
+        other.start()
+        try:
+            assert holding.wait(10)
+            slots = pdf.render_slots()
+            assert isinstance(slots, pdf.SharedRenderSlots)
+            mine = slots.acquire()
+            assert mine is not None
+            assert slots.acquire() is None, "two renders at once across the servers, not two each"
+            slots.release(mine)
+        finally:
+            stop.set()
+            other.join(10)
+        tokens = [pdf.render_slots().acquire() for _ in range(2)]
+        assert None not in tokens, "the other server released its slot"
+        for token in tokens:
+            pdf.render_slots().release(token)
+
+    def test_a_slot_is_leased_so_that_a_dead_servers_slot_frees_itself(self, shared_cache, settings):
+        settings.PMC_PDF_MAX_CONCURRENT = 1
+        settings.PMC_PDF_TIMEOUT_SECONDS = 20
+        key, _ = pdf.render_slots().acquire()  # never released: its server died
+
+        ttl = redis.Redis.from_url(REDIS_URL).ttl(shared_cache.make_and_validate_key(key))
+        assert 20 < ttl <= 50
+
+    def test_a_slot_whose_lease_ran_out_is_not_released_by_its_old_holder(self, shared_cache, settings):
+        settings.PMC_PDF_MAX_CONCURRENT = 1
+        slots = pdf.render_slots()
+        late = slots.acquire()
+        shared_cache.delete(late[0])  # the lease ran out
+        current = slots.acquire()
+
+        slots.release(late)
+
+        assert slots.acquire() is None, "the current holder still has its slot"
+        slots.release(current)
+
+    def test_readers_past_the_shared_limit_get_503_with_retry_after(self, shared_cache, settings, seed_meeting, client):
+        settings.PMC_PDF_MAX_CONCURRENT = 1
+        held = pdf.render_slots().acquire()  # another server is typesetting
+        try:
+            response = client.get(PDF)
+        finally:
+            pdf.render_slots().release(held)
+
+        assert response.status_code == 503
+        assert response["Retry-After"] == str(pdf.BUSY_RETRY_SECONDS)
+        assert parse_html(response.content.decode()).find("a", href=seed_meeting.get_absolute_url()) is not None
+        assert client.get(PDF).status_code == 200
+
+
 class TestRendererMemory:
     def test_a_renderer_that_needs_too_much_memory_fails_alone(self, settings, monkeypatch):
         default = settings.PMC_PDF_MAX_MEMORY_MB
@@ -197,6 +353,20 @@ class TestRendererMemory:
         monkeypatch.undo()
         settings.PMC_PDF_MAX_MEMORY_MB = default
         assert html_to_pdf("<p>an ordinary report</p>").startswith(b"%PDF-"), "the default leaves room to typeset"
+
+    def test_a_page_whose_pdf_needs_too_much_memory_gets_a_503_and_the_server_keeps_serving(
+        self, settings, monkeypatch, seed_meeting, client
+    ):
+        settings.PMC_PDF_MAX_MEMORY_MB = 64
+        monkeypatch.setattr(pdf, "_warmed_up", True)
+        monkeypatch.setattr(pdf, "_write_pdf", lambda html, base_url: bytes(bytearray(512 * 2**20)))
+
+        response = client.get(PDF)
+
+        assert response.status_code == 503
+        assert "64 MB" in reason(response)
+        assert client.get(seed_meeting.get_absolute_url()).status_code == 200
+        assert client.get(seed_meeting.get_markdown_url()).status_code == 200
 
 
 def test_gunicorn_recycles_its_workers(monkeypatch):

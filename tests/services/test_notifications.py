@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 
-from meetings.models import MeetingStatus
+from meetings.models import FailedTask, MeetingStatus
 from meetings.services.editing import save_report
 from meetings.services.exporting import meeting_to_markdown
 from meetings.services.publishing import publish_meeting
@@ -46,7 +46,7 @@ def test_publishing_mails_the_list_the_link_and_the_markdown(client, people, wit
     with_list.refresh_from_db()
     assert meeting_to_markdown(with_list) in message.body
     assert "- Shipped cell rebalancing" in message.body
-    assert f"Sent the minutes to {LIST}." in messages_of(response)
+    assert f"The minutes are being sent to {LIST}." in messages_of(response)
 
 
 def test_without_a_list_nothing_is_mailed(client, people, draft):
@@ -55,23 +55,30 @@ def test_without_a_list_nothing_is_mailed(client, people, draft):
     draft.refresh_from_db()
     assert draft.status == MeetingStatus.PUBLISHED
     assert mail.outbox == []
-    assert not any("Sent the minutes" in message for message in messages_of(response))
+    assert not any("being sent" in message for message in messages_of(response))
 
 
-def test_a_failed_email_does_not_fail_the_publish(client, people, with_list, monkeypatch, caplog):
+def test_a_failed_email_does_not_fail_the_publish_and_waits_for_a_retry(client, people, with_list, monkeypatch, caplog):
     def refuse(self, messages):
         raise smtplib.SMTPRecipientsRefused({LIST: (550, b"no such list")})
 
-    monkeypatch.setattr(EmailBackend, "send_messages", refuse)
-
-    with caplog.at_level(logging.ERROR, logger="meetings.services.notifications"):
+    with monkeypatch.context() as patched, caplog.at_level(logging.ERROR, logger="meetings.services.background"):
+        patched.setattr(EmailBackend, "send_messages", refuse)
         response = publish(client, people)
 
     assert response.status_code == 200
     with_list.refresh_from_db()
     assert with_list.status == MeetingStatus.PUBLISHED
-    assert any(f"the e-mail to {LIST} could not be sent" in message for message in messages_of(response))
-    assert any(LIST in record.getMessage() and record.exc_info for record in caplog.records)
+    [failed] = FailedTask.objects.all()
+    assert failed.committee == people["runtime"]
+    assert failed.description == f"E-mail to {LIST}: {with_list} published"
+    assert "SMTPRecipientsRefused" in failed.error
+    assert any("send_publication_notice" in record.getMessage() for record in caplog.records)
+
+    # The list's server is back: the chair retries from the failed tasks page.
+    client.post(f"/runtime/failed-tasks/{failed.pk}/retry/")
+    [message] = mail.outbox
+    assert message.to == [LIST]
 
 
 def test_only_the_publication_is_announced(client, people, with_list):

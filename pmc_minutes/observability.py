@@ -51,7 +51,8 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         rid = request_id.get()
         if rid == "-":
-            # Django logs a 4xx/5xx answer ("Not Found: /x") after the middleware returned; the record carries the request.
+            # Django logs a 4xx/5xx answer ("Not Found: /x") after the middleware returned,
+            # with the request on the record.
             rid = getattr(getattr(record, "request", None), "request_id", "-")
         record.request_id = rid
         return True

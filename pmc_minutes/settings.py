@@ -273,7 +273,9 @@ PMC_GIT_TIMEOUT_SECONDS = env.float("PMC_GIT_TIMEOUT_SECONDS", default=30.0)
 
 # Logs: plain text, or one JSON object per line (LOG_FORMAT=json) for a log collector; every line of a
 # request names its id (pmc_minutes/observability.py).
-LOGGING = logging_config(log_format=env.str("LOG_FORMAT", default="text"), level=env.str("LOG_LEVEL", default="WARNING"))
+LOGGING = logging_config(
+    log_format=env.str("LOG_FORMAT", default="text"), level=env.str("LOG_LEVEL", default="WARNING")
+)
 
 # /healthz (pmc_minutes/health.py) asks the task queue for its lag through this hook: the dotted path
 # of a callable returning {"ok": bool, ...}. Unset: the queue is reported as "not configured".

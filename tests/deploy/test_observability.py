@@ -94,7 +94,8 @@ def test_an_unknown_log_format_is_refused_at_start():
 
 
 def test_production_logs_json_lines_when_asked():
-    result = run("-c", "import django, logging; django.setup(); logging.getLogger('meetings').error('hello')", LOG_FORMAT="json")
+    code = "import django, logging; django.setup(); logging.getLogger('meetings').error('hello')"
+    result = run("-c", code, LOG_FORMAT="json")
     assert result.returncode == 0, result.stderr
     record = json.loads(result.stderr.strip().splitlines()[-1])
     assert record["message"] == "hello" and record["request_id"] == "-" and record["level"] == "ERROR"

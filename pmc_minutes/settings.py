@@ -12,6 +12,7 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from pmc_minutes.cloudfoundry import service_url
 from pmc_minutes.observability import logging_config, start_sentry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -84,8 +85,13 @@ TEMPLATES = [
     },
 ]
 
+# On Cloud Foundry the bound services' addresses come in VCAP_SERVICES; DATABASE_URL and REDIS_URL still win.
+VCAP_SERVICES = env.str("VCAP_SERVICES", default="")
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": env.db(
+        "DATABASE_URL",
+        default=service_url(VCAP_SERVICES, tags={"postgres", "postgresql"}) or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    ),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
@@ -93,7 +99,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Several app servers share one truth: with REDIS_URL every instance reads and writes the same
 # cache (rendered minutes, password-reset counts); without it each process keeps its own.
-REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_URL = env.str("REDIS_URL", default=service_url(VCAP_SERVICES, tags={"redis"}))
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

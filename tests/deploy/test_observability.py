@@ -5,11 +5,17 @@ import json
 import logging
 import logging.config
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
 
 import pytest
 
 from pmc_minutes.observability import logging_config
-from tests.support.production import production_settings, run
+from tests.support.production import BASE_DIR, production_env, production_settings, run
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +121,44 @@ def test_sentry_starts_with_a_dsn_and_sends_no_personal_data():
     result = run("-c", code, SENTRY_DSN="https://public@sentry.example.invalid/1", SENTRY_ENVIRONMENT="staging")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == [True, True, False, "staging"]
+
+
+def test_gunicorn_writes_json_lines_naming_the_request_id(tmp_path):
+    """The production server with LOG_FORMAT=json: its own lines and its access lines are JSON objects."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = production_env(LOG_FORMAT="json", GUNICORN_ACCESS_LOG="-", ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="0")
+    env["MEDIA_ROOT"] = str(tmp_path / "media")
+    env["STATIC_ROOT"] = str(tmp_path)  # as after collectstatic (WhiteNoise warns about a missing folder)
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    out, err = (tmp_path / "out.log").open("wb"), (tmp_path / "err.log").open("wb")
+    server = subprocess.Popen(
+        [gunicorn, "pmc_minutes.wsgi", "--workers=1", f"--bind=127.0.0.1:{port}"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=out,
+        stderr=err,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/healthz", headers={"X-Request-ID": "probe-42"}
+                )
+                with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 (local)
+                    assert response.headers["X-Request-ID"] == "probe-42"
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "err.log").read_text()
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+        out.close()
+        err.close()
+    access = [json.loads(line) for line in (tmp_path / "out.log").read_text().splitlines()]
+    assert any("GET /healthz" in line["message"] and "request_id=probe-42" in line["message"] for line in access)
+    errors = [json.loads(line) for line in (tmp_path / "err.log").read_text().splitlines()]
+    assert any("Booting worker" in line["message"] for line in errors), errors

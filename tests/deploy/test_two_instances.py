@@ -246,3 +246,15 @@ def test_the_sign_in_lockout_counts_failures_on_both_instances(instances, site, 
     assert attacker.sign_in(b, "lead", "pw-lead") == 429
     # Another account from the same address is not locked out.
     assert Browser().sign_in(b, "chair", "pw-chair") == 302
+
+
+def test_the_password_reset_limit_is_counted_on_both_instances(instances, site, settings):
+    """Counted in the shared Redis: alternating between the servers gains no extra requests."""
+    a, b = instances
+    visitor = Browser()
+    for attempt in range(settings.PASSWORD_RESET_LIMIT):
+        status, _, _ = visitor.form(f"{(a, b)[attempt % 2]}/accounts/password_reset/", {"email": "x@example.org"})
+        assert status == 302, attempt
+    for base in (a, b):
+        status, _, _ = visitor.form(f"{base}/accounts/password_reset/", {"email": "x@example.org"})
+        assert status == 429

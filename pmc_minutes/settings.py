@@ -107,9 +107,9 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 1000}}
     )
 }
-# Sessions live in the database, which every instance shares; with Redis they are read through
-# the cache too (written to both). Never in a per-process cache: a sign-in must hold on every server.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+# Sessions live in the database, which every instance shares: a sign-in holds on every server. Not
+# cached_db: a Redis outage would then fail every signed-in request (it writes a miss back to the cache).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Seconds a browser or CDN may keep published minutes (HTML, PDF, Markdown) before
 # revalidating them with their ETag; rendered copies are cached per version (meetings/caching.py).
 PMC_PUBLIC_MAX_AGE = env.int("PMC_PUBLIC_MAX_AGE", default=300)

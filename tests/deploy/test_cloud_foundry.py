@@ -119,5 +119,5 @@ def test_settings_read_bound_services_and_an_explicit_url_wins():
         assert result.returncode == 0, result.stderr
         return json.loads(result.stdout)
 
-    assert read(VCAP_SERVICES=VCAP) == ["db", "redis://:p@cache:6379", "django.contrib.sessions.backends.cached_db"]
+    assert read(VCAP_SERVICES=VCAP) == ["db", "redis://:p@cache:6379", "django.contrib.sessions.backends.db"]
     assert read(VCAP_SERVICES=VCAP, DATABASE_URL="postgres://x@elsewhere/pmc", REDIS_URL="")[:2] == ["elsewhere", ""]

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import connections
 from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers
@@ -52,15 +52,16 @@ def check_cache() -> dict:
 
 def check_storage() -> dict:
     """Uploads can be stored: the media folder is writable, or the remote store answers a listing."""
-    if isinstance(default_storage, FileSystemStorage):
-        root = Path(default_storage.location)
+    storage = storages["default"]
+    if isinstance(storage, FileSystemStorage):
+        root = Path(storage.location)
         root.mkdir(parents=True, exist_ok=True)  # a fresh install has no upload yet
         probe = root / f".healthz-{uuid.uuid4().hex}"
         probe.write_bytes(b"")
         probe.unlink()
     else:
-        default_storage.listdir("")
-    return {"backend": type(default_storage).__name__}
+        storage.listdir("")
+    return {"backend": type(storage).__name__}
 
 
 def check_task_queue() -> dict:

@@ -27,6 +27,7 @@ def test_a_healthy_instance_answers_200_with_each_check(client):
         "task_queue": True,
     }
     assert body["checks"]["task_queue"]["status"] == "not configured"
+    assert body["checks"]["storage"]["backend"] == "FileSystemStorage"
 
 
 def test_the_probe_is_never_cached(client):

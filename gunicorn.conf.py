@@ -32,3 +32,33 @@ def post_worker_init(worker):
     from meetings.pdf import warm_up
 
     warm_up()
+
+
+# Each access line names the request id the app answered with (X-Request-ID: the proxy's, or one the app
+# made), so that it joins the app's own lines of that request. Access lines are written when
+# --access-logfile (or GUNICORN_ACCESS_LOG, e.g. "-" for stdout) names a destination.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
+
+# LOG_FORMAT=json: gunicorn's own lines are JSON objects too, like the app's (pmc_minutes/observability.py).
+if os.environ.get("LOG_FORMAT") == "json":
+    _json = {
+        "()": "pythonjsonlogger.json.JsonFormatter",
+        "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+    }
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": _json},
+        "handlers": {
+            "error": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"},
+            "access": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
+        },
+        # gunicorn's defaults are merged key by key: the root must not name their "console" handler.
+        "root": {"level": "WARNING", "handlers": []},
+        "loggers": {
+            "gunicorn.error": {"handlers": ["error"], "level": "INFO", "propagate": False},
+            "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+        },
+    }

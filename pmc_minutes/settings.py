@@ -12,6 +12,9 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from pmc_minutes.cloudfoundry import service_url
+from pmc_minutes.observability import logging_config, start_sentry
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -48,6 +51,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of a request carries its id (X-Request-ID, kept from the proxy or made here).
+    "pmc_minutes.observability.RequestIdMiddleware",
+    # Before Django's own: a load balancer's probe is never redirected, refused for its Host or cached.
+    "pmc_minutes.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -81,17 +88,25 @@ TEMPLATES = [
     },
 ]
 
+# On Cloud Foundry the bound services' addresses come in VCAP_SERVICES; DATABASE_URL and REDIS_URL still win.
+VCAP_SERVICES = env.str("VCAP_SERVICES", default="")
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": env.db(
+        "DATABASE_URL",
+        default=service_url(VCAP_SERVICES, tags={"postgres", "postgresql"}) or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    ),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Several app servers share one truth: with REDIS_URL every instance reads and writes the same
+# cache (rendered minutes, password-reset counts); without it each process keeps its own.
+REDIS_URL = env.str("REDIS_URL", default=service_url(VCAP_SERVICES, tags={"redis"}))
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env.str("REDIS_URL")}
-        if env.str("REDIS_URL", default="")
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 1000}}
     )
 }
@@ -108,6 +123,9 @@ if PMC_TASKS not in _TASK_BACKENDS:
     raise ImproperlyConfigured(f"PMC_TASKS must be one of {', '.join(_TASK_BACKENDS)}, not {PMC_TASKS!r}")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[PMC_TASKS]}}
 
+# Sessions live in the database, which every instance shares: a sign-in holds on every server. Not
+# cached_db: a Redis outage would then fail every signed-in request (it writes a miss back to the cache).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Seconds a browser or CDN may keep published minutes (HTML, PDF, Markdown) before
 # revalidating them with their ETag; rendered copies are cached per version (meetings/caching.py).
 PMC_PUBLIC_MAX_AGE = env.int("PMC_PUBLIC_MAX_AGE", default=300)
@@ -139,6 +157,8 @@ AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Failures are counted in the database, so a lockout holds across every app server.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"  # with status 429
 # Behind the proxy every request comes from the proxy's address; use the one it adds instead.
 AXES_CLIENT_IP_CALLABLE = "meetings.throttling.client_ip"
@@ -168,6 +188,24 @@ STORAGES = {
         )
     },
 }
+
+# Uploads in an S3-compatible store (django-storages) when a bucket is named, so that every app
+# server sees every picture; else in MEDIA_ROOT, which must then be one folder shared by all servers.
+# Credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, read by boto3 from the environment.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+            # Pictures in published minutes are public and their names random: plain URLs that never expire.
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -258,14 +296,20 @@ PMC_GIT_MIRROR_ROOT = env.str("PMC_GIT_MIRROR_ROOT", default="")
 # since the sync after an edit runs in the request; past it the change stays owed.
 PMC_GIT_TIMEOUT_SECONDS = env.float("PMC_GIT_TIMEOUT_SECONDS", default=30.0)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
-    "loggers": {
-        # WeasyPrint warns about every refused URL; our fetcher refuses on purpose.
-        "weasyprint": {"level": "ERROR"},
-        "fontTools": {"level": "ERROR"},
-    },
-}
+# Logs: plain text, or one JSON object per line (LOG_FORMAT=json) for a log collector; every line of a
+# request names its id (pmc_minutes/observability.py).
+LOGGING = logging_config(
+    log_format=env.str("LOG_FORMAT", default="text"), level=env.str("LOG_LEVEL", default="WARNING")
+)
+
+# /healthz (pmc_minutes/health.py) asks the task queue for its lag through this hook: the dotted path
+# of a callable returning {"ok": bool, ...}; by default the queue's own (how long the oldest ready task waited).
+PMC_HEALTH_TASK_QUEUE = env.str("PMC_HEALTH_TASK_QUEUE", default="meetings.services.background.queue_health")
+
+# Error reporting to Sentry, only when SENTRY_DSN is set; never people's data (send_default_pii off).
+SENTRY_ENABLED = start_sentry(
+    env.str("SENTRY_DSN", default=""),
+    environment=env.str("SENTRY_ENVIRONMENT", default=""),
+    release=env.str("SENTRY_RELEASE", default=""),
+    traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+)

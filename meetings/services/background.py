@@ -22,12 +22,15 @@ from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
 
+from django.conf import settings
+from django.db.models import Min
 from django.db.transaction import on_commit
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
 from django_tasks.base import Task
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from ..models import FailedTask
 
@@ -119,3 +122,20 @@ def retry_failed(failed: FailedTask, *, by) -> None:
     )
     if claimed:  # two chairs pressing the button enqueue it once
         enqueue_on_commit(candidate, *failed.args, **failed.kwargs)
+
+
+def queue_health() -> dict:
+    """For /healthz (PMC_HEALTH_TASK_QUEUE): how long the task that has waited longest to run has waited.
+
+    Reported, not failed on: a worker that lags must not take the web servers out of the load balancer.
+    """
+    if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
+        return {"ok": True, "status": "immediate: tasks run in the request"}
+    ready = DBTaskResult.objects.ready()
+    waiting_since = [
+        ready.filter(run_after=get_date_max()).aggregate(oldest=Min("enqueued_at"))["oldest"],
+        ready.exclude(run_after=get_date_max()).aggregate(oldest=Min("run_after"))["oldest"],
+    ]
+    oldest = min((when for when in waiting_since if when is not None), default=None)
+    lag = (timezone.now() - oldest).total_seconds() if oldest else 0.0
+    return {"ok": True, "ready": ready.count(), "lag_seconds": round(max(lag, 0.0), 1)}

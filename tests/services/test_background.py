@@ -15,7 +15,14 @@ from django_tasks_db.models import DBTaskResult
 
 from meetings.models import FailedTask
 from meetings.services import background
-from meetings.services.background import ATTEMPTS, RETRY_DELAYS, background_task, enqueue_on_commit, retry_failed
+from meetings.services.background import (
+    ATTEMPTS,
+    RETRY_DELAYS,
+    background_task,
+    enqueue_on_commit,
+    queue_health,
+    retry_failed,
+)
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -153,3 +160,21 @@ def test_without_a_worker_a_failing_task_becomes_a_dead_letter_at_once(db):
     assert result.status == "FAILED"
     assert FailedTask.objects.get().attempts == 1
     assert timedelta(0) <= timezone.now() - FailedTask.objects.get().failed_at < timedelta(minutes=1)
+
+
+def test_the_health_probe_reports_how_long_the_oldest_ready_task_has_waited(database_queue):
+    assert queue_health() == {"ok": True, "ready": 0, "lag_seconds": 0.0}
+    deliver.enqueue(1)
+    deliver.enqueue(2)
+    DBTaskResult.objects.filter(args_kwargs__args=[1]).update(enqueued_at=timezone.now() - timedelta(minutes=5))
+
+    health = queue_health()
+
+    assert (health["ok"], health["ready"]) == (True, 2)  # a lagging worker never takes the web servers out
+    assert 299 <= health["lag_seconds"] <= 330
+    run_worker()
+    assert queue_health() == {"ok": True, "ready": 0, "lag_seconds": 0.0}
+
+
+def test_without_a_queue_the_probe_says_tasks_run_in_the_request(db):
+    assert queue_health() == {"ok": True, "status": "immediate: tasks run in the request"}

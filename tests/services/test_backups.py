@@ -1,0 +1,303 @@
+"""Backups that restore: `backup` then `restore` into an empty database gives back the same site.
+
+Every public and chair page, each PDF's text and each .md after the restore is
+what it was before; a damaged, foreign or mismatched archive, or a database
+with data, is refused with a clear message and nothing changes.
+"""
+
+import hashlib
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
+from django.db import connection
+from pypdf import PdfReader
+
+from meetings.demo import load_demo
+from meetings.models import BacklogReport, Committee, Meeting, Revision, SearchDocument
+from meetings.queries.search import FTS_TABLE
+from meetings.services.backups import DATA, MANIFEST, MEDIA
+from meetings.services.editing import save_report
+from meetings.services.questions import ask_question
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+PICTURE = b"\x89PNG\r\n\x1a\n-not-decoded-by-the-backup"
+
+
+@pytest.fixture(autouse=True)
+def no_fulltext_rows_left():
+    """SQLite's full-text table is no model: the flushes between these tests leave its rows; clear them."""
+    yield
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608
+
+
+@pytest.fixture
+def site(settings, tmp_path):
+    """The demo site, with an edited report carrying an uploaded picture, a question and a revision."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    list(load_demo())
+    name = default_storage.save("uploads/2026/12/picture-token.png", ContentFile(PICTURE))
+    meeting = Meeting.objects.get(date=date(2018, 6, 12))
+    report = meeting.reports.select_related("team").order_by("position").first()
+    chair = get_user_model().objects.get(username="chair")
+    chair.set_password("chair-password")
+    chair.save()
+    assert save_report(report, body=f"Shipped it.\n\n![chart]({default_storage.url(name)})\n", by=chair)
+    ask_question(report, text="When does it ship?", by=chair)
+    return meeting
+
+
+def urls(meeting: Meeting) -> dict[str, list[str]]:
+    """The pages to compare: as an anonymous reader, and as the chair."""
+    committee = meeting.committee
+    draft = committee.meetings.exclude(pk=meeting.pk).get()
+    team = committee.teams.order_by("pk").first()
+    base, c = meeting.get_absolute_url(), f"/{committee.slug}"
+    public = [
+        "/",
+        f"{c}/",
+        base,
+        base.rstrip("/") + ".md",
+        f"{c}/feed/",
+        f"{c}/decisions/",
+        f"{c}/roadmap/",
+        f"{c}/teams/{team.slug}/",
+        f"{c}/teams/{team.slug}/feed/",
+        f"{c}/meetings.ics",
+        "/search/?q=runtime",
+        "/sitemap.xml",
+    ]
+    chair = [
+        *public,
+        draft.get_absolute_url(),
+        f"{base}edit/",
+        f"{base}history/",
+        f"{draft.get_absolute_url()}readiness/",
+        f"{c}/roster/",
+        f"{c}/settings/",
+        "/my-sections/",
+    ]
+    return {"anonymous": public, "chair": chair, "pdf": [base.rstrip("/") + ".pdf"]}
+
+
+def capture(client, pages: dict[str, list[str]]) -> dict[str, str]:
+    """What each page says (CSRF tokens aside, which differ on every request)."""
+    cache.clear()  # served fresh from the database, not from what was cached before
+    seen = {}
+    client.logout()
+    for url in pages["anonymous"]:
+        seen[f"anonymous {url}"] = _body(client, url)
+    for url in pages["pdf"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        seen[f"pdf {url}"] = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    client.force_login(get_user_model().objects.get(username="chair"))
+    for url in pages["chair"]:
+        seen[f"chair {url}"] = _body(client, url)
+    client.logout()
+    return seen
+
+
+def _body(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return CSRF.sub("csrf", b"".join(response).decode() if response.streaming else response.content.decode())
+
+
+def empty_the_site():
+    """What a new database and an empty media store look like (migrated, nothing else)."""
+    call_command("flush", interactive=False, verbosity=0)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608
+    shutil.rmtree(settings.MEDIA_ROOT)
+    cache.clear()
+
+
+def test_a_restore_into_an_empty_database_gives_back_every_page(client, site, tmp_path):
+    pages = urls(site)
+    before = capture(client, pages)
+    counts = {model: model.objects.count() for model in (Meeting, BacklogReport, Revision, SearchDocument)}
+    call_command("backup", str(tmp_path / "site.zip"), stdout=io.StringIO())
+
+    empty_the_site()
+    assert Meeting.objects.count() == 0 and not Path(settings.MEDIA_ROOT).exists()
+    out = io.StringIO()
+    call_command("restore", str(tmp_path / "site.zip"), stdout=out)
+
+    assert "Restored" in out.getvalue() and "1 uploaded file(s)" in out.getvalue()
+    assert {model: model.objects.count() for model in counts} == counts
+    after = capture(client, pages)
+    assert after.keys() == before.keys()
+    for page in before:
+        assert after[page] == before[page], page
+    assert default_storage.open("uploads/2026/12/picture-token.png").read() == PICTURE
+    # Accounts keep their passwords; new rows do not collide with restored ones (sequences follow).
+    assert get_user_model().objects.get(username="chair").check_password("chair-password")
+    assert Committee.objects.create(name="New", slug="new").pk > Committee.objects.get(slug="runtime").pk
+
+
+def test_search_finds_restored_minutes(client, site, tmp_path):
+    word = "Shipped"
+    assert word in client.get(f"/search/?q={word}").content.decode()
+    call_command("backup", str(tmp_path / "site.zip"), stdout=io.StringIO())
+    empty_the_site()
+    call_command("restore", str(tmp_path / "site.zip"), stdout=io.StringIO())
+    assert site.get_absolute_url() in client.get(f"/search/?q={word}").content.decode()
+
+
+def test_the_archive_has_a_manifest_with_counts_and_checksums(site, tmp_path):
+    call_command("backup", str(tmp_path / "site.zip"), stdout=io.StringIO())
+    with zipfile.ZipFile(tmp_path / "site.zip") as archive:
+        manifest = json.loads(archive.read(MANIFEST))
+        rows = json.loads(archive.read(DATA))
+    assert manifest["format"] == "pmc-minutes-backup" and manifest["format_version"] == 1
+    assert manifest["counts"]["meetings.meeting"] == 2
+    assert manifest["counts"]["auth.user"] == 3
+    assert manifest["migrations"]["meetings"]
+    assert set(manifest["files"]) == {DATA, MEDIA + "uploads/2026/12/picture-token.png"}
+    models = {row["model"] for row in rows}
+    assert {"meetings.revision", "meetings.question", "meetings.committee", "auth.user"} <= models
+    assert not models & {"sessions.session", "contenttypes.contenttype", "auth.permission"}
+
+
+def test_backup_refuses_to_overwrite(site, tmp_path):
+    (tmp_path / "site.zip").write_text("keep me")
+    with pytest.raises(CommandError, match="exists; choose another name or pass --overwrite"):
+        call_command("backup", str(tmp_path / "site.zip"))
+    assert (tmp_path / "site.zip").read_text() == "keep me"
+
+
+def test_restore_refuses_a_database_with_data(site, tmp_path):
+    call_command("backup", str(tmp_path / "site.zip"), stdout=io.StringIO())
+    with pytest.raises(CommandError, match=r"This database is not empty .*restore only into a new database"):
+        call_command("restore", str(tmp_path / "site.zip"))
+    assert Meeting.objects.count() == 2
+
+
+def rewrite(path: Path, change) -> None:
+    """The archive with its members passed through change(name, bytes) -> bytes (None drops the member)."""
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            if (data := change(name, data)) is not None:
+                archive.writestr(name, data)
+
+
+@pytest.fixture
+def emptied_backup(site, tmp_path) -> Path:
+    """A good archive of the site, and the site emptied as for a restore."""
+    path = tmp_path / "site.zip"
+    call_command("backup", str(path), stdout=io.StringIO())
+    empty_the_site()
+    return path
+
+
+def refused(path: Path, message: str):
+    with pytest.raises(CommandError, match=message):
+        call_command("restore", str(path))
+    assert get_user_model().objects.count() == 0 and Meeting.objects.count() == 0  # nothing half restored
+    assert not default_storage.exists("uploads/2026/12/picture-token.png")
+
+
+def test_restore_refuses_a_truncated_archive(emptied_backup):
+    emptied_backup.write_bytes(emptied_backup.read_bytes()[:2000])
+    refused(emptied_backup, "is not a PMC Minutes backup \\(not a readable zip file")
+
+
+def test_restore_refuses_an_altered_member(emptied_backup):
+    rewrite(emptied_backup, lambda name, data: data.replace(b"Shipped", b"Shopped") if name == DATA else data)
+    refused(emptied_backup, "The backup is damaged: data.json is not what was saved")
+
+
+def test_restore_refuses_a_foreign_zip(emptied_backup, tmp_path):
+    with zipfile.ZipFile(tmp_path / "photos.zip", "w") as archive:
+        archive.writestr("holiday.jpg", b"...")
+    refused(tmp_path / "photos.zip", "This is not a PMC Minutes backup: it has no manifest.json")
+
+
+def test_restore_refuses_an_archive_of_another_version(emptied_backup):
+    def older(name, data):
+        if name != MANIFEST:
+            return data
+        manifest = json.loads(data)
+        manifest["migrations"]["meetings"] = manifest["migrations"]["meetings"][:-1]
+        return json.dumps(manifest)
+
+    rewrite(emptied_backup, older)
+    refused(emptied_backup, "made by another version of PMC Minutes")
+
+
+def test_rows_that_cannot_load_roll_everything_back(emptied_backup):
+    """Checksums match (the archive was written so), yet a row is wrong: the whole restore is undone."""
+
+    with zipfile.ZipFile(emptied_backup) as archive:
+        manifest, rows = json.loads(archive.read(MANIFEST)), json.loads(archive.read(DATA))
+    last = next(row for row in reversed(rows) if row["model"] == "meetings.question")
+    last["fields"]["report"] = 999_999  # no such report
+    data = json.dumps(rows).encode()
+    manifest["files"][DATA] = hashlib.sha256(data).hexdigest()
+    rewrite(
+        emptied_backup, lambda name, old: data if name == DATA else json.dumps(manifest) if name == MANIFEST else old
+    )
+    refused(emptied_backup, "The backup's rows cannot be loaded .*nothing restored")
+
+
+def test_restore_into_a_new_database_made_by_migrate(site, tmp_path):
+    """A truly new database (`migrate`, then `restore`, in other processes) holds exactly the rows backed up."""
+    call_command("backup", str(tmp_path / "site.zip"), stdout=io.StringIO())
+    url = new_database_url(tmp_path)
+    env = {"DATABASE_URL": url, "MEDIA_ROOT": str(tmp_path / "new-media"), "PATH": "/usr/bin:/bin"}
+    try:
+        for command in (["migrate", "--noinput"], ["restore", str(tmp_path / "site.zip")], ["backup", "again.zip"]):
+            result = subprocess.run(
+                [sys.executable, BASE_DIR / "manage.py", *command],
+                cwd=tmp_path,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+            assert result.returncode == 0, result.stderr
+        with zipfile.ZipFile(tmp_path / "site.zip") as first, zipfile.ZipFile(tmp_path / "again.zip") as second:
+            assert json.loads(second.read(DATA)) == json.loads(first.read(DATA))
+            assert json.loads(second.read(MANIFEST))["files"] == json.loads(first.read(MANIFEST))["files"]
+    finally:
+        drop_database(url)
+
+
+def new_database_url(tmp_path: Path) -> str:
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+    name = f"{connection.settings_dict['NAME']}_restored"
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    params = connection.settings_dict
+    auth = params["USER"] + (f":{params['PASSWORD']}" if params["PASSWORD"] else "")
+    return f"postgres://{auth}@{params['HOST'] or '127.0.0.1'}:{params['PORT'] or 5432}/{name}"
+
+
+def drop_database(url: str) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}"')

@@ -7,7 +7,7 @@ functions; nothing else compares users with chairs or leads.
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
 
-from .models import AgendaItem, BacklogReport, Committee, Meeting, MeetingStatus, Question, Revision, Team
+from .models import ActionItem, AgendaItem, BacklogReport, Committee, Meeting, MeetingStatus, Question, Revision, Team
 
 AnyUser = User | AnonymousUser
 
@@ -182,3 +182,26 @@ def can_record_decision(user: AnyUser, section: AgendaItem | BacklogReport) -> b
     if isinstance(section, BacklogReport):
         return can_edit_report(user, section)
     return can_edit_meeting(user, section.meeting)
+
+
+def can_record_action(user: AnyUser, section: AgendaItem | BacklogReport) -> bool:
+    """As a decision: in a report, whoever may edit it (its lead while a draft, the chair); elsewhere the chair."""
+    return can_record_decision(user, section)
+
+
+def owns_action(user: AnyUser, action: ActionItem) -> bool:
+    """The person named as its owner, or a lead or co-lead of the team named."""
+    if not user.is_authenticated:
+        return False
+    if action.owner_user_id is not None and action.owner_user_id == user.pk:
+        return True
+    return action.owner_team_id is not None and Team.objects.filter(_led_by(user), pk=action.owner_team_id).exists()
+
+
+def can_record_outcome(user: AnyUser, action: ActionItem, meeting: Meeting) -> bool:
+    """Done, dropped or carried, in a meeting of its committee: the chair any time; its owner while a draft."""
+    if action.committee_id != meeting.committee_id:
+        return False
+    if is_chair(user, meeting.committee):
+        return True
+    return meeting.status == MeetingStatus.DRAFT and owns_action(user, action)

@@ -89,3 +89,13 @@ def candidate_actions(markdown: str) -> list[Candidate]:
         if match is not None:
             found.append(Candidate(line=number, text=match["what"]))
     return found
+
+
+def with_action(markdown: str, action: ActionLine) -> str:
+    """The section's Markdown with the action's line added at its end: in the task list that ends it, if one does."""
+    text = markdown.rstrip()
+    line = action_line(action)
+    if not text:
+        return f"{line}\n"
+    last = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[-1]
+    return f"{text}\n{line}\n" if read_action(last) is not None else f"{text}\n\n{line}\n"

@@ -1,6 +1,7 @@
 """The domain of PMC Minutes: committees and their teams, meetings and their minutes."""
 
 from ..format.choices import Horizon, ItemKind, TeamStatus
+from .action import ActionItem, ActionOutcome, ActionStatus, Outcome
 from .committee import AgendaTemplateItem, Committee, Team, TeamAlias
 from .decision import Decision
 from .meeting import NO_UPDATE_TEXT, AgendaItem, BacklogReport, Meeting, MeetingStatus, ReportState, RoadmapEntry
@@ -23,6 +24,9 @@ from .search import SearchDocument
 __all__ = [
     "NAMELESS",
     "NO_UPDATE_TEXT",
+    "ActionItem",
+    "ActionOutcome",
+    "ActionStatus",
     "AgendaItem",
     "AgendaTemplateItem",
     "Attendee",
@@ -36,6 +40,7 @@ __all__ = [
     "Meeting",
     "MeetingStatus",
     "MirrorSync",
+    "Outcome",
     "Profile",
     "Question",
     "ReminderKind",

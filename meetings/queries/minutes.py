@@ -95,6 +95,40 @@ def number_anchors(items: list[AgendaItem], taken: Iterable[str] = ()) -> None:
         item.page_anchor = anchor
 
 
+@dataclass(frozen=True)
+class WrittenSection:
+    """A text of the meeting that the minutes write: a chair's section (its body or footnote) or a report."""
+
+    section: AgendaItem | BacklogReport
+    team: object  # the report's Team, None for a chair's section
+    anchor: str
+    title: str
+    text: str
+
+
+def written_sections(meeting: Meeting) -> list[WrittenSection]:
+    """The meeting's written texts in the order of its minutes, with the anchors its page gives them.
+
+    Reads the items and reports through `.all()` (prefetch them for many meetings); the agenda list and an
+    agenda bullet without a section are no text of their own.
+    """
+    reports = list(meeting.reports.all())
+    items = list(meeting.items.all())
+    number_anchors(items, taken={report.team.slug for report in reports})
+    sections = []
+    for item in items:
+        if not item.has_section or item.kind in (ItemKind.AGENDA, ItemKind.ACTIONS):
+            continue
+        sections.append(WrittenSection(item, None, item.page_anchor, item.title, item.body))
+        if item.kind == ItemKind.BACKLOG:
+            sections += [
+                WrittenSection(report, report.team, report.team.slug, report.team_name, report.body)
+                for report in reports
+            ]
+            sections.append(WrittenSection(item, None, item.page_anchor, item.title, item.footnote))
+    return sections
+
+
 def gather(meeting: Meeting) -> Minutes:
     """The meeting's minutes, ready for the page, the PDF and the chair's overview."""
     items = list(meeting.items.all())

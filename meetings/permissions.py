@@ -205,3 +205,18 @@ def can_record_outcome(user: AnyUser, action: ActionItem, meeting: Meeting) -> b
     if is_chair(user, meeting.committee):
         return True
     return meeting.status == MeetingStatus.DRAFT and owns_action(user, action)
+
+
+def can_see_draft_actions(user: AnyUser, committee: Committee) -> bool:
+    """Actions agreed in draft minutes: the committee's chairs and leads, as the drafts themselves."""
+    return is_chair(user, committee) or leads_in(user, committee)
+
+
+def outcome_actions(user: AnyUser, meeting: Meeting, actions: list[ActionItem]) -> set[int]:
+    """Ids of the listed actions whose outcome the user may record in the meeting, in one query at most."""
+    if is_chair(user, meeting.committee):
+        return {action.pk for action in actions}
+    if meeting.status != MeetingStatus.DRAFT or not user.is_authenticated or not actions:
+        return set()
+    led = set(Team.objects.filter(_led_by(user), committee=meeting.committee).values_list("pk", flat=True))
+    return {action.pk for action in actions if action.owner_user_id == user.pk or action.owner_team_id in led}

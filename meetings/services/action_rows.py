@@ -8,6 +8,7 @@ gone takes its row with it; a new line makes a new open row.
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from ..format.actions import read_actions
 from ..models import ActionItem, ActionStatus, Meeting, Outcome, Team
@@ -15,6 +16,18 @@ from ..queries.minutes import written_sections
 
 _SECTION_CHARS = ActionItem._meta.get_field("section").max_length
 _OWNER_CHARS = ActionItem._meta.get_field("owner").max_length
+_SYNCED = [
+    "item_id",
+    "report_id",
+    "section",
+    "position",
+    "due",
+    "owner_team_id",
+    "owner_user_id",
+    "done_in_text",
+    "status",
+    "closed_in_id",
+]
 
 
 def _status_from_outcomes(action: ActionItem) -> tuple[str, Meeting | None]:
@@ -61,6 +74,7 @@ def sync_actions(meetings: list[Meeting]) -> None:
         matches = existing.get((meeting.pk, written.anchor, owner, line.text))
         if matches:
             action = matches.pop(0)
+            before = [getattr(action, name) for name in _SYNCED]
             for name, value in fields.items():
                 setattr(action, name, value)
             if action.done_in_text != line.done:
@@ -69,7 +83,9 @@ def sync_actions(meetings: list[Meeting]) -> None:
                     action.status, action.closed_in = ActionStatus.DONE, meeting
                 else:
                     action.status, action.closed_in = _status_from_outcomes(action)
-            changed.append(action)
+            if [getattr(action, name) for name in _SYNCED] != before:
+                action.updated_at = timezone.now()  # the pages listing it (cached by version) see a change
+                changed.append(action)
         else:
             created.append(
                 ActionItem(
@@ -88,19 +104,5 @@ def sync_actions(meetings: list[Meeting]) -> None:
     if gone:
         ActionItem.objects.filter(pk__in=gone).delete()
     if changed:
-        ActionItem.objects.bulk_update(
-            changed,
-            [
-                "item",
-                "report",
-                "section",
-                "position",
-                "due",
-                "owner_team",
-                "owner_user",
-                "done_in_text",
-                "status",
-                "closed_in",
-            ],
-        )
+        ActionItem.objects.bulk_update(changed, [name.removesuffix("_id") for name in _SYNCED] + ["updated_at"])
     ActionItem.objects.bulk_create(created)

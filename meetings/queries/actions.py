@@ -41,16 +41,25 @@ def committee_actions(committee: Committee, *, drafts: bool, team: Team | None =
     return _listed(actions).order_by("-status", "-meeting__date", "position")  # "open", then "dropped", "done"
 
 
-def team_actions(team: Team, *, drafts: bool) -> list[ActionItem]:
-    """The team's actions for its timeline, newest first."""
-    actions = ActionItem.objects.filter(owner_team=team)
-    if not drafts:
-        actions = actions.published()
-    return list(_listed(actions).order_by("-meeting__date", "position"))
+def team_actions(team: Team, *, limit: int = 30) -> list[ActionItem]:
+    """The team's actions in the published minutes for its timeline: open ones, then the closed, newest first."""
+    actions = ActionItem.objects.filter(owner_team=team).published()
+    return list(_listed(actions).order_by("-status", "-meeting__date", "position")[:limit])
 
 
 def open_actions_of(user) -> list[ActionItem]:
-    """The user's open actions and their teams', in every committee, oldest first (for My sections)."""
-    led = Team.objects.filter(Q(leads=user) | Q(co_leads=user)).values("pk")
-    actions = ActionItem.objects.filter(status=ActionStatus.OPEN).filter(Q(owner_user=user) | Q(owner_team__in=led))
+    """The user's open actions and their teams', in every committee, oldest first (for My sections).
+
+    Those agreed in draft minutes only where the user may read the drafts: a chair or a lead of the committee.
+    """
+    led = Team.objects.filter(Q(leads=user) | Q(co_leads=user))
+    actions = ActionItem.objects.filter(status=ActionStatus.OPEN).filter(
+        Q(owner_user=user) | Q(owner_team__in=led.values("pk"))
+    )
+    if not user.is_superuser:
+        actions = actions.filter(
+            Q(meeting__status=MeetingStatus.PUBLISHED)
+            | Q(committee__chairs=user)
+            | Q(committee__in=led.values("committee_id"))
+        ).distinct()
     return list(_listed(actions).order_by("meeting__date", "position"))

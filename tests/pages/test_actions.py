@@ -223,3 +223,32 @@ def test_an_unknown_filter_says_so_and_lists_everything(client, people, draft):
     assert response.status_code == 200
     assert "Choose a team and a person from the lists." in response.content.decode()
     assert "Cut v7" in response.content.decode()
+
+
+# --- the team's timeline and My sections -----------------------------------------------------------
+
+
+def test_the_team_timeline_shows_its_published_actions(client, people, draft):
+    record(draft, people, owner="cli", text="For the CLI team")
+    team_page = "/runtime/teams/cli/"
+    assert "For the CLI team" not in client.get(team_page).content.decode()
+
+    publish_meeting(draft)
+
+    section = parse_html(client.get(team_page).content.decode()).find("section", **{"aria-labelledby": "actions-title"})
+    assert "Open" in section.text and "For the CLI team" in section.text
+
+
+def test_my_sections_lists_my_open_actions_and_my_teams(client, people, draft, later):
+    record(draft, people, owner="cli", text="For the CLI team")
+    record(draft, people, owner="lead-y", text="For Abby")
+    closed = record(draft, people, owner="cli", text="Already done")
+    client.force_login(people["lead_y"])
+    client.post(outcome_url(closed), {"outcome": "done"})
+
+    client.get("/")  # the flash message of the outcome, said once
+    listed = parse_html(client.get("/my-sections/").content.decode()).find("ul", class_="open-actions").text
+
+    assert "For the CLI team" in listed and "For Abby" in listed and "Already done" not in listed
+    client.force_login(people["lead_x"])
+    assert "For the CLI team" not in client.get("/my-sections/").content.decode()

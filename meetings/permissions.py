@@ -220,3 +220,8 @@ def outcome_actions(user: AnyUser, meeting: Meeting, actions: list[ActionItem]) 
         return set()
     led = set(Team.objects.filter(_led_by(user), committee=meeting.committee).values_list("pk", flat=True))
     return {action.pk for action in actions if action.owner_user_id == user.pk or action.owner_team_id in led}
+
+
+def can_review_candidates(user: AnyUser, meeting: Meeting) -> bool:
+    """The archive's own action lines, accepted as actions or left as text: the chair, who imports."""
+    return is_chair(user, meeting.committee)

@@ -63,6 +63,7 @@ urlpatterns = [
     path(f"{meeting}/items/<int:item>/edit/", chair.item_edit, name="item_edit"),
     path(f"{meeting}/items/<int:item>/decisions/new/", decisions.item_decision, name="item_decision"),
     path(f"{meeting}/items/<int:item>/actions/new/", actions.item_action, name="item_action"),
+    path(f"{meeting}/actions/candidates/", actions.candidates, name="action_candidates"),
     path(f"{meeting}/actions/<int:action>/outcome/", actions.action_outcome, name="action_outcome"),
     path(f"{meeting}/roadmap/edit/", chair.roadmap_edit, name="roadmap_edit"),
     path(f"{meeting}/agenda/edit/", chair.agenda_edit, name="agenda_edit"),

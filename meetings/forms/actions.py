@@ -36,9 +36,10 @@ class ActionForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args, committee, **kwargs):
+    def __init__(self, *args, committee=None, owners=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", "Choose a team or a person"), *owner_choices(committee)]
+        owners = owner_choices(committee) if owners is None else owners  # `owners` read once for many forms
+        self.fields["owner"].choices = [("", "Choose a team or a person"), *owners]
 
     def clean(self):
         data = super().clean()
@@ -51,6 +52,13 @@ class ActionForm(forms.Form):
                 )
             data["action"] = action
         return data
+
+
+class CandidateForm(ActionForm):
+    """Accepting a line of the archive as an action: which line (as the page showed it), and the action."""
+
+    key = forms.CharField(widget=forms.HiddenInput, max_length=400)
+    seen = forms.CharField(widget=forms.HiddenInput, max_length=MAX_ACTION_CHARS * 2, strip=False)
 
 
 class OutcomeForm(forms.Form):

@@ -1,7 +1,7 @@
 """The domain of PMC Minutes: committees and their teams, meetings and their minutes."""
 
 from ..format.choices import Horizon, ItemKind, TeamStatus
-from .action import ActionItem, ActionOutcome, ActionStatus, Outcome
+from .action import ActionItem, ActionOutcome, ActionStatus, DismissedCandidate, Outcome
 from .committee import AgendaTemplateItem, Committee, Team, TeamAlias
 from .decision import Decision
 from .meeting import NO_UPDATE_TEXT, AgendaItem, BacklogReport, Meeting, MeetingStatus, ReportState, RoadmapEntry
@@ -33,6 +33,7 @@ __all__ = [
     "BacklogReport",
     "Committee",
     "Decision",
+    "DismissedCandidate",
     "GitImport",
     "Horizon",
     "Invitation",

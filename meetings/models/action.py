@@ -112,3 +112,16 @@ class ActionOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()}: {self.action}"
+
+
+class DismissedCandidate(models.Model):
+    """A line of the archive the chair looked at and left as text (format/actions.candidate_actions)."""
+
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="dismissed_candidates")
+    anchor = models.CharField(max_length=300)
+    text = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.text

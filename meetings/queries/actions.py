@@ -2,7 +2,15 @@
 
 from django.db.models import Prefetch, Q
 
-from ..models import ActionItem, ActionOutcome, ActionStatus, Committee, Meeting, MeetingStatus, Team
+from ..models import (
+    ActionItem,
+    ActionOutcome,
+    ActionStatus,
+    Committee,
+    Meeting,
+    MeetingStatus,
+    Team,
+)
 
 
 def _listed(actions):

@@ -106,6 +106,7 @@ class WrittenSection:
     anchor: str
     title: str
     text: str
+    field: str = "body"  # or "footnote": the backlog item's text after the teams
 
 
 def written_sections(meeting: Meeting) -> list[WrittenSection]:
@@ -127,7 +128,7 @@ def written_sections(meeting: Meeting) -> list[WrittenSection]:
                 WrittenSection(report, report.team, report.team.slug, report.team_name, report.body)
                 for report in reports
             ]
-            sections.append(WrittenSection(item, None, item.page_anchor, item.title, item.footnote))
+            sections.append(WrittenSection(item, None, item.page_anchor, item.title, item.footnote, "footnote"))
     return sections
 
 

@@ -8,25 +8,37 @@ was decided: the origin's minutes stay as they were agreed.
 
 from django.db import transaction
 
-from ..format.actions import ActionLine, with_action
-from ..models import ActionItem, ActionOutcome, ActionStatus, AgendaItem, BacklogReport, Meeting, Outcome
+from ..format.actions import ActionLine, accepting_candidate, with_action
+from ..models import (
+    ActionItem,
+    ActionOutcome,
+    ActionStatus,
+    AgendaItem,
+    BacklogReport,
+    DismissedCandidate,
+    Meeting,
+    Outcome,
+)
 from .editing import save_item, save_report
+
+
+def _save(section, body: str, *, by, expected_version: int, reason: str = "") -> bool:
+    if isinstance(section, BacklogReport):
+        return save_report(section, body=body, by=by, expected_version=expected_version, reason=reason)
+    return save_item(
+        section,
+        body=body,
+        title=section.title,
+        agenda_label=section.agenda_label,
+        by=by,
+        expected_version=expected_version,
+        reason=reason,
+    )
 
 
 def record_action(section: AgendaItem | BacklogReport, *, action: ActionLine, by, expected_version: int) -> bool:
     """Add the action at the end of the section unless someone saved it since `expected_version`; False then."""
-    body = with_action(section.body, action)
-    if isinstance(section, BacklogReport):
-        saved = save_report(section, body=body, by=by, expected_version=expected_version)
-    else:
-        saved = save_item(
-            section,
-            body=body,
-            title=section.title,
-            agenda_label=section.agenda_label,
-            by=by,
-            expected_version=expected_version,
-        )
+    saved = _save(section, with_action(section.body, action), by=by, expected_version=expected_version)
     if saved:
         # The sync made the row; the newest one with this line, not yet claimed, is this one.
         row = (
@@ -52,3 +64,27 @@ def record_outcome(action: ActionItem, *, meeting: Meeting, outcome: str, note: 
         action.status, action.closed_in = outcome, meeting
     action.save(update_fields=["status", "closed_in", "updated_at"])
     return recorded
+
+
+def accept_candidate(
+    section: AgendaItem | BacklogReport, *, line: int, was: str, action: ActionLine, by, expected_version: int
+) -> bool:
+    """Make the archive's line `line` of the section (still reading `was`) the action's task line, in place.
+
+    False when the section was saved since `expected_version` or the line changed: nothing is written then.
+    """
+    body = accepting_candidate(section.body, line, was, action)
+    if body is None or section.version != expected_version:
+        return False
+    reason = "An action item from the archive's own line" if section.meeting.is_published else ""
+    saved = _save(section, body, by=by, expected_version=expected_version, reason=reason)
+    if saved:
+        ActionItem.objects.filter(
+            meeting=section.meeting, owner=action.owner, text=action.text, created_by__isnull=True
+        ).update(created_by=by)
+    return saved
+
+
+def dismiss_candidate(meeting: Meeting, *, anchor: str, text: str, by) -> None:
+    """Leave the archive's line as text: it is no longer offered."""
+    DismissedCandidate.objects.get_or_create(meeting=meeting, anchor=anchor, text=text, defaults={"by": by})

@@ -8,10 +8,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from .. import permissions
-from ..forms.actions import ActionFilterForm, ActionForm, OutcomeForm
+from ..forms.actions import ActionFilterForm, ActionForm, CandidateForm, OutcomeForm, owner_choices
 from ..models import ActionItem, AgendaItem, ItemKind
 from ..queries.actions import committee_actions
-from ..services.actions import record_action, record_outcome
+from ..queries.candidates import meeting_candidates
+from ..services.actions import accept_candidate, dismiss_candidate, record_action, record_outcome
 from .lookup import check, get_committee, get_meeting, get_report
 
 PER_PAGE = 50
@@ -87,3 +88,63 @@ def action_outcome(request, committee, date, action):
     return render(
         request, "meetings/action_outcome.html", {"meeting": meeting, "action": action, "form": form}, status=status
     )
+
+
+@login_required
+def candidates(request, committee, date):
+    meeting = get_meeting(request, committee, date, allowed=permissions.can_review_candidates)
+    offered = meeting_candidates(meeting)
+    owners = owner_choices(meeting.committee)
+    here = redirect("meetings:action_candidates", meeting.committee.slug, meeting.date)
+    bound, status = None, 200
+    if request.method == "POST":
+        key, seen = request.POST.get("key", ""), request.POST.get("seen", "")
+        chosen = next((o for o in offered if o.key == key and o.text == seen), None)
+        if chosen is None:
+            messages.error(request, "That line has changed or was dealt with since; here are the lines as they stand.")
+            return here
+        if "dismiss" in request.POST:
+            dismiss_candidate(meeting, anchor=chosen.anchor, text=chosen.text, by=request.user)
+            messages.success(request, f"Left “{chosen.text}” as text.")
+            return here
+        bound = CandidateForm(request.POST, owners=owners, auto_id=_ids(chosen))
+        if bound.is_valid():
+            data = bound.cleaned_data
+            action = data["action"]
+            if accept_candidate(
+                chosen.section,
+                line=chosen.line,
+                was=chosen.was,
+                action=action,
+                by=request.user,
+                expected_version=data["version"],
+            ):
+                messages.success(request, f"Recorded the action “{action.text}” in {chosen.title or 'the section'}.")
+            else:
+                messages.error(request, f"Someone saved {chosen.title or 'the section'} meanwhile: nothing recorded.")
+            return here
+        status = 400
+    rows = [
+        (
+            offered_line,
+            bound
+            if bound is not None and bound["key"].value() == offered_line.key
+            else CandidateForm(
+                initial={
+                    "text": offered_line.text,
+                    "version": offered_line.section.version,
+                    "key": offered_line.key,
+                    "seen": offered_line.text,
+                },
+                owners=owners,
+                auto_id=_ids(offered_line),
+            ),
+        )
+        for offered_line in offered
+    ]
+    return render(request, "meetings/action_candidates.html", {"meeting": meeting, "rows": rows}, status=status)
+
+
+def _ids(offered) -> str:
+    """The ids of one line's form: unique on the page of many."""
+    return "c-" + offered.key.replace(":", "-") + "-%s"

@@ -1,6 +1,8 @@
 """Recording an action item and its outcome (views/actions.py), and the actions page's filter."""
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from ..format.actions import ActionLine, action_line, read_action
 from ..models import Outcome
@@ -11,13 +13,17 @@ MAX_NOTE_CHARS = 2_000
 
 
 def owner_choices(committee) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The teams of the roster, then the people who chair or lead there, as the line names them."""
+    """The teams of the roster, then the people who chair or lead there, as the line names them (two queries)."""
     teams = [(team.slug, team.name) for team in committee.teams.order_by("position", "name")]
-    people = {user.username: user for user in committee.chairs.all()}
-    for team in committee.teams.prefetch_related("leads", "co_leads"):
-        people.update({user.username: user for user in [*team.leads.all(), *team.co_leads.all()]})
+    people = (
+        get_user_model()
+        .objects.filter(
+            Q(chaired_committees=committee) | Q(led_teams__committee=committee) | Q(co_led_teams__committee=committee)
+        )
+        .distinct()
+    )
     named = sorted(
-        ((username, f"{user.get_full_name() or username} (@{username})") for username, user in people.items()),
+        ((user.username, f"{user.get_full_name() or user.username} (@{user.username})") for user in people),
         key=lambda choice: choice[1].lower(),
     )
     return [("Teams", teams), ("People", named)]

@@ -14,7 +14,7 @@ from ..models import (
 
 
 def _listed(actions):
-    return actions.select_related("meeting__committee", "owner_team", "owner_user", "closed_in")
+    return actions.select_related("committee", "meeting__committee", "owner_team", "owner_user", "closed_in__committee")
 
 
 def open_actions(meeting: Meeting) -> list[ActionItem]:
@@ -37,15 +37,15 @@ def open_actions(meeting: Meeting) -> list[ActionItem]:
     return listed
 
 
-def committee_actions(committee: Committee, *, drafts: bool, team: Team | None = None, person=None):
-    """The committee's actions: the open ones, then the dropped and the done, each newest meeting first."""
+def committee_actions(committee: Committee, *, drafts: bool, team: str = "", person: str = ""):
+    """The committee's actions (of a team's slug, a person's user name): open, then dropped and done, newest first."""
     actions = ActionItem.objects.filter(committee=committee)
     if not drafts:
         actions = actions.published()
-    if team is not None:
-        actions = actions.filter(owner_team=team)
-    if person is not None:
-        actions = actions.filter(owner_user=person)
+    if team:
+        actions = actions.filter(owner_team__slug=team)
+    if person:
+        actions = actions.filter(owner_user__username=person)
     return _listed(actions).order_by("-status", "-meeting__date", "position")  # "open", then "dropped", "done"
 
 

@@ -1,7 +1,8 @@
 """Action items: recording one in a section, its outcome in a later meeting, and the committee's actions page."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -21,16 +22,13 @@ PER_PAGE = 50
 def actions_page(request, committee):
     committee = get_committee(committee)
     form = ActionFilterForm(request.GET, committee=committee)
-    team = person = None
+    team = person = ""
     if form.is_valid():
-        if form.cleaned_data["team"]:
-            team = committee.teams.get(slug=form.cleaned_data["team"])
-        if form.cleaned_data["person"]:
-            person = get_user_model().objects.get(username=form.cleaned_data["person"])
+        team, person = form.cleaned_data["team"], form.cleaned_data["person"]
     drafts = permissions.can_see_draft_actions(request.user, committee)
     paginator = Paginator(committee_actions(committee, drafts=drafts, team=team, person=person), PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
-    query = "&".join(f"{name}={value}" for name, value in (("team", team and team.slug), ("person", person)) if value)
+    query = urlencode({name: value for name, value in (("team", team), ("person", person)) if value})
     return render(
         request,
         "meetings/actions.html",

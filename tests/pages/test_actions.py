@@ -13,7 +13,7 @@ from meetings.services.publishing import publish_meeting
 from meetings.services.scheduling import create_meeting
 from tests.support.accounts import sign_in
 from tests.support.html_tree import parse_html
-from tests.support.pages import browser_form, form_errors
+from tests.support.pages import browser_form, form_errors, pdf_text
 
 DRAFT = "/runtime/2030-01-08/"  # the `draft` fixture: meeting A
 LATER = "/runtime/2030-01-22/"  # meeting B
@@ -252,3 +252,21 @@ def test_my_sections_lists_my_open_actions_and_my_teams(client, people, draft, l
     assert "For the CLI team" in listed and "For Abby" in listed and "Already done" not in listed
     client.force_login(people["lead_x"])
     assert "For the CLI team" not in client.get("/my-sections/").content.decode()
+
+
+# --- public only once published --------------------------------------------------------------------
+
+
+def test_actions_reach_the_public_page_pdf_and_markdown_only_once_published(client, people, draft, later):
+    record(draft, people, text="Ship the zebra release")
+    urls = [DRAFT, DRAFT.rstrip("/") + ".md", DRAFT.rstrip("/") + ".pdf"]
+    assert [client.get(url).status_code for url in urls] == [404, 404, 404]
+    assert "zebra" not in client.get(ACTIONS).content.decode()
+
+    publish_meeting(draft)
+    publish_meeting(later)
+
+    assert "Ship the zebra release" in client.get(DRAFT).content.decode()
+    assert "- [ ] @cli: Ship the zebra release\n" in client.get(urls[1]).content.decode()
+    assert "Ship the zebra release" in pdf_text(client.get(urls[2]))
+    assert "Ship the zebra release" in open_list(client.get(LATER)).text  # the next meeting's open list too

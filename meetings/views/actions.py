@@ -80,7 +80,8 @@ def action_outcome(request, committee, date, action):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         record_outcome(action, meeting=meeting, outcome=data["outcome"], note=data["note"], by=request.user)
-        messages.success(request, f"Recorded: {action.text} — {dict(form.fields['outcome'].choices)[data['outcome']]}.")
+        label = dict(form.fields["outcome"].choices)[data["outcome"]]
+        messages.success(request, f"Recorded the outcome of the action: {label}.")
         return redirect(f"{meeting.get_absolute_url()}#action-{action.pk}")
     status = 400 if request.method == "POST" else 200
     return render(

@@ -27,6 +27,9 @@ PAGES = {
     "profile": ("/accounts/profile/", "diego-lead"),
     "decisions": ("/runtime/decisions/", None),
     "decision-new": ("/runtime/2018-06-26/reports/diego/decisions/new/", "diego-lead"),
+    "actions": ("/runtime/actions/", "chair"),
+    "action-new": ("/runtime/2018-06-26/reports/diego/actions/new/", "diego-lead"),
+    "action-candidates": ("/runtime/2018-06-12/actions/candidates/", "chair"),
 }
 
 

@@ -270,3 +270,24 @@ def test_actions_reach_the_public_page_pdf_and_markdown_only_once_published(clie
     assert "- [ ] @cli: Ship the zebra release\n" in client.get(urls[1]).content.decode()
     assert "Ship the zebra release" in pdf_text(client.get(urls[2]))
     assert "Ship the zebra release" in open_list(client.get(LATER)).text  # the next meeting's open list too
+
+
+def test_the_chair_closes_an_action_from_the_chairs_page_too(client, people, draft, later):
+    record(draft, people)
+    client.force_login(people["chair"])
+
+    page = parse_html(client.get(f"{LATER}edit/").content.decode())
+
+    assert page.by_id("section-open-action-items").find("form", class_="outcome-form") is not None
+
+
+def test_an_outcome_recorded_in_a_published_meeting_reaches_its_cached_page(client, people, draft, later):
+    action = record(draft, people)
+    publish_meeting(draft)
+    publish_meeting(later)
+    assert "Dropped" not in open_list(client.get(LATER)).text  # now cached for readers
+
+    sign_in(client, people, "chair").post(outcome_url(action), {"outcome": "dropped", "note": "Not needed"})
+    client.logout()
+
+    assert "Dropped: Not needed" in open_list(client.get(LATER)).text

@@ -17,6 +17,7 @@ from ..queries.minutes import written_sections
 _SECTION_CHARS = ActionItem._meta.get_field("section").max_length
 _OWNER_CHARS = ActionItem._meta.get_field("owner").max_length
 _SYNCED = [
+    "anchor",
     "item_id",
     "report_id",
     "section",
@@ -37,6 +38,30 @@ def _status_from_outcomes(action: ActionItem) -> tuple[str, Meeting | None]:
     return closing.outcome, closing.meeting
 
 
+def _match(wanted: list, rows: list[ActionItem]) -> dict[int, ActionItem]:
+    """The existing row each wanted line (by its index) keeps.
+
+    A line keeps its row where it was; then a line whose section was renamed (a new anchor) takes the row of the
+    same owner and text left in the meeting, so the outcomes recorded for it stay with it.
+    """
+    exact, loose = defaultdict(list), defaultdict(list)
+    for action in rows:
+        exact[(action.meeting_id, action.anchor, action.owner, action.text)].append(action)
+        loose[(action.meeting_id, action.owner, action.text)].append(action)
+    claimed, matched = set(), {}
+    for lookup, with_anchor in ((exact, True), (loose, False)):
+        for index, (meeting, written, _position, line) in enumerate(wanted):
+            if index in matched:
+                continue
+            owner = line.owner[:_OWNER_CHARS]
+            key = (meeting.pk, written.anchor, owner, line.text) if with_anchor else (meeting.pk, owner, line.text)
+            row = next((r for r in lookup.get(key, ()) if r.pk not in claimed), None)
+            if row is not None:
+                claimed.add(row.pk)
+                matched[index] = row
+    return matched
+
+
 def sync_actions(meetings: list[Meeting]) -> None:
     """Make the meetings' action rows match the task lines of their text (meetings prefetched as the index reads)."""
     if not meetings:
@@ -48,9 +73,8 @@ def sync_actions(meetings: list[Meeting]) -> None:
             for line in read_actions(written.text):
                 wanted.append((meeting, written, position, line))
                 position += 1
-    existing = defaultdict(list)
-    for action in ActionItem.objects.filter(meeting__in=meetings).order_by("position", "pk"):
-        existing[(action.meeting_id, action.anchor, action.owner, action.text)].append(action)
+    rows = list(ActionItem.objects.filter(meeting__in=meetings).order_by("position", "pk"))
+    matched = _match(wanted, rows)
     owners = {line.owner for *_, line in wanted}
     committees = {meeting.committee_id for meeting in meetings}
     teams = {
@@ -60,9 +84,10 @@ def sync_actions(meetings: list[Meeting]) -> None:
     users = {user.username: user for user in get_user_model().objects.filter(username__in=owners)}
 
     created, changed = [], []
-    for meeting, written, position, line in wanted:
+    for index, (meeting, written, position, line) in enumerate(wanted):
         owner = line.owner[:_OWNER_CHARS]
         fields = {
+            "anchor": written.anchor,
             "item": written.section if written.team is None else None,
             "report": written.section if written.team is not None else None,
             "section": written.title[:_SECTION_CHARS],
@@ -71,9 +96,8 @@ def sync_actions(meetings: list[Meeting]) -> None:
             "owner_team": teams.get((meeting.committee_id, owner)),
             "owner_user": None if (meeting.committee_id, owner) in teams else users.get(owner),
         }
-        matches = existing.get((meeting.pk, written.anchor, owner, line.text))
-        if matches:
-            action = matches.pop(0)
+        action = matched.get(index)
+        if action is not None:
             before = [getattr(action, name) for name in _SYNCED]
             for name, value in fields.items():
                 setattr(action, name, value)
@@ -91,7 +115,6 @@ def sync_actions(meetings: list[Meeting]) -> None:
                 ActionItem(
                     committee_id=meeting.committee_id,
                     meeting=meeting,
-                    anchor=written.anchor,
                     owner=owner,
                     text=line.text,
                     done_in_text=line.done,
@@ -100,7 +123,8 @@ def sync_actions(meetings: list[Meeting]) -> None:
                     **fields,
                 )
             )
-    gone = [action.pk for actions in existing.values() for action in actions]
+    kept = {action.pk for action in matched.values()}
+    gone = [action.pk for action in rows if action.pk not in kept]
     if gone:
         ActionItem.objects.filter(pk__in=gone).delete()
     if changed:

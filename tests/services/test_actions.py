@@ -201,3 +201,18 @@ def test_rebuilding_the_index_keeps_the_actions_and_their_outcomes(people, draft
 
     action = ActionItem.objects.get()
     assert (action.status, action.closed_in, action.outcomes.count()) == (ActionStatus.DROPPED, later, 1)
+
+
+def test_renaming_a_section_keeps_its_actions_outcomes(people, draft):
+    item = draft.items.get(title="Announcements")
+    record_action(item, action=ActionLine("cli", "Cut v7"), by=people["chair"], expected_version=1)
+    item.refresh_from_db()
+    later = create_meeting(people["runtime"], day=date(2030, 1, 22))
+    action = ActionItem.objects.get()
+    record_outcome(action, meeting=later, outcome=Outcome.CARRIED, note="", by=people["chair"])
+
+    by, version = people["chair"], item.version
+    save_item(item, body=item.body, title="News", agenda_label="News", by=by, expected_version=version)
+
+    kept = ActionItem.objects.get()
+    assert (kept.pk, kept.anchor, kept.section, kept.outcomes.count()) == (action.pk, "section-news", "News", 1)

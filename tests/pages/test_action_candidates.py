@@ -121,3 +121,10 @@ def test_a_line_changed_since_the_page_was_read_is_not_accepted(client, people, 
 
     assert "has changed or was dealt with" in response.content.decode()
     assert not ActionItem.objects.exists()
+
+
+def test_the_chairs_page_of_an_imported_meeting_links_to_its_candidates(client, people, imported, draft):
+    client.force_login(people["chair"])
+
+    assert URL in client.get("/runtime/2018-07-10/edit/").content.decode()
+    assert "actions/candidates/" not in client.get("/runtime/2030-01-08/edit/").content.decode()  # made in the site

@@ -291,3 +291,16 @@ def test_an_outcome_recorded_in_a_published_meeting_reaches_its_cached_page(clie
     client.logout()
 
     assert "Dropped: Not needed" in open_list(client.get(LATER)).text
+
+
+def test_no_action_is_recorded_in_the_open_action_items_section_itself(client, people, draft):
+    people["runtime"].set_default_agenda(
+        [{"title": "Open action items", "kind": ItemKind.ACTIONS, "agenda_label": "", "body": ""}]
+    )
+    meeting = create_meeting(people["runtime"], day=date(2030, 1, 22))
+    item = meeting.items.get(kind=ItemKind.ACTIONS)
+    client.force_login(people["chair"])
+
+    assert "Record an action" not in client.get(f"{LATER}items/{item.pk}/edit/").content.decode()
+    assert client.get(f"{LATER}items/{item.pk}/actions/new/").status_code == 404
+    assert client.get(f"{LATER}items/{item.pk}/decisions/new/").status_code == 404

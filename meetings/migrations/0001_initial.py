@@ -7,6 +7,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -15,315 +16,150 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="Committee",
+            name='Committee',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("name", models.CharField(max_length=100, unique=True)),
-                (
-                    "slug",
-                    models.SlugField(
-                        max_length=100, unique=True, validators=[meetings.models.committee.validate_committee_slug]
-                    ),
-                ),
-                ("description", models.TextField(blank=True)),
-                (
-                    "title_pattern",
-                    models.CharField(
-                        default="{name} PMC Meeting {date}",
-                        help_text="Title of a new meeting; {name} is the committee's name and {date} the ISO date.",
-                        max_length=200,
-                    ),
-                ),
-                (
-                    "roadmap_disclaimer",
-                    models.CharField(
-                        blank=True,
-                        default="*Above are plans, not commitments, and may change without notice.*",
-                        max_length=300,
-                    ),
-                ),
-                (
-                    "chairs",
-                    models.ManyToManyField(blank=True, related_name="chaired_committees", to=settings.AUTH_USER_MODEL),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=100, unique=True)),
+                ('slug', models.SlugField(max_length=100, unique=True, validators=[meetings.models.committee.validate_committee_slug])),
+                ('description', models.TextField(blank=True)),
+                ('title_pattern', models.CharField(default='{name} PMC Meeting {date}', help_text="Title of a new meeting; {name} is the committee's name and {date} the ISO date.", max_length=200)),
+                ('roadmap_disclaimer', models.CharField(blank=True, default='*Above are plans, not commitments, and may change without notice.*', max_length=300)),
+                ('chairs', models.ManyToManyField(blank=True, related_name='chaired_committees', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="Meeting",
+            name='Meeting',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("date", models.DateField()),
-                ("title", models.CharField(max_length=300)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("draft", "Draft"), ("published", "Published")], default="draft", max_length=10
-                    ),
-                ),
-                ("published_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "preamble",
-                    models.TextField(blank=True, help_text="Markdown between the title and the first section."),
-                ),
-                (
-                    "agenda_marker",
-                    models.CharField(
-                        default="*", help_text="List marker of the agenda in the Markdown: *, - or 1.", max_length=2
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "committee",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="meetings", to="meetings.committee"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('date', models.DateField()),
+                ('title', models.CharField(max_length=300)),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=10)),
+                ('published_at', models.DateTimeField(blank=True, null=True)),
+                ('preamble', models.TextField(blank=True, help_text='Markdown between the title and the first section.')),
+                ('agenda_marker', models.CharField(default='*', help_text='List marker of the agenda in the Markdown: *, - or 1.', max_length=2)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meetings', to='meetings.committee')),
             ],
             options={
-                "ordering": ["-date"],
-                "get_latest_by": "date",
+                'ordering': ['-date'],
+                'get_latest_by': 'date',
             },
         ),
         migrations.CreateModel(
-            name="AgendaItem",
+            name='AgendaItem',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("position", models.PositiveIntegerField()),
-                (
-                    "level",
-                    models.PositiveSmallIntegerField(default=2, help_text="Heading level of its section; 0 for none."),
-                ),
-                ("title", models.CharField(blank=True, max_length=300)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("agenda", "Agenda"),
-                            ("notes", "Notes"),
-                            ("backlog", "Backlog reviews"),
-                            ("roadmap", "Roadmap review"),
-                        ],
-                        default="notes",
-                        max_length=10,
-                    ),
-                ),
-                ("body", models.TextField(blank=True)),
-                (
-                    "footnote",
-                    models.TextField(blank=True, help_text="Markdown under the roadmap table: its disclaimer."),
-                ),
-                ("agenda_position", models.PositiveIntegerField(blank=True, null=True)),
-                ("agenda_label", models.CharField(blank=True, max_length=300)),
-                (
-                    "meeting",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="items", to="meetings.meeting"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('position', models.PositiveIntegerField()),
+                ('level', models.PositiveSmallIntegerField(default=2, help_text='Heading level of its section; 0 for none.')),
+                ('title', models.CharField(blank=True, max_length=300)),
+                ('kind', models.CharField(choices=[('agenda', 'Agenda'), ('notes', 'Notes'), ('backlog', 'Backlog reviews'), ('roadmap', 'Roadmap review')], default='notes', max_length=10)),
+                ('body', models.TextField(blank=True)),
+                ('footnote', models.TextField(blank=True, help_text='Markdown under the roadmap table: its disclaimer.')),
+                ('agenda_position', models.PositiveIntegerField(blank=True, null=True)),
+                ('agenda_label', models.CharField(blank=True, max_length=300)),
+                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='meetings.meeting')),
             ],
             options={
-                "ordering": ["position"],
+                'ordering': ['position'],
             },
         ),
         migrations.CreateModel(
-            name="Team",
+            name='Team',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("name", models.CharField(max_length=200)),
-                ("slug", models.SlugField(max_length=200)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("active", "Active"),
-                            ("incubating", "Incubating"),
-                            ("proposed", "Proposed"),
-                            ("retired", "Retired"),
-                        ],
-                        default="active",
-                        max_length=12,
-                    ),
-                ),
-                (
-                    "group",
-                    models.CharField(
-                        blank=True,
-                        help_text="Group heading the team is listed under, e.g. “Incubating”.",
-                        max_length=100,
-                    ),
-                ),
-                ("position", models.PositiveIntegerField(default=0)),
-                (
-                    "lead_names",
-                    models.CharField(
-                        blank=True,
-                        help_text="Leads as the minutes name them, e.g. “Shannon Coen / Shubha Tupil”.",
-                        max_length=300,
-                    ),
-                ),
-                (
-                    "committee",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="teams", to="meetings.committee"
-                    ),
-                ),
-                ("leads", models.ManyToManyField(blank=True, related_name="led_teams", to=settings.AUTH_USER_MODEL)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200)),
+                ('slug', models.SlugField(max_length=200)),
+                ('status', models.CharField(choices=[('active', 'Active'), ('incubating', 'Incubating'), ('proposed', 'Proposed'), ('retired', 'Retired')], default='active', max_length=12)),
+                ('group', models.CharField(blank=True, help_text='Group heading the team is listed under, e.g. “Incubating”.', max_length=100)),
+                ('position', models.PositiveIntegerField(default=0)),
+                ('lead_names', models.CharField(blank=True, help_text='Leads as the minutes name them, e.g. “Shannon Coen / Shubha Tupil”.', max_length=300)),
+                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='teams', to='meetings.committee')),
+                ('leads', models.ManyToManyField(blank=True, related_name='led_teams', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["committee", "position", "name"],
+                'ordering': ['committee', 'position', 'name'],
             },
         ),
         migrations.CreateModel(
-            name="RoadmapEntry",
+            name='RoadmapEntry',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "horizon",
-                    models.CharField(
-                        choices=[
-                            ("recently-completed", "Recently Completed"),
-                            ("soon", "Soon"),
-                            ("next", "Next"),
-                            ("future", "Future"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("position", models.PositiveIntegerField()),
-                ("text", models.TextField(blank=True)),
-                ("is_heading", models.BooleanField(default=False)),
-                (
-                    "meeting",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="roadmap_entries",
-                        to="meetings.meeting",
-                    ),
-                ),
-                ("teams", models.ManyToManyField(blank=True, related_name="roadmap_entries", to="meetings.team")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('horizon', models.CharField(choices=[('recently-completed', 'Recently Completed'), ('soon', 'Soon'), ('next', 'Next'), ('future', 'Future')], max_length=20)),
+                ('position', models.PositiveIntegerField()),
+                ('text', models.TextField(blank=True)),
+                ('is_heading', models.BooleanField(default=False)),
+                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roadmap_entries', to='meetings.meeting')),
+                ('teams', models.ManyToManyField(blank=True, related_name='roadmap_entries', to='meetings.team')),
             ],
             options={
-                "verbose_name_plural": "roadmap entries",
-                "ordering": ["position"],
+                'verbose_name_plural': 'roadmap entries',
+                'ordering': ['position'],
             },
         ),
         migrations.CreateModel(
-            name="BacklogReport",
+            name='BacklogReport',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("position", models.PositiveIntegerField()),
-                ("heading", models.CharField(help_text="The heading line as the minutes write it.", max_length=500)),
-                ("team_name", models.CharField(max_length=200)),
-                ("status_label", models.CharField(blank=True, max_length=100)),
-                ("leads", models.CharField(blank=True, max_length=300)),
-                ("group", models.CharField(blank=True, max_length=100)),
-                (
-                    "group_heading",
-                    models.TextField(
-                        blank=True,
-                        help_text="Group heading (and its text) that opens a group of teams before this report.",
-                    ),
-                ),
-                ("body", models.TextField(blank=True)),
-                ("version", models.PositiveIntegerField(default=1)),
-                ("updated_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "updated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "meeting",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="reports", to="meetings.meeting"
-                    ),
-                ),
-                (
-                    "team",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="reports", to="meetings.team"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('position', models.PositiveIntegerField()),
+                ('heading', models.CharField(help_text='The heading line as the minutes write it.', max_length=500)),
+                ('team_name', models.CharField(max_length=200)),
+                ('status_label', models.CharField(blank=True, max_length=100)),
+                ('leads', models.CharField(blank=True, max_length=300)),
+                ('group', models.CharField(blank=True, max_length=100)),
+                ('group_heading', models.TextField(blank=True, help_text='Group heading (and its text) that opens a group of teams before this report.')),
+                ('body', models.TextField(blank=True)),
+                ('version', models.PositiveIntegerField(default=1)),
+                ('updated_at', models.DateTimeField(blank=True, null=True)),
+                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='meetings.meeting')),
+                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='meetings.team')),
             ],
             options={
-                "ordering": ["position"],
+                'ordering': ['position'],
             },
         ),
         migrations.CreateModel(
-            name="AgendaTemplateItem",
+            name='AgendaTemplateItem',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("position", models.PositiveIntegerField()),
-                ("title", models.CharField(max_length=200)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("agenda", "Agenda"),
-                            ("notes", "Notes"),
-                            ("backlog", "Backlog reviews"),
-                            ("roadmap", "Roadmap review"),
-                        ],
-                        default="notes",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "agenda_label",
-                    models.CharField(
-                        blank=True,
-                        help_text="Text of its bullet in the agenda; blank if it is not listed there.",
-                        max_length=200,
-                    ),
-                ),
-                ("body", models.TextField(blank=True, help_text="Markdown a new meeting starts with in this item.")),
-                (
-                    "committee",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="agenda_template",
-                        to="meetings.committee",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('position', models.PositiveIntegerField()),
+                ('title', models.CharField(max_length=200)),
+                ('kind', models.CharField(choices=[('agenda', 'Agenda'), ('notes', 'Notes'), ('backlog', 'Backlog reviews'), ('roadmap', 'Roadmap review')], default='notes', max_length=10)),
+                ('agenda_label', models.CharField(blank=True, help_text='Text of its bullet in the agenda; blank if it is not listed there.', max_length=200)),
+                ('body', models.TextField(blank=True, help_text='Markdown a new meeting starts with in this item.')),
+                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agenda_template', to='meetings.committee')),
             ],
             options={
-                "ordering": ["position"],
-                "constraints": [
-                    models.UniqueConstraint(fields=("committee", "position"), name="unique_template_position")
-                ],
+                'ordering': ['position'],
+                'constraints': [models.UniqueConstraint(fields=('committee', 'position'), name='unique_template_position')],
             },
         ),
         migrations.AddIndex(
-            model_name="meeting",
-            index=models.Index(fields=["committee", "status", "-date"], name="meetings_me_committ_b9d18a_idx"),
+            model_name='meeting',
+            index=models.Index(fields=['committee', 'status', '-date'], name='meetings_me_committ_b9d18a_idx'),
         ),
         migrations.AddConstraint(
-            model_name="meeting",
-            constraint=models.UniqueConstraint(fields=("committee", "date"), name="one_meeting_per_committee_per_date"),
+            model_name='meeting',
+            constraint=models.UniqueConstraint(fields=('committee', 'date'), name='one_meeting_per_committee_per_date'),
         ),
         migrations.AddConstraint(
-            model_name="agendaitem",
-            constraint=models.UniqueConstraint(fields=("meeting", "position"), name="unique_item_position"),
+            model_name='agendaitem',
+            constraint=models.UniqueConstraint(fields=('meeting', 'position'), name='unique_item_position'),
         ),
         migrations.AddConstraint(
-            model_name="team",
-            constraint=models.UniqueConstraint(fields=("committee", "slug"), name="unique_team_slug_per_committee"),
+            model_name='team',
+            constraint=models.UniqueConstraint(fields=('committee', 'slug'), name='unique_team_slug_per_committee'),
         ),
         migrations.AddConstraint(
-            model_name="roadmapentry",
-            constraint=models.UniqueConstraint(fields=("meeting", "position"), name="unique_roadmap_position"),
+            model_name='roadmapentry',
+            constraint=models.UniqueConstraint(fields=('meeting', 'position'), name='unique_roadmap_position'),
         ),
         migrations.AddConstraint(
-            model_name="backlogreport",
-            constraint=models.UniqueConstraint(fields=("meeting", "team"), name="one_report_per_team_per_meeting"),
+            model_name='backlogreport',
+            constraint=models.UniqueConstraint(fields=('meeting', 'team'), name='one_report_per_team_per_meeting'),
         ),
     ]

@@ -6,65 +6,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("meetings", "0001_initial"),
+        ('meetings', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Revision",
+            name='Revision',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("target", models.CharField(max_length=250)),
-                ("before", models.TextField(blank=True)),
-                ("after", models.TextField(blank=True)),
-                (
-                    "source",
-                    models.CharField(
-                        choices=[
-                            ("web", "Edited in PMC Minutes"),
-                            ("import", "Imported from a file"),
-                            ("restore", "Restored from an earlier revision"),
-                        ],
-                        default="web",
-                        max_length=10,
-                    ),
-                ),
-                ("after_publication", models.BooleanField(default=False)),
-                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
-                (
-                    "author",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "meeting",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="revisions", to="meetings.meeting"
-                    ),
-                ),
-                (
-                    "report",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="revisions",
-                        to="meetings.backlogreport",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('target', models.CharField(max_length=250)),
+                ('before', models.TextField(blank=True)),
+                ('after', models.TextField(blank=True)),
+                ('source', models.CharField(choices=[('web', 'Edited in PMC Minutes'), ('import', 'Imported from a file'), ('restore', 'Restored from an earlier revision')], default='web', max_length=10)),
+                ('after_publication', models.BooleanField(default=False)),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='meetings.meeting')),
+                ('report', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='meetings.backlogreport')),
             ],
             options={
-                "ordering": ["-created_at", "-pk"],
-                "indexes": [
-                    models.Index(fields=["meeting", "target", "-created_at"], name="meetings_re_meeting_d002b7_idx")
-                ],
+                'ordering': ['-created_at', '-pk'],
+                'indexes': [models.Index(fields=['meeting', 'target', '-created_at'], name='meetings_re_meeting_d002b7_idx')],
             },
         ),
     ]

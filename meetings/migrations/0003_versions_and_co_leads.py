@@ -5,44 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("meetings", "0002_revisions"),
+        ('meetings', '0002_revisions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="agendaitem",
-            name="version",
+            model_name='agendaitem',
+            name='version',
             field=models.PositiveIntegerField(default=1),
         ),
         migrations.AddField(
-            model_name="meeting",
-            name="roadmap_version",
+            model_name='meeting',
+            name='roadmap_version',
             field=models.PositiveIntegerField(default=1),
         ),
         migrations.AddField(
-            model_name="team",
-            name="co_leads",
-            field=models.ManyToManyField(
-                blank=True,
-                help_text="People who may also edit the team's reports, without being named as its leads.",
-                related_name="co_led_teams",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='team',
+            name='co_leads',
+            field=models.ManyToManyField(blank=True, help_text="People who may also edit the team's reports, without being named as its leads.", related_name='co_led_teams', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AlterField(
-            model_name="revision",
-            name="source",
-            field=models.CharField(
-                choices=[
-                    ("web", "Edited in PMC Minutes"),
-                    ("import", "Imported from a file"),
-                    ("restore", "Restored from an earlier revision"),
-                    ("move", "Moved from another meeting"),
-                ],
-                default="web",
-                max_length=10,
-            ),
+            model_name='revision',
+            name='source',
+            field=models.CharField(choices=[('web', 'Edited in PMC Minutes'), ('import', 'Imported from a file'), ('restore', 'Restored from an earlier revision'), ('move', 'Moved from another meeting')], default='web', max_length=10),
         ),
     ]

@@ -6,188 +6,106 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("meetings", "0003_versions_and_co_leads"),
+        ('meetings', '0003_versions_and_co_leads'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="committee",
-            name="cadence_weeks",
-            field=models.PositiveSmallIntegerField(default=2, help_text="Weeks between two meetings."),
+            model_name='committee',
+            name='cadence_weeks',
+            field=models.PositiveSmallIntegerField(default=2, help_text='Weeks between two meetings.'),
         ),
         migrations.AddField(
-            model_name="committee",
-            name="duration_minutes",
+            model_name='committee',
+            name='duration_minutes',
             field=models.PositiveSmallIntegerField(default=30),
         ),
         migrations.AddField(
-            model_name="committee",
-            name="list_address",
-            field=models.EmailField(
-                blank=True, help_text="Mailing list told when minutes are published.", max_length=254
-            ),
+            model_name='committee',
+            name='list_address',
+            field=models.EmailField(blank=True, help_text='Mailing list told when minutes are published.', max_length=254),
         ),
         migrations.AddField(
-            model_name="committee",
-            name="meeting_link",
-            field=models.URLField(blank=True, help_text="The video call, e.g. a Zoom link."),
+            model_name='committee',
+            name='meeting_link',
+            field=models.URLField(blank=True, help_text='The video call, e.g. a Zoom link.'),
         ),
         migrations.AddField(
-            model_name="committee",
-            name="start_time",
-            field=models.TimeField(blank=True, help_text="Local time the meeting starts.", null=True),
+            model_name='committee',
+            name='start_time',
+            field=models.TimeField(blank=True, help_text='Local time the meeting starts.', null=True),
         ),
         migrations.AddField(
-            model_name="committee",
-            name="team_groups",
-            field=models.CharField(
-                blank=True, help_text="Groups teams are listed under, in order, comma-separated.", max_length=300
-            ),
+            model_name='committee',
+            name='team_groups',
+            field=models.CharField(blank=True, help_text='Groups teams are listed under, in order, comma-separated.', max_length=300),
         ),
         migrations.AddField(
-            model_name="committee",
-            name="timezone",
-            field=models.CharField(
-                default="UTC", help_text="IANA time zone of the meetings, e.g. America/Los_Angeles.", max_length=64
-            ),
+            model_name='committee',
+            name='timezone',
+            field=models.CharField(default='UTC', help_text='IANA time zone of the meetings, e.g. America/Los_Angeles.', max_length=64),
         ),
         migrations.AddField(
-            model_name="committee",
-            name="weekday",
-            field=models.PositiveSmallIntegerField(
-                blank=True,
-                choices=[
-                    (0, "Monday"),
-                    (1, "Tuesday"),
-                    (2, "Wednesday"),
-                    (3, "Thursday"),
-                    (4, "Friday"),
-                    (5, "Saturday"),
-                    (6, "Sunday"),
-                ],
-                help_text="Day of the week the committee meets.",
-                null=True,
-            ),
+            model_name='committee',
+            name='weekday',
+            field=models.PositiveSmallIntegerField(blank=True, choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')], help_text='Day of the week the committee meets.', null=True),
         ),
         migrations.AddField(
-            model_name="meeting",
-            name="starts_at",
-            field=models.DateTimeField(blank=True, help_text="When it starts (stored in UTC).", null=True),
+            model_name='meeting',
+            name='starts_at',
+            field=models.DateTimeField(blank=True, help_text='When it starts (stored in UTC).', null=True),
         ),
         migrations.AlterField(
-            model_name="meeting",
-            name="status",
-            field=models.CharField(
-                choices=[("draft", "Draft"), ("published", "Published"), ("cancelled", "Cancelled")],
-                default="draft",
-                max_length=10,
-            ),
+            model_name='meeting',
+            name='status',
+            field=models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('cancelled', 'Cancelled')], default='draft', max_length=10),
         ),
         migrations.CreateModel(
-            name="Invitation",
+            name='Invitation',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("email", models.EmailField(max_length=254)),
-                ("token", models.CharField(max_length=64, unique=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("expires_at", models.DateTimeField()),
-                ("used_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "committee",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="invitations", to="meetings.committee"
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "team",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="The team to lead; empty for an invitation to chair the committee.",
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="invitations",
-                        to="meetings.team",
-                    ),
-                ),
-                (
-                    "used_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('email', models.EmailField(max_length=254)),
+                ('token', models.CharField(max_length=64, unique=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('expires_at', models.DateTimeField()),
+                ('used_at', models.DateTimeField(blank=True, null=True)),
+                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='meetings.committee')),
+                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('team', models.ForeignKey(blank=True, help_text='The team to lead; empty for an invitation to chair the committee.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='meetings.team')),
+                ('used_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-created_at"],
+                'ordering': ['-created_at'],
             },
         ),
         migrations.CreateModel(
-            name="Attendee",
+            name='Attendee',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("name", models.CharField(max_length=200)),
-                ("affiliation", models.CharField(blank=True, max_length=200)),
-                ("position", models.PositiveIntegerField(default=0)),
-                (
-                    "meeting",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="attendees", to="meetings.meeting"
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200)),
+                ('affiliation', models.CharField(blank=True, max_length=200)),
+                ('position', models.PositiveIntegerField(default=0)),
+                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendees', to='meetings.meeting')),
+                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["position", "name"],
-                "constraints": [
-                    models.UniqueConstraint(fields=("meeting", "name"), name="one_attendee_name_per_meeting")
-                ],
+                'ordering': ['position', 'name'],
+                'constraints': [models.UniqueConstraint(fields=('meeting', 'name'), name='one_attendee_name_per_meeting')],
             },
         ),
         migrations.CreateModel(
-            name="ReminderSent",
+            name='ReminderSent',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("sent_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "meeting",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="reminders", to="meetings.meeting"
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('sent_at', models.DateTimeField(auto_now_add=True)),
+                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='meetings.meeting')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "constraints": [
-                    models.UniqueConstraint(fields=("meeting", "user"), name="one_reminder_per_lead_per_meeting")
-                ],
+                'constraints': [models.UniqueConstraint(fields=('meeting', 'user'), name='one_reminder_per_lead_per_meeting')],
             },
         ),
     ]

@@ -28,43 +28,25 @@ def drop_fulltext(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("meetings", "0004_chair_workflow"),
+        ('meetings', '0004_chair_workflow'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="SearchDocument",
+            name='SearchDocument',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("anchor", models.CharField(help_text="The section's anchor on the meeting page.", max_length=300)),
-                (
-                    "section",
-                    models.CharField(help_text="Its heading: team and leads, or the section title.", max_length=500),
-                ),
-                ("text", models.TextField(blank=True)),
-                ("vector", django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
-                (
-                    "meeting",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="search_documents",
-                        to="meetings.meeting",
-                    ),
-                ),
-                (
-                    "team",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="meetings.team",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('anchor', models.CharField(help_text="The section's anchor on the meeting page.", max_length=300)),
+                ('section', models.CharField(help_text='Its heading: team and leads, or the section title.', max_length=500)),
+                ('text', models.TextField(blank=True)),
+                ('vector', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
+                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='search_documents', to='meetings.meeting')),
+                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='meetings.team')),
             ],
             options={
-                "indexes": [models.Index(fields=["meeting"], name="meetings_se_meeting_82ab5e_idx")],
+                'indexes': [models.Index(fields=['meeting'], name='meetings_se_meeting_82ab5e_idx')],
             },
         ),
         migrations.RunPython(create_fulltext, drop_fulltext),

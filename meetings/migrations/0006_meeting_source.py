@@ -4,26 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("meetings", "0005_search_index"),
+        ('meetings', '0005_search_index'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="meeting",
-            name="source",
+            model_name='meeting',
+            name='source',
             field=models.TextField(blank=True, help_text="The imported file's text exactly (BOM, line endings)."),
         ),
         migrations.AddField(
-            model_name="meeting",
-            name="source_export",
-            field=models.TextField(blank=True, help_text="The export right after the import: the base of edits."),
+            model_name='meeting',
+            name='source_export',
+            field=models.TextField(blank=True, help_text='The export right after the import: the base of edits.'),
         ),
         migrations.AddField(
-            model_name="meeting",
-            name="source_path",
-            field=models.CharField(
-                blank=True, help_text="The imported file's path in its archive, e.g. Runtime/2018/x.md.", max_length=500
-            ),
+            model_name='meeting',
+            name='source_path',
+            field=models.CharField(blank=True, help_text="The imported file's path in its archive, e.g. Runtime/2018/x.md.", max_length=500),
         ),
     ]

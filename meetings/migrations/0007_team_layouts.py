@@ -5,52 +5,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("meetings", "0006_meeting_source"),
+        ('meetings', '0006_meeting_source'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="committee",
-            name="team_layout",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("backlog", "### Team under a backlog heading (## Backlog Reviews)"),
-                    ("projects", "### Project under # Projects groups (## _Incubating_)"),
-                    ("notes", "notes-style: one ## section per team"),
-                ],
-                help_text="Where imported files write each team's section. Blank: detected in each file; import again after a change.",
-                max_length=10,
-                verbose_name="Team sections in the minutes files",
-            ),
+            model_name='committee',
+            name='team_layout',
+            field=models.CharField(blank=True, choices=[('backlog', '### Team under a backlog heading (## Backlog Reviews)'), ('projects', '### Project under # Projects groups (## _Incubating_)'), ('notes', 'notes-style: one ## section per team')], help_text="Where imported files write each team's section. Blank: detected in each file; import again after a change.", max_length=10, verbose_name='Team sections in the minutes files'),
         ),
         migrations.CreateModel(
-            name="TeamAlias",
+            name='TeamAlias',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("key", models.CharField(help_text="team_key of the heading's team name.", max_length=200)),
-                ("heading", models.CharField(help_text="The heading as the chair wrote it.", max_length=300)),
-                (
-                    "committee",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="team_aliases",
-                        to="meetings.committee",
-                    ),
-                ),
-                (
-                    "team",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="aliases", to="meetings.team"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('key', models.CharField(help_text="team_key of the heading's team name.", max_length=200)),
+                ('heading', models.CharField(help_text='The heading as the chair wrote it.', max_length=300)),
+                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='team_aliases', to='meetings.committee')),
+                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='meetings.team')),
             ],
             options={
-                "ordering": ["heading"],
-                "constraints": [
-                    models.UniqueConstraint(fields=("committee", "key"), name="one_team_per_heading_per_committee")
-                ],
+                'ordering': ['heading'],
+                'constraints': [models.UniqueConstraint(fields=('committee', 'key'), name='one_team_per_heading_per_committee')],
             },
         ),
     ]

@@ -6,74 +6,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("meetings", "0007_team_layouts"),
+        ('meetings', '0007_team_layouts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="committee",
-            name="mirror_branch",
-            field=models.CharField(default="main", max_length=100, verbose_name="Branch"),
+            model_name='committee',
+            name='mirror_branch',
+            field=models.CharField(default='main', max_length=100, verbose_name='Branch'),
         ),
         migrations.AddField(
-            model_name="committee",
-            name="mirror_path",
-            field=models.CharField(
-                blank=True,
-                help_text="Full path of a git working copy on the server where published minutes are committed. Blank: no mirror. An empty or missing folder is created and initialised with git init.",
-                max_length=500,
-                verbose_name="Git working copy",
-            ),
+            model_name='committee',
+            name='mirror_path',
+            field=models.CharField(blank=True, help_text='Full path of a git working copy on the server where published minutes are committed. Blank: no mirror. An empty or missing folder is created and initialised with git init.', max_length=500, verbose_name='Git working copy'),
         ),
         migrations.AddField(
-            model_name="committee",
-            name="mirror_remote",
-            field=models.CharField(
-                blank=True,
-                help_text="Remote URL the working copy pushes to after each commit, e.g. git@github.com:org/minutes.git. Blank: commit only.",
-                max_length=500,
-                verbose_name="Push to",
-            ),
+            model_name='committee',
+            name='mirror_remote',
+            field=models.CharField(blank=True, help_text='Remote URL the working copy pushes to after each commit, e.g. git@github.com:org/minutes.git. Blank: commit only.', max_length=500, verbose_name='Push to'),
         ),
         migrations.CreateModel(
-            name="MirrorSync",
+            name='MirrorSync',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("message", models.CharField(help_text="What changed, the commit's subject.", max_length=500)),
-                ("attempts", models.PositiveIntegerField(default=0)),
-                ("last_error", models.TextField(blank=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "author",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="Who changed it; empty for an import or the system (the commit then has the site's identity).",
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "committee",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="mirror_syncs",
-                        to="meetings.committee",
-                    ),
-                ),
-                (
-                    "meeting",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="mirror_syncs", to="meetings.meeting"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('message', models.CharField(help_text="What changed, the commit's subject.", max_length=500)),
+                ('attempts', models.PositiveIntegerField(default=0)),
+                ('last_error', models.TextField(blank=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('author', models.ForeignKey(blank=True, help_text="Who changed it; empty for an import or the system (the commit then has the site's identity).", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mirror_syncs', to='meetings.committee')),
+                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mirror_syncs', to='meetings.meeting')),
             ],
             options={
-                "ordering": ["created_at", "pk"],
+                'ordering': ['created_at', 'pk'],
             },
         ),
     ]

@@ -4,18 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("meetings", "0008_git_mirror"),
+        ('meetings', '0008_git_mirror'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="committee",
-            name="placeholders",
-            field=models.TextField(
-                blank=True,
-                help_text="Lines of the committee's template that are not a report, one a line (e.g. “- Updates:”). A section holding only these, blank lines, “[add here]”, “TBD” or “N/A” counts as not reported.",
-                verbose_name="Placeholder lines",
-            ),
+            model_name='committee',
+            name='placeholders',
+            field=models.TextField(blank=True, help_text="Lines of the committee's template that are not a report, one a line (e.g. “- Updates:”). A section holding only these, blank lines, “[add here]”, “TBD” or “N/A” counts as not reported.", verbose_name='Placeholder lines'),
         ),
     ]

@@ -6,68 +6,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("meetings", "0009_placeholders"),
+        ('meetings', '0009_placeholders'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Profile",
+            name='Profile',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "display_name",
-                    models.CharField(blank=True, help_text="Your name as the minutes write it.", max_length=200),
-                ),
-                (
-                    "affiliation",
-                    models.CharField(blank=True, help_text="Your company or organisation.", max_length=200),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('display_name', models.CharField(blank=True, help_text='Your name as the minutes write it.', max_length=200)),
+                ('affiliation', models.CharField(blank=True, help_text='Your company or organisation.', max_length=200)),
             ],
         ),
         migrations.RemoveConstraint(
-            model_name="remindersent",
-            name="one_reminder_per_lead_per_meeting",
+            model_name='remindersent',
+            name='one_reminder_per_lead_per_meeting',
         ),
         migrations.AddField(
-            model_name="agendaitem",
-            name="duration_minutes",
-            field=models.PositiveSmallIntegerField(blank=True, help_text="Time set for the item.", null=True),
+            model_name='agendaitem',
+            name='duration_minutes',
+            field=models.PositiveSmallIntegerField(blank=True, help_text='Time set for the item.', null=True),
         ),
         migrations.AddField(
-            model_name="agendaitem",
-            name="presenter",
-            field=models.CharField(blank=True, help_text="Who presents the item, if anyone is named.", max_length=200),
+            model_name='agendaitem',
+            name='presenter',
+            field=models.CharField(blank=True, help_text='Who presents the item, if anyone is named.', max_length=200),
         ),
         migrations.AddField(
-            model_name="meeting",
-            name="agenda_version",
-            field=models.PositiveIntegerField(default=1, help_text="Raised by every save of the agenda page."),
+            model_name='meeting',
+            name='agenda_version',
+            field=models.PositiveIntegerField(default=1, help_text='Raised by every save of the agenda page.'),
         ),
         migrations.AddField(
-            model_name="remindersent",
-            name="kind",
-            field=models.CharField(
-                choices=[("reminder", "reminder"), ("final_call", "final call")], default="reminder", max_length=12
-            ),
+            model_name='remindersent',
+            name='kind',
+            field=models.CharField(choices=[('reminder', 'reminder'), ('final_call', 'final call')], default='reminder', max_length=12),
         ),
         migrations.AddField(
-            model_name="revision",
-            name="reason",
-            field=models.CharField(blank=True, help_text="Why published minutes were amended.", max_length=300),
+            model_name='revision',
+            name='reason',
+            field=models.CharField(blank=True, help_text='Why published minutes were amended.', max_length=300),
         ),
         migrations.AddConstraint(
-            model_name="remindersent",
-            constraint=models.UniqueConstraint(
-                fields=("meeting", "user", "kind"), name="one_reminder_kind_per_lead_per_meeting"
-            ),
+            model_name='remindersent',
+            constraint=models.UniqueConstraint(fields=('meeting', 'user', 'kind'), name='one_reminder_kind_per_lead_per_meeting'),
         ),
         migrations.AddField(
-            model_name="profile",
-            name="user",
-            field=models.OneToOneField(
-                on_delete=django.db.models.deletion.CASCADE, related_name="profile", to=settings.AUTH_USER_MODEL
-            ),
+            model_name='profile',
+            name='user',
+            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='profile', to=settings.AUTH_USER_MODEL),
         ),
     ]

@@ -6,78 +6,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("meetings", "0010_chair_day"),
+        ('meetings', '0010_chair_day'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="committee",
-            name="repository_url",
-            field=models.URLField(
-                blank=True,
-                help_text="The git repository of the minutes files, e.g. https://github.com/<owner>/<repo>: revisions imported from its history link to <repository>/commit/<id>.",
-                verbose_name="Repository",
-            ),
+            model_name='committee',
+            name='repository_url',
+            field=models.URLField(blank=True, help_text='The git repository of the minutes files, e.g. https://github.com/<owner>/<repo>: revisions imported from its history link to <repository>/commit/<id>.', verbose_name='Repository'),
         ),
         migrations.AddField(
-            model_name="revision",
-            name="commit_author",
+            model_name='revision',
+            name='commit_author',
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name="revision",
-            name="commit_email",
+            model_name='revision',
+            name='commit_email',
             field=models.CharField(blank=True, max_length=254),
         ),
         migrations.AddField(
-            model_name="revision",
-            name="commit_id",
+            model_name='revision',
+            name='commit_id',
             field=models.CharField(blank=True, db_index=True, max_length=64),
         ),
         migrations.AddField(
-            model_name="revision",
-            name="commit_message",
+            model_name='revision',
+            name='commit_message',
             field=models.TextField(blank=True),
         ),
         migrations.AlterField(
-            model_name="revision",
-            name="created_at",
+            model_name='revision',
+            name='created_at',
             field=models.DateTimeField(db_index=True, default=django.utils.timezone.now),
         ),
         migrations.AlterField(
-            model_name="revision",
-            name="source",
-            field=models.CharField(
-                choices=[
-                    ("web", "Edited in PMC Minutes"),
-                    ("import", "Imported from a file"),
-                    ("restore", "Restored from an earlier revision"),
-                    ("move", "Moved from another meeting"),
-                    ("git", "Imported from git"),
-                ],
-                default="web",
-                max_length=10,
-            ),
+            model_name='revision',
+            name='source',
+            field=models.CharField(choices=[('web', 'Edited in PMC Minutes'), ('import', 'Imported from a file'), ('restore', 'Restored from an earlier revision'), ('move', 'Moved from another meeting'), ('git', 'Imported from git')], default='web', max_length=10),
         ),
         migrations.CreateModel(
-            name="GitImport",
+            name='GitImport',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("repository", models.CharField(max_length=500)),
-                ("last_commit", models.CharField(max_length=64)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "committee",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="git_imports", to="meetings.committee"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('repository', models.CharField(max_length=500)),
+                ('last_commit', models.CharField(max_length=64)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='git_imports', to='meetings.committee')),
             ],
             options={
-                "constraints": [
-                    models.UniqueConstraint(fields=("committee", "repository"), name="one_git_import_per_repository")
-                ],
+                'constraints': [models.UniqueConstraint(fields=('committee', 'repository'), name='one_git_import_per_repository')],
             },
         ),
     ]

@@ -6,71 +6,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("meetings", "0011_git_history"),
+        ('meetings', '0011_git_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="agendaitem",
-            name="private_note",
+            model_name='agendaitem',
+            name='private_note',
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name="backlogreport",
-            name="no_update",
+            model_name='backlogreport',
+            name='no_update',
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name="backlogreport",
-            name="private_note",
+            model_name='backlogreport',
+            name='private_note',
             field=models.TextField(blank=True),
         ),
         migrations.CreateModel(
-            name="Question",
+            name='Question',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("text", models.TextField()),
-                ("asked_at", models.DateTimeField(auto_now_add=True)),
-                ("answer", models.TextField(blank=True)),
-                ("answered_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "copied_at",
-                    models.DateTimeField(
-                        blank=True, help_text="When the chair copied it into the Discussion.", null=True
-                    ),
-                ),
-                (
-                    "answered_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "asked_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "report",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="questions",
-                        to="meetings.backlogreport",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('text', models.TextField()),
+                ('asked_at', models.DateTimeField(auto_now_add=True)),
+                ('answer', models.TextField(blank=True)),
+                ('answered_at', models.DateTimeField(blank=True, null=True)),
+                ('copied_at', models.DateTimeField(blank=True, help_text='When the chair copied it into the Discussion.', null=True)),
+                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('asked_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='meetings.backlogreport')),
             ],
             options={
-                "ordering": ["asked_at", "pk"],
+                'ordering': ['asked_at', 'pk'],
             },
         ),
     ]

@@ -5,43 +5,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("meetings", "0012_notes_questions"),
+        ('meetings', '0012_notes_questions'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Decision",
+            name='Decision',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("anchor", models.CharField(help_text="The section's anchor on the meeting page.", max_length=300)),
-                ("section", models.CharField(help_text="Its heading: the team or the section title.", max_length=500)),
-                ("position", models.PositiveIntegerField(help_text="Its order in the minutes.")),
-                ("text", models.TextField()),
-                ("votes_for", models.PositiveIntegerField(blank=True, null=True)),
-                ("votes_against", models.PositiveIntegerField(blank=True, null=True)),
-                ("votes_abstain", models.PositiveIntegerField(blank=True, null=True)),
-                ("link", models.URLField(blank=True, max_length=2000)),
-                (
-                    "meeting",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="decisions", to="meetings.meeting"
-                    ),
-                ),
-                (
-                    "team",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="meetings.team",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('anchor', models.CharField(help_text="The section's anchor on the meeting page.", max_length=300)),
+                ('section', models.CharField(help_text='Its heading: the team or the section title.', max_length=500)),
+                ('position', models.PositiveIntegerField(help_text='Its order in the minutes.')),
+                ('text', models.TextField()),
+                ('votes_for', models.PositiveIntegerField(blank=True, null=True)),
+                ('votes_against', models.PositiveIntegerField(blank=True, null=True)),
+                ('votes_abstain', models.PositiveIntegerField(blank=True, null=True)),
+                ('link', models.URLField(blank=True, max_length=2000)),
+                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='meetings.meeting')),
+                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='meetings.team')),
             ],
             options={
-                "ordering": ["-meeting__date", "position"],
-                "indexes": [models.Index(fields=["meeting", "position"], name="meetings_de_meeting_f7ec3d_idx")],
+                'ordering': ['-meeting__date', 'position'],
+                'indexes': [models.Index(fields=['meeting', 'position'], name='meetings_de_meeting_f7ec3d_idx')],
             },
         ),
     ]

@@ -35,7 +35,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import condition
 
-from .models import AgendaItem, Attendee, BacklogReport, Committee, Meeting, MeetingStatus, Revision
+from .models import ActionItem, AgendaItem, Attendee, BacklogReport, Committee, Meeting, MeetingStatus, Revision
 
 # Entries are immutable (a new version gets a new key), so they only need to
 # outlive the time people keep reading a meeting; older versions expire.
@@ -78,6 +78,10 @@ def version_sql(status: str = "%s", slug: str = "%s", day: str = "%s") -> str:
         folded = " || '|' || ".join(text(aggregate) for aggregate in aggregates)
         return f"(SELECT {folded} FROM {model._meta.db_table} x WHERE x.meeting_id = m.id)"  # noqa: S608 (our names)
 
+    def committee_actions() -> str:
+        folded = " || '|' || ".join(text(aggregate) for aggregate in ("COUNT(*)", "MAX(x.id)", "MAX(x.updated_at)"))
+        return f"(SELECT {folded} FROM {ActionItem._meta.db_table} x WHERE x.committee_id = m.committee_id)"  # noqa: S608
+
     def neighbour(later: bool) -> str:
         compare, order = (">", "ASC") if later else ("<", "DESC")
         return (
@@ -92,6 +96,8 @@ def version_sql(status: str = "%s", slug: str = "%s", day: str = "%s") -> str:
         child(BacklogReport, "COUNT(*)", "MAX(x.id)", "SUM(x.version)"),
         child(AgendaItem, "COUNT(*)", "MAX(x.id)", "SUM(x.version)"),
         child(Attendee, "COUNT(*)", "MAX(x.id)"),
+        # The open action items the page lists come from the committee's other meetings too.
+        committee_actions(),
         # The newest revision's time last: it is also the minutes' Last-Modified.
         child(Revision, "COUNT(*)", "MAX(x.id)", "MAX(x.created_at)"),
         neighbour(later=False),

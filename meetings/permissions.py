@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
 
 from .models import (
+    ActionItem,
     AgendaItem,
     BacklogReport,
     Committee,
@@ -214,3 +215,46 @@ def can_edit_report_with_token(user: AnyUser, report: BacklogReport, scope: str)
 def can_create_chair_token(user: AnyUser) -> bool:
     """A "chair" token is worth having only for someone who chairs a committee (or a superuser)."""
     return chaired_committees(user).exists()
+
+
+def can_record_action(user: AnyUser, section: AgendaItem | BacklogReport) -> bool:
+    """As a decision: in a report, whoever may edit it (its lead while a draft, the chair); elsewhere the chair."""
+    return can_record_decision(user, section)
+
+
+def owns_action(user: AnyUser, action: ActionItem) -> bool:
+    """The person named as its owner, or a lead or co-lead of the team named."""
+    if not user.is_authenticated:
+        return False
+    if action.owner_user_id is not None and action.owner_user_id == user.pk:
+        return True
+    return action.owner_team_id is not None and Team.objects.filter(_led_by(user), pk=action.owner_team_id).exists()
+
+
+def can_record_outcome(user: AnyUser, action: ActionItem, meeting: Meeting) -> bool:
+    """Done, dropped or carried, in a meeting of its committee: the chair any time; its owner while a draft."""
+    if action.committee_id != meeting.committee_id:
+        return False
+    if is_chair(user, meeting.committee):
+        return True
+    return meeting.status == MeetingStatus.DRAFT and owns_action(user, action)
+
+
+def can_see_draft_actions(user: AnyUser, committee: Committee) -> bool:
+    """Actions agreed in draft minutes: the committee's chairs and leads, as the drafts themselves."""
+    return is_chair(user, committee) or leads_in(user, committee)
+
+
+def outcome_actions(user: AnyUser, meeting: Meeting, actions: list[ActionItem]) -> set[int]:
+    """Ids of the listed actions whose outcome the user may record in the meeting, in one query at most."""
+    if is_chair(user, meeting.committee):
+        return {action.pk for action in actions}
+    if meeting.status != MeetingStatus.DRAFT or not user.is_authenticated or not actions:
+        return set()
+    led = set(Team.objects.filter(_led_by(user), committee=meeting.committee).values_list("pk", flat=True))
+    return {action.pk for action in actions if action.owner_user_id == user.pk or action.owner_team_id in led}
+
+
+def can_review_candidates(user: AnyUser, meeting: Meeting) -> bool:
+    """The archive's own action lines, accepted as actions or left as text: the chair, who imports."""
+    return is_chair(user, meeting.committee)

@@ -3,6 +3,7 @@ from django.urls import path, register_converter
 from . import feeds
 from .converters import IsoDateConverter, TokenConverter
 from .views import (
+    actions,
     archive,
     chair,
     committee,
@@ -43,6 +44,7 @@ urlpatterns = [
     path("<slug:committee>/feed/", feeds.CommitteeFeed(), name="committee_feed"),
     path("<slug:committee>/archive.zip", archive.archive_zip, name="archive_zip"),
     path("<slug:committee>/roadmap/", archive.roadmap_page, name="roadmap"),
+    path("<slug:committee>/actions/", actions.actions_page, name="actions"),
     path("<slug:committee>/decisions/", decisions.decisions_page, name="decisions"),
     path("<slug:committee>/decisions/feed/", feeds.DecisionFeed(), name="decisions_feed"),
     path("<slug:committee>/teams/<slug:team>/", archive.team_page, name="team"),
@@ -66,6 +68,9 @@ urlpatterns = [
     path(f"{meeting}/cancel/", schedule.meeting_cancel, name="meeting_cancel"),
     path(f"{meeting}/items/<int:item>/edit/", chair.item_edit, name="item_edit"),
     path(f"{meeting}/items/<int:item>/decisions/new/", decisions.item_decision, name="item_decision"),
+    path(f"{meeting}/items/<int:item>/actions/new/", actions.item_action, name="item_action"),
+    path(f"{meeting}/actions/candidates/", actions.candidates, name="action_candidates"),
+    path(f"{meeting}/actions/<int:action>/outcome/", actions.action_outcome, name="action_outcome"),
     path(f"{meeting}/roadmap/edit/", chair.roadmap_edit, name="roadmap_edit"),
     path(f"{meeting}/agenda/edit/", chair.agenda_edit, name="agenda_edit"),
     path(f"{meeting}/reports/<slug:team>/edit/", lead.report_edit, name="report_edit"),
@@ -76,6 +81,7 @@ urlpatterns = [
     path(f"{meeting}/questions/<int:question>/answer/", questions.question_answer, name="question_answer"),
     path(f"{meeting}/questions/<int:question>/copy/", questions.question_copy, name="question_copy"),
     path(f"{meeting}/reports/<slug:team>/decisions/new/", decisions.report_decision, name="report_decision"),
+    path(f"{meeting}/reports/<slug:team>/actions/new/", actions.report_action, name="report_action"),
     path(f"{meeting}/reports/<slug:team>/move/", chair.report_move, name="report_move"),
     path(f"{meeting}/reports/<slug:team>/history/", history.report_history, name="report_history"),
     path(f"{meeting}/history/", history.meeting_history, name="meeting_history"),

@@ -13,6 +13,7 @@ from meetings.demo import SEED
 from meetings.format.choices import Horizon
 from meetings.format.outline import text_to_entries
 from meetings.pdf import DEFAULT_BASE_URL, LocalFilesFetcher, NotFetched, render_pdf
+from tests.support.pages import pdf_text
 
 SEED_PDF_URL = "/runtime/2018-06-12.pdf"
 SEED_TEAMS = re.findall(r"^### (.+?) - (.+?)\s*$", SEED.read_text(encoding="utf-8"), re.MULTILINE)
@@ -116,11 +117,6 @@ class TestLocalFilesFetcher:
         response = LocalFilesFetcher().fetch(DEFAULT_BASE_URL + "media/uploads/chart.png")
         assert response.content_type == "image/png"
         assert response.read().startswith(b"\x89PNG")
-
-
-def pdf_text(response) -> str:
-    reader = PdfReader(io.BytesIO(response.content))
-    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
 def test_the_pdf_names_its_publication_date_and_its_page(seed_meeting, seed_pdf):

@@ -89,3 +89,28 @@ def candidate_actions(markdown: str) -> list[Candidate]:
         if match is not None:
             found.append(Candidate(line=number, text=match["what"]))
     return found
+
+
+def with_action(markdown: str, action: ActionLine) -> str:
+    """The section's Markdown with the action's line added at its end: in the task list that ends it, if one does."""
+    text = markdown.rstrip()
+    line = action_line(action)
+    if not text:
+        return f"{line}\n"
+    last = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[-1]
+    return f"{text}\n{line}\n" if read_action(last) is not None else f"{text}\n\n{line}\n"
+
+
+def accepting_candidate(markdown: str, line: int, was: str, action: ActionLine) -> str | None:
+    """The Markdown with its line number `line` (from 1, as `candidate_actions` counts) made the action's line.
+
+    Keeps the line's indentation (up to three spaces: more makes code) and its line ending. None when that line
+    no longer reads `was` (the text changed since the candidate was offered).
+    """
+    lines = markdown.split("\n")
+    if not 1 <= line <= len(lines) or lines[line - 1].rstrip("\r") != was:
+        return None
+    old = lines[line - 1]
+    indent = old[: len(old) - len(old.lstrip(" "))][:3]
+    lines[line - 1] = indent + action_line(action) + ("\r" if old.endswith("\r") else "")
+    return "\n".join(lines)

@@ -14,6 +14,7 @@ class ItemKind(models.TextChoices):
     NOTES = "notes", "Notes"
     BACKLOG = "backlog", "Backlog reviews"
     ROADMAP = "roadmap", "Roadmap review"
+    ACTIONS = "actions", "Open action items"
 
 
 class Horizon(models.TextChoices):

@@ -70,8 +70,8 @@ def minutes_markdown(title: str, preamble: str, marker: str, items, reports, ent
     if after == -1:
         blocks.append(attendance)
     for index, item in enumerate(items):
-        if item.level == 0:
-            continue
+        if item.level == 0 or item.kind == ItemKind.ACTIONS:
+            continue  # no section; or the site's live list of open actions, not text of these minutes
         if item.title or item.kind != ItemKind.BACKLOG:  # a notes-style file's teams have no backlog heading
             blocks.append(f"{'#' * item.level} {item.title}".rstrip())
         if item.kind == ItemKind.AGENDA:

@@ -182,8 +182,8 @@ class AgendaTemplateItemForm(forms.Form):
 
 
 class BaseAgendaTemplateFormSet(forms.BaseFormSet):
-    # The agenda list, the backlog reviews and the roadmap are each one section of the minutes.
-    SINGLE_KINDS = (ItemKind.AGENDA, ItemKind.BACKLOG, ItemKind.ROADMAP)
+    # The agenda list, the backlog reviews, the roadmap and the open actions are each one section of the minutes.
+    SINGLE_KINDS = (ItemKind.AGENDA, ItemKind.BACKLOG, ItemKind.ROADMAP, ItemKind.ACTIONS)
 
     def clean(self):
         if any(self.errors):

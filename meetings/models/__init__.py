@@ -1,6 +1,7 @@
 """The domain of PMC Minutes: committees and their teams, meetings and their minutes."""
 
 from ..format.choices import Horizon, ItemKind, TeamStatus
+from .action import ActionItem, ActionOutcome, ActionStatus, DismissedCandidate, Outcome
 from .committee import AgendaTemplateItem, Committee, Team, TeamAlias
 from .decision import Decision
 from .meeting import NO_UPDATE_TEXT, AgendaItem, BacklogReport, Meeting, MeetingStatus, ReportState, RoadmapEntry
@@ -25,6 +26,9 @@ from .token import ApiToken, TokenScope
 __all__ = [
     "NAMELESS",
     "NO_UPDATE_TEXT",
+    "ActionItem",
+    "ActionOutcome",
+    "ActionStatus",
     "AgendaItem",
     "AgendaTemplateItem",
     "ApiToken",
@@ -32,6 +36,7 @@ __all__ = [
     "BacklogReport",
     "Committee",
     "Decision",
+    "DismissedCandidate",
     "FailedTask",
     "GitImport",
     "Horizon",
@@ -40,6 +45,7 @@ __all__ = [
     "Meeting",
     "MeetingStatus",
     "MirrorSync",
+    "Outcome",
     "Profile",
     "Question",
     "ReminderKind",

@@ -14,7 +14,8 @@ from django.db.models import Max
 from ..format.attendance import attendees_after, has_attendees_section
 from ..format.choices import Horizon, ItemKind
 from ..format.writing import roadmap_cell
-from ..models import AgendaItem, Attendee, BacklogReport, Meeting, RoadmapEntry
+from ..models import ActionItem, AgendaItem, Attendee, BacklogReport, Meeting, RoadmapEntry
+from .actions import open_actions
 
 _HORIZON_LABELS = dict(Horizon.choices)
 _HORIZON_ORDER = {value: index for index, value in enumerate(Horizon.values)}
@@ -34,6 +35,7 @@ class Minutes:
     roadmap: list[HorizonRow]
     amended_at: datetime | None = None  # the latest change after publication
     attendees: list[Attendee] = field(default_factory=list)
+    open_actions: list[ActionItem] = field(default_factory=list)
 
     @property
     def agenda(self) -> list[AgendaItem]:
@@ -95,12 +97,51 @@ def number_anchors(items: list[AgendaItem], taken: Iterable[str] = ()) -> None:
         item.page_anchor = anchor
 
 
+@dataclass(frozen=True)
+class WrittenSection:
+    """A text of the meeting that the minutes write: a chair's section (its body or footnote) or a report."""
+
+    section: AgendaItem | BacklogReport
+    team: object  # the report's Team, None for a chair's section
+    anchor: str
+    title: str
+    text: str
+    field: str = "body"  # or "footnote": the backlog item's text after the teams
+
+
+def written_sections(meeting: Meeting) -> list[WrittenSection]:
+    """The meeting's written texts in the order of its minutes, with the anchors its page gives them.
+
+    Reads the items and reports through `.all()` (prefetch them for many meetings); the agenda list and an
+    agenda bullet without a section are no text of their own.
+    """
+    reports = list(meeting.reports.all())
+    items = list(meeting.items.all())
+    number_anchors(items, taken={report.team.slug for report in reports})
+    sections = []
+    for item in items:
+        if not item.has_section or item.kind in (ItemKind.AGENDA, ItemKind.ACTIONS):
+            continue
+        sections.append(WrittenSection(item, None, item.page_anchor, item.title, item.body))
+        if item.kind == ItemKind.BACKLOG:
+            sections += [
+                WrittenSection(report, report.team, report.team.slug, report.team_name, report.body)
+                for report in reports
+            ]
+            sections.append(WrittenSection(item, None, item.page_anchor, item.title, item.footnote, "footnote"))
+    return sections
+
+
 def gather(meeting: Meeting) -> Minutes:
     """The meeting's minutes, ready for the page, the PDF and the chair's overview."""
     items = list(meeting.items.all())
     reports = list(meeting.reports.select_related("team__committee", "updated_by"))
     entries = list(meeting.roadmap_entries.all())
     number_anchors(items, taken={report.team.slug for report in reports})
+    open_ = open_actions(meeting)
+    if open_ and not any(item.kind == ItemKind.ACTIONS for item in items):
+        _place_open_actions(items)
+        number_anchors(items, taken={report.team.slug for report in reports})
     amended_at = (
         meeting.revisions.amendments().aggregate(last=Max("created_at"))["last"] if meeting.is_published else None
     )
@@ -111,7 +152,15 @@ def gather(meeting: Meeting) -> Minutes:
         roadmap=horizon_rows(entries),
         amended_at=amended_at,
         attendees=list(meeting.attendees.all()),
+        open_actions=open_,
     )
+
+
+def _place_open_actions(items: list[AgendaItem]) -> None:
+    """A section for the open actions where the agenda template has none: after the chair's, before the teams'."""
+    section = AgendaItem(level=2, kind=ItemKind.ACTIONS, title=ItemKind.ACTIONS.label)
+    at = next((index for index, item in enumerate(items) if item.kind == ItemKind.BACKLOG), len(items))
+    items.insert(at, section)
 
 
 def section_anchor(meeting: Meeting, item: AgendaItem) -> str:

@@ -14,8 +14,9 @@ from ..format.decisions import read_decisions
 from ..format.outline import entries_to_text
 from ..lib.rendering import plain_text
 from ..models import BacklogReport, Decision, Meeting, SearchDocument
-from ..queries.minutes import number_anchors
+from ..queries.minutes import number_anchors, written_sections
 from ..queries.search import CONFIG, FTS_TABLE, indexable
+from .action_rows import sync_actions
 
 
 def documents_for(meeting: Meeting) -> list[SearchDocument]:
@@ -88,20 +89,10 @@ def decisions_for(meeting: Meeting) -> list[Decision]:
 
     Like `documents_for`, reads through `.all()`; links to the anchors the meeting page gives its sections.
     """
-    sections = []
-    reports = list(meeting.reports.all())
-    items = list(meeting.items.all())
-    number_anchors(items, taken={report.team.slug for report in reports})
-    for item in items:
-        if not item.has_section or item.kind == ItemKind.AGENDA:
-            continue  # texts the minutes do not write
-        sections.append((None, item.page_anchor, item.title, item.body))
-        if item.kind == ItemKind.BACKLOG:
-            sections += [(report.team, report.team.slug, report.team_name, report.body) for report in reports]
-            sections.append((None, item.page_anchor, item.title, item.footnote))
     decisions = []
-    for team, anchor, section, text in sections:
-        for line in read_decisions(text):
+    for written in written_sections(meeting):
+        team, anchor, section = written.team, written.anchor, written.title
+        for line in read_decisions(written.text):
             vote = line.vote
             decisions.append(
                 Decision(
@@ -143,6 +134,7 @@ def _index(meetings: list[Meeting]) -> None:
     """Add the sections of these meetings (none of them indexed) to both sides of the index."""
     created = SearchDocument.objects.bulk_create([d for meeting in meetings for d in documents_for(meeting)])
     Decision.objects.bulk_create([d for meeting in meetings for d in decisions_for(meeting)])
+    sync_actions(meetings)
     if connection.vendor == "postgresql":
         SearchDocument.objects.filter(meeting__in=meetings).update(
             vector=SearchVector("section", weight="A", config=CONFIG) + SearchVector("text", weight="B", config=CONFIG)

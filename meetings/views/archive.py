@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 
 from ..forms.archive import SearchForm
 from ..models import Meeting, Team
+from ..queries.actions import team_actions
 from ..queries.search import LIMIT, MAX_QUERY_CHARS, by_meeting, search
 from ..queries.timeline import horizons_of, roadmap_history, team_timeline
 from ..services.exporting import archive_files, site_address
@@ -19,7 +20,9 @@ def team_page(request, committee, team):
     page = request.GET.get("page", "1")
     # isdecimal, not isdigit: int() refuses "²", which is a digit.
     timeline = team_timeline(team, page=int(page) if page.isdecimal() and len(page) < 7 else 1)
-    return render(request, "meetings/team_timeline.html", {"team": team, "timeline": timeline})
+    return render(
+        request, "meetings/team_timeline.html", {"team": team, "timeline": timeline, "actions": team_actions(team)}
+    )
 
 
 def roadmap_page(request, committee):

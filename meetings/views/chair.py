@@ -67,6 +67,7 @@ def meeting_edit(request, committee, date):
             "minutes": minutes,
             "editing": True,
             "editable_reports": permissions.editable_reports(request.user, meeting),
+            "outcome_allowed": permissions.outcome_actions(request.user, meeting, minutes.open_actions),
             "private_notes": permissions.can_see_private_notes(request.user, meeting),
             "show_questions": show_questions,
             "can_ask": show_questions,

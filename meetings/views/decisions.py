@@ -31,8 +31,9 @@ def decisions_page(request, committee):
 @login_required
 def item_decision(request, committee, date, item):
     meeting = get_meeting(request, committee, date)
-    # Only sections whose text the minutes write: not the agenda list, nor a bullet of it with no section.
-    writable = AgendaItem.objects.filter(level__gt=0).exclude(kind=ItemKind.AGENDA)
+    # Only sections whose text the minutes write: not the agenda list, nor a bullet of it with no section, nor
+    # the open action items (the site's live list).
+    writable = AgendaItem.objects.filter(level__gt=0).exclude(kind__in=[ItemKind.AGENDA, ItemKind.ACTIONS])
     section = get_object_or_404(writable.select_related("meeting__committee"), meeting=meeting, pk=item)
     check(permissions.can_record_decision(request.user, section))
     return _record(request, section, name=str(section), back=meeting.get_edit_url())

@@ -12,6 +12,7 @@ from ..forms.notes import PrivateNoteForm
 from ..forms.questions import AnswerForm
 from ..lib.diffing import diff_lines
 from ..models import BacklogReport, Meeting, MeetingStatus
+from ..queries.actions import open_actions_of
 from ..queries.questions import with_unanswered
 from ..services.editing import mark_no_update, save_report
 from .lookup import check, get_report
@@ -31,7 +32,11 @@ def my_sections(request):
         .select_related("committee")
         .order_by("date")
     )
-    return render(request, "meetings/my_sections.html", {"reports": reports, "chaired_drafts": chaired})
+    return render(
+        request,
+        "meetings/my_sections.html",
+        {"reports": reports, "chaired_drafts": chaired, "open_actions": open_actions_of(request.user)},
+    )
 
 
 @login_required  # before the lookup: a draft is a 404 to anonymous users, but its edit link is not

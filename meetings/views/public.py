@@ -121,6 +121,7 @@ def _meeting_page(request, committee, date):
             "private_notes": private_notes,
             "show_questions": show_questions,
             "can_ask": show_questions,
+            "outcome_allowed": permissions.outcome_actions(request.user, meeting, minutes.open_actions),
         },
     )
 

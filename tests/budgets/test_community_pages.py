@@ -37,8 +37,8 @@ PAGES = {
     # The meeting with its version; its sections, reports, roadmap, attendees, amendments; its neighbours.
     "meeting page": ("/runtime/2018-05-15/", 9),  # the oldest of three; the large archive gives it a previous one
     # The team; its reports' dates and leads; this page's reports; the roadmap's entries and the meetings
-    # that have one.
-    "team timeline": ("/runtime/teams/diego/", 5),
+    # that have one; its latest action items.
+    "team timeline": ("/runtime/teams/diego/", 6),
     # The committee; the roadmap's entries and the meetings that have one.
     "roadmap history": ("/runtime/roadmap/", 3),
     # The committees of the form, the one asked for, the matches (one query or two, by engine).

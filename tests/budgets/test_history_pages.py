@@ -20,7 +20,7 @@ from tests.support.public_archive import PUBLISHED_AT, add_meetings, build_commi
 
 # Each page: who asks, its URL for the meeting, and its budget (the team timeline's is its community budget).
 PAGES = {
-    "team timeline": (None, lambda meeting: "/runtime/teams/diego/", 5),
+    "team timeline": (None, lambda meeting: "/runtime/teams/diego/", 6),
     # The session and its user; the meeting with its committee; whether the chair chairs it; whether any
     # revision has an amendment's reason (the Why column); the revisions with their authors and reports.
     "history, chair": ("chair", lambda meeting: f"/runtime/{meeting.date}/history/", 6),

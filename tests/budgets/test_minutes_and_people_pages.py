@@ -185,7 +185,8 @@ def test_page_runs_as_many_queries_for_a_large_archive_as_for_a_small_one(archiv
 
 @pytest.mark.parametrize(
     ("page", "budget"),
-    [("meeting page, anonymous", 7), ("Markdown", 6), ("PDF", 7), ("readiness board", 10), ("my sections", 4)],
+    # The meeting page and the PDF read the open action items, My sections the person's: one query each.
+    [("meeting page, anonymous", 8), ("Markdown", 6), ("PDF", 8), ("readiness board", 10), ("my sections", 5)],
 )
 def test_page_stays_within_its_budget(archives, page, budget):
     who, url_of = PAGES[page]

@@ -28,6 +28,9 @@ PAGES = {
     "api-tokens": ("/accounts/tokens/", "diego-lead"),
     "decisions": ("/runtime/decisions/", None),
     "decision-new": ("/runtime/2018-06-26/reports/diego/decisions/new/", "diego-lead"),
+    "actions": ("/runtime/actions/", "chair"),
+    "action-new": ("/runtime/2018-06-26/reports/diego/actions/new/", "diego-lead"),
+    "action-candidates": ("/runtime/2018-06-12/actions/candidates/", "chair"),
 }
 
 

@@ -18,6 +18,8 @@ CHAIR_PAGES = {
     "cancel": f"{DRAFT}/cancel/",
     "agenda": f"{DRAFT}/agenda/edit/",
     "decisions": "/runtime/decisions/",
+    "actions": "/runtime/actions/",
+    "action-candidates": "/runtime/2018-06-12/actions/candidates/",
     "roster": "/runtime/roster/",
     "roster-team": "/runtime/roster/diego/",
     "settings": "/runtime/settings/",

@@ -10,10 +10,12 @@ from hypothesis import strategies as st
 from meetings.format.actions import (
     ActionLine,
     Candidate,
+    accepting_candidate,
     action_line,
     candidate_actions,
     read_action,
     read_actions,
+    with_action,
 )
 
 
@@ -94,3 +96,22 @@ _texts = st.text(st.characters(blacklist_categories=["Cs", "Cc", "Zl", "Zp"]), m
 def test_every_action_written_reads_back_the_same(owner, text, due, done):
     action = ActionLine(owner, text.strip(), due, done)
     assert read_action(action_line(action)) == action
+
+
+def test_adding_an_action_joins_the_task_list_that_ends_the_section():
+    assert with_action("", ActionLine("cli", "One")) == "- [ ] @cli: One\n"
+    assert with_action("Notes.\n", ActionLine("cli", "One")) == "Notes.\n\n- [ ] @cli: One\n"
+    assert with_action("- [ ] @cli: One\n", ActionLine("cli", "Two")) == "- [ ] @cli: One\n- [ ] @cli: Two\n"
+
+
+def test_accepting_a_candidate_rewrites_that_line_in_place_keeping_its_ending():
+    markdown = "Notes.\r\n  * [ ] Follow up with BOSH\r\nMore.\r\n"
+    accepted = accepting_candidate(markdown, 2, "  * [ ] Follow up with BOSH", ActionLine("diego", "Follow up"))
+
+    assert accepted == "Notes.\r\n  - [ ] @diego: Follow up\r\nMore.\r\n"
+    assert read_actions(accepted) == [ActionLine("diego", "Follow up")]
+
+
+@pytest.mark.parametrize(("line", "was"), [(2, "AI: something else"), (9, "AI: x"), (0, "Notes.")])
+def test_a_candidate_whose_line_changed_is_not_accepted(line, was):
+    assert accepting_candidate("Notes.\nAI: Eric to write\n", line, was, ActionLine("x", "y")) is None

@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from meetings.format.writing import agenda_entry, agenda_lines
+from meetings.format.choices import ItemKind
+from meetings.format.writing import agenda_entry, agenda_lines, minutes_markdown
 
 
 @dataclass
@@ -34,3 +35,25 @@ def test_the_list_keeps_its_marker_and_order():
     items = [Planned("B", 1, "Jo", 5), Parsed("A", 0), Parsed("Unlisted", None)]
     assert agenda_lines(items, "*") == ["* A", "* B (Jo, 5 min)"]
     assert agenda_lines(items, "1.") == ["1. A", "2. B (Jo, 5 min)"]
+
+
+@dataclass
+class Section:
+    level: int
+    title: str
+    kind: str
+    body: str = ""
+    footnote: str = ""
+    agenda_label: str = ""
+    agenda_position: int | None = None
+
+
+def test_the_open_action_items_section_is_the_sites_live_list_not_text_of_the_minutes():
+    items = [
+        Section(2, "Announcements", ItemKind.NOTES, "- Summit.\n\n- [ ] @cli: Ship it"),
+        Section(2, "Open action items", ItemKind.ACTIONS, "typed by mistake"),
+    ]
+
+    assert minutes_markdown("Runtime", "", "*", items, [], []) == (
+        "# Runtime\n\n## Announcements\n\n- Summit.\n\n- [ ] @cli: Ship it\n"
+    )

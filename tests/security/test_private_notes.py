@@ -76,6 +76,7 @@ def public_urls(meeting) -> list[str]:
         "/runtime/feed/",
         "/runtime/meetings.ics",
         "/runtime/roadmap/",
+        "/runtime/actions/",
         "/runtime/teams/diego/",
         "/runtime/teams/diego/feed/",
         f"{MEETING}/history/",

@@ -1,7 +1,10 @@
 """Pages read as a browser reads them: the fields of a form, the options of a select, diff rows, history links,
 error messages and table rows."""
 
+import io
 import re
+
+from pypdf import PdfReader
 
 from tests.support.html_tree import Element, parse_html
 
@@ -118,3 +121,9 @@ EDIT_LINK = re.compile(r'href="(/[^"]*/reports/[^"/]+/edit/)(?:\?[^"]*)?"')  # a
 def edit_links(response) -> set[str]:
     """The report edit pages a page links to."""
     return set(EDIT_LINK.findall(response.content.decode()))
+
+
+def pdf_text(response) -> str:
+    """The text of a PDF response, runs of whitespace made one space."""
+    reader = PdfReader(io.BytesIO(response.content))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())

@@ -1,0 +1,85 @@
+"""Recording an action item and its outcome (views/actions.py), and the actions page's filter."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from ..format.actions import ActionLine, action_line, read_action
+from ..models import Outcome
+from .fields import validate_single_line
+
+MAX_ACTION_CHARS = 1_000
+MAX_NOTE_CHARS = 2_000
+
+
+def owner_choices(committee) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The teams of the roster, then the people who chair or lead there, as the line names them (two queries)."""
+    teams = [(team.slug, team.name) for team in committee.teams.order_by("position", "name")]
+    people = (
+        get_user_model()
+        .objects.filter(
+            Q(chaired_committees=committee) | Q(led_teams__committee=committee) | Q(co_led_teams__committee=committee)
+        )
+        .distinct()
+    )
+    named = sorted(
+        ((user.username, f"{user.get_full_name() or user.username} (@{user.username})") for user in people),
+        key=lambda choice: choice[1].lower(),
+    )
+    return [("Teams", teams), ("People", named)]
+
+
+class ActionForm(forms.Form):
+    text = forms.CharField(
+        label="What",
+        max_length=MAX_ACTION_CHARS,
+        validators=[validate_single_line],
+        help_text="One line of Markdown, e.g. “Write the RFC for the v7 CLI”.",
+    )
+    owner = forms.ChoiceField(label="Who", help_text="A team of the roster or a person.")
+    due = forms.DateField(
+        label="Due", required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="Optional."
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, committee=None, owners=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        owners = owner_choices(committee) if owners is None else owners  # `owners` read once for many forms
+        self.fields["owner"].choices = [("", "Choose a team or a person"), *owners]
+
+    def clean(self):
+        data = super().clean()
+        if "text" in data and "owner" in data and not self.errors:
+            action = ActionLine(owner=data["owner"], text=data["text"].strip(), due=data.get("due"))
+            # What the minutes will read back: a text ending like "(due 2030-01-01)" would change meaning.
+            if read_action(action_line(action)) != action:
+                raise forms.ValidationError(
+                    "The minutes would read this action differently; give the due date in its own field."
+                )
+            data["action"] = action
+        return data
+
+
+class CandidateForm(ActionForm):
+    """Accepting a line of the archive as an action: which line (as the page showed it), and the action."""
+
+    key = forms.CharField(widget=forms.HiddenInput, max_length=400)
+    seen = forms.CharField(widget=forms.HiddenInput, max_length=MAX_ACTION_CHARS * 2, strip=False)
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label="Outcome", choices=Outcome.choices)
+    note = forms.CharField(
+        label="Note", required=False, max_length=MAX_NOTE_CHARS, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ActionFilterForm(forms.Form):
+    team = forms.ChoiceField(label="Team", required=False)
+    person = forms.ChoiceField(label="Person", required=False)
+
+    def __init__(self, *args, committee, **kwargs):
+        super().__init__(*args, **kwargs)
+        teams, people = (choices for _, choices in owner_choices(committee))
+        self.fields["team"].choices = [("", "Any team"), *teams]
+        self.fields["person"].choices = [("", "Anyone"), *people]

@@ -1,0 +1,127 @@
+"""Action items: one row per `- [ ] @owner: what (due …)` line of a section (format/actions.py), with its fate.
+
+The line in the section's text records the action where it was agreed, so the
+minutes' Markdown carries it and an import gives it back; the row is kept in
+step with the line (services/search_index.py syncs it on every change of the
+text) and adds what the text cannot hold: who the owner is on the roster, and
+the outcomes recorded in later meetings (done, dropped, carried).
+"""
+
+from django.conf import settings
+from django.db import models
+
+from .meeting import MeetingStatus
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+class Outcome(models.TextChoices):
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+    CARRIED = "carried", "Carried to the next meeting"
+
+
+class ActionItemQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(meeting__status=MeetingStatus.PUBLISHED)
+
+    def open_at(self, meeting):
+        """The committee's actions agreed before the meeting and not closed before it (closed in it: still there)."""
+        return self.filter(committee_id=meeting.committee_id, meeting__date__lt=meeting.date).filter(
+            models.Q(closed_in__isnull=True) | models.Q(closed_in__date__gte=meeting.date)
+        )
+
+    def owned_by(self, user):
+        """Actions owned by the user, or by a team the user leads or co-leads."""
+        return self.filter(
+            models.Q(owner_user=user) | models.Q(owner_team__leads=user) | models.Q(owner_team__co_leads=user)
+        ).distinct()
+
+
+class ActionItem(models.Model):
+    committee = models.ForeignKey("meetings.Committee", on_delete=models.CASCADE, related_name="actions")
+    meeting = models.ForeignKey(
+        "meetings.Meeting", on_delete=models.CASCADE, related_name="actions", help_text="Where it was agreed."
+    )
+    item = models.ForeignKey("meetings.AgendaItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    report = models.ForeignKey(
+        "meetings.BacklogReport", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    anchor = models.CharField(max_length=300, help_text="The section's anchor on the meeting page.")
+    section = models.CharField(max_length=500, help_text="Its heading: the team or the section title.")
+    position = models.PositiveIntegerField(help_text="Its order in the minutes.")
+    text = models.TextField()
+    owner = models.CharField(max_length=200, help_text="As the line writes it: a team's slug or a user name.")
+    owner_team = models.ForeignKey(
+        "meetings.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+    due = models.DateField(null=True, blank=True)
+    done_in_text = models.BooleanField(default=False, help_text="The line says [x]: done when it was recorded.")
+    status = models.CharField(max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    closed_in = models.ForeignKey(
+        "meetings.Meeting", null=True, blank=True, on_delete=models.SET_NULL, related_name="closed_actions"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActionItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-meeting__date", "position"]
+        indexes = [
+            models.Index(fields=["meeting", "position"]),
+            models.Index(fields=["committee", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def get_absolute_url(self) -> str:
+        return f"{self.meeting.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ActionStatus.OPEN
+
+    def age_in_days(self, today) -> int:
+        return (today - self.meeting.date).days
+
+
+class ActionOutcome(models.Model):
+    """What became of an action in a later meeting: recorded against that meeting."""
+
+    action = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="outcomes")
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="action_outcomes")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    note = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()}: {self.action}"
+
+
+class DismissedCandidate(models.Model):
+    """A line of the archive the chair looked at and left as text (format/actions.candidate_actions)."""
+
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="dismissed_candidates")
+    anchor = models.CharField(max_length=300)
+    text = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,0 +1,132 @@
+"""Keeping the action rows in step with the task lines of the minutes' text (models/action.py).
+
+Called wherever the search index is rebuilt, i.e. whenever a meeting's text
+changes. A line still there keeps its row, and with it its outcomes; a line
+gone takes its row with it; a new line makes a new open row.
+"""
+
+from collections import defaultdict
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from ..format.actions import read_actions
+from ..models import ActionItem, ActionStatus, Meeting, Outcome, Team
+from ..queries.minutes import written_sections
+
+_SECTION_CHARS = ActionItem._meta.get_field("section").max_length
+_OWNER_CHARS = ActionItem._meta.get_field("owner").max_length
+_SYNCED = [
+    "anchor",
+    "item_id",
+    "report_id",
+    "section",
+    "position",
+    "due",
+    "owner_team_id",
+    "owner_user_id",
+    "done_in_text",
+    "status",
+    "closed_in_id",
+]
+
+
+def _status_from_outcomes(action: ActionItem) -> tuple[str, Meeting | None]:
+    closing = action.outcomes.exclude(outcome=Outcome.CARRIED).select_related("meeting").last()
+    if closing is None:
+        return ActionStatus.OPEN, None
+    return closing.outcome, closing.meeting
+
+
+def _match(wanted: list, rows: list[ActionItem]) -> dict[int, ActionItem]:
+    """The existing row each wanted line (by its index) keeps.
+
+    A line keeps its row where it was; then a line whose section was renamed (a new anchor) takes the row of the
+    same owner and text left in the meeting, so the outcomes recorded for it stay with it.
+    """
+    exact, loose = defaultdict(list), defaultdict(list)
+    for action in rows:
+        exact[(action.meeting_id, action.anchor, action.owner, action.text)].append(action)
+        loose[(action.meeting_id, action.owner, action.text)].append(action)
+    claimed, matched = set(), {}
+    for lookup, with_anchor in ((exact, True), (loose, False)):
+        for index, (meeting, written, _position, line) in enumerate(wanted):
+            if index in matched:
+                continue
+            owner = line.owner[:_OWNER_CHARS]
+            key = (meeting.pk, written.anchor, owner, line.text) if with_anchor else (meeting.pk, owner, line.text)
+            row = next((r for r in lookup.get(key, ()) if r.pk not in claimed), None)
+            if row is not None:
+                claimed.add(row.pk)
+                matched[index] = row
+    return matched
+
+
+def sync_actions(meetings: list[Meeting]) -> None:
+    """Make the meetings' action rows match the task lines of their text (meetings prefetched as the index reads)."""
+    if not meetings:
+        return
+    wanted = []
+    for meeting in meetings:
+        position = 0
+        for written in written_sections(meeting):
+            for line in read_actions(written.text):
+                wanted.append((meeting, written, position, line))
+                position += 1
+    rows = list(ActionItem.objects.filter(meeting__in=meetings).order_by("position", "pk"))
+    matched = _match(wanted, rows)
+    owners = {line.owner for *_, line in wanted}
+    committees = {meeting.committee_id for meeting in meetings}
+    teams = {
+        (team.committee_id, team.slug): team
+        for team in Team.objects.filter(committee_id__in=committees, slug__in=owners)
+    }
+    users = {user.username: user for user in get_user_model().objects.filter(username__in=owners)}
+
+    created, changed = [], []
+    for index, (meeting, written, position, line) in enumerate(wanted):
+        owner = line.owner[:_OWNER_CHARS]
+        fields = {
+            "anchor": written.anchor,
+            "item": written.section if written.team is None else None,
+            "report": written.section if written.team is not None else None,
+            "section": written.title[:_SECTION_CHARS],
+            "position": position,
+            "due": line.due,
+            "owner_team": teams.get((meeting.committee_id, owner)),
+            "owner_user": None if (meeting.committee_id, owner) in teams else users.get(owner),
+        }
+        action = matched.get(index)
+        if action is not None:
+            before = [getattr(action, name) for name in _SYNCED]
+            for name, value in fields.items():
+                setattr(action, name, value)
+            if action.done_in_text != line.done:
+                action.done_in_text = line.done
+                if line.done:
+                    action.status, action.closed_in = ActionStatus.DONE, meeting
+                else:
+                    action.status, action.closed_in = _status_from_outcomes(action)
+            if [getattr(action, name) for name in _SYNCED] != before:
+                action.updated_at = timezone.now()  # the pages listing it (cached by version) see a change
+                changed.append(action)
+        else:
+            created.append(
+                ActionItem(
+                    committee_id=meeting.committee_id,
+                    meeting=meeting,
+                    owner=owner,
+                    text=line.text,
+                    done_in_text=line.done,
+                    status=ActionStatus.DONE if line.done else ActionStatus.OPEN,
+                    closed_in=meeting if line.done else None,
+                    **fields,
+                )
+            )
+    kept = {action.pk for action in matched.values()}
+    gone = [action.pk for action in rows if action.pk not in kept]
+    if gone:
+        ActionItem.objects.filter(pk__in=gone).delete()
+    if changed:
+        ActionItem.objects.bulk_update(changed, [name.removesuffix("_id") for name in _SYNCED] + ["updated_at"])
+    ActionItem.objects.bulk_create(created)

@@ -1,0 +1,149 @@
+"""Action items: recording one in a section, its outcome in a later meeting, and the committee's actions page."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from .. import permissions
+from ..forms.actions import ActionFilterForm, ActionForm, CandidateForm, OutcomeForm, owner_choices
+from ..models import ActionItem, AgendaItem, ItemKind
+from ..queries.actions import committee_actions
+from ..queries.candidates import meeting_candidates
+from ..services.actions import accept_candidate, dismiss_candidate, record_action, record_outcome
+from .lookup import check, get_committee, get_meeting, get_report
+
+PER_PAGE = 50
+
+
+def actions_page(request, committee):
+    committee = get_committee(committee)
+    form = ActionFilterForm(request.GET, committee=committee)
+    team = person = ""
+    if form.is_valid():
+        team, person = form.cleaned_data["team"], form.cleaned_data["person"]
+    drafts = permissions.can_see_draft_actions(request.user, committee)
+    paginator = Paginator(committee_actions(committee, drafts=drafts, team=team, person=person), PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = urlencode({name: value for name, value in (("team", team), ("person", person)) if value})
+    return render(
+        request,
+        "meetings/actions.html",
+        {"committee": committee, "form": form, "page": page, "filtered": bool(team or person), "query": query},
+    )
+
+
+@login_required
+def item_action(request, committee, date, item):
+    meeting = get_meeting(request, committee, date)
+    # Only sections whose text the minutes write: not the agenda list, nor the open actions' live list.
+    writable = AgendaItem.objects.filter(level__gt=0).exclude(kind__in=[ItemKind.AGENDA, ItemKind.ACTIONS])
+    section = get_object_or_404(writable.select_related("meeting__committee"), meeting=meeting, pk=item)
+    check(permissions.can_record_action(request.user, section))
+    return _record(request, section, name=str(section), back=meeting.get_edit_url())
+
+
+@login_required
+def report_action(request, committee, date, team):
+    report = get_report(request, committee, date, team, allowed=permissions.can_record_action)
+    return _record(request, report, name=f"the {report.team_name} report", back=report.get_edit_url())
+
+
+def _record(request, section, *, name: str, back: str):
+    committee = section.meeting.committee
+    form = ActionForm(request.POST or None, initial={"version": section.version}, committee=committee)
+    context = {"meeting": section.meeting, "section": section, "name": name, "back": back, "form": form}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if record_action(section, action=data["action"], by=request.user, expected_version=data["version"]):
+            messages.success(request, f"Recorded the action in {name}.")
+            return redirect(back)
+        # Someone saved the section in between: the action is not recorded; it may no longer belong there.
+        context["conflict"] = True
+        context["form"] = ActionForm(initial={**data, "version": section.version}, committee=committee)
+        return render(request, "meetings/action_new.html", context, status=409)
+    return render(request, "meetings/action_new.html", context)
+
+
+@login_required
+def action_outcome(request, committee, date, action):
+    meeting = get_meeting(request, committee, date)
+    # Only an action listed in this meeting: open when it began.
+    action = get_object_or_404(ActionItem.objects.open_at(meeting).select_related("meeting"), pk=action)
+    if meeting.is_published and not action.meeting.is_published:
+        raise Http404("No such action in these minutes.")
+    check(permissions.can_record_outcome(request.user, action, meeting))
+    form = OutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        record_outcome(action, meeting=meeting, outcome=data["outcome"], note=data["note"], by=request.user)
+        label = dict(form.fields["outcome"].choices)[data["outcome"]]
+        messages.success(request, f"Recorded the outcome of the action: {label}.")
+        return redirect(f"{meeting.get_absolute_url()}#action-{action.pk}")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "meetings/action_outcome.html", {"meeting": meeting, "action": action, "form": form}, status=status
+    )
+
+
+@login_required
+def candidates(request, committee, date):
+    meeting = get_meeting(request, committee, date, allowed=permissions.can_review_candidates)
+    offered = meeting_candidates(meeting)
+    owners = owner_choices(meeting.committee)
+    here = redirect("meetings:action_candidates", meeting.committee.slug, meeting.date)
+    bound, status = None, 200
+    if request.method == "POST":
+        key, seen = request.POST.get("key", ""), request.POST.get("seen", "")
+        chosen = next((o for o in offered if o.key == key and o.text == seen), None)
+        if chosen is None:
+            messages.error(request, "That line has changed or was dealt with since; here are the lines as they stand.")
+            return here
+        if "dismiss" in request.POST:
+            dismiss_candidate(meeting, anchor=chosen.anchor, text=chosen.text, by=request.user)
+            messages.success(request, f"Left “{chosen.text}” as text.")
+            return here
+        bound = CandidateForm(request.POST, owners=owners, auto_id=_ids(chosen))
+        if bound.is_valid():
+            data = bound.cleaned_data
+            action = data["action"]
+            if accept_candidate(
+                chosen.section,
+                line=chosen.line,
+                was=chosen.was,
+                action=action,
+                by=request.user,
+                expected_version=data["version"],
+            ):
+                messages.success(request, f"Recorded the action “{action.text}” in {chosen.title or 'the section'}.")
+            else:
+                messages.error(request, f"Someone saved {chosen.title or 'the section'} meanwhile: nothing recorded.")
+            return here
+        status = 400
+    rows = [
+        (
+            offered_line,
+            bound
+            if bound is not None and bound["key"].value() == offered_line.key
+            else CandidateForm(
+                initial={
+                    "text": offered_line.text,
+                    "version": offered_line.section.version,
+                    "key": offered_line.key,
+                    "seen": offered_line.text,
+                },
+                owners=owners,
+                auto_id=_ids(offered_line),
+            ),
+        )
+        for offered_line in offered
+    ]
+    return render(request, "meetings/action_candidates.html", {"meeting": meeting, "rows": rows}, status=status)
+
+
+def _ids(offered) -> str:
+    """The ids of one line's form: unique on the page of many."""
+    return "c-" + offered.key.replace(":", "-") + "-%s"

@@ -1,0 +1,218 @@
+"""Action items (meetings/services/actions.py and action_rows.py): recorded as task lines, kept as rows, closed
+in later meetings, carried through the Markdown export and import."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from meetings.format.actions import ActionLine
+from meetings.models import ActionItem, ActionStatus, Meeting, Outcome, Revision
+from meetings.services.actions import record_action, record_outcome
+from meetings.services.editing import save_item, save_report
+from meetings.services.exporting import meeting_to_markdown
+from meetings.services.importing import Outcome as ImportOutcome
+from meetings.services.importing import import_data
+from meetings.services.scheduling import create_meeting
+from meetings.services.search_index import rebuild_index
+
+pytestmark = pytest.mark.django_db
+
+SHIP = ActionLine("diego", "Ship cell rebalancing", date(2030, 2, 1))
+
+MINUTES_FILE = """# Runtime PMC Meeting 2018-07-10
+
+## Agenda
+
+* Announcements
+* Backlog Reviews
+
+## Announcements
+
+- Summit next month.
+
+- [ ] @diego: Book the summit room (due 2018-08-01)
+- [x] @lead-y: Send the survey
+
+## Backlog Reviews
+
+### Diego - Eric Malm
+
+- Shipped cell rebalancing.
+- [ ] Follow up with BOSH
+AI: Eric to write the RFC
+
+### CLI - Abby Chau
+
+```
+- [ ] @cli: only an example, in code
+```
+"""
+
+
+def fields(action: ActionItem) -> tuple:
+    return (action.section, action.anchor, action.owner, action.text, action.due, action.status)
+
+
+def test_a_lead_records_an_action_in_their_report_as_a_revision(people, draft):
+    report = draft.reports.get(team=people["team_x"])
+    save_report(report, body="- Shipped.\n", by=people["lead_x"])
+
+    assert record_action(report, action=SHIP, by=people["lead_x"], expected_version=report.version)
+
+    report.refresh_from_db()
+    assert report.body == "- Shipped.\n\n- [ ] @diego: Ship cell rebalancing (due 2030-02-01)\n"
+    assert Revision.objects.filter(report=report, author=people["lead_x"], after=report.body).exists()
+    [action] = draft.actions.all()
+    assert fields(action) == ("Diego", "diego", "diego", "Ship cell rebalancing", date(2030, 2, 1), "open")
+    assert (action.owner_team, action.owner_user, action.report, action.created_by) == (
+        people["team_x"],
+        None,
+        report,
+        people["lead_x"],
+    )
+
+
+def test_the_chair_records_actions_for_a_person_in_one_task_list(people, draft):
+    item = draft.items.get(title="Announcements")
+    record_action(item, action=ActionLine("lead-y", "Write the RFC"), by=people["chair"], expected_version=1)
+    item.refresh_from_db()
+    record_action(item, action=ActionLine("cli", "Cut v7"), by=people["chair"], expected_version=item.version)
+
+    item.refresh_from_db()
+    assert item.body.endswith("- [ ] @lead-y: Write the RFC\n- [ ] @cli: Cut v7\n")
+    first, second = draft.actions.order_by("position")
+    assert (first.owner_user, first.owner_team, first.item) == (people["lead_y"], None, item)
+    assert (second.owner_team, second.section) == (people["team_y"], "Announcements")
+
+
+def test_an_action_on_a_section_saved_meanwhile_is_not_recorded(people, draft):
+    report = draft.reports.get(team=people["team_x"])
+    read_at = report.version
+    save_report(report, body="- Someone else's text.\n", by=people["chair"])
+
+    assert not record_action(report, action=SHIP, by=people["lead_x"], expected_version=read_at)
+
+    assert not ActionItem.objects.exists()
+
+
+def test_editing_a_section_keeps_its_actions_and_their_outcomes_until_the_line_goes(people, draft):
+    item = draft.items.get(title="Announcements")
+    record_action(item, action=ActionLine("cli", "Cut v7"), by=people["chair"], expected_version=1)
+    item.refresh_from_db()
+    later = create_meeting(people["runtime"], day=date(2030, 1, 22))
+    action = ActionItem.objects.get()
+    record_outcome(action, meeting=later, outcome=Outcome.CARRIED, note="Waiting on CI", by=people["lead_y"])
+
+    save_item(
+        item,
+        body="Intro.\n\n" + item.body,
+        title=item.title,
+        agenda_label=item.agenda_label,
+        by=people["chair"],
+        expected_version=item.version,
+    )
+    assert ActionItem.objects.get().pk == action.pk
+    assert action.outcomes.count() == 1
+
+    item.refresh_from_db()
+    save_item(
+        item,
+        body="Nothing owed.\n",
+        title=item.title,
+        agenda_label="",
+        by=people["chair"],
+        expected_version=item.version,
+    )
+    assert not ActionItem.objects.exists()
+
+
+def test_open_actions_appear_in_later_meetings_until_closed_there(people, draft):
+    item = draft.items.get(title="Announcements")
+    record_action(item, action=ActionLine("cli", "Cut v7"), by=people["chair"], expected_version=1)
+    action = ActionItem.objects.get()
+    b = create_meeting(people["runtime"], day=date(2030, 1, 22))
+    c = create_meeting(people["runtime"], day=date(2030, 2, 5))
+    assert list(ActionItem.objects.open_at(draft)) == []
+    assert list(ActionItem.objects.open_at(b)) == [action]
+
+    record_outcome(action, meeting=b, outcome=Outcome.CARRIED, note="", by=people["chair"])
+    assert list(ActionItem.objects.open_at(c)) == [action]
+
+    record_outcome(action, meeting=c, outcome=Outcome.DONE, note="Released", by=people["lead_y"])
+    action.refresh_from_db()
+    assert (action.status, action.closed_in) == (ActionStatus.DONE, c)
+    assert list(ActionItem.objects.open_at(c)) == [action]  # closed in it: still listed there, with its outcome
+    assert list(ActionItem.objects.open_at(b)) == [action]
+    d = create_meeting(people["runtime"], day=date(2030, 2, 19))
+    assert list(ActionItem.objects.open_at(d)) == []
+    assert [(o.meeting, o.outcome, o.note) for o in action.outcomes.all()] == [
+        (b, "carried", ""),
+        (c, "done", "Released"),
+    ]
+
+
+def test_actions_of_another_committee_never_appear(people, draft):
+    item = draft.items.get(title="Announcements")
+    record_action(item, action=ActionLine("cli", "Cut v7"), by=people["chair"], expected_version=1)
+    elsewhere = create_meeting(people["extensions"], day=date(2030, 3, 1))
+
+    assert not ActionItem.objects.open_at(elsewhere).exists()
+
+
+def test_an_imported_file_gives_its_actions_and_exports_byte_for_byte(people):
+    result = import_data(MINUTES_FILE.encode(), Path("2018-07-10-runtime.md"), "runtime")
+    assert result.outcome == ImportOutcome.IMPORTED, result.message
+    meeting = result.meeting
+
+    assert [fields(a) for a in meeting.actions.order_by("position")] == [
+        ("Announcements", "section-announcements", "diego", "Book the summit room", date(2018, 8, 1), "open"),
+        ("Announcements", "section-announcements", "lead-y", "Send the survey", None, "done"),
+    ]  # the archive's own task and AI: line are candidates only; the fenced one is code
+    assert meeting.actions.get(owner="lead-y").owner_user == people["lead_y"]
+    assert meeting_to_markdown(meeting) == MINUTES_FILE
+
+
+def test_actions_round_trip_through_export_and_import(people, draft):
+    report = draft.reports.get(team=people["team_x"])
+    record_action(report, action=SHIP, by=people["lead_x"], expected_version=report.version)
+    item = draft.items.get(title="Announcements")
+    record_action(item, action=ActionLine("lead-y", "Write *the* RFC"), by=people["chair"], expected_version=1)
+    recorded = [fields(a) for a in draft.actions.order_by("position")]
+    exported = meeting_to_markdown(Meeting.objects.get(pk=draft.pk))
+    assert "- [ ] @lead-y: Write *the* RFC\n" in exported
+    assert "- [ ] @diego: Ship cell rebalancing (due 2030-02-01)\n" in exported
+
+    Meeting.objects.filter(pk=draft.pk).delete()
+    result = import_data(exported.encode(), Path(f"{draft.date}-runtime.md"), "runtime")
+
+    assert result.outcome == ImportOutcome.IMPORTED, result.message
+    assert [fields(a) for a in result.meeting.actions.order_by("position")] == recorded
+    assert meeting_to_markdown(result.meeting) == exported
+
+
+def test_rebuilding_the_index_keeps_the_actions_and_their_outcomes(people, draft):
+    item = draft.items.get(title="Announcements")
+    record_action(item, action=ActionLine("cli", "Cut v7"), by=people["chair"], expected_version=1)
+    later = create_meeting(people["runtime"], day=date(2030, 1, 22))
+    record_outcome(ActionItem.objects.get(), meeting=later, outcome=Outcome.DROPPED, note="", by=people["chair"])
+
+    rebuild_index()
+
+    action = ActionItem.objects.get()
+    assert (action.status, action.closed_in, action.outcomes.count()) == (ActionStatus.DROPPED, later, 1)
+
+
+def test_renaming_a_section_keeps_its_actions_outcomes(people, draft):
+    item = draft.items.get(title="Announcements")
+    record_action(item, action=ActionLine("cli", "Cut v7"), by=people["chair"], expected_version=1)
+    item.refresh_from_db()
+    later = create_meeting(people["runtime"], day=date(2030, 1, 22))
+    action = ActionItem.objects.get()
+    record_outcome(action, meeting=later, outcome=Outcome.CARRIED, note="", by=people["chair"])
+
+    by, version = people["chair"], item.version
+    save_item(item, body=item.body, title="News", agenda_label="News", by=by, expected_version=version)
+
+    kept = ActionItem.objects.get()
+    assert (kept.pk, kept.anchor, kept.section, kept.outcomes.count()) == (action.pk, "section-news", "News", 1)

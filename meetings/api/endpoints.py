@@ -16,7 +16,8 @@ from ninja import NinjaAPI, Query, Schema
 from .. import caching, permissions
 from ..forms.archive import SearchForm
 from ..forms.lead import ReportForm
-from ..models import BacklogReport, Committee, Meeting, MeetingStatus, Team
+from ..models import ActionItem, BacklogReport, Committee, Meeting, MeetingStatus, Team
+from ..queries.actions import agreed_actions, open_actions
 from ..queries.minutes import gather
 from ..queries.search import LIMIT, search
 from ..queries.timeline import Gap, team_timeline
@@ -26,6 +27,7 @@ from . import problems
 from .auth import token_optional, token_required
 from .problems import Problem
 from .schemas import (
+    ActionOut,
     ChangeOut,
     CommitteeOut,
     CommitteePage,
@@ -35,6 +37,7 @@ from .schemas import (
     MeetingOut,
     MeetingPage,
     MeetingSummaryOut,
+    OpenActionOut,
     ProblemOut,
     ReportIn,
     ReportOut,
@@ -238,10 +241,34 @@ def _meeting_json(committee: str, date: datetime.date) -> HttpResponse:
             )
             for d in found.decisions.order_by("position")
         ],
+        actions=[ActionOut(**_action_fields(action)) for action in agreed_actions(found)],
+        open_actions=[
+            OpenActionOut(
+                **_action_fields(action),
+                agreed_in=action.meeting.date,
+                age_days=action.age,
+                outcome_here=action.outcomes_here[-1].outcome if action.outcomes_here else None,
+                note_here=action.outcomes_here[-1].note if action.outcomes_here else "",
+            )
+            for action in open_actions(found)
+        ],
         markdown_url=found.get_markdown_url(),
         pdf_url=found.get_pdf_url(),
     )
     return HttpResponse(data.model_dump_json(), content_type="application/json")
+
+
+def _action_fields(action: ActionItem) -> dict:
+    return {
+        "section": action.section,
+        "anchor": action.anchor,
+        "text": action.text,
+        "owner": action.owner,
+        "owner_team": action.owner_team.slug if action.owner_team else None,
+        "due": action.due,
+        "status": action.status,
+        "closed_in": action.closed_in.date if action.closed_in else None,
+    }
 
 
 def _report_out(report: BacklogReport) -> ReportOut:

@@ -93,6 +93,28 @@ class DecisionOut(Schema):
     link: str
 
 
+class ActionOut(Schema):
+    """An action agreed in these minutes: its task line, its owner and where it stands now."""
+
+    section: str
+    anchor: str
+    text: str
+    owner: str  # as the line writes it: a team's slug or a person's user name
+    owner_team: str | None  # the team's slug, when the owner is a team of the roster
+    due: datetime.date | None
+    status: str  # open, done, dropped
+    closed_in: datetime.date | None  # the meeting where it was closed
+
+
+class OpenActionOut(ActionOut):
+    """An action still open when these minutes' meeting began: where it came from, and what happened here."""
+
+    agreed_in: datetime.date
+    age_days: int
+    outcome_here: str | None  # done, dropped or carried in this meeting
+    note_here: str
+
+
 class MeetingOut(MeetingSummaryOut):
     preamble: str
     amended_at: datetime.datetime | None
@@ -100,6 +122,8 @@ class MeetingOut(MeetingSummaryOut):
     reports: list[ReportOut]
     roadmap: list[RoadmapRowOut]
     decisions: list[DecisionOut]
+    actions: list[ActionOut]
+    open_actions: list[OpenActionOut]
     markdown_url: str
     pdf_url: str
 

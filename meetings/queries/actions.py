@@ -37,6 +37,11 @@ def open_actions(meeting: Meeting) -> list[ActionItem]:
     return listed
 
 
+def agreed_actions(meeting: Meeting) -> list[ActionItem]:
+    """The actions agreed in the meeting's minutes, in their order there."""
+    return list(_listed(meeting.actions.all()).order_by("position"))
+
+
 def committee_actions(committee: Committee, *, drafts: bool, team: str = "", person: str = ""):
     """The committee's actions (of a team's slug, a person's user name): open, then dropped and done, newest first."""
     actions = ActionItem.objects.filter(committee=committee)

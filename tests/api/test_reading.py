@@ -1,10 +1,16 @@
 """Reading the minutes through the API: published only, paged, with the pages' cache headers and ETags."""
 
+from datetime import date
+
 import pytest
 from django.test import Client
 
-from meetings.models import Decision
+from meetings.format.actions import ActionLine
+from meetings.models import Decision, Outcome
+from meetings.services.actions import record_action, record_outcome
 from meetings.services.editing import save_report
+from meetings.services.publishing import publish_meeting
+from meetings.services.scheduling import create_meeting
 from tests.support.api import API, report_url, token_for
 from tests.support.builders import make_committee
 
@@ -149,3 +155,40 @@ def test_minutes_read_again_cost_one_query(client, people, published, django_ass
     assert again.content == first.content
     with django_assert_num_queries(1):
         assert client.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 304
+
+
+def test_minutes_hold_the_actions_agreed_there_and_those_still_open_with_what_happened_to_them(client, people, draft):
+    report = draft.reports.get(team=people["team_x"])
+    record_action(
+        report,
+        action=ActionLine("diego", "Ship cell rebalancing", date(2030, 2, 1)),
+        by=people["lead_x"],
+        expected_version=report.version,
+    )
+    publish_meeting(draft)
+    later = create_meeting(people["runtime"], day=date(2030, 1, 22))
+    [action] = draft.actions.all()
+    record_outcome(action, meeting=later, outcome=Outcome.DONE, note="Shipped in 2.9", by=people["chair"])
+    publish_meeting(later)
+
+    agreed = client.get(f"{API}/committees/runtime/meetings/{draft.date}").json()
+    assert agreed["actions"] == [
+        {
+            "section": "Diego",
+            "anchor": "diego",
+            "text": "Ship cell rebalancing",
+            "owner": "diego",
+            "owner_team": "diego",
+            "due": "2030-02-01",
+            "status": "done",
+            "closed_in": "2030-01-22",
+        }
+    ]
+    assert agreed["open_actions"] == []
+    [still_open] = client.get(f"{API}/committees/runtime/meetings/{later.date}").json()["open_actions"]
+    assert (still_open["text"], still_open["agreed_in"], still_open["age_days"]) == (
+        "Ship cell rebalancing",
+        "2030-01-08",
+        14,
+    )
+    assert (still_open["outcome_here"], still_open["note_here"]) == ("done", "Shipped in 2.9")

@@ -27,12 +27,13 @@ ENDPOINTS = {
     "teams": (lambda a: f"{API}/committees/{a.slug}/teams", False, 4),
     # the team, its history's columns, the page's reports, the roadmap's meetings and entries
     "team timeline": (lambda a: f"{API}/committees/{a.slug}/teams/team-0", False, 5),
-    # the version; the meeting, its sections, reports, roadmap, attendees, amendments, decisions
-    "minutes": (lambda a: f"{API}/committees/{a.slug}/meetings/{a.published.date}", False, 8),
+    # the version; the meeting, its sections, reports, roadmap, attendees, amendments, decisions; the actions
+    # agreed there, those open when it began and what happened to them there
+    "minutes": (lambda a: f"{API}/committees/{a.slug}/meetings/{a.published.date}", False, 11),
     "latest minutes": (
         lambda a: f"{API}/committees/{a.slug}/meetings/latest",
         False,
-        10,
+        13,
     ),  # the committee, its latest date, the minutes
     # the form's committee, the search, its hits' sections (none here: the bulk-made meetings are not indexed)
     "search": (lambda a: f"{API}/search?q=shipped&committee={a.slug}", False, 3),

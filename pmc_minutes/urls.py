@@ -1,6 +1,5 @@
 """Root URLs: sign-in and password reset, the admin back office, and the app (which owns `/`)."""
 
-from allauth.urls import build_provider_urlpatterns
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -10,6 +9,7 @@ from django.utils.functional import lazy
 
 from meetings.sitemaps import SITEMAPS
 from meetings.throttling import throttle_password_resets
+from meetings.views import signin
 from meetings.views.accounts import SignInView, password_signin_only
 from meetings.views.media import serve_media
 
@@ -50,7 +50,12 @@ urlpatterns = [
     # Sign-in with GitHub and OpenID Connect: allauth's provider views and their error pages only.
     # Not allauth's accounts (its sign-up, e-mail and password pages): the site has its own.
     path("accounts/3rdparty/", include("allauth.socialaccount.urls")),
-    path("accounts/", include(build_provider_urlpatterns())),
+    path("accounts/github/login/", signin.github_login, name="github_login"),
+    path("accounts/github/login/callback/", signin.github_callback, name="github_callback"),
+    path("accounts/", include("allauth.socialaccount.providers.openid_connect.urls")),
+    # The names allauth's pages and redirects use for the site's own sign-in and sign-out.
+    path("accounts/login/", SignInView.as_view(), name="account_login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="account_logout"),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
     # Uploaded pictures, served safely by the app itself (also in production).

@@ -23,16 +23,14 @@ def link_github_account(user, *, handle: str) -> list[Team]:
     # icontains narrows the rows; the exact, case-insensitive match is on the split handles.
     named = Team.objects.filter(Q(lead_handles__icontains=handle) | Q(co_lead_handles__icontains=handle))
     for team in named.select_related("committee").select_for_update(of=("self",)):
-        if wanted in {name.casefold() for name in Team.handles_in(team.lead_handles)}:
-            people = team.leads
-        elif wanted in {name.casefold() for name in Team.handles_in(team.co_lead_handles)}:
-            people = team.co_leads
-        else:
+        as_lead = wanted in {name.casefold() for name in Team.handles_in(team.lead_handles)}
+        if not as_lead and wanted not in {name.casefold() for name in Team.handles_in(team.co_lead_handles)}:
             continue
+        people = team.leads if as_lead else team.co_leads
         if people.filter(pk=user.pk).exists():
             continue
         people.add(user)
-        if people is team.leads:
+        if as_lead:
             update_open_reports(team)  # the drafts' empty sections name the new lead
         joined.append(team)
     return joined

@@ -5,9 +5,14 @@ allauth's own sign-up is closed; a provider's sign-in makes an account, and
 GitHub's links it to the roster by handle (services/signin.py).
 """
 
+from functools import wraps
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.providers.github import views as github_views
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import render
 
 from ..services.signin import link_github_account
@@ -56,3 +61,20 @@ def _link_to_roster(request, sociallogin) -> None:
     teams = link_github_account(sociallogin.user, handle=str(sociallogin.account.extra_data.get("login", "")))
     for team in teams:
         messages.success(request, f"The roster names you on {team.name} of the {team.committee.name} PMC: welcome.")
+
+
+def _while_switched_on(view):
+    """allauth's GitHub views, answering 404 (not 500) where sign-in with GitHub is not switched on."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except SocialApp.DoesNotExist:
+            raise Http404("Sign-in with GitHub is not switched on on this site.") from None
+
+    return wrapped
+
+
+github_login = _while_switched_on(github_views.oauth2_login)
+github_callback = _while_switched_on(github_views.oauth2_callback)

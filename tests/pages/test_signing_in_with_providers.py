@@ -180,6 +180,7 @@ def test_a_provider_sign_in_starts_only_with_a_post_carrying_the_csrf_token(peop
     assert browser.post(GITHUB_LOGIN).status_code == 403  # no CSRF token: refused
     page = browser.get(GITHUB_LOGIN)  # a GET (a link on another site) only asks to confirm
     assert page.status_code == 200 and "Location" not in page
+    assert 'class="button"' in page.content.decode()  # allauth's confirmation, in the site's look
     token = browser.get(LOGIN).cookies["csrftoken"].value
     started = browser.post(GITHUB_LOGIN, {"csrfmiddlewaretoken": token})
     assert started.status_code == 302
@@ -196,7 +197,9 @@ def test_a_callback_with_a_forged_state_signs_no_one_in(client, people, github_s
 
     response = client.get(urlsplit(forged).path + "?" + urlsplit(forged).query)
 
-    assert response.status_code == 401  # allauth refuses the callback
+    assert response.status_code == 401  # allauth refuses the callback, on a page in the site's layout
+    assert "Third-Party Login Failure" in response.content.decode()
+    assert "PMC Minutes" in response.content.decode()
     assert "_auth_user_id" not in client.session
     assert not people["team_x"].leads.exclude(pk=people["lead_x"].pk).exists()
 
@@ -261,6 +264,10 @@ def test_no_provider_buttons_when_none_is_switched_on(client, db):
     page = client.get(LOGIN).content.decode()
     assert "Sign in with" not in page
     assert 'name="password"' in page
+    # A provider's URLs say it is not there, rather than fail.
+    assert client.post(GITHUB_LOGIN).status_code == 404
+    assert client.get(GITHUB_LOGIN + "callback/?code=x&state=y").status_code == 404
+    assert client.post(OIDC_LOGIN).status_code == 404
 
 
 def test_password_sign_in_can_be_switched_off(client, people, settings, github_signin):

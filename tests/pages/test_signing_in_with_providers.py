@@ -220,7 +220,10 @@ def test_signing_in_with_an_openid_connect_provider(client, people, oidc_signin)
     page = client.get(LOGIN).content.decode()
     assert "Sign in with Foundation ID" in page
 
-    landing = sign_in_with(client, OIDC_LOGIN)
+    started = client.post(OIDC_LOGIN)
+    assert started["Location"].startswith(oidc_signin.oidc_issuer + "/authorize?")
+    assert "code_challenge=" in started["Location"]  # PKCE: the fake provider checks the verifier
+    landing = follow(client, started)
 
     user = signed_in_user(client)
     assert landing.wsgi_request.path == "/"

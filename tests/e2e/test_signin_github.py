@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from meetings.models import BacklogReport, Team
 
-from .browsing import screenshot
+from .browsing import assert_accessible, screenshot
 
 DRAFT = "/runtime/2018-06-26/"
 
@@ -59,3 +59,11 @@ def test_a_lead_named_by_handle_signs_in_with_github_and_edits_the_diego_section
     assert report.revisions.latest("pk").author == account.user
     assert refused == [], "the Content-Security-Policy refused part of the sign-in:\n" + "\n".join(refused)
     screenshot(page, "signin-3-saved")
+
+
+def test_the_sign_in_page_with_its_provider_buttons_is_accessible(page, github_signin, oidc_signin):
+    page.goto("/accounts/login/")
+
+    expect(page.get_by_role("button", name="Sign in with GitHub")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign in with Foundation ID")).to_be_visible()
+    assert_accessible(page, "sign-in with providers")

@@ -171,6 +171,31 @@ def test_a_github_account_with_the_victims_email_does_not_get_into_the_victims_a
     assert attacker.email == ("eric@example.org" if verified else "")  # allauth keeps addresses in lower case
 
 
+def test_a_github_login_equal_to_a_username_here_gets_an_account_of_its_own(client, people, draft, github_signin):
+    github_signin.set_github_user(login="lead-x", id=6667)  # lead_x's username on this site
+
+    sign_in_with(client, GITHUB_LOGIN)
+
+    user = signed_in_user(client)
+    assert user is not None and user != people["lead_x"]
+    assert user.username != "lead-x"
+    assert client.get(REPORT_X).status_code == 404
+
+
+def test_a_deactivated_account_cannot_sign_in_with_github(client, people, github_signin):
+    github_signin.set_github_user(login="gone", id=6668)
+    sign_in_with(client, GITHUB_LOGIN)
+    user = signed_in_user(client)
+    client.logout()
+    user.is_active = False
+    user.save()
+
+    refused = sign_in_with(client, GITHUB_LOGIN)
+
+    assert refused.status_code == 403
+    assert "_auth_user_id" not in client.session
+
+
 # --- CSRF and the OAuth state ----------------------------------------------------------------------
 
 

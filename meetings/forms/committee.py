@@ -295,7 +295,7 @@ class TeamCreateForm(TeamNameMixin, forms.ModelForm):
 
     class Meta:
         model = Team
-        fields = ["name", "status", "group", "lead_names"]
+        fields = ["name", "status", "group", "lead_names", "lead_handles"]
         labels = {"lead_names": "Leads, as the minutes name them"}
         field_classes = _TEAM_FIELD_CLASSES
 

@@ -387,3 +387,15 @@ def test_a_github_handle_github_would_not_allow_is_refused(client, people, handl
 
     assert response.status_code == 200
     assert "Not a GitHub handle" in response.content.decode()
+
+
+def test_a_new_team_takes_its_leads_github_handles(client, people):
+    client.force_login(people["chair"])
+    data = browser_form(client.get("/runtime/roster/"), action="add-team")
+
+    response = client.post(
+        "/runtime/roster/", {**data, "team-name": "BOSH", "team-status": "active", "team-lead_handles": "bosh-lead"}
+    )
+
+    assert response.status_code == 302, form_errors(response)
+    assert people["runtime"].teams.get(slug="bosh").lead_handles == "bosh-lead"

@@ -47,6 +47,12 @@ INSTALLED_APPS = [
     "ninja",  # its Swagger UI files, served from our own static files (the CSP allows no CDN)
     "django_tasks",
     "django_tasks_db",
+    # Sign-in with GitHub and OpenID Connect (django-allauth; see "Signing in" in README.md).
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.openid_connect",
     "meetings",
 ]
 
@@ -66,6 +72,7 @@ MIDDLEWARE = [
     "meetings.caching.private_by_default",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -152,6 +159,8 @@ LOGOUT_REDIRECT_URL = "meetings:home"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before any password is checked
     "django.contrib.auth.backends.ModelBackend",
+    # Completes a GitHub or OpenID Connect sign-in (which never goes through a password form).
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
@@ -167,6 +176,62 @@ AXES_CLIENT_IP_CALLABLE = "meetings.throttling.client_ip"
 # then 429. Per e-mail too, so that no one can fill a person's mailbox from many addresses.
 PASSWORD_RESET_LIMIT = env.int("PASSWORD_RESET_LIMIT", default=5)
 PASSWORD_RESET_WINDOW = timedelta(minutes=env.int("PASSWORD_RESET_WINDOW_MINUTES", default=60))
+
+# Signing in with GitHub and OpenID Connect (django-allauth). A provider is on when its client id is
+# set, or when SIGNIN_PROVIDERS names the ones to offer ("github", "oidc"). Password sign-in (the
+# form, password reset and the invitation's sign-up form) stays for small installations;
+# PASSWORD_SIGNIN=false switches it off where everyone signs in through a provider.
+PMC_PASSWORD_SIGNIN = env.bool("PASSWORD_SIGNIN", default=True)
+_GITHUB_CLIENT_ID = env.str("GITHUB_CLIENT_ID", default="")
+_OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+PMC_SIGNIN_PROVIDERS = env.list(
+    "SIGNIN_PROVIDERS", default=[name for name, on in (("github", _GITHUB_CLIENT_ID), ("oidc", _OIDC_CLIENT_ID)) if on]
+)
+# The OpenID Connect provider's id in URLs (/accounts/oidc/<id>/login/) and its name on the button.
+PMC_OIDC_PROVIDER_ID = env.str("OIDC_PROVIDER_ID", default="oidc")
+SOCIALACCOUNT_PROVIDERS = {
+    "github": {
+        "APPS": [{"client_id": _GITHUB_CLIENT_ID, "secret": env.str("GITHUB_SECRET", default="")}]
+        if "github" in PMC_SIGNIN_PROVIDERS
+        else [],
+        # read:user for the login (the handle the roster names), user:email for the verified addresses.
+        "SCOPE": ["read:user", "user:email"],
+    },
+    "openid_connect": {
+        "APPS": [
+            {
+                "provider_id": PMC_OIDC_PROVIDER_ID,
+                "name": env.str("OIDC_NAME", default="OpenID Connect"),
+                "client_id": _OIDC_CLIENT_ID,
+                "secret": env.str("OIDC_SECRET", default=""),
+                # The issuer URL; /.well-known/openid-configuration is read from it.
+                "settings": {"server_url": env.str("OIDC_SERVER_URL", default="")},
+            }
+        ]
+        if "oidc" in PMC_SIGNIN_PROVIDERS
+        else [],
+        "OAUTH_PKCE_ENABLED": True,
+    },
+}
+# GitHub Enterprise: its address; allauth then uses <GITHUB_URL>/login/oauth/ and <GITHUB_URL>/api/v3/.
+if env.str("GITHUB_URL", default=""):
+    SOCIALACCOUNT_PROVIDERS["github"]["GITHUB_URL"] = env.str("GITHUB_URL")
+SOCIALACCOUNT_ADAPTER = "meetings.views.signin.ProviderSignInAdapter"
+ACCOUNT_ADAPTER = "meetings.views.signin.AccountAdapter"
+# Safe defaults, spelled out: a provider's e-mail never signs anyone into an existing account
+# (no account takeover by an address someone added to their GitHub account without owning it);
+# only a provider account already connected signs in. The adapter keeps only verified addresses.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_QUERY_EMAIL = True  # GitHub's /user/emails, with their "verified" flags
+SOCIALACCOUNT_STORE_TOKENS = False  # the site calls no provider API after sign-in
+SOCIALACCOUNT_LOGIN_ON_GET = False  # a sign-in starts with a POST, so it carries a CSRF token
+# allauth's own e-mail verification mails are not used: provider addresses are kept only when verified.
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = False  # as Django's User: an address may be on a password account and a GitHub one
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*"]
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")

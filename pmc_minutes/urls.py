@@ -11,7 +11,8 @@ import meetings.urls  # noqa: F401 (registers the converters, isodate, that the 
 from meetings.api import endpoints as api
 from meetings.sitemaps import SITEMAPS
 from meetings.throttling import throttle_password_resets
-from meetings.views.accounts import SignInView
+from meetings.views import signin
+from meetings.views.accounts import SignInView, password_signin_only
 from meetings.views.media import serve_media
 
 # Read when an e-mail is written, not when this module is imported.
@@ -22,12 +23,41 @@ urlpatterns = [
     # (PMC_SITE_URL), not to whatever Host the request came with.
     path(
         "accounts/password_reset/",
-        throttle_password_resets(auth_views.PasswordResetView.as_view(extra_email_context={"site_url": _site_url()})),
+        password_signin_only(
+            throttle_password_resets(
+                auth_views.PasswordResetView.as_view(extra_email_context={"site_url": _site_url()})
+            )
+        ),
         name="password_reset",
+    ),
+    # The rest of password reset and change: gone with password sign-in (PASSWORD_SIGNIN=false).
+    path(
+        "accounts/password_reset/done/",
+        password_signin_only(auth_views.PasswordResetDoneView.as_view()),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        password_signin_only(auth_views.PasswordResetConfirmView.as_view()),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password_change/",
+        password_signin_only(auth_views.PasswordChangeView.as_view()),
+        name="password_change",
     ),
     # Before django.contrib.auth's too: the same form, landing each person where their work is.
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
+    # Sign-in with GitHub and OpenID Connect: allauth's provider views and their error pages only.
+    # Not allauth's accounts (its sign-up, e-mail and password pages): the site has its own.
+    path("accounts/3rdparty/", include("allauth.socialaccount.urls")),
+    path("accounts/github/login/", signin.github_login, name="github_login"),
+    path("accounts/github/login/callback/", signin.github_callback, name="github_callback"),
+    path("accounts/", include("allauth.socialaccount.providers.openid_connect.urls")),
+    # The names allauth's pages and redirects use for the site's own sign-in and sign-out.
+    path("accounts/login/", SignInView.as_view(), name="account_login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="account_logout"),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
     # Uploaded pictures, served safely by the app itself (also in production).

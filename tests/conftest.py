@@ -16,6 +16,9 @@ from meetings.services.scheduling import create_meeting
 from tests.support.builders import import_seed, make_committee, make_team, make_user
 from tests.support.corpus import require_corpus
 
+# The fake GitHub / OpenID Connect provider and the settings that point sign-in at it.
+pytest_plugins = ["tests.support.signin"]
+
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):

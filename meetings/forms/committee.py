@@ -1,5 +1,6 @@
 """Forms of the committee's settings (views/committee.py): settings, default agenda, roster, invitations."""
 
+import re
 import zoneinfo
 
 from django import forms
@@ -240,8 +241,32 @@ def _people_of(committee: Committee, team: Team | None = None):
     )
 
 
+# GitHub's rule for a username: letters, digits and single hyphens inside, at most 39 characters.
+GITHUB_HANDLE = re.compile(r"[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}")
+
+
+class GitHubHandlesField(SingleLineField):
+    """GitHub handles separated by spaces or commas (an “@” before one is dropped); kept space-separated."""
+
+    def clean(self, value):
+        handles = list(dict.fromkeys(Team.handles_in(super().clean(value) or "")))
+        wrong = [handle for handle in handles if not GITHUB_HANDLE.fullmatch(handle)]
+        if wrong:
+            raise forms.ValidationError(
+                "Not a GitHub handle: " + ", ".join(f"“{handle}”" for handle in wrong) + " (letters, digits and "
+                "single hyphens, at most 39 characters)."
+            )
+        return " ".join(handles)
+
+
 # The roster's one-line fields; `group` is a choice instead when the committee has groups.
-_TEAM_FIELD_CLASSES = {"name": SingleLineField, "group": SingleLineField, "lead_names": SingleLineField}
+_TEAM_FIELD_CLASSES = {
+    "name": SingleLineField,
+    "group": SingleLineField,
+    "lead_names": SingleLineField,
+    "lead_handles": GitHubHandlesField,
+    "co_lead_handles": GitHubHandlesField,
+}
 
 
 class TeamNameMixin:
@@ -270,7 +295,7 @@ class TeamCreateForm(TeamNameMixin, forms.ModelForm):
 
     class Meta:
         model = Team
-        fields = ["name", "status", "group", "lead_names"]
+        fields = ["name", "status", "group", "lead_names", "lead_handles"]
         labels = {"lead_names": "Leads, as the minutes name them"}
         field_classes = _TEAM_FIELD_CLASSES
 
@@ -308,7 +333,9 @@ class TeamForm(TeamNameMixin, forms.ModelForm):
 
     class Meta:
         model = Team
-        fields = ["name", "status", "group", "position", "leads", "lead_names", "co_leads"]
+        fields = [
+            "name", "status", "group", "position", "leads", "lead_names", "lead_handles", "co_leads", "co_lead_handles"
+        ]  # fmt: skip
         field_classes = _TEAM_FIELD_CLASSES
         labels = {
             "position": "Order on the roster",

@@ -254,6 +254,20 @@ class Team(models.Model):
     lead_names = models.CharField(
         max_length=300, blank=True, help_text="Leads as the minutes name them, e.g. “Shannon Coen / Shubha Tupil”."
     )
+    # GitHub handles, space-separated: signing in with GitHub as one of them makes the account a lead
+    # (or co-lead) of the team (services/signin.py), so a lead known by handle needs no invitation.
+    lead_handles = models.CharField(
+        "Leads' GitHub handles",
+        max_length=300,
+        blank=True,
+        help_text="Signing in with GitHub as one of these makes the account a lead; separate several with spaces.",
+    )
+    co_lead_handles = models.CharField(
+        "Co-leads' GitHub handles",
+        max_length=300,
+        blank=True,
+        help_text="Signing in with GitHub as one of these makes the account a co-lead.",
+    )
 
     objects = TeamQuerySet.as_manager()
 
@@ -286,6 +300,11 @@ class Team(models.Model):
         if self.lead_names:
             return self.lead_names
         return " / ".join(name for name in (person_name(user) for user in self.leads.all()) if name)
+
+    @staticmethod
+    def handles_in(text: str) -> list[str]:
+        """The GitHub handles of a handles field, without a leading “@”."""
+        return [handle.lstrip("@") for handle in text.replace(",", " ").split() if handle.lstrip("@")]
 
     @property
     def status_label(self) -> str:

@@ -1,5 +1,6 @@
 """Invitation links: the page the invited person opens, and a chair withdrawing one."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -11,9 +12,11 @@ from .. import permissions
 from ..forms.invitations import InvitationSignUpForm
 from ..models import Invitation
 from ..services import invitations
+from .accounts import allows_provider_redirects, signin_providers
 from .lookup import get_committee
 
 
+@allows_provider_redirects
 def invitation(request, token):
     """Sign up (or take the account signed in) and join as the invitation says."""
     invitation = Invitation.objects.select_related("committee", "team").filter(token=token).first()
@@ -29,7 +32,8 @@ def invitation(request, token):
             except invitations.InvitationUnavailable as error:
                 return _unavailable(request, invitation, str(error))
             return _welcome(request, invitation)
-    else:
+    elif settings.PMC_PASSWORD_SIGNIN:
+        # Or sign in with GitHub (or the OIDC provider) below and come back here to accept.
         form = InvitationSignUpForm(request.POST or None, invitation=invitation)
         if request.method == "POST" and form.is_valid():
             try:
@@ -45,7 +49,14 @@ def invitation(request, token):
     return render(
         request,
         "registration/invitation.html",
-        {"invitation": invitation, "role": invitations.role_of(invitation), "form": form},
+        {
+            "invitation": invitation,
+            "role": invitations.role_of(invitation),
+            "form": form,
+            "providers": signin_providers(request),
+            "password_signin": settings.PMC_PASSWORD_SIGNIN,
+            "next": request.path,
+        },
     )
 
 

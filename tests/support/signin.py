@@ -1,0 +1,60 @@
+"""Fixtures of the sign-in tests: the fake provider's process, and the site's GitHub and OIDC pointed at it.
+
+allauth reads GITHUB_URL (GitHub Enterprise's address) once, when its GitHub
+views are imported; `github_signin` sets it and points those views' URLs where
+allauth itself would for that address: <GITHUB_URL>/login/oauth/... and
+<GITHUB_URL>/api/v3/...
+"""
+
+import copy
+
+import pytest
+from allauth.socialaccount.providers.github.views import GitHubOAuth2Adapter
+
+from .fake_provider import FakeProvider
+
+
+@pytest.fixture(scope="session")
+def fake_provider():
+    provider = FakeProvider.start()
+    yield provider
+    provider.stop()
+
+
+def _providers(settings) -> dict:
+    return copy.deepcopy(settings.SOCIALACCOUNT_PROVIDERS)  # the test's own copy: settings restores the original
+
+
+@pytest.fixture
+def github_signin(settings, monkeypatch, fake_provider) -> FakeProvider:
+    """Sign-in with GitHub on, GitHub being the fake provider (as a GitHub Enterprise)."""
+    providers = _providers(settings)
+    providers["github"]["APPS"] = [{"client_id": "github-client", "secret": "github-secret"}]
+    providers["github"]["GITHUB_URL"] = fake_provider.url
+    settings.SOCIALACCOUNT_PROVIDERS = providers
+    web_url = fake_provider.url
+    api_url = f"{web_url}/api/v3"  # allauth's own rule for a GITHUB_URL (github/views.py)
+    monkeypatch.setattr(GitHubOAuth2Adapter, "web_url", web_url)
+    monkeypatch.setattr(GitHubOAuth2Adapter, "api_url", api_url)
+    monkeypatch.setattr(GitHubOAuth2Adapter, "access_token_url", f"{web_url}/login/oauth/access_token")
+    monkeypatch.setattr(GitHubOAuth2Adapter, "authorize_url", f"{web_url}/login/oauth/authorize")
+    monkeypatch.setattr(GitHubOAuth2Adapter, "profile_url", f"{api_url}/user")
+    monkeypatch.setattr(GitHubOAuth2Adapter, "emails_url", f"{api_url}/user/emails")
+    return fake_provider
+
+
+@pytest.fixture
+def oidc_signin(settings, fake_provider) -> FakeProvider:
+    """Sign-in with an OpenID Connect provider named “Foundation ID” on, the fake provider being its issuer."""
+    providers = _providers(settings)
+    providers["openid_connect"]["APPS"] = [
+        {
+            "provider_id": "foundation",
+            "name": "Foundation ID",
+            "client_id": "oidc-client",
+            "secret": "oidc-secret",
+            "settings": {"server_url": fake_provider.oidc_issuer},
+        }
+    ]
+    settings.SOCIALACCOUNT_PROVIDERS = providers
+    return fake_provider

@@ -202,6 +202,23 @@ def measure(client: Client, urls: dict[str, list[str]]) -> dict[str, tuple[float
     return figures
 
 
+def explain(client: Client, url: str) -> tuple[float, str]:
+    """The database's own time for one request's queries (EXPLAIN ANALYZE, summed) and the slowest plan's top."""
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    total, slowest = 0.0, (0.0, "")
+    for query in captured.captured_queries:
+        if not query["sql"].startswith("SELECT"):
+            continue  # a feed's server-side cursor (DECLARE) is explained by its SELECT elsewhere
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN ANALYZE " + query["sql"])
+            plan = [row[0] for row in cursor.fetchall()]
+        spent = float(plan[-1].split(":")[1].split()[0])
+        total += spent
+        slowest = max(slowest, (spent, " | ".join(line.strip() for line in plan[:4])))
+    return total, slowest[1]
+
+
 def foundation() -> None:
     if connection.vendor != "postgresql":
         note("foundation: skipped, PostgreSQL only (the bench database is SQLite)")
@@ -225,6 +242,10 @@ def foundation() -> None:
                 f"{size:>6} meetings  {what:22} p95 {p95:6.1f} ms  {queries} queries; "
                 f"p95 app CPU {cpu:5.1f} ms, database {database:5.1f} ms; load {os.getloadavg()[0]:.1f}"
             )
+        urls = _urls(random.Random(size))  # noqa: S311 (which pages, not a secret)
+        for what, addresses in urls.items():
+            spent, plan = explain(client, addresses[0])
+            note(f"{size:>6} meetings  {what:22} EXPLAIN ANALYZE {spent:6.1f} ms; slowest: {plan[:300]}")
     small, large = sizes
     for what, (p95, queries, cpu, database) in results[large].items():
         figure = f"p95 {p95:.1f} ms ({cpu:.0f} CPU + {database:.0f} db), {queries} q"

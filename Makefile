@@ -84,7 +84,7 @@ test: system-deps venv e2e-deps ## Lint, check for missing migrations, run pytes
 e2e: system-deps venv e2e-deps ## Run only the browser tests (tests/e2e; screenshots in test-artifacts/)
 	$(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
 
-bench: venv ## Run the benchmarks (bench/run.py; installs wrk when it can, BENCH_RUNS=n, BENCH_ONLY=a,b,c,d,e,f,g,h,j)
+bench: venv ## Run the benchmarks (bench/run.py; installs wrk when it can, BENCH_RUNS=n, BENCH_ONLY=a,b,c,d,e,f,g,h,i,j; BENCH_SCALE=n meetings for i)
 	@bash scripts/system-deps.sh --bench || echo "bench: some system packages are missing (see above); going on"
 	@command -v wrk >/dev/null || echo "bench: wrk is missing: the throughput benchmark (a) will say so and be skipped"
 	$(VENV_PY) bench/run.py

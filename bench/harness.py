@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 PG_SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-PG_DATABASE = os.environ.get("BENCH_DATABASE", "pmc_bench")  # another name keeps parallel runs apart
+# BENCH_DATABASE: another name when several people bench against one server (each section drops it after).
+PG_DATABASE = os.environ.get("BENCH_DATABASE", "pmc_bench")
 
 
 @dataclass

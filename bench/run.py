@@ -7,6 +7,7 @@ connections). Sections: (b) cold renders, (a) throughput under gunicorn
 against a static file, (d) concurrent saves over HTTP, (c) the community's
 pages at 200 and 2,000 meetings, (f) parsing hostile 2 MB files, (h) hostile input under gunicorn while a
 reader loads the home page, (j) a burst of 50 cold PDFs under gunicorn while 20 clients read pages,
+(i) a foundation's archive (200 committees, 50,000 meetings: BENCH_SCALE),
 (e) the corpus import, (g) the git history import. Every ratio is
 measured side by side in the same run. BENCH_RUNS sets the runs (default 5),
 BENCH_ONLY=a,b,... the sections.
@@ -79,7 +80,7 @@ def main() -> int:
         call_command("collectstatic", "--noinput", verbosity=0)
         call_command("migrate", verbosity=0)
 
-        from bench import burst, data, hostile, pages, parsing, scale, writes
+        from bench import burst, data, foundation, hostile, pages, parsing, scale, writes
 
         seed = data.load_seed()
         if wanted("b"):
@@ -103,6 +104,10 @@ def main() -> int:
         if wanted("j"):
             print("\n(j) a burst of cold PDFs under gunicorn")
             burst.burst(env)
+        if wanted("i"):
+            # Last: its 50,000 meetings stay in the bench database until it is dropped.
+            print(f"\n(i) a foundation's archive: {foundation.COMMITTEES} committees, {foundation.SCALE} meetings")
+            foundation.foundation()
     finally:
         try:
             from django.db import connections

@@ -9,7 +9,7 @@ its years.
 from itertools import islice
 
 from django.contrib.syndication.views import Feed
-from django.db.models import DateTimeField, Max, Q
+from django.db.models import DateTimeField, OuterRef, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string as render
@@ -18,10 +18,17 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 
 from .lib.rendering import render_markdown
-from .models import BacklogReport, Committee, Meeting, MeetingStatus, Team
+from .models import BacklogReport, Committee, Meeting, MeetingStatus, Revision, Team
 from .queries.decisions import committee_decisions
 
 ITEMS = 30
+
+
+def _amended_at(**outer) -> Subquery:
+    """The latest change after publication, looked up per row read: an aggregate grouped every column of
+    every meeting or report of the committee or team, which grew with the archive."""
+    changes = Revision.objects.filter(after_publication=True, **outer).order_by("-created_at")
+    return Subquery(changes.values("created_at")[:1])
 
 
 class CommitteeFeed(Feed):
@@ -45,8 +52,9 @@ class CommitteeFeed(Feed):
         return (
             Meeting.objects.for_committee(committee)
             .published()
+            .listed()
             .select_related("committee")
-            .annotate(amended_at=Max("revisions__created_at", filter=Q(revisions__after_publication=True)))
+            .annotate(amended_at=_amended_at(meeting=OuterRef("pk")))
             # Latest news first: an amendment of old minutes comes back to the top of the feed.
             .order_by(Coalesce("amended_at", Cast("date", output_field=DateTimeField())).desc(), "-date")[:ITEMS]
         )
@@ -89,7 +97,7 @@ class TeamFeed(Feed):
             BacklogReport.objects.filter(team=team, meeting__status=MeetingStatus.PUBLISHED)
             .exclude(body="")
             .select_related("meeting__committee", "team")
-            .annotate(amended_at=Max("revisions__created_at", filter=Q(revisions__after_publication=True)))
+            .annotate(amended_at=_amended_at(report=OuterRef("pk")))
             .order_by("-meeting__date")
         )
         # Placeholders only (“[add here]”, the committee's template lines) are no report: read on past them,

@@ -84,7 +84,11 @@ class Meeting(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["committee", "date"], name="one_meeting_per_committee_per_date"),
         ]
-        indexes = [models.Index(fields=["committee", "status", "-date"])]
+        indexes = [
+            models.Index(fields=["committee", "status", "-date"]),
+            # The whole archive newest first (search walks it so and stops: queries/search.py).
+            models.Index(fields=["status", "-date"], name="meeting_status_date_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title

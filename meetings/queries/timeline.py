@@ -168,11 +168,13 @@ def roadmap_history(committee: Committee, team: Team | None = None) -> list[Road
         meeting__committee=committee, meeting__status=MeetingStatus.PUBLISHED, is_heading=False
     ).exclude(text="")
     entries = all_entries.filter(teams=team) if team is not None else all_entries
-    # An entry leaves when a later roadmap no longer lists it (meetings without a roadmap do not count).
-    with_roadmap = sorted(set(all_entries.values_list("meeting__date", "meeting_id").distinct()))
     by_meeting: dict[int, list[tuple[str, str]]] = {}
     for meeting_id, text, horizon in entries.order_by("position").values_list("meeting_id", "text", "horizon"):
         by_meeting.setdefault(meeting_id, []).append((text, horizon))
+    if not by_meeting:
+        return []  # most teams are on no roadmap: the committee's whole roadmap history is not read for them
+    # An entry leaves when a later roadmap no longer lists it (meetings without a roadmap do not count).
+    with_roadmap = sorted(set(all_entries.values_list("meeting__date", "meeting_id").distinct()))
 
     current: dict[str, RoadmapLine] = {}  # by identity: the lines on the roadmap being read
     gone: list[RoadmapLine] = []

@@ -38,7 +38,15 @@ from django.utils.text import slugify
 from ..format.reading import ParseError, decode, minutes_date
 from ..lib.git import GitError, git, git_text
 from ..models import Committee, GitImport, Meeting, Revision, RevisionSource
-from .importing import MAX_FILE_BYTES, ImportResult, Outcome, get_or_create_committee, import_data, update_rosters
+from .importing import (
+    MAX_FILE_BYTES,
+    ImportCache,
+    ImportResult,
+    Outcome,
+    get_or_create_committee,
+    import_data,
+    update_rosters,
+)
 from .search_index import reindex_meetings, unindex_meeting
 
 _YEAR = re.compile(r"^\d{4}$")
@@ -439,6 +447,8 @@ class _Runner:
             self.users[user.email.lower()] = user  # the oldest account wins a shared address
         self.holders: dict[tuple[str, str], Meeting] = {}
         self.committees: dict[str, Committee] = {}
+        # The committees' teams and reading options, read once for the run rather than once per version.
+        self.cache = ImportCache()
 
     def committee_of(self, path: str) -> str:
         return self.committee or committee_folder(path)
@@ -530,7 +540,9 @@ class _Runner:
                 replay.events.append(Event(step.commit.id, step.path, Outcome.SKIPPED, message))
             return
         moved_away = self._follow(step, data, holder, replay)
-        result = import_data(data, Path(step.path), target, source_path=step.path, revision=details, reindex=False)
+        result = import_data(
+            data, Path(step.path), target, source_path=step.path, revision=details, reindex=False, cache=self.cache
+        )
         replay.results.append(result)
         replay.unsettled.pop(step.path, None)
         if result.outcome in (Outcome.FAILED, Outcome.REFUSED, Outcome.SKIPPED):

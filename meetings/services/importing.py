@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from django.db import models, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -83,6 +84,26 @@ class ImportResult:
     def __str__(self) -> str:
         notes = "; ".join(filter(None, [self.message, *self.warnings]))
         return f"{self.outcome:9} {self.path}" + (f": {notes}" if notes else "")
+
+
+class ImportCache:
+    """What a run importing many versions (import_minutes --git) reads once per committee rather than per version.
+
+    The committee's reading options (its layout and agenda titles, which an
+    import never changes) and its teams and mapped headings, kept as the rows
+    the imports save. A version rolled back (refused, failed) may have created
+    or changed teams: `forget` drops them, and the next version reads them again.
+    """
+
+    def __init__(self) -> None:
+        self.options: dict[int, tuple[str, list[str]]] = {}
+        self.teams: dict[int, tuple[list[Team], dict[str, Team]]] = {}
+
+    def forget(self, committee: str | Committee) -> None:
+        if isinstance(committee, Committee):
+            self.teams.pop(committee.pk, None)
+        else:
+            self.teams.clear()
 
 
 class _DryRun(Exception):
@@ -262,6 +283,7 @@ def import_data(
     source_path: str = "",
     revision: dict | None = None,
     reindex: bool = True,
+    cache: ImportCache | None = None,
 ) -> ImportResult:
     """Import the bytes of one minutes file (an upload, or a file read by import_file) named `path`.
 
@@ -274,14 +296,15 @@ def import_data(
     as the first change of each, and the version is not first compared with the
     meeting (it differs from the one before it); without it they are the import's, now.
     Without `reindex` the caller indexes the meeting for search itself (once
-    after many versions: search_index.reindex_meetings).
+    after many versions: search_index.reindex_meetings). A `cache` is shared by
+    the imports of one run (ImportCache); the committee is then a Committee.
     """
     path = Path(path)
     try:
         if len(data) > MAX_FILE_BYTES:  # before decoding: a read of MAX_FILE_BYTES + 1 bytes lands here
             raise ParseError(_too_large(len(data)))
         text = decode(data)
-        layout, chair_titles = _reading_options(committee)
+        layout, chair_titles = _reading_options(committee, cache)
         parsed = parse_minutes(text, path.name, layout=layout, chair_titles=chair_titles)
         _check_lengths(parsed)
     except ParseError as error:
@@ -308,22 +331,33 @@ def import_data(
                 source=source,
                 revision=revision,
                 reindex=reindex,
+                cache=cache,
             )
             if dry_run:
                 raise _DryRun
             if revision is None:  # a version replayed from git is the repository's own history already
                 _mirror_import(result)
     except _DryRun:
+        _forget(cache, committee)
         result.meeting = None
         result.message = "dry run, nothing written" + (f"; {result.message}" if result.message else "")
     except _Refused as refusal:
+        _forget(cache, committee)
         message = f"{refusal}; nothing of it was kept" + (" (dry run)" if dry_run else "")
         return ImportResult(path, Outcome.REFUSED, message, check_seconds=refusal.seconds)
     except ParseError as error:
+        _forget(cache, committee)
         return ImportResult(path, Outcome.FAILED, str(error))
     except Exception as error:
+        _forget(cache, committee)
         return ImportResult(path, Outcome.FAILED, f"could not be saved ({type(error).__name__}: {error})")
     return result
+
+
+def _forget(cache: ImportCache | None, committee: str | Committee) -> None:
+    """The transaction was rolled back: the teams the cache holds may be rows that are no longer there."""
+    if cache is not None:
+        cache.forget(committee)
 
 
 def _mirror_import(result: ImportResult) -> None:
@@ -335,12 +369,17 @@ def _mirror_import(result: ImportResult) -> None:
         mirror_later(meeting, message=message)
 
 
-def _reading_options(committee: str | Committee) -> tuple[str, list[str]]:
+def _reading_options(committee: str | Committee, cache: ImportCache | None = None) -> tuple[str, list[str]]:
     """The committee's team layout (blank: detect) and its agenda's titles, which are never teams."""
     found = committee if isinstance(committee, Committee) else Committee.objects.filter(slug=slugify(committee)).first()
     if found is None:
         return "", []
-    return found.team_layout, list(found.agenda_template.values_list("title", flat=True))
+    if cache is not None and found.pk in cache.options:
+        return cache.options[found.pk]
+    options = found.team_layout, list(found.agenda_template.values_list("title", flat=True))
+    if cache is not None:
+        cache.options[found.pk] = options
+    return options
 
 
 _LAYOUT_NAMES = {
@@ -402,15 +441,20 @@ def save_meeting(
     source: Source | None = None,
     revision: dict | None = None,
     reindex: bool = True,
+    cache: ImportCache | None = None,
 ) -> ImportResult:
     """Create or update the committee's meeting of that date from parsed minutes, then check it (self_check).
 
     Without `source` (the parsed data has no file behind it) nothing is checked or kept of a file.
     """
-    result = _save_meeting(parsed, committee, path, draft=draft, revision=revision, reindex=reindex)
-    if source is not None:
-        exported, result.check_seconds = self_check(result.meeting, parsed, source)
-        _keep_source(result, source, exported)
+    result = _save_meeting(parsed, committee, path, draft=draft, revision=revision, reindex=reindex, cache=cache)
+    try:
+        if source is not None:
+            exported, result.check_seconds = self_check(result.meeting, parsed, source)
+            _keep_source(result, source, exported)
+    finally:
+        # The rows read back once after the save (_read_saved) served the texts and the check; a caller reads anew.
+        getattr(result.meeting, "_prefetched_objects_cache", {}).clear()
     return result
 
 
@@ -455,6 +499,7 @@ def _save_meeting(
     draft: bool,
     revision: dict | None = None,
     reindex: bool = True,
+    cache: ImportCache | None = None,
 ) -> ImportResult:
     """The rows of the meeting from parsed minutes (save_meeting without the check)."""
     details = revision or {"source": RevisionSource.IMPORT}
@@ -478,7 +523,10 @@ def _save_meeting(
             return ImportResult(path, Outcome.UNCHANGED, meeting=existing, warnings=parsed.warnings)
 
     meeting = existing or Meeting(committee=committee, date=parsed.date)
-    before = _texts(meeting) if existing else {}
+    # The rows as they were, read once: for the texts before, and to match the new ones against.
+    old_items = list(meeting.items.all()) if existing else []
+    old_roadmap = list(meeting.roadmap_entries.all()) if existing else []
+    before = _texts(meeting, old_items, old_roadmap) if existing else {}
     meeting.title = parsed.title or committee.meeting_title(parsed.date)
     meeting.preamble = parsed.preamble
     meeting.agenda_marker = parsed.agenda_marker
@@ -489,21 +537,32 @@ def _save_meeting(
         meeting.published_at = None if draft else timezone.now()
         meeting.save()
 
-    changed = _save_items(meeting, parsed.items, update=bool(existing))
-    changed += _save_reports(meeting, parsed, update=bool(existing), details=details, record_new=revision is not None)
-    if _save_roadmap(meeting, parsed.roadmap):
+    changed = _save_items(meeting, parsed.items, old_items, update=bool(existing))
+    reports_changed, revisions = _save_reports(
+        meeting, parsed, update=bool(existing), details=details, record_new=revision is not None, cache=cache
+    )
+    changed += reports_changed
+    if _save_roadmap(meeting, parsed.roadmap, old_roadmap):
         changed.append("the roadmap")
     if reindex:
         reindex_meeting(meeting)
+    if existing or revision is not None:
+        _read_saved(meeting)
+        revisions += _changes(meeting, before, _texts(meeting), details)
+    # One INSERT for all the revisions of the version, in the order they were made.
+    Revision.objects.bulk_create(revisions)
     if not existing:
-        if revision is not None:
-            _record_changes(meeting, {}, _texts(meeting), details)
         count = len(parsed.reports)
         message = f"{count} team report{'' if count == 1 else 's'}; {layout_note(parsed)}"
         return ImportResult(path, Outcome.IMPORTED, message, meeting, parsed.warnings)
-    _record_changes(meeting, before, _texts(meeting), details)
     summary = "changed: " + ", ".join(changed) if changed else "layout changed"
     return ImportResult(path, Outcome.UPDATED, f"{summary}; {layout_note(parsed)}", meeting, parsed.warnings)
+
+
+def _read_saved(meeting: Meeting) -> None:
+    """Read the saved rows back once, for the texts after the import and for the self-check's export."""
+    getattr(meeting, "_prefetched_objects_cache", {}).clear()
+    prefetch_related_objects([meeting], "items", "reports", "roadmap_entries")
 
 
 def _shape(meeting: Meeting) -> tuple[list, list]:
@@ -534,13 +593,13 @@ def _item_key(item) -> tuple[str, str]:
 _ITEM_FIELDS = ("level", "title", "kind", "body", "footnote", "agenda_position", "agenda_label")
 
 
-def _save_items(meeting: Meeting, parsed_items, *, update: bool) -> list[str]:
-    """Save the meeting's sections; on an update, unchanged ones keep their row and version.
+def _save_items(meeting: Meeting, parsed_items, old: list[AgendaItem], *, update: bool) -> list[str]:
+    """Save the meeting's sections (`old`: its rows before); on an update, unchanged ones keep their row and version.
 
     Sections are matched by kind and title, so a section added or removed in a
     newer revision does not make the ones after it look changed.
     """
-    old = list(meeting.items.all()) if update else []
+    old = list(old) if update else []
     unused: dict[tuple[str, str], list[AgendaItem]] = {}
     for item in old:
         unused.setdefault(_item_key(item), []).append(item)
@@ -550,7 +609,7 @@ def _save_items(meeting: Meeting, parsed_items, *, update: bool) -> list[str]:
         pairs.append((candidates.pop(0) if candidates else None, parsed))
     kept = [item.pk for item, _ in pairs if item]
     changed = ["sections removed"] if len(kept) < len(old) else []
-    if update:
+    if len(kept) < len(old):
         meeting.items.exclude(pk__in=kept).delete()
     if any(item and item.position != position for position, (item, _) in enumerate(pairs)):
         # Positions are unique per meeting: move the kept rows out of the way first, and
@@ -593,21 +652,45 @@ def _update_if_unchanged(row, **values) -> None:
 _REPORT_FIELDS = ("heading", "team_name", "status_label", "leads", "group", "group_heading", "body")
 
 
+def _committee_teams(committee: Committee, cache: ImportCache | None) -> tuple[list[Team], dict[str, Team]]:
+    """The committee's teams, in their order, and the headings the chair mapped to one (by key)."""
+    if cache is not None and committee.pk in cache.teams:
+        return cache.teams[committee.pk]
+    roster = list(committee.teams.all())
+    by_pk = {team.pk: team for team in roster}
+    aliased = {
+        alias.key: by_pk.get(alias.team_id) or alias.team
+        for alias in TeamAlias.objects.filter(committee=committee).select_related("team")
+    }
+    if cache is not None:
+        cache.teams[committee.pk] = roster, aliased
+    return roster, aliased
+
+
 def _save_reports(
-    meeting: Meeting, parsed: ParsedMeeting, *, update: bool, details: dict, record_new: bool = False
-) -> list[str]:
+    meeting: Meeting,
+    parsed: ParsedMeeting,
+    *,
+    update: bool,
+    details: dict,
+    record_new: bool = False,
+    cache: ImportCache | None = None,
+) -> tuple[list[str], list[Revision]]:
     """Create or update the team reports; a report whose text did not change is not touched.
 
-    Changed texts are recorded as revisions with `details`; with `record_new`, so
-    are the texts of a new meeting.
+    Returns what changed, and the revisions recording the changed texts with
+    `details` (with `record_new`, the texts of a new meeting too), for the caller to insert.
     """
     committee = meeting.committee
+    roster, aliased = _committee_teams(committee, cache)
+    if cache is not None:
+        # As the query orders them: the roster updates below move teams (Team.Meta.ordering).
+        roster.sort(key=lambda team: (team.position, team.name))
     teams: dict[str, Team] = {}
-    for team in committee.teams.all():
+    for team in roster:
         teams.setdefault(team_key(team.name), team)
         teams.setdefault(team.slug.replace("-", ""), team)
     # A heading the chair mapped to a team means that team, whatever its name says; the team keeps its own name.
-    aliased = {alias.key: alias.team for alias in TeamAlias.objects.filter(committee=committee).select_related("team")}
     teams.update(aliased)
     keys = [_team_key_of(item.team_name, teams, aliased) for item in parsed.reports]
     for key, item in zip(keys, parsed.reports, strict=True):
@@ -615,6 +698,7 @@ def _save_reports(
             teams[key] = Team.objects.create(
                 committee=committee, name=item.team_name, slug=Team.slug_for(item.team_name)
             )
+            roster.append(teams[key])
     matched = [(teams[key], item) for key, item in zip(keys, parsed.reports, strict=True)]
     # Teams that report in a later meeting keep the roster that meeting gave them.
     later = set(
@@ -624,7 +708,8 @@ def _save_reports(
     )
     old = {report.team_id: report for report in meeting.reports.select_related("team")} if update else {}
     kept = {team.pk for team, _ in matched}
-    changed = _remove_reports(meeting, [old.pop(team_id) for team_id in list(old) if team_id not in kept], details)
+    removed = [old.pop(team_id) for team_id in list(old) if team_id not in kept]
+    changed, revisions = _remove_reports(meeting, removed, details)
     created = []
     for position, (team, item) in enumerate(matched):
         if team.pk not in later:
@@ -636,23 +721,20 @@ def _save_reports(
             created.append(BacklogReport(meeting=meeting, team=team, position=position, **fields))
         elif any(getattr(report, name) != value for name, value in fields.items()):
             if report.body != item.body:
-                report.record_revision(report.body, item.body, **details)
+                revisions.append(_revision(meeting, details, report=report, before=report.body, after=item.body))
             _update_if_unchanged(report, position=position, updated_at=timezone.now(), updated_by=None, **fields)
             changed.append(item.team_name)
         elif report.position != position:
             # Only moved (a team was added or removed above it): not a change of the report.
             BacklogReport.objects.filter(pk=report.pk).update(position=position)
-    if not update:
-        BacklogReport.objects.bulk_create(created)
-        if record_new:
-            _record_new_reports(meeting, created, details)
-        return changed
-    for report in created:  # a team new to this meeting: its text is a change, with history
-        report.save()
-        changed.append(report.team_name)
-        if report.body:
-            report.record_revision("", report.body, **details)
-    return changed
+    # Teams new to the meeting; on an update, their texts are a change, with history.
+    BacklogReport.objects.bulk_create(created)
+    if update or record_new:
+        written = [report for report in created if report.body]
+        revisions += [_revision(meeting, details, report=report, after=report.body) for report in written]
+    if update:
+        changed += [report.team_name for report in created]
+    return changed, revisions
 
 
 def _team_key_of(name: str, teams: dict[str, Team], aliased: dict[str, Team]) -> str:
@@ -669,47 +751,37 @@ def _team_key_of(name: str, teams: dict[str, Team], aliased: dict[str, Team]) ->
     return mapped if mapped in aliased else key
 
 
-def _record_new_reports(meeting: Meeting, reports: list[BacklogReport], details: dict) -> None:
-    """The first revision of each written report of a new meeting (a version replayed from git)."""
-    Revision.objects.bulk_create(
-        Revision(
-            meeting=meeting,
-            report=report,
-            target=report.revision_target,
-            after=report.body,
-            after_publication=meeting.is_published,
-            **details,
-        )
-        for report in reports
-        if report.body
+def _revision(meeting: Meeting, details: dict, *, target: str = "", report=None, before="", after="") -> Revision:
+    """One change of the import, not saved yet (Revision.record's fields, for one bulk insert)."""
+    return Revision(
+        meeting=meeting,
+        report=report,
+        target=target or report.revision_target,
+        before=before,
+        after=after,
+        after_publication=meeting.is_published,
+        **details,
     )
 
 
-def _remove_reports(meeting: Meeting, reports: list[BacklogReport], details: dict) -> list[str]:
-    """Delete the reports of teams the newer file no longer has, keeping their history."""
-    removed = []
+def _remove_reports(meeting: Meeting, reports: list[BacklogReport], details: dict) -> tuple[list[str], list[Revision]]:
+    """Delete the reports of teams the newer file no longer has, keeping their history (the revisions returned)."""
+    removed, revisions = [], []
     for report in reports:
         Revision.objects.filter(report=report).update(report=None)
-        Revision.objects.create(
-            meeting=meeting,
-            target=report.revision_target,
-            before=report.body,
-            after="",
-            after_publication=meeting.is_published,
-            **details,
-        )
+        revisions.append(_revision(meeting, details, target=report.revision_target, before=report.body))
         removed.append(f"{report.team_name} removed")
         report.delete()
-    return removed
+    return removed, revisions
 
 
-def _save_roadmap(meeting: Meeting, entries) -> bool:
-    """Replace the roadmap if it differs; True if it did."""
+def _save_roadmap(meeting: Meeting, entries, old: list) -> bool:
+    """Replace the roadmap (`old`: its rows before) if it differs; True if it did."""
 
     def rows(items) -> list[tuple]:
         return [(e.horizon, e.text, e.is_heading) for e in items]
 
-    if rows(meeting.roadmap_entries.all()) == rows(entries):
+    if rows(old) == rows(entries):
         return False
     # Checked in the UPDATE, as the chair's save does: a roadmap saved during the import is not overwritten.
     updated = Meeting.objects.filter(pk=meeting.pk, roadmap_version=meeting.roadmap_version).update(
@@ -721,30 +793,25 @@ def _save_roadmap(meeting: Meeting, entries) -> bool:
     return True
 
 
-def _texts(meeting: Meeting) -> dict[str, str]:
-    """The chair's parts of a meeting as text, by revision target, as the web editors record them."""
-    items = list(meeting.items.all())
+def _texts(meeting: Meeting, items=None, roadmap=None) -> dict[str, str]:
+    """The chair's parts of a meeting as text, by revision target, as the web editors record them.
+
+    From the rows given, else the meeting's.
+    """
+    items = list(meeting.items.all() if items is None else items)
     texts = {item.revision_target: item.body for item in items if item.has_section and item.kind != ItemKind.AGENDA}
     texts["agenda"] = "\n".join(agenda_lines(items, meeting.agenda_marker))
-    texts["roadmap"] = entries_to_text(meeting.roadmap_entries.all())
+    texts["roadmap"] = entries_to_text(meeting.roadmap_entries.all() if roadmap is None else roadmap)
     return texts
 
 
-def _record_changes(meeting: Meeting, before: dict[str, str], after: dict[str, str], details: dict) -> None:
-    Revision.objects.bulk_create(
-        [
-            Revision(
-                meeting=meeting,
-                target=target,
-                before=before.get(target, ""),
-                after=after.get(target, ""),
-                after_publication=meeting.is_published,
-                **details,
-            )
-            for target in dict.fromkeys([*before, *after])
-            if before.get(target, "") != after.get(target, "")
-        ]
-    )
+def _changes(meeting: Meeting, before: dict[str, str], after: dict[str, str], details: dict) -> list[Revision]:
+    """The revisions of the texts that differ (not saved yet)."""
+    return [
+        _revision(meeting, details, target=target, before=before.get(target, ""), after=after.get(target, ""))
+        for target in dict.fromkeys([*before, *after])
+        if before.get(target, "") != after.get(target, "")
+    ]
 
 
 def _status_for(label: str) -> str:

@@ -10,8 +10,10 @@ from datetime import date
 from urllib.parse import urlencode
 
 import pytest
+from django.db import connection
 
 from meetings.models import BacklogReport, Meeting, SearchDocument
+from meetings.queries import search
 from meetings.queries.search import MAX_QUERY_CHARS
 from meetings.services.editing import save_item, save_report
 from meetings.services.publishing import publish_meeting
@@ -355,6 +357,17 @@ def test_results_can_be_sorted_newest_first(client, two_meetings):
 
     assert groups_on(page) == [("2018-03-06", ["diego"]), ("2018-01-09", ["diego", "cli"])]
     assert page.find("select", name="order").find("option", selected="").attrs["value"] == "date"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL ranks a bounded set; SQLite's FTS5 all")
+def test_postgresql_ranks_the_newest_matching_sections_only(client, two_meetings, monkeypatch):
+    # However large the archive, a search ranks CANDIDATES sections: the newest meetings' that match.
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+
+    page = search_page(client, q="quokka")
+
+    # The older meeting's Diego report says it most, but only its Cli report is among the newest two.
+    assert groups_on(page) == [("2018-03-06", ["diego"]), ("2018-01-09", ["cli"])]
 
 
 def test_snippets_are_plain_text_without_markdown(client, two_meetings):

@@ -3,11 +3,12 @@ its leads and status over time, and the roadmap entries that name it."""
 
 import re
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 
 from meetings.models import Meeting, MeetingStatus
-from meetings.queries.timeline import PAGE_SIZE
+from meetings.queries.timeline import PAGE_SIZE, roadmap_history
 from meetings.services.editing import save_report
 from meetings.services.publishing import publish_meeting
 from meetings.services.scheduling import create_meeting
@@ -216,3 +217,14 @@ def test_a_page_number_int_cannot_read_shows_the_first_page(people, client):
     make_team(people["runtime"], "Newcomers", position=5)
     # "²" is a digit to str.isdigit, but int() refuses it.
     assert client.get("/runtime/teams/newcomers/?page=²").status_code == 200
+
+
+def test_a_team_on_no_roadmap_does_not_read_the_committees_roadmap_history(
+    people, diego_meetings, django_assert_num_queries
+):
+    # The committee's roadmap names another team; Diego's timeline reads only its own (no) entries.
+    meeting = diego_meetings[-1]
+    meeting.set_roadmap([SimpleNamespace(horizon="soon", text="Ship it (CLI)", is_heading=False, team_names=[])])
+    with django_assert_num_queries(1):
+        assert roadmap_history(people["runtime"], team=people["team_x"]) == []
+    assert [line.text for line in roadmap_history(people["runtime"])] == ["Ship it (CLI)"]

@@ -22,6 +22,7 @@ from meetings.models import (
     Team,
     TeamStatus,
 )
+from meetings.services import importing
 from meetings.services.editing import save_report, save_roadmap
 from meetings.services.exporting import meeting_to_markdown, structural_markdown
 from meetings.services.importing import MAX_FILE_BYTES, Outcome, import_file, import_paths
@@ -261,13 +262,14 @@ def test_update_never_overwrites_a_text_saved_on_the_site_meanwhile(tmp_path, mo
     path = write(tmp_path, "Runtime/2018-07-10-runtime.md", minutes("2018-07-10", ("Diego - Eric", "- a")))
     import_file(path, "Runtime")
     write(tmp_path, "Runtime/2018-07-10-runtime.md", minutes("2018-07-10", ("Diego - Eric", "- b")))
-    record_revision = BacklogReport.record_revision
+    revision = importing._revision
 
-    def lead_saves_first(report, *args, **kwargs):
-        save_report(BacklogReport.objects.get(pk=report.pk), body="- typed by the lead")
-        return record_revision(report, *args, **kwargs)
+    # The lead saves between the import's read of the report and its update (when its revision is made).
+    def lead_saves_first(meeting, details, **fields):
+        save_report(BacklogReport.objects.get(pk=fields["report"].pk), body="- typed by the lead")
+        return revision(meeting, details, **fields)
 
-    monkeypatch.setattr(BacklogReport, "record_revision", lead_saves_first)
+    monkeypatch.setattr(importing, "_revision", lead_saves_first)
     result = import_file(path, "Runtime")
 
     assert result.outcome == Outcome.FAILED
@@ -607,3 +609,28 @@ def test_a_file_read_as_the_chairs_sections_alone_gives_the_committee_no_agenda(
 
     assert result.outcome == Outcome.IMPORTED
     assert not Committee.objects.get(slug="runtime").agenda_template.exists()
+
+
+def test_a_cache_shared_by_many_imports_forgets_the_teams_of_a_version_rolled_back(monkeypatch):
+    # import_minutes --git shares an ImportCache across versions: a refused version's new team is no row any more.
+    committee = make_committee()
+    cache = importing.ImportCache()
+    first = minutes("2018-07-10", ("Diego - Eric", "- a"))
+    importing.import_data(first.encode(), Path("2018-07-10-runtime.md"), committee, cache=cache)
+    check = importing.self_check
+
+    def refuse(*args, **kwargs):
+        raise importing._Refused("a line lost", 0.0)
+
+    monkeypatch.setattr(importing, "self_check", refuse)
+    second = minutes("2018-07-10", ("Diego - Eric", "- a"), ("Garden - Julz", "- b"))
+    refused = importing.import_data(second.encode(), Path("2018-07-10-runtime.md"), committee, cache=cache)
+    assert refused.outcome == Outcome.REFUSED
+    assert not Team.objects.filter(slug="garden").exists()
+
+    monkeypatch.setattr(importing, "self_check", check)
+    result = importing.import_data(second.encode(), Path("2018-07-10-runtime.md"), committee, cache=cache)
+
+    assert result.outcome == Outcome.UPDATED
+    garden = result.meeting.reports.get(team_name="Garden")
+    assert Team.objects.filter(pk=garden.team_id, slug="garden").exists()

@@ -23,6 +23,8 @@ import stat
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from datetime import time as day_start
 from pathlib import Path, PurePosixPath
 
 from django.db import models, transaction
@@ -534,7 +536,7 @@ def _save_meeting(
         meeting.save(update_fields=["title", "preamble", "agenda_marker", "updated_at"])
     else:
         meeting.status = MeetingStatus.DRAFT if draft else MeetingStatus.PUBLISHED
-        meeting.published_at = None if draft else timezone.now()
+        meeting.published_at = None if draft else _published_at(meeting, details.get("created_at"))
         meeting.save()
 
     changed = _save_items(meeting, parsed.items, old_items, update=bool(existing))
@@ -751,15 +753,33 @@ def _team_key_of(name: str, teams: dict[str, Team], aliased: dict[str, Team]) ->
     return mapped if mapped in aliased else key
 
 
+def _published_at(meeting: Meeting, committed_at=None):
+    """When minutes come in published: now, or for a version replayed from git, the end of the meeting's day.
+
+    A git archive has no moment of publication: its file is public from its first commit, written by the leads
+    before the meeting and on its day. What its history did after that day are the amendments; a file first
+    committed later was published then.
+    """
+    if committed_at is None:
+        return timezone.now()
+    day_ends = datetime.combine(meeting.date + timedelta(days=1), day_start(), tzinfo=meeting.committee.zone)
+    return max(committed_at, day_ends - timedelta(microseconds=1))
+
+
 def _revision(meeting: Meeting, details: dict, *, target: str = "", report=None, before="", after="") -> Revision:
-    """One change of the import, not saved yet (Revision.record's fields, for one bulk insert)."""
+    """One change of the import, not saved yet (Revision.record's fields, for one bulk insert).
+
+    A change replayed from git amends the minutes only when it was committed after they were published.
+    """
+    committed_at = details.get("created_at")
+    amends = meeting.is_published and (committed_at is None or committed_at > meeting.published_at)
     return Revision(
         meeting=meeting,
         report=report,
         target=target or report.revision_target,
         before=before,
         after=after,
-        after_publication=meeting.is_published,
+        after_publication=amends,
         **details,
     )
 

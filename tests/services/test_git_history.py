@@ -1,6 +1,6 @@
 """Replaying a git repository's history as revisions: authors, dates, renames, deletions, merges, re-runs, bad input."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 from pathlib import Path
 
@@ -388,3 +388,42 @@ def test_bad_input_is_a_clear_error_and_writes_nothing(repo, tmp_path, arguments
 def test_the_service_refuses_an_unknown_repository_before_writing(tmp_path):
     with pytest.raises(GitHistoryError, match="cannot be read as a git repository"):
         import_history(str(tmp_path / "nowhere"))
+
+
+@pytest.mark.django_db
+def test_what_was_written_up_to_the_meetings_day_is_the_minutes_and_what_came_after_amends_them(repo):
+    repo.commit({FILE: minutes("2018-06-12")}, "The template", **ANN)
+    repo.commit(
+        {FILE: minutes("2018-06-12", diego="- on the day")}, "Diego", **{**BOB, "date": "2018-06-12T16:00:00-07:00"}
+    )
+    repo.commit(
+        {FILE: minutes("2018-06-12", diego="- a week later")}, "Fix", **{**CAROL, "date": "2018-06-19T09:00:00+00:00"}
+    )
+
+    import_history(str(repo.path))
+
+    meeting = Meeting.objects.get(committee__slug="runtime")
+    day_ends = datetime(2018, 6, 13, tzinfo=meeting.committee.zone)
+    assert meeting.published_at == day_ends - timedelta(microseconds=1)
+    assert [(r.commit_message, r.after_publication) for r in diego_revisions()] == [
+        ("The template", False),
+        ("Diego", False),  # 23:00 on the day in the committee's time zone (UTC until the chair sets one)
+        ("Fix", True),
+    ]
+    assert [r.commit_message for r in meeting.revisions.amendments()] == ["Fix"]
+
+
+@pytest.mark.django_db
+def test_minutes_first_committed_after_their_meeting_were_published_by_that_commit(repo):
+    repo.commit(
+        {FILE: minutes("2018-06-12", diego="- late notes")}, "Late", **{**ANN, "date": "2018-06-20T10:00:00+00:00"}
+    )
+    repo.commit(
+        {FILE: minutes("2018-06-12", diego="- later still")}, "Later", **{**BOB, "date": "2018-06-21T10:00:00+00:00"}
+    )
+
+    import_history(str(repo.path))
+
+    meeting = Meeting.objects.get(committee__slug="runtime")
+    assert meeting.published_at == datetime(2018, 6, 20, 10, tzinfo=UTC)
+    assert [(r.commit_message, r.after_publication) for r in diego_revisions()] == [("Late", False), ("Later", True)]

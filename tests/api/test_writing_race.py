@@ -4,45 +4,20 @@ The same race as tests/services/test_editing_concurrency.py, through HTTP:
 each client runs in its own thread, with its own database connection.
 """
 
-import threading
 from datetime import date
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from meetings.models import BacklogReport, Revision, TokenScope
 from meetings.services.scheduling import create_meeting
 from tests.support.api import put_report, report_url, token_for
 from tests.support.builders import make_committee, make_team, make_user
+from tests.support.racing import postgresql_only, race
 
 ROUNDS = 50
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor == "sqlite", reason="SQLite serialises writers; the race is run on PostgreSQL in CI"
-)
-
-
-def race(requests) -> list:
-    """Start the requests together, each in a thread with its own connection; their responses."""
-    barrier = threading.Barrier(len(requests))
-    results: list = [None] * len(requests)
-
-    def run(index, request):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = request()
-        except Exception as error:
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, r)) for i, r in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
+pytestmark = postgresql_only
 
 
 @pytest.mark.django_db(transaction=True)

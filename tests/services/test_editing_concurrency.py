@@ -4,44 +4,19 @@ The version check is part of the UPDATE, so the database decides the race, not
 a read-then-write in Python. Each thread uses its own database connection.
 """
 
-import threading
 from datetime import date
 
 import pytest
-from django.db import connection
 
 from meetings.models import AgendaItem, BacklogReport, ItemKind, Revision
 from meetings.services.editing import save_item, save_report
 from meetings.services.scheduling import create_meeting
 from tests.support.builders import make_committee, make_team, make_user
+from tests.support.racing import postgresql_only, race
 
 REPETITIONS = 50
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor == "sqlite", reason="SQLite serialises writers; the race is run on PostgreSQL in CI"
-)
-
-
-def race(save_functions) -> list:
-    """Start the functions together, each in a thread with its own connection; their results."""
-    barrier = threading.Barrier(len(save_functions))
-    results: list = [None] * len(save_functions)
-
-    def run(index, save):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = save()
-        except Exception as error:
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate(save_functions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
+pytestmark = postgresql_only
 
 
 @pytest.mark.django_db(transaction=True)

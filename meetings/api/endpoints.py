@@ -19,7 +19,7 @@ from ..forms.lead import ReportForm
 from ..models import ActionItem, BacklogReport, Committee, Meeting, MeetingStatus, Team
 from ..queries.actions import agreed_actions, open_actions
 from ..queries.minutes import gather
-from ..queries.search import LIMIT, search
+from ..queries.search import LIMIT
 from ..queries.timeline import Gap, team_timeline
 from ..services.editing import save_report
 from ..views.lookup import get_committee, get_report
@@ -476,14 +476,7 @@ def search_minutes(request, query: Query[SearchQuery]):
     if not form.is_valid():
         errors = [{"loc": ["query", name], "msg": " ".join(messages)} for name, messages in form.errors.items()]
         raise Problem(400, "The search cannot be run as asked.", errors=errors)
-    data = form.cleaned_data
-    hits = search(
-        data["q"],
-        committee=data["committee"],
-        date_from=data["date_from"],
-        date_to=data["date_to"],
-        order=data["order"],
-    )
+    hits = form.hits()
     items = [
         HitOut(
             committee=hit.meeting.committee.slug,

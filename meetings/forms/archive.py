@@ -3,7 +3,7 @@
 from django import forms
 
 from ..models import Committee
-from ..queries.search import ORDER_CHOICES, Order, QueryError, parse_query
+from ..queries.search import ORDER_CHOICES, Hit, Order, QueryError, parse_query, search
 
 
 class SearchForm(forms.Form):
@@ -33,3 +33,14 @@ class SearchForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", "The end of the date range is before its start.")
         return data
+
+    def hits(self) -> list[Hit]:
+        """The search asked for (the form must be valid): the page's and the API's one way to run it."""
+        data = self.cleaned_data
+        return search(
+            data["q"],
+            committee=data["committee"],
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            order=data["order"],
+        )

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from ..forms.archive import SearchForm
 from ..models import Meeting, Team
 from ..queries.actions import team_actions
-from ..queries.search import LIMIT, MAX_QUERY_CHARS, by_meeting, search
+from ..queries.search import LIMIT, MAX_QUERY_CHARS, by_meeting
 from ..queries.timeline import horizons_of, roadmap_history, team_timeline
 from ..services.exporting import archive_files, site_address
 from .lookup import get_committee
@@ -44,14 +44,7 @@ def search_page(request):
     form = SearchForm(request.GET if asked else None)
     hits = None
     if asked and form.is_valid():
-        data = form.cleaned_data
-        hits = search(
-            data["q"],
-            committee=data["committee"],
-            date_from=data["date_from"],
-            date_to=data["date_to"],
-            order=data["order"],
-        )
+        hits = form.hits()
     return render(
         request,
         "meetings/search.html",

@@ -19,26 +19,12 @@ from ..models import (
     Meeting,
     Outcome,
 )
-from .editing import save_item, save_report
-
-
-def _save(section, body: str, *, by, expected_version: int, reason: str = "") -> bool:
-    if isinstance(section, BacklogReport):
-        return save_report(section, body=body, by=by, expected_version=expected_version, reason=reason)
-    return save_item(
-        section,
-        body=body,
-        title=section.title,
-        agenda_label=section.agenda_label,
-        by=by,
-        expected_version=expected_version,
-        reason=reason,
-    )
+from .editing import save_section_body
 
 
 def record_action(section: AgendaItem | BacklogReport, *, action: ActionLine, by, expected_version: int) -> bool:
     """Add the action at the end of the section unless someone saved it since `expected_version`; False then."""
-    saved = _save(section, with_action(section.body, action), by=by, expected_version=expected_version)
+    saved = save_section_body(section, with_action(section.body, action), by=by, expected_version=expected_version)
     if saved:
         # The sync made the row; the newest one with this line, not yet claimed, is this one.
         row = (
@@ -77,7 +63,7 @@ def accept_candidate(
     if body is None or section.version != expected_version:
         return False
     reason = "An action item from the archive's own line" if section.meeting.is_published else ""
-    saved = _save(section, body, by=by, expected_version=expected_version, reason=reason)
+    saved = save_section_body(section, body, by=by, expected_version=expected_version, reason=reason)
     if saved:
         ActionItem.objects.filter(
             meeting=section.meeting, owner=action.owner, text=action.text, created_by__isnull=True

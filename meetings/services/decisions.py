@@ -7,19 +7,9 @@ it the decisions page) and the git mirror, as any edit of the section.
 
 from ..format.decisions import DecisionLine, with_decision
 from ..models import AgendaItem, BacklogReport
-from .editing import save_item, save_report
+from .editing import save_section_body
 
 
 def record_decision(section: AgendaItem | BacklogReport, *, decision: DecisionLine, by, expected_version: int) -> bool:
     """Add the decision at the end of the section unless someone saved it since `expected_version`; False then."""
-    body = with_decision(section.body, decision)
-    if isinstance(section, BacklogReport):
-        return save_report(section, body=body, by=by, expected_version=expected_version)
-    return save_item(
-        section,
-        body=body,
-        title=section.title,
-        agenda_label=section.agenda_label,
-        by=by,
-        expected_version=expected_version,
-    )
+    return save_section_body(section, with_decision(section.body, decision), by=by, expected_version=expected_version)

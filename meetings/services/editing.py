@@ -367,3 +367,21 @@ def restore_revision(revision: Revision, *, by) -> bool:
         expected_version=item.version,
         source=RevisionSource.RESTORE,
     )
+
+
+def save_section_body(
+    section: AgendaItem | BacklogReport, body: str, *, by, expected_version: int, reason: str = ""
+) -> bool:
+    """Save a new text of a report or a chair's section, keeping the rest of it (a line added to it: an action,
+    a decision); False when someone saved it since `expected_version`."""
+    if isinstance(section, BacklogReport):
+        return save_report(section, body=body, by=by, expected_version=expected_version, reason=reason)
+    return save_item(
+        section,
+        body=body,
+        title=section.title,
+        agenda_label=section.agenda_label,
+        by=by,
+        expected_version=expected_version,
+        reason=reason,
+    )

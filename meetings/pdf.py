@@ -18,8 +18,8 @@ hostile table fails alone instead of taking the server's memory.
 
 Rendering is also scarce. At most PMC_PDF_MAX_CONCURRENT documents are typeset
 at once: by all the app servers together when the cache is Redis (REDIS_URL;
-`SharedRenderSlots`), else by the processes of one server (`RenderSlots`, lock
-files); past that, a reader is told at once to come back (PdfBusy, a 503 with
+`SharedRenderSlots`), else (or while Redis is out) by the processes of one
+server (`RenderSlots`, lock files); past that, a reader is told at once to come back (PdfBusy, a 503 with
 Retry-After), never queued behind a slow render. Publishing or amending minutes
 typesets their PDF in the background (meetings/prerender.py) into the cache the PDF
 view reads, so a burst of readers after a release finds it ready. And a
@@ -52,6 +52,7 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .lib.redis_cache import UNAVAILABLE
 from .models import Meeting
 from .queries.minutes import gather
 
@@ -220,8 +221,8 @@ class RenderSlots:
     flock locks belong to an open file, so they exclude the threads of one
     process as well as other processes, and the kernel drops them when the
     process holding them dies: a worker killed mid-render frees its slot (once
-    its renderer, which inherited the lock, is gone too). A limit across
-    servers (Redis) would offer the same `acquire` and `release`.
+    its renderer, which inherited the lock, is gone too). The limit across
+    servers (`SharedRenderSlots`, Redis) offers the same `acquire` and `release`.
     """
 
     def __init__(self, folder: Path, count: int) -> None:
@@ -253,23 +254,39 @@ class SharedRenderSlots:
     a little longer than a render may last (the renderer is killed at
     PMC_PDF_TIMEOUT_SECONDS), so a slot whose worker died frees itself when its
     lease ends; it is released only by the token that took it.
+
+    While Redis is out, this server's own slots (`fallback`, lock files) stand
+    in: renders stay bounded, per server rather than across servers, and never
+    wait on Redis. A slot taken in Redis that cannot be released (Redis went
+    down meanwhile) is freed by its lease.
     """
 
-    def __init__(self, store, count: int, lease: int) -> None:
-        self.store, self.count, self.lease = store, count, lease
+    def __init__(self, store, count: int, lease: int, fallback: RenderSlots) -> None:
+        # The cache's view that raises on an outage (meetings/lib/redis_cache.py): a miss is not a free slot.
+        self.store, self.count, self.lease, self.fallback = getattr(store, "strict", store), count, lease, fallback
 
-    def acquire(self) -> tuple[str, str] | None:
+    def acquire(self) -> tuple[str, str] | int | None:
         token = uuid.uuid4().hex
-        for slot in range(self.count):
-            key = f"pmc-pdf-slot:{slot}"
-            if self.store.add(key, token, self.lease):
-                return key, token
-        return None
+        try:
+            for slot in range(self.count):
+                key = f"pmc-pdf-slot:{slot}"
+                if self.store.add(key, token, self.lease):
+                    return key, token
+            return None
+        except UNAVAILABLE:
+            logger.info("the cache is unavailable: PDF renders bounded by this server's slots")
+            return self.fallback.acquire()
 
-    def release(self, token: tuple[str, str]) -> None:
+    def release(self, token: tuple[str, str] | int) -> None:
+        if isinstance(token, int):
+            self.fallback.release(token)
+            return
         key, mine = token
-        if self.store.get(key) == mine:  # a lease that ran out may belong to another render now
-            self.store.delete(key)
+        try:
+            if self.store.get(key) == mine:  # a lease that ran out may belong to another render now
+                self.store.delete(key)
+        except UNAVAILABLE:
+            pass  # the lease ends by itself
 
 
 def render_slots() -> RenderSlots | SharedRenderSlots:
@@ -277,7 +294,7 @@ def render_slots() -> RenderSlots | SharedRenderSlots:
     store = caches["default"]
     if isinstance(store, RedisCache):
         lease = int(settings.PMC_PDF_TIMEOUT_SECONDS or 60) + 30
-        return SharedRenderSlots(store, settings.PMC_PDF_MAX_CONCURRENT, lease)
+        return SharedRenderSlots(store, settings.PMC_PDF_MAX_CONCURRENT, lease, local_render_slots())
     return local_render_slots()
 
 

@@ -2,8 +2,9 @@
 
 WeasyPrint fetches what the HTML links to (stylesheets, images). Minutes hold
 text written by many people, so the fetcher only serves the app's own static
-and uploaded files from disk and refuses everything else: no network, no other
-files on the server.
+files from disk and the pictures uploaded in the editor from the media storage
+(MEDIA_ROOT or an S3 bucket, whichever is the default storage), and refuses
+everything else: no network, no other files on the server.
 
 Rendering is bounded, because a hostile or pathological report (a table of
 thousands of rows, lists nested thousands deep) can keep WeasyPrint busy for
@@ -33,6 +34,7 @@ import logging
 import mimetypes
 import multiprocessing
 import os
+import re
 import resource
 import tempfile
 import threading
@@ -40,7 +42,8 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from functools import cached_property
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
 from django.conf import settings
@@ -48,11 +51,13 @@ from django.contrib.staticfiles import finders
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
+from django.core.files.storage import Storage, storages
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .lib.redis_cache import UNAVAILABLE
+from .lib.uploads import CONTENT_TYPES
 from .models import Meeting
 from .queries.minutes import gather
 
@@ -110,14 +115,21 @@ class NotFetched(ValueError):
     """A URL the PDF may not read: WeasyPrint then leaves the resource out."""
 
 
+# A stored upload's name below the uploads folder: plain segments, no ../ (checked apart), a picture's extension.
+_UPLOAD_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_./-]*\.(?P<extension>[A-Za-z0-9]+)")
+
+
 class LocalFilesFetcher(URLFetcher):
-    """Serves the site's /static/ and /media/ files from disk; refuses every other URL."""
+    """Serves the site's /static/ files and its uploaded pictures; refuses every other URL."""
 
     def __init__(self, base_url: str = DEFAULT_BASE_URL, **kwargs):
         super().__init__(**kwargs)
         self.base_url = base_url
 
     def fetch(self, url, headers=None):
+        name = self._upload_name(url)
+        if name is not None:
+            return self._fetch_upload(url, name)
         try:
             path = self._local_path(url)
         except SuspiciousFileOperation:
@@ -127,21 +139,58 @@ class LocalFilesFetcher(URLFetcher):
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
 
+    @cached_property
+    def storage(self) -> Storage:
+        """The media storage, an instance of its own.
+
+        The renderer runs in a forked child, which must not share the worker's
+        open connections to a remote store (an S3 bucket) with the worker's threads.
+        """
+        return storages.create_storage(settings.STORAGES["default"])
+
+    @cached_property
+    def uploads_url(self) -> str:
+        """The absolute URL under which the storage serves the uploaded pictures (…/media/uploads/ on disk)."""
+        folder, probe = settings.MARKDOWNX_MEDIA_PATH.strip("/"), "probe.png"
+        url = urljoin(self.base_url, self.storage.url(f"{folder}/{probe}"))
+        return url.removesuffix(probe) if url.endswith(probe) else ""
+
+    def _upload_name(self, url: str) -> str | None:
+        """The storage name of an uploaded picture at `url`, or None for any other URL."""
+        parts = urlsplit(url)
+        address = f"{parts.scheme}://{parts.netloc}{parts.path}"
+        if not self.uploads_url or not address.startswith(self.uploads_url):
+            return None
+        rest = unquote(address.removeprefix(self.uploads_url))
+        match = _UPLOAD_NAME.fullmatch(rest)
+        if match is None or ".." in rest.split("/") or match["extension"].lower() not in CONTENT_TYPES:
+            raise NotFetched(f"not fetched (not an uploaded picture): {url[:200]}")
+        return f"{settings.MARKDOWNX_MEDIA_PATH.strip('/')}/{rest}"
+
+    def _fetch_upload(self, url: str, name: str) -> URLFetcherResponse:
+        """The picture read through the storage, within the editor's upload limits (size and type)."""
+        limit = settings.MARKDOWNX_UPLOAD_MAX_SIZE
+        try:
+            with self.storage.open(name, "rb") as file:
+                body = file.read(limit + 1)
+        except (OSError, SuspiciousFileOperation) as error:  # not stored (any more), or a store that failed
+            raise NotFetched(f"not fetched ({type(error).__name__}): {url[:200]}") from None
+        if len(body) > limit:
+            raise NotFetched(f"not fetched (larger than an upload may be): {url[:200]}")
+        content_type = CONTENT_TYPES[PurePosixPath(name).suffix.lower().removeprefix(".")]
+        return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
+
     def _local_path(self, url: str) -> Path | None:
         parts = urlsplit(url)
         if f"{parts.scheme}://{parts.netloc}/" != self.base_url:
             return None
         path = unquote(parts.path)
-        static_prefix, media_prefix = "/" + settings.STATIC_URL.lstrip("/"), "/" + settings.MEDIA_URL.lstrip("/")
-        if path.startswith(static_prefix):
-            found = finders.find(path.removeprefix(static_prefix))
-            candidate = Path(found) if found else Path(settings.STATIC_ROOT) / path.removeprefix(static_prefix)
-            root = None if found else Path(settings.STATIC_ROOT)
-        elif path.startswith(media_prefix):
-            root = Path(settings.MEDIA_ROOT)
-            candidate = root / path.removeprefix(media_prefix)
-        else:
+        static_prefix = "/" + settings.STATIC_URL.lstrip("/")
+        if not path.startswith(static_prefix):
             return None
+        found = finders.find(path.removeprefix(static_prefix))
+        candidate = Path(found) if found else Path(settings.STATIC_ROOT) / path.removeprefix(static_prefix)
+        root = None if found else Path(settings.STATIC_ROOT)
         candidate = candidate.resolve()
         if root is not None and not candidate.is_relative_to(root.resolve()):
             return None  # a ../ escape

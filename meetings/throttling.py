@@ -97,7 +97,7 @@ def _count(name: str, timeout: int | None = None, *, fail_open: bool = False) ->
     except UNAVAILABLE:
         if fail_open:
             return 0
-        logger.warning("the cache is unavailable: %s counted by this process alone", name.split(":", 1)[0])
+        logger.info("the cache is unavailable: %s counted by this process alone", name.split(":", 1)[0])
         return _increment(_local_counts, key, timeout)
 
 

@@ -7,18 +7,18 @@ but served. What needs Redis to be right asks `strict`, the same cache
 without the tolerance, and handles UNAVAILABLE itself (meetings/pdf.py's
 render slots, meetings/throttling.py's counts, /healthz).
 
-After a failure the cache does not try Redis again for RETRY_SECONDS: a Redis
-that is unreachable (rather than refusing) would otherwise cost every cache
-call its connect timeout. The outage is logged as a warning at most once per
+After a failure neither view tries Redis again for RETRY_SECONDS (the strict
+one raises at once meanwhile): a Redis that is unreachable (rather than
+refusing) would otherwise cost every cache call its connect timeout. The outage is logged as a warning at most once per
 WARNING_SECONDS per server; the recovery once, when it comes. Both are
 OPTIONS beside redis-py's own (socket_connect_timeout, socket_timeout).
 """
 
+import functools
 import logging
 import threading
 import time
 from dataclasses import dataclass
-from functools import cached_property
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
@@ -57,22 +57,27 @@ class TolerantRedisCache(RedisCache):
         with _outages_lock:
             self._outage = _outages.setdefault(tuple(self._servers), _Outage())
 
-    @cached_property
-    def strict(self) -> RedisCache:
+    @functools.cached_property
+    def strict(self) -> "StrictView":
         """This cache (same keys, same connections) without the tolerance: an outage raises UNAVAILABLE."""
-        strict = RedisCache(self._servers, self._params)
-        strict._cache = self._cache
-        return strict
+        return StrictView(self)
 
     def _tolerate(self, operation, *args, miss=None, **kwargs):
+        try:
+            return self._guarded(operation, *args, **kwargs)
+        except UNAVAILABLE:
+            return miss
+
+    def _guarded(self, operation, *args, **kwargs):
+        """The operation's result; UNAVAILABLE when it fails so, or at once while an outage is known."""
         outage = self._outage
         if outage.down and time.monotonic() < outage.down_until:
-            return miss
+            raise RedisConnectionError("the cache (Redis) was unavailable moments ago; not tried again yet")
         try:
             result = operation(*args, **kwargs)
         except UNAVAILABLE as error:
             self._went_down(error)
-            return miss
+            raise
         if outage.down:
             outage.down = False
             logger.warning("the cache (Redis) answers again")
@@ -127,3 +132,19 @@ class TolerantRedisCache(RedisCache):
 
     def clear(self):
         return self._tolerate(super().clear, miss=False)
+
+
+class StrictView:
+    """A TolerantRedisCache's operations that raise UNAVAILABLE on an outage instead of answering a miss."""
+
+    OPERATIONS = frozenset({"add", "get", "set", "touch", "delete", "get_many", "has_key", "incr", "set_many"})
+
+    def __init__(self, cache: TolerantRedisCache) -> None:
+        self._tolerant = cache
+
+    def __getattr__(self, name: str):
+        if name not in self.OPERATIONS:
+            raise AttributeError(name)
+        # RedisCache's own operation (without the tolerance), on the same object: same keys, same connections.
+        operation = getattr(super(TolerantRedisCache, self._tolerant), name)
+        return functools.partial(self._tolerant._guarded, operation)

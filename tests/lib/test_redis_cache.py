@@ -56,6 +56,14 @@ def test_after_a_failure_redis_is_not_tried_again_until_the_retry_interval(monke
     monkeypatch.setattr(cache._cache, "get", lambda *args: tried.append(args))
     assert cache.get("k", "default") == "default"
     assert tried == [], "a known outage costs no connection attempt"
+    with pytest.raises(redis.ConnectionError):
+        cache.strict.get("k")  # the strict view too: at once
+    assert tried == []
+
+
+def test_the_strict_view_offers_only_the_cache_operations(down):
+    with pytest.raises(AttributeError):
+        down.strict.clear()  # a cleared Redis must never be taken for a miss
 
 
 def test_the_cache_serves_again_once_redis_is_back(tmp_path, caplog):

@@ -63,7 +63,7 @@ def test_after_a_failure_redis_is_not_tried_again_until_the_retry_interval(monke
 
 def test_the_strict_view_offers_only_the_cache_operations(down):
     with pytest.raises(AttributeError):
-        down.strict.clear()  # a cleared Redis must never be taken for a miss
+        down.strict.clear()
 
 
 def test_the_cache_serves_again_once_redis_is_back(tmp_path, caplog):

@@ -9,9 +9,10 @@ render slots, meetings/throttling.py's counts, /healthz).
 
 After a failure neither view tries Redis again for RETRY_SECONDS (the strict
 one raises at once meanwhile): a Redis that is unreachable (rather than
-refusing) would otherwise cost every cache call its connect timeout. The outage is logged as a warning at most once per
-WARNING_SECONDS per server; the recovery once, when it comes. Both are
-OPTIONS beside redis-py's own (socket_connect_timeout, socket_timeout).
+refusing) would otherwise cost every cache call its connect timeout. The
+outage is logged as a warning at most once per WARNING_SECONDS per server;
+the recovery once, when it comes. Both are OPTIONS beside redis-py's own
+(socket_connect_timeout, socket_timeout).
 """
 
 import functools
@@ -51,9 +52,7 @@ class TolerantRedisCache(RedisCache):
         options = dict(params.get("OPTIONS", {}))
         self.retry_seconds = float(options.pop("RETRY_SECONDS", 5))
         self.warning_seconds = float(options.pop("WARNING_SECONDS", 60))
-        params = {**params, "OPTIONS": options}
-        super().__init__(server, params)
-        self._params = params
+        super().__init__(server, {**params, "OPTIONS": options})
         with _outages_lock:
             self._outage = _outages.setdefault(tuple(self._servers), _Outage())
 

@@ -2,8 +2,9 @@
 
 WeasyPrint fetches what the HTML links to (stylesheets, images). Minutes hold
 text written by many people, so the fetcher only serves the app's own static
-and uploaded files from disk and refuses everything else: no network, no other
-files on the server.
+files from disk and the pictures uploaded in the editor from the media storage
+(MEDIA_ROOT or an S3 bucket, whichever is the default storage), and refuses
+everything else: no network, no other files on the server.
 
 Rendering is bounded, because a hostile or pathological report (a table of
 thousands of rows, lists nested thousands deep) can keep WeasyPrint busy for
@@ -18,8 +19,8 @@ hostile table fails alone instead of taking the server's memory.
 
 Rendering is also scarce. At most PMC_PDF_MAX_CONCURRENT documents are typeset
 at once: by all the app servers together when the cache is Redis (REDIS_URL;
-`SharedRenderSlots`), else by the processes of one server (`RenderSlots`, lock
-files); past that, a reader is told at once to come back (PdfBusy, a 503 with
+`SharedRenderSlots`), else (or while Redis is out) by the processes of one
+server (`RenderSlots`, lock files); past that, a reader is told at once to come back (PdfBusy, a 503 with
 Retry-After), never queued behind a slow render. Publishing or amending minutes
 typesets their PDF in the background (meetings/prerender.py) into the cache the PDF
 view reads, so a burst of readers after a release finds it ready. And a
@@ -33,6 +34,7 @@ import logging
 import mimetypes
 import multiprocessing
 import os
+import re
 import resource
 import tempfile
 import threading
@@ -40,7 +42,8 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from functools import cached_property
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
 from django.conf import settings
@@ -48,10 +51,13 @@ from django.contrib.staticfiles import finders
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
+from django.core.files.storage import Storage, storages
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .lib.redis_cache import UNAVAILABLE
+from .lib.uploads import CONTENT_TYPES
 from .models import Meeting
 from .queries.minutes import gather
 
@@ -109,14 +115,21 @@ class NotFetched(ValueError):
     """A URL the PDF may not read: WeasyPrint then leaves the resource out."""
 
 
+# A stored upload's name below the uploads folder: plain segments, no ../ (checked apart), a picture's extension.
+_UPLOAD_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_./-]*\.(?P<extension>[A-Za-z0-9]+)")
+
+
 class LocalFilesFetcher(URLFetcher):
-    """Serves the site's /static/ and /media/ files from disk; refuses every other URL."""
+    """Serves the site's /static/ files and its uploaded pictures; refuses every other URL."""
 
     def __init__(self, base_url: str = DEFAULT_BASE_URL, **kwargs):
         super().__init__(**kwargs)
         self.base_url = base_url
 
     def fetch(self, url, headers=None):
+        name = self._upload_name(url)
+        if name is not None:
+            return self._fetch_upload(url, name)
         try:
             path = self._local_path(url)
         except SuspiciousFileOperation:
@@ -126,21 +139,58 @@ class LocalFilesFetcher(URLFetcher):
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
 
+    @cached_property
+    def storage(self) -> Storage:
+        """The media storage, an instance of its own.
+
+        The renderer runs in a forked child, which must not share the worker's
+        open connections to a remote store (an S3 bucket) with the worker's threads.
+        """
+        return storages.create_storage(settings.STORAGES["default"])
+
+    @cached_property
+    def uploads_url(self) -> str:
+        """The absolute URL under which the storage serves the uploaded pictures (…/media/uploads/ on disk)."""
+        folder, probe = settings.MARKDOWNX_MEDIA_PATH.strip("/"), "probe.png"
+        url = urljoin(self.base_url, self.storage.url(f"{folder}/{probe}"))
+        return url.removesuffix(probe) if url.endswith(probe) else ""
+
+    def _upload_name(self, url: str) -> str | None:
+        """The storage name of an uploaded picture at `url`, or None for any other URL."""
+        parts = urlsplit(url)
+        address = f"{parts.scheme}://{parts.netloc}{parts.path}"
+        if not self.uploads_url or not address.startswith(self.uploads_url):
+            return None
+        rest = unquote(address.removeprefix(self.uploads_url))
+        match = _UPLOAD_NAME.fullmatch(rest)
+        if match is None or ".." in rest.split("/") or match["extension"].lower() not in CONTENT_TYPES:
+            raise NotFetched(f"not fetched (not an uploaded picture): {url[:200]}")
+        return f"{settings.MARKDOWNX_MEDIA_PATH.strip('/')}/{rest}"
+
+    def _fetch_upload(self, url: str, name: str) -> URLFetcherResponse:
+        """The picture read through the storage, within the editor's upload limits (size and type)."""
+        limit = settings.MARKDOWNX_UPLOAD_MAX_SIZE
+        try:
+            with self.storage.open(name, "rb") as file:
+                body = file.read(limit + 1)
+        except (OSError, SuspiciousFileOperation) as error:  # not stored (any more), or a store that failed
+            raise NotFetched(f"not fetched ({type(error).__name__}): {url[:200]}") from None
+        if len(body) > limit:
+            raise NotFetched(f"not fetched (larger than an upload may be): {url[:200]}")
+        content_type = CONTENT_TYPES[PurePosixPath(name).suffix.lower().removeprefix(".")]
+        return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
+
     def _local_path(self, url: str) -> Path | None:
         parts = urlsplit(url)
         if f"{parts.scheme}://{parts.netloc}/" != self.base_url:
             return None
         path = unquote(parts.path)
-        static_prefix, media_prefix = "/" + settings.STATIC_URL.lstrip("/"), "/" + settings.MEDIA_URL.lstrip("/")
-        if path.startswith(static_prefix):
-            found = finders.find(path.removeprefix(static_prefix))
-            candidate = Path(found) if found else Path(settings.STATIC_ROOT) / path.removeprefix(static_prefix)
-            root = None if found else Path(settings.STATIC_ROOT)
-        elif path.startswith(media_prefix):
-            root = Path(settings.MEDIA_ROOT)
-            candidate = root / path.removeprefix(media_prefix)
-        else:
+        static_prefix = "/" + settings.STATIC_URL.lstrip("/")
+        if not path.startswith(static_prefix):
             return None
+        found = finders.find(path.removeprefix(static_prefix))
+        candidate = Path(found) if found else Path(settings.STATIC_ROOT) / path.removeprefix(static_prefix)
+        root = None if found else Path(settings.STATIC_ROOT)
         candidate = candidate.resolve()
         if root is not None and not candidate.is_relative_to(root.resolve()):
             return None  # a ../ escape
@@ -220,8 +270,8 @@ class RenderSlots:
     flock locks belong to an open file, so they exclude the threads of one
     process as well as other processes, and the kernel drops them when the
     process holding them dies: a worker killed mid-render frees its slot (once
-    its renderer, which inherited the lock, is gone too). A limit across
-    servers (Redis) would offer the same `acquire` and `release`.
+    its renderer, which inherited the lock, is gone too). The limit across
+    servers (`SharedRenderSlots`, Redis) offers the same `acquire` and `release`.
     """
 
     def __init__(self, folder: Path, count: int) -> None:
@@ -253,23 +303,39 @@ class SharedRenderSlots:
     a little longer than a render may last (the renderer is killed at
     PMC_PDF_TIMEOUT_SECONDS), so a slot whose worker died frees itself when its
     lease ends; it is released only by the token that took it.
+
+    While Redis is out, this server's own slots (`fallback`, lock files) stand
+    in: renders stay bounded, per server rather than across servers, and never
+    wait on Redis. A slot taken in Redis that cannot be released (Redis went
+    down meanwhile) is freed by its lease.
     """
 
-    def __init__(self, store, count: int, lease: int) -> None:
-        self.store, self.count, self.lease = store, count, lease
+    def __init__(self, store, count: int, lease: int, fallback: RenderSlots) -> None:
+        # The cache's view that raises on an outage (meetings/lib/redis_cache.py): a miss is not a free slot.
+        self.store, self.count, self.lease, self.fallback = getattr(store, "strict", store), count, lease, fallback
 
-    def acquire(self) -> tuple[str, str] | None:
+    def acquire(self) -> tuple[str, str] | int | None:
         token = uuid.uuid4().hex
-        for slot in range(self.count):
-            key = f"pmc-pdf-slot:{slot}"
-            if self.store.add(key, token, self.lease):
-                return key, token
-        return None
+        try:
+            for slot in range(self.count):
+                key = f"pmc-pdf-slot:{slot}"
+                if self.store.add(key, token, self.lease):
+                    return key, token
+            return None
+        except UNAVAILABLE:
+            logger.info("the cache is unavailable: PDF renders bounded by this server's slots")
+            return self.fallback.acquire()
 
-    def release(self, token: tuple[str, str]) -> None:
+    def release(self, token: tuple[str, str] | int) -> None:
+        if isinstance(token, int):
+            self.fallback.release(token)
+            return
         key, mine = token
-        if self.store.get(key) == mine:  # a lease that ran out may belong to another render now
-            self.store.delete(key)
+        try:
+            if self.store.get(key) == mine:  # a lease that ran out may belong to another render now
+                self.store.delete(key)
+        except UNAVAILABLE:
+            pass  # the lease ends by itself
 
 
 def render_slots() -> RenderSlots | SharedRenderSlots:
@@ -277,7 +343,7 @@ def render_slots() -> RenderSlots | SharedRenderSlots:
     store = caches["default"]
     if isinstance(store, RedisCache):
         lease = int(settings.PMC_PDF_TIMEOUT_SECONDS or 60) + 30
-        return SharedRenderSlots(store, settings.PMC_PDF_MAX_CONCURRENT, lease)
+        return SharedRenderSlots(store, settings.PMC_PDF_MAX_CONCURRENT, lease, local_render_slots())
     return local_render_slots()
 
 

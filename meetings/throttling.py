@@ -1,15 +1,34 @@
 """Throttling: the client address that sign-in throttling (django-axes) counts failures against, password
-reset requests counted per address and per e-mail, and API requests counted per token."""
+reset requests counted per address and per e-mail, and API requests counted per token.
+
+The counts live in the cache, shared by every server when it is Redis. While
+Redis is out (meetings/lib/redis_cache.py), what a count guards decides:
+API reads are not counted (they fail open: they change nothing, cost what a
+page costs, and refusing them would take the API down with the cache), while
+password resets (which send e-mail) and API writes are counted by each
+process on its own, so the limit still holds, per process rather than for the
+whole site. Sign-in lockouts never depend on the cache: django-axes keeps its
+failures in the database.
+"""
 
 import hashlib
+import logging
 import math
 import time
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest
 from django.shortcuts import render
+
+from .lib.redis_cache import UNAVAILABLE
+
+logger = logging.getLogger(__name__)
+
+# Where limits that must hold are counted while the shared cache is out: this process's memory.
+_local_counts = LocMemCache("pmc-minutes-throttling", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -48,28 +67,44 @@ def throttle_password_resets(view):
     return wrapper
 
 
-def api_retry_after(token_id: int) -> int | None:
+def api_retry_after(token_id: int, *, write: bool) -> int | None:
     """Count this request of the token; None while within `PMC_API_RATE_LIMIT` a window, else the seconds to wait.
 
     Fixed windows of `PMC_API_RATE_WINDOW_SECONDS`, numbered from the epoch, so
-    that every worker agrees when the next one starts (the Retry-After).
+    that every worker agrees when the next one starts (the Retry-After). While
+    the shared cache is out, reads pass uncounted and writes count per process.
     """
     window = settings.PMC_API_RATE_WINDOW_SECONDS
     now = time.time()
-    count = _count(f"api:{token_id}:{int(now // window)}", timeout=window)
+    count = _count(f"api:{token_id}:{int(now // window)}", timeout=window, fail_open=not write)
     if count <= settings.PMC_API_RATE_LIMIT:
         return None
     return max(1, math.ceil(window - now % window))
 
 
-def _count(name: str, timeout: int | None = None) -> int:
-    """This request counted under `name` in the current window; the count so far."""
+def _count(name: str, timeout: int | None = None, *, fail_open: bool = False) -> int:
+    """This request counted under `name` in the current window; the count so far.
+
+    While the shared cache is out: 0 with `fail_open` (never over the limit), else this process's count.
+    """
     # Hashed: a cache key must be short and plain, whatever was typed into the form.
     key = "throttle:" + hashlib.blake2b(name.encode(), digest_size=16).hexdigest()
     timeout = timeout or int(settings.PASSWORD_RESET_WINDOW.total_seconds())
-    cache.add(key, 0, timeout=timeout)
+    # The tolerant cache's own view that raises: a miss must not read as a fresh window.
+    store = getattr(cache, "strict", cache)
     try:
-        return cache.incr(key)
+        return _increment(store, key, timeout)
+    except UNAVAILABLE:
+        if fail_open:
+            return 0
+        logger.info("the cache is unavailable: %s counted by this process alone", name.split(":", 1)[0])
+        return _increment(_local_counts, key, timeout)
+
+
+def _increment(store, key: str, timeout: int) -> int:
+    store.add(key, 0, timeout=timeout)
+    try:
+        return store.incr(key)
     except ValueError:  # expired between add and incr: a new window
-        cache.add(key, 1, timeout=timeout)
+        store.add(key, 1, timeout=timeout)
         return 1

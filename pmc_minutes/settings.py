@@ -109,10 +109,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Several app servers share one truth: with REDIS_URL every instance reads and writes the same
 # cache (rendered minutes, password-reset counts); without it each process keeps its own.
+# A Redis outage is an empty cache, not an error (meetings/lib/redis_cache.py): the timeouts
+# are short so that a dead or unreachable Redis answers fast, and it is tried again every
+# REDIS_RETRY_SECONDS meanwhile.
 REDIS_URL = env.str("REDIS_URL", default=service_url(VCAP_SERVICES, tags={"redis"}))
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "meetings.lib.redis_cache.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT_SECONDS", default=0.5),
+                "socket_timeout": env.float("REDIS_TIMEOUT_SECONDS", default=2.0),
+                "RETRY_SECONDS": env.float("REDIS_RETRY_SECONDS", default=5.0),
+            },
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 1000}}
     )

@@ -7,12 +7,16 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image
 from pypdf import PdfReader
 
 from meetings.demo import SEED
 from meetings.format.choices import Horizon
 from meetings.format.outline import text_to_entries
 from meetings.pdf import DEFAULT_BASE_URL, LocalFilesFetcher, NotFetched, render_pdf
+from tests.support.bucket import BUCKET_URL, BucketStorage
 from tests.support.pages import pdf_text
 
 SEED_PDF_URL = "/runtime/2018-06-12.pdf"
@@ -175,3 +179,68 @@ def test_page_one_is_filled_even_when_a_long_roadmap_follows(draft):
     draft.set_roadmap(text_to_entries(f"## {label}\n" + "".join(f"- Promise {n} of a long list\n" for n in range(35))))
 
     assert first_page_fill(render_pdf(draft)) > 0.9
+
+
+def png_bytes() -> bytes:
+    output = io.BytesIO()
+    Image.new("RGB", (40, 20), (200, 30, 30)).save(output, "PNG")
+    return output.getvalue()
+
+
+def pdf_images(data: bytes) -> int:
+    """Images on the pages (one picture counts once per page whose resources hold it)."""
+    return sum(len(page.images) for page in PdfReader(io.BytesIO(data)).pages)
+
+
+@pytest.fixture
+def bucket(settings):
+    """The media storage is a bucket elsewhere (S3 in production): pictures at its address, not under /media/."""
+    BucketStorage.empty()
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "tests.support.bucket.BucketStorage"}}
+    yield default_storage
+    BucketStorage.empty()
+
+
+class TestPicturesFromTheMediaStorage:
+    def test_a_picture_uploaded_to_the_bucket_is_in_the_pdf(self, seed_meeting, bucket):
+        name = bucket.save("uploads/2026/12/chart.png", ContentFile(png_bytes()))
+        assert bucket.url(name) == BUCKET_URL + "uploads/2026/12/chart.png"
+        report = seed_meeting.reports.get(team__slug="cli")
+        report.body = f"![chart]({bucket.url(name)})"
+        report.save()
+
+        assert pdf_images(render_pdf(seed_meeting)) >= 1
+        bucket.delete(name)
+        assert pdf_images(render_pdf(seed_meeting)) == 0  # the control: it came from the storage
+
+    def test_the_fetcher_reads_uploads_through_the_storage(self, bucket):
+        picture = png_bytes()
+        name = bucket.save("uploads/2026/12/chart.png", ContentFile(picture))
+        response = LocalFilesFetcher().fetch(bucket.url(name))
+        assert response.content_type == "image/png"
+        assert response.read() == picture
+
+    def test_the_editors_upload_limits_hold(self, bucket, settings):
+        settings.MARKDOWNX_UPLOAD_MAX_SIZE = 100
+        large = bucket.save("uploads/2026/12/large.png", ContentFile(png_bytes() + b"\0" * 100))
+        page = bucket.save("uploads/2026/12/page.html", ContentFile(b"<script>alert(1)</script>"))
+        for name in (large, page):
+            with pytest.raises(NotFetched):
+                LocalFilesFetcher().fetch(bucket.url(name))
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            BUCKET_URL + "uploads/2026/12/missing.png",
+            BUCKET_URL + "uploads/../secret.png",
+            BUCKET_URL + "uploads/%2e%2e/secret.png",
+            BUCKET_URL + "secret.png",  # in the bucket, not an upload
+            "https://bucket.example.net/another-bucket/uploads/2026/12/chart.png",
+            DEFAULT_BASE_URL + "media/uploads/2026/12/chart.png",  # the disk is not the storage now
+        ],
+    )
+    def test_nothing_else_is_read(self, bucket, url):
+        bucket.save("uploads/2026/12/chart.png", ContentFile(png_bytes()))
+        bucket.save("secret.png", ContentFile(png_bytes()))
+        with pytest.raises(NotFetched):
+            LocalFilesFetcher().fetch(url)

@@ -16,7 +16,7 @@ from ninja import NinjaAPI, Query, Schema
 from .. import caching, permissions
 from ..forms.archive import SearchForm
 from ..forms.lead import ReportForm
-from ..models import ActionItem, BacklogReport, Committee, Meeting, MeetingStatus, Team
+from ..models import ActionItem, BacklogReport, Committee, Meeting, MeetingStatus, RevisionSource, Team
 from ..queries.actions import agreed_actions, open_actions
 from ..queries.minutes import gather
 from ..queries.search import LIMIT
@@ -358,7 +358,12 @@ def report_put(request, committee: str, date: datetime.date, team: str, payload:
         errors = [{"loc": ["body", name], "msg": " ".join(messages)} for name, messages in form.errors.items()]
         raise Problem(422, "The report cannot be saved as it is.", errors=errors)
     saved = save_report(
-        found, body=form.cleaned_data["body"], by=request.user, expected_version=expected, reason=form.reason()
+        found,
+        body=form.cleaned_data["body"],
+        by=request.user,
+        expected_version=expected,
+        source=RevisionSource.API,
+        reason=form.reason(),
     )
     if not saved:
         raise Problem(

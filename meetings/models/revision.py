@@ -16,6 +16,7 @@ class RevisionSource(models.TextChoices):
     RESTORE = "restore", "Restored from an earlier revision"
     MOVE = "move", "Moved from another meeting"
     GIT = "git", "Imported from git"
+    API = "api", "Edited through the API"
 
 
 class RevisionQuerySet(models.QuerySet):

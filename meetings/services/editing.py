@@ -308,7 +308,9 @@ def move_report(report: BacklogReport, *, to: Meeting, by=None) -> None:
 
 def _done(source: str) -> str:
     """What a save did to a section, for the mirror's commit message."""
-    return "restored to an earlier revision" if source == RevisionSource.RESTORE else "amended"
+    if source == RevisionSource.RESTORE:
+        return "restored to an earlier revision"
+    return "amended through the API" if source == RevisionSource.API else "amended"
 
 
 def move_written_reports(meeting: Meeting, *, to: Meeting, by=None) -> tuple[list[BacklogReport], list[str]]:

@@ -5,8 +5,9 @@ import json
 import pytest
 from django.test import Client
 
-from meetings.models import ApiToken, BacklogReport, Revision, TokenScope
+from meetings.models import ApiToken, BacklogReport, Revision, RevisionSource, TokenScope
 from tests.support.api import put_report, report_url, token_for
+from tests.support.html_tree import parse_html
 
 
 @pytest.fixture
@@ -33,9 +34,9 @@ def test_a_lead_replaces_the_report_with_the_version_read_and_gets_the_new_one(c
     assert response["ETag"] == f'"{version + 1}"'
     diego.refresh_from_db()
     assert diego.body == "- Shipped it"
-    # A revision like a page save, by the token's account.
+    # A revision like a page save, by the token's account, that says it came through the API.
     revision = Revision.objects.filter(report=diego).latest("pk")
-    assert (revision.after, revision.author) == ("- Shipped it", people["lead_x"])
+    assert (revision.after, revision.author, revision.source) == ("- Shipped it", people["lead_x"], RevisionSource.API)
 
 
 def test_a_stale_version_gets_412_with_the_text_saved_in_between(client, people, draft, diego):
@@ -102,6 +103,20 @@ def test_amending_published_minutes_needs_a_reason(client, people, published):
     saved = put_report(client, url, "amended", secret=secret, version=report.version, reason="typo")
     assert saved.status_code == 200
     assert Revision.objects.filter(report=report).latest("pk").reason == "typo"
+
+
+def test_the_history_says_an_amendment_came_through_the_api(client, people, published):
+    secret = token_for(people["chair"], TokenScope.CHAIR)
+    report = published.reports.get(team__slug="diego")
+    saved = put_report(
+        client, report_url(published, "diego"), "amended", secret=secret, version=report.version, reason="typo"
+    )
+    assert saved.status_code == 200
+
+    history = client.get(f"{published.get_absolute_url()}history/")
+    table = parse_html(history.content.decode()).find("table", class_="history")
+    [row] = table.find("tbody").find_all("tr")
+    assert "Edited through the API" in [cell.text.strip() for cell in row.find_all("td")]
 
 
 @pytest.mark.parametrize(

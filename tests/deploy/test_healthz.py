@@ -1,6 +1,8 @@
-"""/healthz: the load balancer's probe answers 200 with every check, or 503 naming the one that failed."""
+"""/healthz: the load balancer's probe answers 200 with every check (or "degraded" with only the cache failing),
+or 503 naming the one that failed."""
 
 import json
+import socket
 
 import pytest
 from django.db import OperationalError
@@ -49,11 +51,35 @@ def test_a_failing_database_gives_503_and_names_it(client, monkeypatch):
     assert body["checks"]["cache"]["ok"] is True
 
 
-def test_a_cache_that_loses_what_it_stored_fails_the_probe(client, monkeypatch):
+def test_a_cache_that_loses_what_it_stored_degrades_the_instance_but_keeps_it_serving(client, monkeypatch):
     monkeypatch.setattr(health.cache, "get", lambda key: None)
     response, body = probe(client)
-    assert response.status_code == 503
+    assert response.status_code == 200  # pages still serve: the balancer keeps the instance
+    assert body["status"] == "degraded"
+    assert body["checks"]["cache"]["ok"] is False
     assert body["checks"]["cache"]["detail"] == "the cache did not return what was just stored"
+
+
+def test_a_redis_that_is_down_degrades_the_instance(client, settings):
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings.CACHES = {
+        "default": {"BACKEND": "meetings.lib.redis_cache.TolerantRedisCache", "LOCATION": f"redis://127.0.0.1:{port}/0"}
+    }
+    response, body = probe(client)
+    assert response.status_code == 200
+    assert body["status"] == "degraded"
+    assert body["checks"]["cache"] == {"ok": False, "error": "ConnectionError", "ms": body["checks"]["cache"]["ms"]}
+    assert body["checks"]["database"]["ok"] is True
+
+
+def test_a_failing_cache_with_another_failure_is_unavailable(client, monkeypatch):
+    monkeypatch.setattr(health.cache, "get", lambda key: None)
+    monkeypatch.setitem(health.CHECKS, "database", lambda: 1 / 0)
+    response, body = probe(client)
+    assert response.status_code == 503
+    assert body["status"] == "unavailable"
 
 
 def test_an_unwritable_media_folder_fails_the_probe(client, settings, tmp_path):

@@ -8,10 +8,7 @@ without it the test is skipped, or fails under CI).
 """
 
 import io
-import os
 import re
-import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -30,17 +27,12 @@ from pypdf import PdfReader
 
 from meetings.models import BacklogReport
 from tests.support.builders import import_seed, make_committee, make_team, make_user
+from tests.support.redis_server import free_port, redis_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 SECRET_KEY = "two-instances-test-key-" + "x" * 40  # one key for both, as in production
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(ready, process: subprocess.Popen, what: str, seconds: float = 60) -> None:
@@ -53,35 +45,8 @@ def wait_for(ready, process: subprocess.Popen, what: str, seconds: float = 60) -
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory) -> Iterator[str]:
-    """A Redis of this test's own: nothing else's keys, nothing kept on disk."""
-    server_binary = shutil.which("redis-server")
-    if server_binary is None:
-        message = "redis-server is not installed (apt install redis-server): the two-instance test needs Redis"
-        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-            pytest.fail(message)  # a green CI must mean two instances were tried
-        pytest.skip(message)
-    port = free_port()
-    folder = tmp_path_factory.mktemp("redis")
-    server = subprocess.Popen(
-        [server_binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        cwd=folder,
-        stdout=subprocess.DEVNULL,
-    )
-
-    def ready() -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
-                s.sendall(b"PING\r\n")
-                return s.recv(16).startswith(b"+PONG")
-        except OSError:
-            return False
-
-    try:
-        wait_for(ready, server, "redis-server", 20)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with redis_server(tmp_path_factory.mktemp("redis")) as (url, _):
+        yield url
 
 
 @contextmanager

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from meetings.format.outline import text_to_entries
 from meetings.lib.git import GitError, git, git_text
-from meetings.models import Meeting, MirrorSync
+from meetings.models import Meeting, MirrorSync, RevisionSource
 from meetings.services import mirroring
 from meetings.services.attendance import record_attendance
 from meetings.services.editing import move_report, restore_revision, save_item, save_report, save_roadmap
@@ -39,6 +39,16 @@ def mirrored(people, remote, tmp_path):
 
 def diego(meeting: Meeting):
     return meeting.reports.get(team__slug="diego")
+
+
+def test_a_save_through_the_api_says_so_in_its_commit(
+    people, draft, mirrored, remote, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_meeting(draft, by=people["chair"])
+    with django_capture_on_commit_callbacks(execute=True):
+        save_report(diego(draft), body="- Sent by a bot\n", by=people["chair"], source=RevisionSource.API)
+    assert commits(remote)[0].subject == "Diego report amended through the API"
 
 
 def test_publishing_makes_one_commit_on_the_remote_with_the_minutes_the_chair_and_what_happened(

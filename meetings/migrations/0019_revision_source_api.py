@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0017_github_handles'),
+        ('meetings', '0018_meeting_status_date_index'),
     ]
 
     operations = [

@@ -5,6 +5,7 @@ start without a SECRET_KEY. See README.md for every variable.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -200,6 +201,10 @@ PMC_SIGNIN_PROVIDERS = env.list(
 )
 # The OpenID Connect provider's id in URLs (/accounts/oidc/<id>/login/) and its name on the button.
 PMC_OIDC_PROVIDER_ID = env.str("OIDC_PROVIDER_ID", default="oidc")
+if not re.fullmatch(r"[-a-zA-Z0-9_]+", PMC_OIDC_PROVIDER_ID):
+    raise ImproperlyConfigured(
+        f"OIDC_PROVIDER_ID must be letters, digits, - and _ (a URL slug), not {PMC_OIDC_PROVIDER_ID!r}"
+    )
 SOCIALACCOUNT_PROVIDERS = {
     "github": {
         "APPS": [{"client_id": _GITHUB_CLIENT_ID, "secret": env.str("GITHUB_SECRET", default="")}]

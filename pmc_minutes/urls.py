@@ -54,7 +54,9 @@ urlpatterns = [
     path("accounts/3rdparty/", include("allauth.socialaccount.urls")),
     path("accounts/github/login/", signin.github_login, name="github_login"),
     path("accounts/github/login/callback/", signin.github_callback, name="github_callback"),
-    path("accounts/", include("allauth.socialaccount.providers.openid_connect.urls")),
+    # The provider's id as a slug: any other text (a NUL byte, a slash) is no provider, a 404 before any lookup.
+    path("accounts/oidc/<slug:provider_id>/login/", signin.oidc_login, name="openid_connect_login"),
+    path("accounts/oidc/<slug:provider_id>/login/callback/", signin.oidc_callback, name="openid_connect_callback"),
     # The names allauth's pages and redirects use for the site's own sign-in and sign-out.
     path("accounts/login/", SignInView.as_view(), name="account_login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="account_logout"),

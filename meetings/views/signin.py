@@ -11,6 +11,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.github import views as github_views
+from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import render
@@ -64,17 +65,19 @@ def _link_to_roster(request, sociallogin) -> None:
 
 
 def _while_switched_on(view):
-    """allauth's GitHub views, answering 404 (not 500) where sign-in with GitHub is not switched on."""
+    """allauth's provider views, answering 404 (not 500) where sign-in with that provider is not switched on."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
         except SocialApp.DoesNotExist:
-            raise Http404("Sign-in with GitHub is not switched on on this site.") from None
+            raise Http404("Sign-in with this provider is not switched on on this site.") from None
 
     return wrapped
 
 
 github_login = _while_switched_on(github_views.oauth2_login)
 github_callback = _while_switched_on(github_views.oauth2_callback)
+oidc_login = _while_switched_on(oidc_views.login)
+oidc_callback = _while_switched_on(oidc_views.callback)

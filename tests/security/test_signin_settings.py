@@ -100,3 +100,10 @@ def test_check_deploy_is_clean_with_the_providers_on():
         OIDC_SERVER_URL="https://id.example.org",
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_an_oidc_provider_id_that_cannot_be_a_url_is_refused_at_start():
+    result = run("-c", "import django; django.setup()", OIDC_CLIENT_ID="x", OIDC_PROVIDER_ID="id/with slash")
+
+    assert result.returncode != 0
+    assert "OIDC_PROVIDER_ID must be a URL slug" in result.stderr

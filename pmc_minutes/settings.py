@@ -203,7 +203,7 @@ PMC_SIGNIN_PROVIDERS = env.list(
 PMC_OIDC_PROVIDER_ID = env.str("OIDC_PROVIDER_ID", default="oidc")
 if not re.fullmatch(r"[-a-zA-Z0-9_]+", PMC_OIDC_PROVIDER_ID):
     raise ImproperlyConfigured(
-        f"OIDC_PROVIDER_ID must be letters, digits, - and _ (a URL slug), not {PMC_OIDC_PROVIDER_ID!r}"
+        f"OIDC_PROVIDER_ID must be a URL slug (letters, digits, - and _), not {PMC_OIDC_PROVIDER_ID!r}"
     )
 SOCIALACCOUNT_PROVIDERS = {
     "github": {

@@ -51,6 +51,7 @@ from ..models import (
     TeamStatus,
 )
 from ..models.committee import RESERVED_SLUGS
+from .action_rows import read_outcomes
 from .exporting import structural_markdown
 from .mirroring import mirror_later
 from .search_index import reindex_meeting
@@ -473,6 +474,7 @@ def _save_meeting(
             parsed.reports,
             parsed.roadmap,
             existing.attendees.all(),
+            parsed.open_actions,
         )
         if structural_markdown(existing) == new_text and _shape(existing) == _parsed_shape(parsed):
             return ImportResult(path, Outcome.UNCHANGED, meeting=existing, warnings=parsed.warnings)
@@ -493,6 +495,8 @@ def _save_meeting(
     changed += _save_reports(meeting, parsed, update=bool(existing), details=details, record_new=revision is not None)
     if _save_roadmap(meeting, parsed.roadmap):
         changed.append("the roadmap")
+    if any(item.kind == ItemKind.ACTIONS for item in parsed.items):
+        read_outcomes(meeting, parsed.open_actions)
     if reindex:
         reindex_meeting(meeting)
     if not existing:

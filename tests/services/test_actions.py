@@ -9,7 +9,7 @@ import pytest
 from meetings.format.actions import ActionLine
 from meetings.models import ActionItem, ActionOutcome, ActionStatus, ItemKind, Meeting, MeetingStatus, Outcome, Revision
 from meetings.services.actions import record_action, record_outcome
-from meetings.services.editing import save_item, save_report
+from meetings.services.editing import move_report, save_item, save_report
 from meetings.services.exporting import meeting_to_markdown
 from meetings.services.importing import Outcome as ImportOutcome
 from meetings.services.importing import import_data
@@ -328,3 +328,49 @@ def test_a_published_meetings_minutes_list_only_actions_agreed_in_published_minu
     Meeting.objects.filter(pk=later.pk).update(status=MeetingStatus.PUBLISHED)
 
     assert "## Action items\n\nNo open action items.\n" in meeting_to_markdown(Meeting.objects.get(pk=later.pk))
+
+
+def test_moving_a_report_takes_its_actions_with_their_outcomes(people, draft):
+    report = draft.reports.get(team=people["team_x"])
+    save_report(report, body="- Shipped.\n", by=people["lead_x"])
+    report.refresh_from_db()
+    record_action(report, action=SHIP, by=people["lead_x"], expected_version=report.version)
+    report.refresh_from_db()
+    action = ActionItem.objects.get()
+    later = create_meeting(people["runtime"], day=date(2030, 1, 22))
+    record_outcome(action, meeting=later, outcome=Outcome.CARRIED, note="Next time", by=people["chair"])
+    earlier = create_meeting(people["runtime"], day=date(2029, 12, 11))
+
+    move_report(report, to=earlier, by=people["chair"])
+
+    moved = ActionItem.objects.get()
+    assert (moved.pk, moved.meeting, moved.anchor, moved.created_by) == (action.pk, earlier, "diego", people["lead_x"])
+    assert [(o.meeting, o.outcome, o.note) for o in moved.outcomes.all()] == [(later, "carried", "Next time")]
+    assert not draft.actions.exists()
+
+
+def test_importing_a_meeting_again_keeps_its_actions_and_their_outcomes(people):
+    path = Path("2018-07-10-runtime.md")
+    meeting = import_data(MINUTES_FILE.encode(), path, "runtime").meeting
+    later = create_meeting(people["runtime"], day=date(2018, 7, 24))
+    action = meeting.actions.get(owner="diego")
+    record_outcome(action, meeting=later, outcome=Outcome.DONE, note="Booked", by=people["chair"])
+    # The line moves from the chair's section to the team's, whose heading changes; the rest is edited.
+    edited = (
+        MINUTES_FILE.replace("- [ ] @diego: Book the summit room (due 2018-08-01)\n", "")
+        .replace("### Diego - Eric Malm\n", "### Diego - Eric Malm, Abby Chau\n\n- [ ] @diego: Book the summit room\n")
+        .replace("Summit next month.", "Summit in August.")
+    )
+
+    result = import_data(edited.encode(), path, "runtime")
+
+    assert result.outcome == ImportOutcome.UPDATED, result.message
+    kept = ActionItem.objects.get(owner="diego")
+    assert (kept.pk, kept.section, kept.due, kept.status, kept.closed_in) == (
+        action.pk,
+        "Diego",
+        None,
+        ActionStatus.DONE,
+        later,
+    )
+    assert [(o.meeting, o.outcome, o.note) for o in kept.outcomes.all()] == [(later, "done", "Booked")]

@@ -36,6 +36,8 @@ PAGES = {
     "meeting with open actions, chair": ("chair", f"/runtime/{LATEST}/", 20),
     "team timeline": (None, "/runtime/teams/diego/", 8),
     "my sections": ("eric", "/my-sections/", 6),
+    # The committee; the newest actions with their meetings and owners; the published outcomes of those.
+    "actions feed": (None, "/runtime/actions/feed/", 3),
 }
 
 
@@ -100,3 +102,5 @@ class TestActionPages:
             response = client.get(url)
         assert response.status_code == 200
         assert "Action " in response.content.decode()
+        if page == "actions feed":
+            assert response.content.decode().count("<entry>") == 30

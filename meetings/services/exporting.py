@@ -81,15 +81,16 @@ def structural_markdown(meeting: Meeting, *, attendance: bool = True) -> str:
     Without `attendance`, attendees recorded on the site are left out: they are
     not the file's text, so the import's self-check and the base of edits leave them out.
     """
+    items = list(meeting.items.all())
     return minutes_markdown(
         meeting.title,
         meeting.preamble,
         meeting.agenda_marker,
-        meeting.items.all(),
+        items,
         meeting.reports.all(),
         meeting.roadmap_entries.all(),
         meeting.attendees.all() if attendance else (),
-        open_action_lines(meeting) if any(item.kind == ItemKind.ACTIONS for item in meeting.items.all()) else (),
+        open_action_lines(meeting) if any(item.kind == ItemKind.ACTIONS for item in items) else (),
     )
 
 

@@ -54,7 +54,7 @@ from ..models.committee import RESERVED_SLUGS
 from .action_rows import read_outcomes
 from .exporting import structural_markdown
 from .mirroring import mirror_later
-from .search_index import reindex_meeting
+from .search_index import reindex_meeting, sync_actions_of
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 _YEAR = re.compile(r"^\d{4}$")
@@ -496,6 +496,9 @@ def _save_meeting(
     if _save_roadmap(meeting, parsed.roadmap):
         changed.append("the roadmap")
     if any(item.kind == ItemKind.ACTIONS for item in parsed.items):
+        if not reindex:
+            # The meetings before it were imported without their actions (their index comes later): sync them.
+            sync_actions_of(Meeting.objects.filter(committee=committee, date__lt=meeting.date))
         read_outcomes(meeting, parsed.open_actions)
     if reindex:
         reindex_meeting(meeting)

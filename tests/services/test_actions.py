@@ -374,3 +374,18 @@ def test_importing_a_meeting_again_keeps_its_actions_and_their_outcomes(people):
         later,
     )
     assert [(o.meeting, o.outcome, o.note) for o in kept.outcomes.all()] == [(later, "done", "Booked")]
+
+
+def test_a_history_replay_indexing_later_reads_the_open_actions_too(people, draft):
+    later = meeting_with_open_actions(people, draft)
+    record_outcome(ActionItem.objects.get(owner="cli"), meeting=later, outcome=Outcome.DONE, note="", by=None)
+    files = [meeting_to_markdown(Meeting.objects.get(pk=m.pk)) for m in (draft, later)]
+    Meeting.objects.all().delete()
+
+    results = [
+        import_data(text.encode(), Path(f"{day}-runtime.md"), "runtime", reindex=False)
+        for text, day in zip(files, ["2030-01-08", "2030-01-22"], strict=True)
+    ]
+
+    assert [r.outcome for r in results] == [ImportOutcome.IMPORTED] * 2, [r.message for r in results]
+    assert outcomes() == [("cli", "Cut v7", date(2030, 1, 22), "done", "")]

@@ -1,4 +1,5 @@
-"""Atom feeds of published minutes: one per committee, one per team timeline, one of a committee's decisions.
+"""Atom feeds of published minutes: one per committee, one per team timeline, one of a committee's decisions and
+one of its action items.
 
 An entry is dated by the meeting it reports on (published: when the meeting
 took place) and updated by its latest amendment, never by when the file was
@@ -18,7 +19,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 
 from .lib.rendering import render_markdown
-from .models import BacklogReport, Committee, Meeting, MeetingStatus, Revision, Team
+from .models import ActionStatus, BacklogReport, Committee, Meeting, MeetingStatus, Revision, Team
+from .queries.actions import feed_actions
 from .queries.decisions import committee_decisions
 
 ITEMS = 30
@@ -160,3 +162,46 @@ class DecisionFeed(Feed):
 
     def item_updateddate(self, decision):
         return decision.meeting.held_at
+
+
+class ActionFeed(Feed):
+    """The action items of the committee's published minutes, newest meeting first; an entry is updated when
+    published minutes close it."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, committee):
+        return get_object_or_404(Committee, slug=committee)
+
+    def title(self, committee):
+        return f"Action items of the {committee.name} PMC"
+
+    def link(self, committee):
+        return reverse("meetings:actions", args=[committee.slug])
+
+    def items(self, committee):
+        return feed_actions(committee, limit=ITEMS)
+
+    def item_title(self, action):
+        status = "" if action.public_status == ActionStatus.OPEN else f" ({ActionStatus(action.public_status).label})"
+        return f"{action.meeting.date:%Y-%m-%d}: @{action.owner}: {Truncator(action.text).chars(120)}{status}"
+
+    def item_description(self, action):
+        return render("meetings/includes/action_entry.html", {"action": action})
+
+    def item_link(self, action):
+        return action.get_absolute_url()
+
+    def item_guid(self, action):
+        # The row stays while its line does (services/action_rows.py), moves with its report: its id names it.
+        return f"urn:pmc-minutes:{action.committee.slug}:action:{action.pk}"
+
+    def item_guid_is_permalink(self, action):
+        return False
+
+    def item_pubdate(self, action):
+        return action.meeting.held_at
+
+    def item_updateddate(self, action):
+        closed_in = action.public_closed_in
+        return closed_in.held_at if closed_in is not None else action.meeting.held_at

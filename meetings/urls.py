@@ -45,6 +45,7 @@ urlpatterns = [
     path("<slug:committee>/archive.zip", archive.archive_zip, name="archive_zip"),
     path("<slug:committee>/roadmap/", archive.roadmap_page, name="roadmap"),
     path("<slug:committee>/actions/", actions.actions_page, name="actions"),
+    path("<slug:committee>/actions/feed/", feeds.ActionFeed(), name="actions_feed"),
     path("<slug:committee>/decisions/", decisions.decisions_page, name="decisions"),
     path("<slug:committee>/decisions/feed/", feeds.DecisionFeed(), name="decisions_feed"),
     path("<slug:committee>/teams/<slug:team>/", archive.team_page, name="team"),

@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 import feedparser
 import pytest
 
-from meetings.models import BacklogReport, Meeting
-from meetings.services.editing import save_report
+from meetings.models import ActionItem, BacklogReport, Meeting, Outcome
+from meetings.services.actions import record_outcome
+from meetings.services.editing import save_item, save_report
 from meetings.services.publishing import publish_meeting
 from meetings.services.scheduling import create_meeting
 from tests.support.public_archive import corpus_fixture, page_of
@@ -185,3 +186,44 @@ def test_the_decisions_page_announces_its_feed(client, db, people):
     page = client.get("/runtime/decisions/").content.decode()
     assert 'type="application/atom+xml"' in page
     assert 'href="/runtime/decisions/feed/"' in page
+
+
+def test_actions_feed_is_valid_atom_with_the_published_actions_and_their_published_outcomes(client, people, draft):
+    item = draft.items.get(title="Announcements")
+    save_item(
+        item,
+        body="- [ ] @cli: Cut v7 (due 2030-02-01)\n- [ ] @diego: Ship cell rebalancing\n",
+        title=item.title,
+        agenda_label=item.agenda_label,
+        by=people["chair"],
+        expected_version=item.version,
+    )
+    publish_meeting(draft)
+    cli, diego = ActionItem.objects.order_by("position")
+    later = create_meeting(people["runtime"], day=date(2030, 1, 22))
+    record_outcome(cli, meeting=later, outcome=Outcome.DONE, note="Released", by=people["chair"])
+    publish_meeting(later)
+    last = create_meeting(people["runtime"], day=date(2030, 2, 5))
+    record_outcome(diego, meeting=last, outcome=Outcome.DROPPED, note="Still a draft", by=people["chair"])
+    save_report(last.reports.get(team=people["team_x"]), body="- [ ] @diego: Not published yet\n")
+
+    feed = feed_of(client, "/runtime/actions/feed/")
+
+    assert feed.feed.title == "Action items of the Runtime PMC"
+    assert feed.feed.link == BASE + "/runtime/actions/"
+    assert_entries_are_complete(feed)
+    assert [entry.title for entry in feed.entries] == [
+        "2030-01-08: @cli: Cut v7 (Done)",
+        "2030-01-08: @diego: Ship cell rebalancing",
+    ]
+    assert {entry.link for entry in feed.entries} == {BASE + "/runtime/2030-01-08/#section-announcements"}
+    assert "2030-01-22: <strong>Done</strong>: Released" in feed.entries[0].summary
+    assert "Still a draft" not in feed.entries[1].summary and "Dropped" not in feed.entries[1].summary
+    assert entry_time(feed.entries[0].updated_parsed).date() == date(2030, 1, 22)
+    assert entry_time(feed.entries[1].updated_parsed).date() == date(2030, 1, 8)
+
+
+def test_the_actions_page_announces_its_feed(client, db, people):
+    page = client.get("/runtime/actions/").content.decode()
+    assert 'type="application/atom+xml"' in page
+    assert 'href="/runtime/actions/feed/"' in page

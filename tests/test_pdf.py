@@ -2,6 +2,7 @@
 
 import io
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,13 @@ from PIL import Image
 from pypdf import PdfReader
 
 from meetings.demo import SEED
+from meetings.format.actions import ActionLine
 from meetings.format.choices import Horizon
 from meetings.format.outline import text_to_entries
+from meetings.models import ActionItem, Outcome
 from meetings.pdf import DEFAULT_BASE_URL, LocalFilesFetcher, NotFetched, render_pdf
+from meetings.services.actions import record_action, record_outcome
+from meetings.services.scheduling import create_meeting
 from tests.support.bucket import BUCKET_URL, BucketStorage
 from tests.support.pages import pdf_text
 
@@ -244,3 +249,22 @@ class TestPicturesFromTheMediaStorage:
         bucket.save("secret.png", ContentFile(png_bytes()))
         with pytest.raises(NotFetched):
             LocalFilesFetcher().fetch(url)
+
+
+def test_the_pdf_of_a_later_meeting_says_what_became_of_the_open_actions(people, draft):
+    record_action(
+        draft.items.get(title="Announcements"),
+        action=ActionLine("cli", "Cut v7"),
+        by=people["chair"],
+        expected_version=1,
+    )
+    later = create_meeting(people["runtime"], day=date(2030, 1, 22))
+    record_outcome(
+        ActionItem.objects.get(), meeting=later, outcome=Outcome.DONE, note="Shipped in 2.9", by=people["chair"]
+    )
+
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(later))).pages).split())
+
+    assert "Open action items" in text
+    assert "Cut v7" in text and "Done: Shipped in 2.9" in text
+    assert "Record the outcome" not in text

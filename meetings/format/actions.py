@@ -21,6 +21,13 @@ _LABELLED = re.compile(
     r"[ \t]*(?P<what>\S.*?)\s*$"
 )
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
+# A line of the "Open action items" section (open_action_line): never an action of the section it stands in.
+_OPEN = re.compile(
+    r"^- \[(?P<mark>[ xX])\] @(?P<owner>[A-Za-z0-9][A-Za-z0-9_.+-]*?): (?P<what>.*?)"
+    r"(?: \(due (?P<due>\d{4}-\d{2}-\d{2})\))? \(from (?P<origin>\d{4}-\d{2}-\d{2})(?:, (?P<section>.*?))?\)"
+    r"(?: — (?P<outcome>done|dropped|carried)(?:: (?P<note>.*?))?)?[ \t]*$"
+)
+NO_OPEN_ACTIONS = "No open action items."
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,79 @@ class Candidate:
     text: str
 
 
+@dataclass(frozen=True)
+class OpenActionLine:
+    """An action open when a meeting began, as its "Open action items" section writes it, with what became of it there.
+
+    `origin` is the date of the meeting that agreed it, `section` its section there; `outcome` is blank (still open,
+    nothing said) or a models.action.Outcome value, with its `note`.
+    """
+
+    owner: str
+    text: str
+    origin: date
+    section: str = ""
+    due: date | None = None
+    outcome: str = ""
+    note: str = ""
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def open_action_line(action: OpenActionLine) -> str:
+    """`- [x] @owner: what (due …) (from 2030-01-08, Section) — done: note`: [x] once done there."""
+    line = f"- [{'x' if action.outcome == 'done' else ' '}] @{action.owner}: {_one_line(action.text)}"
+    if action.due is not None:
+        line += f" (due {action.due.isoformat()})"
+    section = _one_line(action.section)
+    line += f" (from {action.origin.isoformat()}{', ' + section if section else ''})"
+    if action.outcome:
+        note = _one_line(action.note)
+        line += f" — {action.outcome}" + (f": {note}" if note else "")
+    return line
+
+
+def read_open_action(line: str) -> OpenActionLine | None:
+    """The open action a line of the "Open action items" section writes, or None."""
+    match = _OPEN.match(line)
+    if match is None or not match["what"].strip():
+        return None
+    try:
+        due = date.fromisoformat(match["due"]) if match["due"] else None
+        origin = date.fromisoformat(match["origin"])
+    except ValueError:
+        return None
+    return OpenActionLine(
+        owner=match["owner"],
+        text=match["what"].strip(),
+        origin=origin,
+        section=match["section"] or "",
+        due=due,
+        outcome=match["outcome"] or "",
+        note=(match["note"] or "").strip(),
+    )
+
+
+def read_open_actions(markdown: str) -> list[OpenActionLine] | None:
+    """The lines of an "Open action items" section; None if any non-blank line is something else."""
+    found = []
+    for line in markdown.split("\n"):
+        if not line.strip() or line.strip() == NO_OPEN_ACTIONS:
+            continue
+        action = read_open_action(line)
+        if action is None:
+            return None
+        found.append(action)
+    return found
+
+
+def open_actions_block(actions: list[OpenActionLine]) -> str:
+    """The "Open action items" section's text: a task list, or a sentence saying there are none."""
+    return "\n".join(open_action_line(action) for action in actions) or NO_OPEN_ACTIONS
+
+
 def action_line(action: ActionLine) -> str:
     """The task list line that records an action in the minutes."""
     line = f"- [{'x' if action.done else ' '}] @{action.owner}: {action.text.strip()}"
@@ -50,7 +130,7 @@ def action_line(action: ActionLine) -> str:
 def read_action(line: str) -> ActionLine | None:
     """The action a line records in the site's own form, or None."""
     match = _ACTION.match(line)
-    if match is None or not match["what"].strip():
+    if match is None or not match["what"].strip() or _OPEN.match(line):
         return None
     due = None
     if match["due"]:

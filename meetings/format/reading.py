@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from .actions import OpenActionLine, read_open_actions
 from .choices import Horizon, TeamLayout
 from .slugs import team_slug
 from .writing import ROADMAP_HEADER, agenda_lines, roadmap_lines, same_lines
@@ -91,6 +92,7 @@ CHAIR_SECTIONS = frozenset(
         "when",
         "where",
         "action item",
+        "open action item",
         "next meeting",
         "other business",
         "new business",
@@ -159,6 +161,7 @@ class ParsedMeeting:
     items: list[ParsedItem] = field(default_factory=list)
     reports: list[ParsedReport] = field(default_factory=list)
     roadmap: list[ParsedEntry] = field(default_factory=list)
+    open_actions: list[OpenActionLine] = field(default_factory=list)  # the "Open action items" section's lines
     warnings: list[str] = field(default_factory=list)
     layout: str = TeamLayout.BACKLOG
     layout_detected: bool = False
@@ -222,7 +225,7 @@ def parse_minutes(text: str, filename: str = "", layout: str = "", chair_titles=
             f"the title says {title_date.isoformat()} but the file name {file_date.isoformat()}; "
             "filed under the file name's date"
         )
-    backlog_seen = roadmap_seen = agenda_section = None
+    backlog_seen = roadmap_seen = agenda_section = actions_seen = None
     if meeting.layout == TeamLayout.NOTES:
         sections, backlog_seen = _notes_backlog(sections, chair, meeting)
     index = 0
@@ -248,6 +251,10 @@ def parse_minutes(text: str, filename: str = "", layout: str = "", chair_titles=
                 roadmap_seen = item
                 item.kind = "roadmap"
                 item.body, meeting.roadmap, item.footnote = parsed
+        elif actions_seen is None and (open_actions := _open_actions(section)) is not None:
+            actions_seen = item
+            item.kind, item.body = "actions", ""
+            meeting.open_actions = open_actions
         elif section.title.strip().lower() == "agenda" and agenda_section is None:
             agenda_section = (item, section)
         meeting.items.append(item)
@@ -255,6 +262,17 @@ def parse_minutes(text: str, filename: str = "", layout: str = "", chair_titles=
     if agenda_section:
         _link_agenda(meeting, *agenda_section)
     return meeting
+
+
+def _open_actions(section: _Section) -> list[OpenActionLine] | None:
+    """The lines of the site's "Open action items" section as the export writes it; None for any other section.
+
+    Known by its text, whatever the agenda template titled it: only such lines, or the sentence saying there are
+    none. Its lines are the outcomes recorded in the meeting, never actions of its own.
+    """
+    if section.level == 0 or not section.body.strip():
+        return None
+    return read_open_actions(section.body)
 
 
 def minutes_date(text: str, filename: str) -> date | None:

@@ -8,6 +8,7 @@ meetings are written by the same code.
 
 from collections.abc import Iterable, Sequence
 
+from .actions import open_actions_block
 from .attendance import attendance_block, attendees_after
 from .choices import Horizon, ItemKind
 
@@ -59,8 +60,14 @@ def roadmap_lines(entries: Sequence) -> list[str]:
     return lines
 
 
-def minutes_markdown(title: str, preamble: str, marker: str, items, reports, entries, attendees=()) -> str:
-    """The minutes of one meeting as Markdown; recorded `attendees` go in their own section after the agenda."""
+def minutes_markdown(
+    title: str, preamble: str, marker: str, items, reports, entries, attendees=(), open_actions=()
+) -> str:
+    """The minutes of one meeting as Markdown; recorded `attendees` go in their own section after the agenda.
+
+    `open_actions` (format/actions.OpenActionLine) go in the "Open action items" section, where one is placed:
+    what became of each there is part of these minutes.
+    """
     items = list(items)
     blocks: list[str] = [f"# {title}".rstrip()]
     if preamble:
@@ -70,8 +77,8 @@ def minutes_markdown(title: str, preamble: str, marker: str, items, reports, ent
     if after == -1:
         blocks.append(attendance)
     for index, item in enumerate(items):
-        if item.level == 0 or item.kind == ItemKind.ACTIONS:
-            continue  # no section; or the site's live list of open actions, not text of these minutes
+        if item.level == 0:
+            continue
         if item.title or item.kind != ItemKind.BACKLOG:  # a notes-style file's teams have no backlog heading
             blocks.append(f"{'#' * item.level} {item.title}".rstrip())
         if item.kind == ItemKind.AGENDA:
@@ -83,6 +90,8 @@ def minutes_markdown(title: str, preamble: str, marker: str, items, reports, ent
             for report in reports:
                 blocks += [report.group_heading, report.heading, report.body]
             blocks.append(item.footnote)
+        elif item.kind == ItemKind.ACTIONS:
+            blocks.append(open_actions_block(list(open_actions)))  # its own body is no text of the minutes
         elif item.kind == ItemKind.ROADMAP:
             blocks += [item.body, "\n".join(roadmap_lines(list(entries))), item.footnote]
         else:

@@ -9,6 +9,7 @@ from ..models import (
     Committee,
     Meeting,
     MeetingStatus,
+    Outcome,
     Team,
 )
 
@@ -76,3 +77,28 @@ def open_actions_of(user) -> list[ActionItem]:
             | Q(committee__in=led.values("committee_id"))
         ).distinct()
     return list(_listed(actions).order_by("meeting__date", "position"))
+
+
+def feed_actions(committee: Committee, *, limit: int) -> list[ActionItem]:
+    """The actions of the committee's published minutes, newest meeting first, for its Atom feed.
+
+    Each with `published_outcomes`: those recorded in published minutes, oldest first. A draft's outcome is not
+    said yet, so `public_status` is the status they (or a `[x]` where it was agreed) give.
+    """
+    outcomes = ActionOutcome.objects.filter(meeting__status=MeetingStatus.PUBLISHED).select_related(
+        "meeting__committee"
+    )
+    actions = list(
+        _listed(ActionItem.objects.filter(committee=committee).published())
+        .prefetch_related(Prefetch("outcomes", queryset=outcomes, to_attr="published_outcomes"))
+        .order_by("-meeting__date", "position")[:limit]
+    )
+    for action in actions:
+        closing = [outcome for outcome in action.published_outcomes if outcome.outcome != Outcome.CARRIED]
+        if action.done_in_text:
+            action.public_status, action.public_closed_in = ActionStatus.DONE, action.meeting
+        elif closing:
+            action.public_status, action.public_closed_in = closing[-1].outcome, closing[-1].meeting
+        else:
+            action.public_status, action.public_closed_in = ActionStatus.OPEN, None
+    return actions

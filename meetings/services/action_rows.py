@@ -10,8 +10,9 @@ from collections import defaultdict
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from ..format.actions import read_actions
-from ..models import ActionItem, ActionStatus, Meeting, Outcome, Team
+from ..format.actions import OpenActionLine, read_actions
+from ..format.reading import ParseError
+from ..models import ActionItem, ActionOutcome, ActionStatus, Meeting, Outcome, Team
 from ..queries.minutes import written_sections
 
 _SECTION_CHARS = ActionItem._meta.get_field("section").max_length
@@ -130,3 +131,51 @@ def sync_actions(meetings: list[Meeting]) -> None:
     if changed:
         ActionItem.objects.bulk_update(changed, [name.removesuffix("_id") for name in _SYNCED] + ["updated_at"])
     ActionItem.objects.bulk_create(created)
+
+
+def _settle(action: ActionItem) -> None:
+    """Its status from its outcomes, unless its own line says it was done where it was agreed."""
+    if not action.done_in_text:
+        action.status, action.closed_in = _status_from_outcomes(action)
+        action.save(update_fields=["status", "closed_in", "updated_at"])
+
+
+def read_outcomes(meeting: Meeting, lines: list[OpenActionLine]) -> None:
+    """Record what the meeting's "Open action items" section says became of each action (an import of it).
+
+    Each line is matched to the committee's action open then, by owner, text and the date it was agreed: the
+    section never makes actions. An outcome already recorded as the line writes it stays (with who recorded it);
+    another one replaces those recorded in the meeting, and a line without one removes them. A line matching no
+    action is refused with a ParseError, so that nothing of the file is lost silently.
+    """
+    open_ = list(
+        ActionItem.objects.open_at(meeting).select_related("meeting").prefetch_related("outcomes").order_by("pk")
+    )
+    claimed = set()
+    for line in lines:
+        action = next(
+            (
+                action
+                for action in open_
+                if action.pk not in claimed
+                and (action.owner, " ".join(action.text.split()), action.meeting.date)
+                == (line.owner[:_OWNER_CHARS], line.text, line.origin)
+            ),
+            None,
+        )
+        if action is None:
+            raise ParseError(
+                f"the open action “@{line.owner}: {line.text}” agreed on {line.origin.isoformat()} is not one of "
+                "the committee's actions open then; import the minutes that agreed it first"
+            )
+        claimed.add(action.pk)
+        here = [outcome for outcome in action.outcomes.all() if outcome.meeting_id == meeting.pk]
+        last = here[-1] if here else None
+        if last is not None and (last.outcome, " ".join(last.note.split())) == (line.outcome, line.note):
+            continue
+        if not here and not line.outcome:
+            continue
+        ActionOutcome.objects.filter(pk__in=[outcome.pk for outcome in here]).delete()
+        if line.outcome:
+            ActionOutcome.objects.create(action=action, meeting=meeting, outcome=line.outcome, note=line.note)
+        _settle(action)

@@ -16,10 +16,12 @@ from ..models import (
     AgendaItem,
     BacklogReport,
     DismissedCandidate,
+    ItemKind,
     Meeting,
     Outcome,
 )
 from .editing import save_section_body
+from .mirroring import mirror_later
 
 
 def record_action(section: AgendaItem | BacklogReport, *, action: ActionLine, by, expected_version: int) -> bool:
@@ -49,6 +51,9 @@ def record_outcome(action: ActionItem, *, meeting: Meeting, outcome: str, note: 
     else:
         action.status, action.closed_in = outcome, meeting
     action.save(update_fields=["status", "closed_in", "updated_at"])
+    if meeting.items.filter(kind=ItemKind.ACTIONS).exists():
+        # Its "Open action items" section writes the outcome: the mirror's file of the meeting changes.
+        mirror_later(meeting, author=by, message=f"{meeting.committee.name} minutes of {meeting.date}: {recorded}")
     return recorded
 
 

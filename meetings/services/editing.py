@@ -16,7 +16,7 @@ from ..format.choices import ItemKind
 from ..format.outline import OutlineError, entries_to_text, text_to_entries
 from ..format.writing import agenda_lines
 from ..lib.rendering import render_markdown
-from ..models import NO_UPDATE_TEXT, AgendaItem, BacklogReport, Meeting, Revision, RevisionSource
+from ..models import NO_UPDATE_TEXT, ActionItem, AgendaItem, BacklogReport, Meeting, Revision, RevisionSource
 from .mirroring import mirror_later
 from .search_index import reindex_meeting
 
@@ -297,6 +297,9 @@ def move_report(report: BacklogReport, *, to: Meeting, by=None) -> None:
     report.refresh_from_db()
     left_behind.save()
     report.revisions.update(meeting=meeting)
+    # Its actions go with it, rows and all: the sync would drop them from `source` and make new ones here,
+    # losing the outcomes recorded for them in later meetings.
+    ActionItem.objects.filter(report=report).update(meeting=meeting, updated_at=timezone.now())
     Revision.record(
         meeting, report.revision_target, "", report.body, author=by, source=RevisionSource.MOVE, report=report
     )

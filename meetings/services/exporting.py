@@ -6,11 +6,14 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.core.files.storage import default_storage
 
+from ..format.actions import OpenActionLine
+from ..format.choices import ItemKind
 from ..format.reading import date_from_text
 from ..format.source import carry_edits
 from ..format.writing import minutes_markdown
 from ..lib.uploads import replace_upload_urls
 from ..models import Meeting
+from ..queries.actions import open_actions
 
 IMAGES_FOLDER = "images"  # beside a meeting's file in archive.zip, for the pictures uploaded into it
 
@@ -78,15 +81,39 @@ def structural_markdown(meeting: Meeting, *, attendance: bool = True) -> str:
     Without `attendance`, attendees recorded on the site are left out: they are
     not the file's text, so the import's self-check and the base of edits leave them out.
     """
+    items = list(meeting.items.all())
     return minutes_markdown(
         meeting.title,
         meeting.preamble,
         meeting.agenda_marker,
-        meeting.items.all(),
+        items,
         meeting.reports.all(),
         meeting.roadmap_entries.all(),
         meeting.attendees.all() if attendance else (),
+        open_action_lines(meeting) if any(item.kind == ItemKind.ACTIONS for item in items) else (),
     )
+
+
+def open_action_lines(meeting: Meeting) -> list[OpenActionLine]:
+    """The actions open when the meeting began, each with the last outcome recorded in it, as its minutes write them.
+
+    A published meeting's are those agreed in published minutes only (queries/actions.open_actions).
+    """
+    lines = []
+    for action in open_actions(meeting):
+        last = action.outcomes_here[-1] if action.outcomes_here else None
+        lines.append(
+            OpenActionLine(
+                owner=action.owner,
+                text=action.text,
+                origin=action.meeting.date,
+                section=action.section,
+                due=action.due,
+                outcome=last.outcome if last else "",
+                note=last.note if last else "",
+            )
+        )
+    return lines
 
 
 def archive_path(meeting: Meeting) -> Path:

@@ -54,9 +54,10 @@ from ..models import (
     TeamStatus,
 )
 from ..models.committee import RESERVED_SLUGS
+from .action_rows import read_outcomes
 from .exporting import structural_markdown
 from .mirroring import mirror_later
-from .search_index import reindex_meeting
+from .search_index import reindex_meeting, sync_actions_of
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 _YEAR = re.compile(r"^\d{4}$")
@@ -520,6 +521,7 @@ def _save_meeting(
             parsed.reports,
             parsed.roadmap,
             existing.attendees.all(),
+            parsed.open_actions,
         )
         if structural_markdown(existing) == new_text and _shape(existing) == _parsed_shape(parsed):
             return ImportResult(path, Outcome.UNCHANGED, meeting=existing, warnings=parsed.warnings)
@@ -546,6 +548,11 @@ def _save_meeting(
     changed += reports_changed
     if _save_roadmap(meeting, parsed.roadmap, old_roadmap):
         changed.append("the roadmap")
+    if any(item.kind == ItemKind.ACTIONS for item in parsed.items):
+        if not reindex:
+            # The meetings before it were imported without their actions (their index comes later): sync them.
+            sync_actions_of(Meeting.objects.filter(committee=committee, date__lt=meeting.date))
+        read_outcomes(meeting, parsed.open_actions)
     if reindex:
         reindex_meeting(meeting)
     if existing or revision is not None:

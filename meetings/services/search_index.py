@@ -167,6 +167,14 @@ def reindex_meetings(meeting_ids) -> None:
     _index(list(_with_sections(Meeting.objects.filter(pk__in=meeting_ids))))
 
 
+def sync_actions_of(meetings) -> None:
+    """Bring the action rows of the meetings (a queryset) in step with their text, the index left as it is.
+
+    For an import that indexes later (a history replay) yet reads the actions open at a meeting.
+    """
+    sync_actions(list(_with_sections(meetings)))
+
+
 def unindex_meeting(meeting: Meeting) -> None:
     """Take the meeting out of the index (before it is deleted: SQLite's full-text rows have no foreign key)."""
     old_ids = list(meeting.search_documents.values_list("pk", flat=True))

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
 
-from meetings.models import ActionItem, ActionOutcome, ActionStatus, AgendaItem, Meeting, Outcome
+from meetings.models import ActionItem, ActionOutcome, ActionStatus, AgendaItem, ItemKind, Meeting, Outcome
 from meetings.services.search_index import rebuild_index
 from tests.budgets.test_community_pages import queries_of
 from tests.support.public_archive import LATEST, add_meetings, build_committee, rolled_back
@@ -34,8 +34,12 @@ PAGES = {
     # The minutes as before, plus the open actions and the outcomes recorded in the meeting.
     "meeting with open actions": (None, f"/runtime/{LATEST}/", 9),
     "meeting with open actions, chair": ("chair", f"/runtime/{LATEST}/", 20),
+    # The minutes' file as before, plus the actions open then and the outcomes recorded in it (its section).
+    "Markdown with open actions": (None, f"/runtime/{LATEST}.md", 8),
     "team timeline": (None, "/runtime/teams/diego/", 8),
     "my sections": ("eric", "/my-sections/", 6),
+    # The committee; the newest actions with their meetings and owners; the published outcomes of those.
+    "actions feed": (None, "/runtime/actions/feed/", 3),
 }
 
 
@@ -65,7 +69,8 @@ def in_the_small_archive(django_db_setup, django_db_blocker):
         runtime = build_committee()
         runtime.chairs.add(people["chair"])
         runtime.teams.get(name="Diego").leads.add(people["eric"])
-        add_meetings(runtime, SMALL)
+        [latest, *_] = add_meetings(runtime, SMALL)
+        AgendaItem.objects.create(meeting=latest, position=99, level=2, kind=ItemKind.ACTIONS, title="Open actions")
         owe_everywhere()
         measured = {page: _measure(people, who, url) for page, (who, url, _budget) in PAGES.items()}
         add_meetings(runtime, LARGE - SMALL)
@@ -100,3 +105,9 @@ class TestActionPages:
             response = client.get(url)
         assert response.status_code == 200
         assert "Action " in response.content.decode()
+        if page == "Markdown with open actions":
+            text = response.content.decode()
+            assert "## Open actions\n\n- [x] @diego: Action 0 of the meeting (from 2018-05-15, Announcements)" in text
+            assert " — done: Done\n" in text and "Action 4 of the meeting (from 2018-05-29, Announcements)\n" in text
+        if page == "actions feed":
+            assert response.content.decode().count("<entry>") == 30

@@ -10,11 +10,15 @@ from hypothesis import strategies as st
 from meetings.format.actions import (
     ActionLine,
     Candidate,
+    OpenActionLine,
     accepting_candidate,
     action_line,
     candidate_actions,
+    open_action_line,
     read_action,
     read_actions,
+    read_open_action,
+    read_open_actions,
     with_action,
 )
 
@@ -115,3 +119,43 @@ def test_accepting_a_candidate_rewrites_that_line_in_place_keeping_its_ending():
 @pytest.mark.parametrize(("line", "was"), [(2, "AI: something else"), (9, "AI: x"), (0, "Notes.")])
 def test_a_candidate_whose_line_changed_is_not_accepted(line, was):
     assert accepting_candidate("Notes.\nAI: Eric to write\n", line, was, ActionLine("x", "y")) is None
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+_sections = st.text(st.characters(blacklist_categories=["Cs", "Cc"]), max_size=30).filter(lambda s: ")" not in s)
+
+
+@given(
+    owner=_owners,
+    text=_texts,
+    origin=st.dates(date(1970, 1, 1), date(2199, 12, 31)),
+    section=_sections,
+    due=st.none() | st.dates(date(1970, 1, 1), date(2199, 12, 31)),
+    outcome=st.sampled_from(["", "done", "dropped", "carried"]),
+    note=st.text(st.characters(blacklist_categories=["Cs", "Cc"]), max_size=40),
+)
+def test_every_open_action_written_reads_back_the_same(owner, text, origin, section, due, outcome, note):
+    action = OpenActionLine(owner, text, origin, section, due, outcome, note if outcome else "")
+    read = read_open_action(open_action_line(action))
+    assert read == OpenActionLine(owner, one_line(text), origin, one_line(section), due, outcome, one_line(read.note))
+    assert read.note == (one_line(note) if outcome else "")
+    assert read_action(open_action_line(action)) is None  # never an action of the section it stands in
+
+
+def test_an_open_action_from_a_section_with_brackets_and_a_note_with_a_dash():
+    line = "- [ ] @cli: Cut v7 (from 2030-01-08, Runtime (JVM)) — dropped: Not needed — see the RFC"
+    assert read_open_action(line) == OpenActionLine(
+        "cli", "Cut v7", date(2030, 1, 8), "Runtime (JVM)", outcome="dropped", note="Not needed — see the RFC"
+    )
+
+
+def test_the_open_actions_section_holds_only_such_lines_or_says_there_are_none():
+    assert read_open_actions("No open action items.\n") == []
+    assert read_open_actions("- [ ] @cli: Cut v7 (from 2030-01-08)\n\n") == [
+        OpenActionLine("cli", "Cut v7", date(2030, 1, 8))
+    ]
+    assert read_open_actions("- [ ] @cli: Cut v7 (from 2030-01-08)\nAnd some prose.") is None
+    assert read_open_actions("- [ ] @cli: Cut v7 (from 2030-02-30)") is None

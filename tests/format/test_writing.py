@@ -1,7 +1,9 @@
 """The agenda as the minutes write it: presenter and time in brackets only when set (format/writing.py)."""
 
 from dataclasses import dataclass
+from datetime import date
 
+from meetings.format.actions import OpenActionLine
 from meetings.format.choices import ItemKind
 from meetings.format.writing import agenda_entry, agenda_lines, minutes_markdown
 
@@ -48,12 +50,23 @@ class Section:
     agenda_position: int | None = None
 
 
-def test_the_open_action_items_section_is_the_sites_live_list_not_text_of_the_minutes():
+def test_the_open_action_items_section_lists_the_open_actions_and_their_outcomes_not_its_body():
     items = [
         Section(2, "Announcements", ItemKind.NOTES, "- Summit.\n\n- [ ] @cli: Ship it"),
         Section(2, "Open action items", ItemKind.ACTIONS, "typed by mistake"),
     ]
+    open_ = [
+        OpenActionLine("diego", "Ship cell rebalancing", date(2030, 1, 8), "Diego", outcome="done", note="In 2.9"),
+        OpenActionLine("cli", "Cut v7", date(2030, 1, 8), "Announcements", date(2030, 2, 1), "carried", "Next time"),
+        OpenActionLine("lead-y", "Write\nthe RFC", date(2029, 12, 11)),
+    ]
 
-    assert minutes_markdown("Runtime", "", "*", items, [], []) == (
-        "# Runtime\n\n## Announcements\n\n- Summit.\n\n- [ ] @cli: Ship it\n"
+    assert minutes_markdown("Runtime", "", "*", items, [], [], open_actions=open_) == (
+        "# Runtime\n\n## Announcements\n\n- Summit.\n\n- [ ] @cli: Ship it\n\n## Open action items\n\n"
+        "- [x] @diego: Ship cell rebalancing (from 2030-01-08, Diego) — done: In 2.9\n"
+        "- [ ] @cli: Cut v7 (due 2030-02-01) (from 2030-01-08, Announcements) — carried: Next time\n"
+        "- [ ] @lead-y: Write the RFC (from 2029-12-11)\n"
+    )
+    assert minutes_markdown("Runtime", "", "*", items[1:], [], []) == (
+        "# Runtime\n\n## Open action items\n\nNo open action items.\n"
     )

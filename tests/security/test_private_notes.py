@@ -77,6 +77,7 @@ def public_urls(meeting) -> list[str]:
         "/runtime/meetings.ics",
         "/runtime/roadmap/",
         "/runtime/actions/",
+        "/runtime/actions/feed/",
         "/runtime/teams/diego/",
         "/runtime/teams/diego/feed/",
         f"{MEETING}/history/",

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from meetings.format.actions import ActionLine
-from meetings.models import ActionItem, ActionStatus, Meeting, Outcome, Revision
+from meetings.models import ActionItem, ActionOutcome, ActionStatus, ItemKind, Meeting, MeetingStatus, Outcome, Revision
 from meetings.services.actions import record_action, record_outcome
-from meetings.services.editing import save_item, save_report
+from meetings.services.editing import move_report, save_item, save_report
 from meetings.services.exporting import meeting_to_markdown
 from meetings.services.importing import Outcome as ImportOutcome
 from meetings.services.importing import import_data
@@ -216,3 +216,176 @@ def test_renaming_a_section_keeps_its_actions_outcomes(people, draft):
 
     kept = ActionItem.objects.get()
     assert (kept.pk, kept.anchor, kept.section, kept.outcomes.count()) == (action.pk, "section-news", "News", 1)
+
+
+def meeting_with_open_actions(people, draft) -> Meeting:
+    """Meeting B of 2030-01-22, whose agenda places the open actions, after A (`draft`) agreed two."""
+    report = draft.reports.get(team=people["team_x"])
+    record_action(report, action=SHIP, by=people["lead_x"], expected_version=report.version)
+    record_action(
+        draft.items.get(title="Announcements"),
+        action=ActionLine("cli", "Cut v7"),
+        by=people["chair"],
+        expected_version=1,
+    )
+    people["runtime"].set_default_agenda(
+        [
+            {"title": "Action items", "kind": ItemKind.ACTIONS, "agenda_label": "", "body": ""},
+            {"title": "Discussion", "kind": ItemKind.NOTES, "agenda_label": "", "body": "- Talked."},
+            {"title": "Backlog Reviews", "kind": ItemKind.BACKLOG, "agenda_label": "", "body": ""},
+        ]
+    )
+    return create_meeting(people["runtime"], day=date(2030, 1, 22))
+
+
+def outcomes() -> list[tuple]:
+    return sorted(
+        (o.action.owner, o.action.text, o.meeting.date, o.outcome, o.note)
+        for o in ActionOutcome.objects.select_related("action", "meeting")
+    )
+
+
+OPEN_SECTION = (
+    "## Action items\n\n"
+    "- [ ] @cli: Cut v7 (from 2030-01-08, Announcements) — carried: Next time\n"
+    "- [x] @diego: Ship cell rebalancing (due 2030-02-01) (from 2030-01-08, Diego) — done: Shipped in 2.9\n\n"
+)
+
+
+def test_the_minutes_of_the_later_meeting_say_what_became_of_the_open_actions(people, draft):
+    later = meeting_with_open_actions(people, draft)
+    assert "## Action items\n\n- [ ] @cli: Cut v7 (from 2030-01-08, Announcements)\n- [ ] @diego:" in (
+        meeting_to_markdown(later)
+    )
+    cli, diego = ActionItem.objects.order_by("text")
+    record_outcome(cli, meeting=later, outcome=Outcome.CARRIED, note="Next time", by=people["chair"])
+    record_outcome(diego, meeting=later, outcome=Outcome.DONE, note="Shipped\n in 2.9", by=people["lead_x"])
+
+    exported = meeting_to_markdown(Meeting.objects.get(pk=later.pk))
+    assert OPEN_SECTION + "## Discussion\n\n- Talked.\n\n## Backlog Reviews" in exported
+
+
+def test_the_open_actions_section_round_trips_as_outcomes_never_as_actions(people, draft):
+    later = meeting_with_open_actions(people, draft)
+    cli, diego = ActionItem.objects.order_by("text")
+    record_outcome(cli, meeting=later, outcome=Outcome.CARRIED, note="Next time", by=people["chair"])
+    record_outcome(diego, meeting=later, outcome=Outcome.DONE, note="Shipped in 2.9", by=people["lead_x"])
+    files = [meeting_to_markdown(Meeting.objects.get(pk=m.pk)) for m in (draft, later)]
+    recorded = outcomes()
+
+    Meeting.objects.all().delete()  # a fresh database: its actions and outcomes go with it
+    assert not ActionItem.objects.exists()
+    results = [
+        import_data(text.encode(), Path(f"{d}-runtime.md"), "runtime")
+        for text, d in zip(files, ["2030-01-08", "2030-01-22"], strict=True)
+    ]
+
+    assert [r.outcome for r in results] == [ImportOutcome.IMPORTED] * 2, [r.message for r in results]
+    assert outcomes() == recorded
+    assert not results[1].meeting.actions.exists()
+    assert [meeting_to_markdown(r.meeting) for r in results] == files
+    assert [a.status for a in ActionItem.objects.order_by("text")] == [ActionStatus.OPEN, ActionStatus.DONE]
+
+
+def test_importing_the_later_meeting_again_changes_its_outcomes_as_the_file_says(people, draft):
+    later = meeting_with_open_actions(people, draft)
+    cli, diego = ActionItem.objects.order_by("text")
+    record_outcome(cli, meeting=later, outcome=Outcome.CARRIED, note="Next time", by=people["chair"])
+    record_outcome(diego, meeting=later, outcome=Outcome.DONE, note="Shipped in 2.9", by=people["lead_x"])
+    text = meeting_to_markdown(Meeting.objects.get(pk=later.pk))
+    name = Path("2030-01-22-runtime.md")
+
+    same = import_data(text.encode(), name, "runtime")
+    assert same.outcome == ImportOutcome.UNCHANGED, same.message
+    assert ActionOutcome.objects.get(action=diego).by == people["lead_x"]
+
+    edited = text.replace("— carried: Next time", "— dropped: Not needed").replace("[x] @diego", "[ ] @diego")
+    edited = edited.replace(" — done: Shipped in 2.9", "")
+    result = import_data(edited.encode(), name, "runtime")
+
+    assert result.outcome == ImportOutcome.UPDATED, result.message
+    assert outcomes() == [("cli", "Cut v7", date(2030, 1, 22), "dropped", "Not needed")]
+    cli.refresh_from_db()
+    diego.refresh_from_db()
+    assert (cli.status, cli.closed_in, diego.status) == (ActionStatus.DROPPED, later, ActionStatus.OPEN)
+    assert meeting_to_markdown(Meeting.objects.get(pk=later.pk)) == edited
+
+
+def test_an_open_action_the_committee_never_agreed_is_refused_with_nothing_written(people, draft):
+    later = meeting_with_open_actions(people, draft)
+    text = meeting_to_markdown(later).replace("@cli: Cut v7 (from", "@cli: Cut v8 (from")
+
+    result = import_data(text.encode(), Path("2030-01-22-runtime.md"), "runtime")
+
+    assert result.outcome == ImportOutcome.FAILED
+    assert "“@cli: Cut v8” agreed on 2030-01-08 is not one of the committee's actions open then" in result.message
+    assert not ActionOutcome.objects.exists()
+    assert Meeting.objects.get(pk=later.pk).items.filter(kind=ItemKind.ACTIONS).exists()
+
+
+def test_a_published_meetings_minutes_list_only_actions_agreed_in_published_minutes(people, draft):
+    later = meeting_with_open_actions(people, draft)
+    Meeting.objects.filter(pk=later.pk).update(status=MeetingStatus.PUBLISHED)
+
+    assert "## Action items\n\nNo open action items.\n" in meeting_to_markdown(Meeting.objects.get(pk=later.pk))
+
+
+def test_moving_a_report_takes_its_actions_with_their_outcomes(people, draft):
+    report = draft.reports.get(team=people["team_x"])
+    save_report(report, body="- Shipped.\n", by=people["lead_x"])
+    report.refresh_from_db()
+    record_action(report, action=SHIP, by=people["lead_x"], expected_version=report.version)
+    report.refresh_from_db()
+    action = ActionItem.objects.get()
+    later = create_meeting(people["runtime"], day=date(2030, 1, 22))
+    record_outcome(action, meeting=later, outcome=Outcome.CARRIED, note="Next time", by=people["chair"])
+    earlier = create_meeting(people["runtime"], day=date(2029, 12, 11))
+
+    move_report(report, to=earlier, by=people["chair"])
+
+    moved = ActionItem.objects.get()
+    assert (moved.pk, moved.meeting, moved.anchor, moved.created_by) == (action.pk, earlier, "diego", people["lead_x"])
+    assert [(o.meeting, o.outcome, o.note) for o in moved.outcomes.all()] == [(later, "carried", "Next time")]
+    assert not draft.actions.exists()
+
+
+def test_importing_a_meeting_again_keeps_its_actions_and_their_outcomes(people):
+    path = Path("2018-07-10-runtime.md")
+    meeting = import_data(MINUTES_FILE.encode(), path, "runtime").meeting
+    later = create_meeting(people["runtime"], day=date(2018, 7, 24))
+    action = meeting.actions.get(owner="diego")
+    record_outcome(action, meeting=later, outcome=Outcome.DONE, note="Booked", by=people["chair"])
+    # The line moves from the chair's section to the team's, whose heading changes; the rest is edited.
+    edited = (
+        MINUTES_FILE.replace("- [ ] @diego: Book the summit room (due 2018-08-01)\n", "")
+        .replace("### Diego - Eric Malm\n", "### Diego - Eric Malm, Abby Chau\n\n- [ ] @diego: Book the summit room\n")
+        .replace("Summit next month.", "Summit in August.")
+    )
+
+    result = import_data(edited.encode(), path, "runtime")
+
+    assert result.outcome == ImportOutcome.UPDATED, result.message
+    kept = ActionItem.objects.get(owner="diego")
+    assert (kept.pk, kept.section, kept.due, kept.status, kept.closed_in) == (
+        action.pk,
+        "Diego",
+        None,
+        ActionStatus.DONE,
+        later,
+    )
+    assert [(o.meeting, o.outcome, o.note) for o in kept.outcomes.all()] == [(later, "done", "Booked")]
+
+
+def test_a_history_replay_indexing_later_reads_the_open_actions_too(people, draft):
+    later = meeting_with_open_actions(people, draft)
+    record_outcome(ActionItem.objects.get(owner="cli"), meeting=later, outcome=Outcome.DONE, note="", by=None)
+    files = [meeting_to_markdown(Meeting.objects.get(pk=m.pk)) for m in (draft, later)]
+    Meeting.objects.all().delete()
+
+    results = [
+        import_data(text.encode(), Path(f"{day}-runtime.md"), "runtime", reindex=False)
+        for text, day in zip(files, ["2030-01-08", "2030-01-22"], strict=True)
+    ]
+
+    assert [r.outcome for r in results] == [ImportOutcome.IMPORTED] * 2, [r.message for r in results]
+    assert outcomes() == [("cli", "Cut v7", date(2030, 1, 22), "done", "")]

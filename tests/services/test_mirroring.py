@@ -2,14 +2,18 @@
 
 import fcntl
 import shutil
+from datetime import date
 
 import pytest
 from django.db import transaction
 
+from meetings.format.actions import ActionLine
+from meetings.format.choices import ItemKind
 from meetings.format.outline import text_to_entries
 from meetings.lib.git import GitError, git, git_text
-from meetings.models import Meeting, MirrorSync, RevisionSource
+from meetings.models import ActionItem, Meeting, MirrorSync, Outcome, RevisionSource
 from meetings.services import mirroring
+from meetings.services.actions import record_action, record_outcome
 from meetings.services.attendance import record_attendance
 from meetings.services.editing import move_report, restore_revision, save_item, save_report, save_roadmap
 from meetings.services.exporting import archive_path, meeting_to_markdown
@@ -544,3 +548,31 @@ def test_the_commit_message_links_to_the_minutes_only_from_the_sites_public_addr
         assert message.splitlines()[2] == link
     else:  # without PMC_SITE_URL, no bare path pretending to be a link
         assert message.strip() == "Publish Runtime minutes of 2030-01-08"
+
+
+def test_an_outcome_recorded_in_published_minutes_is_committed_in_their_open_action_items(
+    people, draft, mirrored, remote, django_capture_on_commit_callbacks
+):
+    people["runtime"].set_default_agenda(
+        [{"title": "Open action items", "kind": ItemKind.ACTIONS, "agenda_label": "", "body": ""}]
+    )
+    record_action(
+        draft.items.get(title="Announcements"),
+        action=ActionLine("cli", "Cut v7"),
+        by=people["chair"],
+        expected_version=1,
+    )
+    later = create_meeting(people["runtime"], day=date(2030, 1, 22))
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_meeting(draft, by=people["chair"])
+        publish_meeting(later, by=people["chair"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        record_outcome(
+            ActionItem.objects.get(), meeting=later, outcome=Outcome.DONE, note="Shipped", by=people["chair"]
+        )
+
+    assert commits(remote)[0].subject == "Runtime minutes of 2030-01-22: Done: Cut v7"
+    assert b"- [x] @cli: Cut v7 (from 2030-01-08, Announcements) \xe2\x80\x94 done: Shipped\n" in file_at(
+        remote, "Runtime/2030/2030-01-22-runtime.md"
+    )

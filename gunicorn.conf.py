@@ -7,6 +7,10 @@ import os
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# GUNICORN_THREADS > 1 gives gthread workers: a reader's request is served beside a burst of PDF requests rather
+# than queued behind them (bench j: 2.2x the idle p95 against 4.1x with sync workers). Not the default: a thread
+# stuck in a request is not killed by `timeout` as a sync worker is, and the PDF renderer is forked from a worker.
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 
 # Longer than the slowest work a request may do: typesetting a PDF is stopped
 # after PMC_PDF_TIMEOUT_SECONDS (20), and building its HTML comes before that.

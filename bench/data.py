@@ -79,6 +79,21 @@ def scale_committees() -> list[tuple[Committee, list[Team]]]:
     return out
 
 
+def chair_sections(meeting: Meeting, pool: TextPool) -> list[AgendaItem]:
+    """A bulk-made meeting's five chair sections (not saved), two of them with notes from the corpus."""
+    sections = [
+        ("Agenda", ItemKind.AGENDA, ""),
+        ("Announcements", ItemKind.NOTES, pool.notes_text()),
+        ("Backlog Review", ItemKind.BACKLOG, ""),
+        ("Roadmap", ItemKind.ROADMAP, ""),
+        ("Discussion", ItemKind.NOTES, pool.notes_text()),
+    ]
+    return [
+        AgendaItem(meeting=meeting, position=p, title=t, kind=k, body=b, agenda_label=t, agenda_position=p)
+        for p, (t, k, b) in enumerate(sections)
+    ]
+
+
 def grow_archive(pool: TextPool, total: int) -> int:
     """Add published meetings (older ones first-come) until the scale committees hold `total`; the number added."""
     committees = scale_committees()
@@ -102,17 +117,7 @@ def grow_archive(pool: TextPool, total: int) -> int:
     )
     items, reports, entries = [], [], []
     for meeting, (_, teams) in zip(meetings, added, strict=True):
-        sections = [
-            ("Agenda", ItemKind.AGENDA, ""),
-            ("Announcements", ItemKind.NOTES, pool.notes_text()),
-            ("Backlog Review", ItemKind.BACKLOG, ""),
-            ("Roadmap", ItemKind.ROADMAP, ""),
-            ("Discussion", ItemKind.NOTES, pool.notes_text()),
-        ]
-        items += [
-            AgendaItem(meeting=meeting, position=p, title=t, kind=k, body=b, agenda_label=t, agenda_position=p)
-            for p, (t, k, b) in enumerate(sections)
-        ]
+        items += chair_sections(meeting, pool)
         for position, team in enumerate(teams):
             # One report in five left empty, as in the archive.
             body = "" if (meeting.date.toordinal() // 14 + position) % 5 == 0 else pool.report()

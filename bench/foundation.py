@@ -25,7 +25,6 @@ from meetings.models import (
     BacklogReport,
     Committee,
     Horizon,
-    ItemKind,
     Meeting,
     MeetingStatus,
     RoadmapEntry,
@@ -33,7 +32,7 @@ from meetings.models import (
 )
 from meetings.queries.search import CONFIG
 
-from .data import TextPool
+from .data import TextPool, chair_sections
 from .harness import check, note, percentile, verdict
 
 SCALE = int(os.environ.get("BENCH_SCALE", "50000"))
@@ -89,17 +88,7 @@ def _add(pool: TextPool, committees, numbers: range) -> None:
     )
     items, reports, entries = [], [], []
     for n, meeting in zip(numbers, meetings, strict=True):
-        sections = [
-            ("Agenda", ItemKind.AGENDA, ""),
-            ("Announcements", ItemKind.NOTES, pool.notes_text()),
-            ("Backlog Review", ItemKind.BACKLOG, ""),
-            ("Roadmap", ItemKind.ROADMAP, ""),
-            ("Discussion", ItemKind.NOTES, pool.notes_text()),
-        ]
-        items += [
-            AgendaItem(meeting=meeting, position=p, title=t, kind=k, body=b, agenda_label=t, agenda_position=p)
-            for p, (t, k, b) in enumerate(sections)
-        ]
+        items += chair_sections(meeting, pool)
         for position, team in enumerate(committees[n % COMMITTEES][1]):
             body = "" if (n // COMMITTEES + position) % 5 == 0 else pool.report()  # one in five empty
             reports.append(

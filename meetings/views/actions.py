@@ -10,11 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from .. import permissions
 from ..forms.actions import ActionFilterForm, ActionForm, CandidateForm, OutcomeForm, owner_choices
-from ..models import ActionItem, AgendaItem, ItemKind
+from ..models import ActionItem
 from ..queries.actions import committee_actions
 from ..queries.candidates import meeting_candidates
 from ..services.actions import accept_candidate, dismiss_candidate, record_action, record_outcome
-from .lookup import check, get_committee, get_meeting, get_report
+from .lookup import check, get_committee, get_meeting, get_report, get_written_section
 
 PER_PAGE = 50
 
@@ -38,12 +38,8 @@ def actions_page(request, committee):
 
 @login_required
 def item_action(request, committee, date, item):
-    meeting = get_meeting(request, committee, date)
-    # Only sections whose text the minutes write: not the agenda list, nor the open actions' live list.
-    writable = AgendaItem.objects.filter(level__gt=0).exclude(kind__in=[ItemKind.AGENDA, ItemKind.ACTIONS])
-    section = get_object_or_404(writable.select_related("meeting__committee"), meeting=meeting, pk=item)
-    check(permissions.can_record_action(request.user, section))
-    return _record(request, section, name=str(section), back=meeting.get_edit_url())
+    section = get_written_section(request, committee, date, item, allowed=permissions.can_record_action)
+    return _record(request, section, name=str(section), back=section.meeting.get_edit_url())
 
 
 @login_required

@@ -3,14 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from .. import permissions
 from ..forms.decisions import DecisionFilterForm, DecisionForm
-from ..models import AgendaItem, ItemKind
 from ..queries.decisions import committee_decisions
 from ..services.decisions import record_decision
-from .lookup import check, get_committee, get_meeting, get_report
+from .lookup import get_committee, get_report, get_written_section
 
 PER_PAGE = 50
 
@@ -30,13 +29,8 @@ def decisions_page(request, committee):
 
 @login_required
 def item_decision(request, committee, date, item):
-    meeting = get_meeting(request, committee, date)
-    # Only sections whose text the minutes write: not the agenda list, nor a bullet of it with no section, nor
-    # the open action items (the site's live list).
-    writable = AgendaItem.objects.filter(level__gt=0).exclude(kind__in=[ItemKind.AGENDA, ItemKind.ACTIONS])
-    section = get_object_or_404(writable.select_related("meeting__committee"), meeting=meeting, pk=item)
-    check(permissions.can_record_decision(request.user, section))
-    return _record(request, section, name=str(section), back=meeting.get_edit_url())
+    section = get_written_section(request, committee, date, item, allowed=permissions.can_record_decision)
+    return _record(request, section, name=str(section), back=section.meeting.get_edit_url())
 
 
 @login_required

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.views import defaults
 
 from .. import permissions
-from ..models import BacklogReport, Committee, Meeting
+from ..models import AgendaItem, BacklogReport, Committee, ItemKind, Meeting
 
 Allowed = Callable[..., bool]
 
@@ -51,6 +51,18 @@ def get_report(request, committee: str, date, team: str, *, allowed: Allowed | N
     if allowed is not None:
         check(allowed(request.user, report))
     return report
+
+
+def get_written_section(request, committee: str, date, item: int, *, allowed: Allowed) -> AgendaItem:
+    """A chair's section whose text the minutes write, for a line added to it (an action, a decision).
+
+    Not the agenda list, nor a bullet of it with no section, nor the open action items (the site's live list).
+    """
+    meeting = get_meeting(request, committee, date)
+    written = AgendaItem.objects.filter(level__gt=0).exclude(kind__in=[ItemKind.AGENDA, ItemKind.ACTIONS])
+    section = get_object_or_404(written.select_related("meeting__committee"), meeting=meeting, pk=item)
+    check(allowed(request.user, section))
+    return section
 
 
 def permission_denied(request, exception=None):

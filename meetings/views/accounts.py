@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 
 from allauth.socialaccount.adapter import get_adapter
 from django.conf import settings
-from django.contrib.auth.views import LoginView
+from django.contrib import admin
+from django.contrib.auth.views import LoginView, redirect_to_login
 from django.http import Http404
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -69,6 +70,17 @@ def password_signin_only(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def admin_login(request, **kwargs):
+    """The admin's own password form while password sign-in is on; else the site's sign-in page, with its providers.
+
+    A POST is sent there too and checks no password: staff sign in as everyone
+    does, through the provider (and its MFA), and the admin lets them in after.
+    """
+    if settings.PMC_PASSWORD_SIGNIN:
+        return admin.site.login(request, **kwargs)
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
 
 
 @method_decorator(allows_provider_redirects, name="dispatch")

@@ -22,49 +22,11 @@ from django.utils import timezone
 from meetings.models import BacklogReport, Invitation
 from tests.support.accounts import LOGIN
 from tests.support.pages import browser_form, edit_links, form_errors
+from tests.support.signin import GITHUB_LOGIN, OIDC_LOGIN, follow, sign_in_with, signed_in_user
 
 DRAFT = "/runtime/2030-01-08/"  # the `draft` fixture
 REPORT_X = DRAFT + "reports/diego/edit/"
-GITHUB_LOGIN = "/accounts/github/login/"
-OIDC_LOGIN = "/accounts/oidc/foundation/login/"
 DIEGO = "/runtime/roster/diego/"
-
-
-def follow(client, response, *, limit: int = 10):
-    """Follow redirects as a browser does: the site's with the test client, the provider's over HTTP."""
-    for _ in range(limit):
-        if response.status_code not in (301, 302, 303):
-            return response
-        url = response["Location"]
-        parts = urlsplit(url)
-        if parts.netloc in ("", "testserver"):
-            response = client.get(parts.path + (f"?{parts.query}" if parts.query else ""))
-        else:
-            assert parts.hostname == "127.0.0.1", f"a redirect off this machine: {url}"
-            answer = requests.get(url, allow_redirects=False, timeout=10)
-            assert answer.status_code == 302, answer.text
-            response = _Redirect(answer.headers["Location"])
-    raise AssertionError("too many redirects")
-
-
-class _Redirect:
-    status_code = 302
-
-    def __init__(self, location: str):
-        self.location = location
-
-    def __getitem__(self, name: str) -> str:
-        return self.location
-
-
-def sign_in_with(client, login_url: str, **data):
-    """Press a provider's sign-in button (a POST with the CSRF token) and follow to where it lands."""
-    return follow(client, client.post(login_url, data))
-
-
-def signed_in_user(client):
-    user_id = client.session.get("_auth_user_id")
-    return get_user_model().objects.get(pk=user_id) if user_id else None
 
 
 def github_emails(*addresses: tuple[str, bool]) -> list[dict]:

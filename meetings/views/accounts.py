@@ -12,7 +12,9 @@ from allauth.socialaccount.adapter import get_adapter
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import LoginView, redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 
@@ -80,6 +82,11 @@ def admin_login(request, **kwargs):
     """
     if settings.PMC_PASSWORD_SIGNIN:
         return admin.site.login(request, **kwargs)
+    if request.user.is_authenticated:
+        # Signed in already: another sign-in would not make a non-staff account staff.
+        if not admin.site.has_permission(request):
+            raise PermissionDenied
+        return redirect("admin:index")
     return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
 
 

@@ -37,6 +37,14 @@ def test_the_admins_sign_in_form_signs_no_one_in_with_a_superusers_password(clie
     assert client.get("/admin/")["Location"].startswith("/admin/login/")
 
 
+def test_a_signed_in_account_is_not_asked_to_sign_in_again_for_the_admin(client, root, people):
+    client.force_login(people["member"])
+    assert client.get("/admin/").status_code == 302  # the admin's own answer: to its sign-in
+    assert client.get("/admin/login/?next=/admin/").status_code == 403
+    client.force_login(root)
+    assert client.get("/admin/login/?next=/admin/")["Location"] == "/admin/"
+
+
 def test_no_password_is_checked_anywhere_not_even_by_a_direct_authenticate(rf, root):
     assert authenticate(rf.post("/"), username="root", password=PASSWORD) is None
 

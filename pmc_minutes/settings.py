@@ -169,7 +169,9 @@ LOGOUT_REDIRECT_URL = "meetings:home"
 # username gets the same answer as a wrong password, so nothing tells which
 # accounts exist.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before any password is checked
+    # Before any password is checked: none is while PASSWORD_SIGNIN is off, on any form (the admin's too).
+    "meetings.auth_backends.PasswordSignInSwitch",
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out pair before any password is checked
     "django.contrib.auth.backends.ModelBackend",
     # Completes a GitHub or OpenID Connect sign-in (which never goes through a password form).
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -192,7 +194,8 @@ PASSWORD_RESET_WINDOW = timedelta(minutes=env.int("PASSWORD_RESET_WINDOW_MINUTES
 # Signing in with GitHub and OpenID Connect (django-allauth). A provider is on when its client id is
 # set, or when SIGNIN_PROVIDERS names the ones to offer ("github", "oidc"). Password sign-in (the
 # form, password reset and the invitation's sign-up form) stays for small installations;
-# PASSWORD_SIGNIN=false switches it off where everyone signs in through a provider.
+# PASSWORD_SIGNIN=false switches it off where everyone signs in through a provider: every
+# password form and check, the admin's sign-in and password change included.
 PMC_PASSWORD_SIGNIN = env.bool("PASSWORD_SIGNIN", default=True)
 _GITHUB_CLIENT_ID = env.str("GITHUB_CLIENT_ID", default="")
 _OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")

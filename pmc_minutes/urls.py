@@ -12,7 +12,7 @@ from meetings.api import endpoints as api
 from meetings.sitemaps import SITEMAPS
 from meetings.throttling import throttle_password_resets
 from meetings.views import signin
-from meetings.views.accounts import SignInView, password_signin_only
+from meetings.views.accounts import SignInView, admin_login, password_signin_only
 from meetings.views.media import serve_media
 
 # Read when an e-mail is written, not when this module is imported.
@@ -46,6 +46,16 @@ urlpatterns = [
         password_signin_only(auth_views.PasswordChangeView.as_view()),
         name="password_change",
     ),
+    path(
+        "accounts/password_change/done/",
+        password_signin_only(auth_views.PasswordChangeDoneView.as_view()),
+        name="password_change_done",
+    ),
+    path(
+        "accounts/reset/done/",
+        password_signin_only(auth_views.PasswordResetCompleteView.as_view()),
+        name="password_reset_complete",
+    ),
     # Before django.contrib.auth's too: the same form, landing each person where their work is.
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
@@ -60,6 +70,10 @@ urlpatterns = [
     # The names allauth's pages and redirects use for the site's own sign-in and sign-out.
     path("accounts/login/", SignInView.as_view(), name="account_login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="account_logout"),
+    # The admin's password pages go with password sign-in too; its sign-in then sends to the site's.
+    path("admin/login/", admin_login),
+    path("admin/password_change/", password_signin_only(admin.site.admin_view(admin.site.password_change))),
+    path("admin/password_change/done/", password_signin_only(admin.site.admin_view(admin.site.password_change_done))),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
     # Uploaded pictures, served safely by the app itself (also in production).

@@ -9,6 +9,7 @@ from .mirror import MirrorSync
 from .people import (
     NAMELESS,
     Attendee,
+    HandleClaim,
     Invitation,
     Profile,
     ReminderKind,
@@ -39,6 +40,7 @@ __all__ = [
     "DismissedCandidate",
     "FailedTask",
     "GitImport",
+    "HandleClaim",
     "Horizon",
     "Invitation",
     "ItemKind",

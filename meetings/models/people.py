@@ -103,3 +103,31 @@ class Attendee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}, {self.affiliation}" if self.affiliation else self.name
+
+
+class HandleClaim(models.Model):
+    """The GitHub account that first signed in as a handle on a team's roster, which holds the handle from then on.
+
+    A GitHub login can be renamed and registered again by someone else; the
+    numeric id (allauth's SocialAccount.uid) cannot. A later sign-in as the
+    handle with another id is refused, and the last refusal kept for the
+    chair to see on the roster. The claim goes when the handle leaves the
+    roster, so a chair gives a handle to someone new by removing and adding it.
+    """
+
+    team = models.ForeignKey("meetings.Team", on_delete=models.CASCADE, related_name="handle_claims")
+    handle = models.CharField(max_length=39)  # case-folded, without “@”
+    github_id = models.CharField(max_length=191)  # GitHub's numeric user id, as allauth keeps it (uid)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    claimed_at = models.DateTimeField(auto_now_add=True)
+    refused_github_id = models.CharField(max_length=191, blank=True)
+    refused_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    refused_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "handle"], name="one_claim_per_handle_per_team")]
+
+    def __str__(self) -> str:
+        return f"@{self.handle} of {self.team}: GitHub user {self.github_id}"

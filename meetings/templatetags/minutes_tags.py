@@ -3,6 +3,7 @@
 import re
 
 from django import template
+from django.utils.crypto import salted_hmac
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -53,6 +54,16 @@ def nowrap_dates(text: str) -> SafeString:
     """Escape the text and keep its ISO dates on one line (a title must not wrap as “2018-” / “06-12”)."""
     escaped = str(conditional_escape(text))
     return mark_safe(_ISO_DATE.sub(r'<span class="nowrap">\g<0></span>', escaped))  # noqa: S308 (escaped above)
+
+
+@register.filter
+def draft_owner(user) -> str:
+    """The opaque per-account name the browser keeps the account's unsaved text under (static/js/editor-drafts.js).
+
+    Not the username: whoever uses the browser next may read its storage. The
+    same for an account on every visit, and without SECRET_KEY tied to no one.
+    """
+    return salted_hmac("pmc-minutes.editor-drafts", str(user.pk)).hexdigest()[:24]
 
 
 @register.simple_tag(takes_context=True)

@@ -10,8 +10,11 @@ from urllib.parse import urlsplit
 
 from allauth.socialaccount.adapter import get_adapter
 from django.conf import settings
-from django.contrib.auth.views import LoginView
+from django.contrib import admin
+from django.contrib.auth.views import LoginView, redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 
@@ -69,6 +72,22 @@ def password_signin_only(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def admin_login(request, **kwargs):
+    """The admin's own password form while password sign-in is on; else the site's sign-in page, with its providers.
+
+    A POST is sent there too and checks no password: staff sign in as everyone
+    does, through the provider (and its MFA), and the admin lets them in after.
+    """
+    if settings.PMC_PASSWORD_SIGNIN:
+        return admin.site.login(request, **kwargs)
+    if request.user.is_authenticated:
+        # Signed in already: another sign-in would not make a non-staff account staff.
+        if not admin.site.has_permission(request):
+            raise PermissionDenied
+        return redirect("admin:index")
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
 
 
 @method_decorator(allows_provider_redirects, name="dispatch")

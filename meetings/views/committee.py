@@ -15,10 +15,11 @@ from django.views.decorators.http import require_POST
 
 from .. import permissions
 from ..forms.committee import AgendaTemplateFormSet, CommitteeSettingsForm, InvitationForm, TeamCreateForm, TeamForm
-from ..models import MeetingStatus
+from ..models import HandleClaim, MeetingStatus
 from ..services.invitations import invite, is_pending, role_of
 from ..services.mirroring import queue_published, sync_mirror
 from ..services.roster import update_open_reports
+from ..services.signin import forget_handle_claims
 from .lookup import get_committee
 
 # A reporting team without a written report for this many meeting cycles is shown as quiet.
@@ -127,6 +128,10 @@ def roster(request, committee):
     invitations = list(committee.invitations.filter(used_at__isnull=True).select_related("team"))
     for invitation in invitations:
         invitation.is_pending = is_pending(invitation)
+    # A second GitHub account signed in as a handle another claimed first: the chair decides whose it is.
+    refusals = HandleClaim.objects.filter(team__committee=committee, refused_at__isnull=False).select_related(
+        "team", "user", "refused_user"
+    )
     return render(
         request,
         "meetings/roster.html",
@@ -135,6 +140,7 @@ def roster(request, committee):
             "teams": teams,
             "chairs": committee.chairs.order_by("username"),
             "invitations": invitations,
+            "refusals": refusals.order_by("-refused_at"),
             "team_form": team_form,
             "invite_form": invite_form,
             "quiet_weeks": QUIET_AFTER_CYCLES * committee.cadence_weeks,
@@ -153,6 +159,7 @@ def team_edit(request, committee, team):
         with transaction.atomic():
             team = form.save()
             updated = update_open_reports(team)
+            forget_handle_claims(team)  # a handle removed, then added again, goes to whoever signs in first
         note = f"; {updated} unwritten report(s) of draft meetings now show it" if updated else ""
         messages.success(request, f"Saved {team}{note}. Minutes already written keep the team as it was.")
         return redirect("meetings:roster", committee.slug)

@@ -2,7 +2,8 @@
 
 Password accounts come only from invitations (views/invitations.py), so
 allauth's own sign-up is closed; a provider's sign-in makes an account, and
-GitHub's links it to the roster by handle (services/signin.py).
+GitHub's links it to the roster by handle, held by GitHub's numeric user id
+once claimed (services/signin.py).
 """
 
 from functools import wraps
@@ -59,9 +60,20 @@ class ProviderSignInAdapter(DefaultSocialAccountAdapter):
 def _link_to_roster(request, sociallogin) -> None:
     if sociallogin.account.provider != "github":
         return
-    teams = link_github_account(sociallogin.user, handle=str(sociallogin.account.extra_data.get("login", "")))
-    for team in teams:
+    # The uid is GitHub's numeric user id: it stays when the login is renamed, and is never given again.
+    linking = link_github_account(
+        sociallogin.user,
+        handle=str(sociallogin.account.extra_data.get("login", "")),
+        github_id=sociallogin.account.uid,
+    )
+    for team in linking.joined:
         messages.success(request, f"The roster names you on {team.name} of the {team.committee.name} PMC: welcome.")
+    for team in linking.refused:
+        messages.warning(
+            request,
+            f"The roster of {team.name} ({team.committee.name} PMC) names your GitHub handle, but another GitHub "
+            "account claimed it first: you are not one of its leads. The committee's chairs see this on the roster.",
+        )
 
 
 def _while_switched_on(view):

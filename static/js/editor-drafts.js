@@ -2,7 +2,7 @@
  *
  * A form marked data-draft="<its page>" data-draft-version="<the version it
  * was loaded with>" keeps its text fields in localStorage under
- * "pmc-draft:<page>@<version>" as they are typed, asks before the page is left
+ * "pmc-draft:<owner>:<page>@<version>" as they are typed, asks before the page is left
  * with text not saved (not when the form is submitted), and on return puts the
  * text back with a notice and a button to discard it. data-draft-unsaved says
  * the page itself shows text that is not saved (a form sent back with an error,
@@ -18,6 +18,12 @@
  * Signing out (the form marked data-sign-out) forgets every draft kept in this
  * browser, after asking when there are some: on a shared computer the next
  * person must not find them.
+ *
+ * A session may end without the sign-out button too (it expired, its cookie
+ * was cleared): drafts are kept per account, under <owner>, an opaque value
+ * the page gives this script (data-draft-owner, never the username), and a
+ * page of another account drops them all before anything is restored. Drafts
+ * kept without an owner (before there was one) cannot be told apart: they go too.
  *
  * This file is loaded on every page for signed-in people (templates/base.html).
  */
@@ -37,19 +43,31 @@
       return null; // private mode, storage disabled or full: the warning before leaving still works
     }
   }
-  var local = storage("localStorage");
+  var script = document.currentScript;
+  var owner = (script && script.getAttribute("data-draft-owner")) || "";
+  var MINE = PREFIX + owner + ":";
+  // Without an owner there is no telling whose a draft is: none is kept (the warning before leaving stays).
+  var local = owner ? storage("localStorage") : null;
   var session = storage("sessionStorage");
   var signingOut = false; // once asked and agreed: nothing is kept or asked again on the way out
 
+  // Every draft kept in this browser (page undefined), or this account's of one page.
   function draftKeys(page) {
     var keys = [];
     if (!local) return keys;
-    var start = page === undefined ? PREFIX : PREFIX + page + "@";
+    var start = page === undefined ? PREFIX : MINE + page + "@";
     for (var index = 0; index < local.length; index += 1) {
       var key = local.key(index);
       if (key && key.indexOf(start) === 0 && key !== PREFIX + "probe") keys.push(key);
     }
     return keys;
+  }
+
+  // Another account's drafts (its session ended without signing out): gone before this one sees a form.
+  function dropOthers() {
+    draftKeys().forEach(function (key) {
+      if (key.indexOf(MINE) !== 0) local.removeItem(key);
+    });
   }
 
   function read(key) {
@@ -121,7 +139,7 @@
     var submitting = false;
     var pending = null;
 
-    function key() { return PREFIX + page + "@" + version; }
+    function key() { return MINE + page + "@" + version; }
 
     function dirty() {
       return unsavedFromStart || version !== loadedVersion || !same(valuesOf(fields), loaded);
@@ -249,6 +267,7 @@
     });
   }
 
+  dropOthers();
   afterSubmit();
   document.querySelectorAll("form[data-draft]").forEach(protect);
   document.querySelectorAll("form[data-sign-out]").forEach(forgetOnSignOut);

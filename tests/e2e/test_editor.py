@@ -2,10 +2,12 @@
 
 import re
 
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from meetings.models import AgendaItem, BacklogReport
 from meetings.services.editing import save_report
+from meetings.templatetags.minutes_tags import draft_owner
 
 from .browsing import assert_accessible, is_focused, screenshot, scroll_overflow, sign_in, small_png, tab_to
 
@@ -31,6 +33,12 @@ def drafts_kept(page) -> dict:
         "() => Object.fromEntries(Object.keys(localStorage).filter(k => k.startsWith('pmc-draft:'))"
         ".map(k => [k, JSON.parse(localStorage.getItem(k))]))"
     )
+
+
+def draft_key(username: str, page: str, version: int) -> str:
+    """Where the browser keeps an account's unsaved text of a page: under the account's opaque owner value."""
+    owner = draft_owner(get_user_model().objects.get(username=username))
+    return f"pmc-draft:{owner}:{page}@{version}"
 
 
 def press_from_the_text(page, button) -> None:
@@ -128,7 +136,7 @@ def test_unsaved_text_survives_a_navigation_and_a_reload_until_it_is_saved(page)
     page.get_by_role("navigation", name="Site").get_by_role("link", name="Committees").click()
     expect(page).to_have_url(re.compile(r"/$"))
     assert dialogs == ["beforeunload"]
-    key = f"pmc-draft:{EDIT}@1"
+    key = draft_key("diego-lead", EDIT, 1)
     assert drafts_kept(page)[key]["fields"] == {"body": mine}
 
     page.goto(EDIT)
@@ -248,8 +256,28 @@ def test_signing_out_asks_then_forgets_the_text_kept_in_this_browser(page):
     sign_out.click()
     expect(sign_out).to_be_visible()
     assert "Signing out removes it from this browser" in answers[-1]
-    assert list(drafts_kept(page)) == [f"pmc-draft:{EDIT}@1"]
+    assert list(drafts_kept(page)) == [draft_key("diego-lead", EDIT, 1)]
 
     sign_out.click()
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
     assert len(answers) == 2 and drafts_kept(page) == {}
+
+
+def test_the_next_account_on_the_browser_never_finds_the_text_the_last_one_left(new_context):
+    """A session that ends without the sign-out button (expiry, cookies cleared) leaves no text to the next account."""
+    context = new_context()
+    page = context.new_page()
+    dialogs_of(page)
+    sign_in(page, "diego-lead")
+    page.goto(EDIT)
+    page.get_by_label("Backlog report").fill("- Diego's lead, never saved\n")
+    page.wait_for_function("() => Object.keys(localStorage).some(k => k.startsWith('pmc-draft:'))")
+    assert all("diego-lead" not in key for key in drafts_kept(page))  # keyed by an opaque value, not the username
+
+    context.clear_cookies()  # the session is gone, the browser's storage is not
+    sign_in(page, "chair")
+    page.goto(EDIT)
+
+    expect(page.get_by_label("Backlog report")).to_have_value("")
+    expect(page.locator(".draft-notice")).to_have_count(0)
+    assert not any("never saved" in str(draft) for draft in drafts_kept(page).values())

@@ -73,3 +73,21 @@ def test_the_roadmap_form_is_kept_too(client, people, draft):
     attrs = draft_form(client.get(DRAFT + "roadmap/edit/"))
     assert attrs["data-draft"] == DRAFT + "roadmap/edit/"
     assert attrs["data-draft-version"] == str(draft.roadmap_version)
+
+
+def draft_owner_on(client) -> str:
+    page = parse_html(client.get("/").content.decode())
+    [script] = [s for s in page.find_all("script") if s.attrs.get("src", "").endswith("js/editor-drafts.js")]
+    return script.attrs["data-draft-owner"]
+
+
+def test_drafts_are_kept_per_account_under_a_value_that_does_not_name_it(client, people):
+    client.force_login(people["lead_x"])
+    lead = draft_owner_on(client)
+    assert draft_owner_on(client) == lead  # the same account finds its drafts again
+    client.force_login(people["lead_y"])
+    other = draft_owner_on(client)
+
+    assert lead and other and lead != other
+    assert all(name not in value for value in (lead, other) for name in ("lead-x", "lead-y", "Eric", "Malm"))
+    assert all(str(people[who].pk) != value for who, value in (("lead_x", lead), ("lead_y", other)))

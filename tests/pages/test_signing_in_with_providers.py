@@ -22,49 +22,11 @@ from django.utils import timezone
 from meetings.models import BacklogReport, Invitation
 from tests.support.accounts import LOGIN
 from tests.support.pages import browser_form, edit_links, form_errors
+from tests.support.signin import GITHUB_LOGIN, OIDC_LOGIN, follow, sign_in_with, signed_in_user
 
 DRAFT = "/runtime/2030-01-08/"  # the `draft` fixture
 REPORT_X = DRAFT + "reports/diego/edit/"
-GITHUB_LOGIN = "/accounts/github/login/"
-OIDC_LOGIN = "/accounts/oidc/foundation/login/"
 DIEGO = "/runtime/roster/diego/"
-
-
-def follow(client, response, *, limit: int = 10):
-    """Follow redirects as a browser does: the site's with the test client, the provider's over HTTP."""
-    for _ in range(limit):
-        if response.status_code not in (301, 302, 303):
-            return response
-        url = response["Location"]
-        parts = urlsplit(url)
-        if parts.netloc in ("", "testserver"):
-            response = client.get(parts.path + (f"?{parts.query}" if parts.query else ""))
-        else:
-            assert parts.hostname == "127.0.0.1", f"a redirect off this machine: {url}"
-            answer = requests.get(url, allow_redirects=False, timeout=10)
-            assert answer.status_code == 302, answer.text
-            response = _Redirect(answer.headers["Location"])
-    raise AssertionError("too many redirects")
-
-
-class _Redirect:
-    status_code = 302
-
-    def __init__(self, location: str):
-        self.location = location
-
-    def __getitem__(self, name: str) -> str:
-        return self.location
-
-
-def sign_in_with(client, login_url: str, **data):
-    """Press a provider's sign-in button (a POST with the CSRF token) and follow to where it lands."""
-    return follow(client, client.post(login_url, data))
-
-
-def signed_in_user(client):
-    user_id = client.session.get("_auth_user_id")
-    return get_user_model().objects.get(pk=user_id) if user_id else None
 
 
 def github_emails(*addresses: tuple[str, bool]) -> list[dict]:
@@ -144,6 +106,78 @@ def test_a_handle_added_to_the_roster_later_links_at_the_next_sign_in(client, pe
     assert signed_in_user(client) == user
     assert people["team_x"].leads.filter(pk=user.pk).exists()
     assert client.get(REPORT_X).status_code == 200
+
+
+# --- a handle is held by the GitHub account that claimed it (its numeric id) ---------------------
+
+
+@pytest.mark.parametrize("field", ["lead_handles", "co_lead_handles"])
+def test_a_handle_registered_again_by_someone_else_after_a_rename_gets_no_lead_rights(
+    client, people, draft, github_signin, field
+):
+    team = people["team_x"]
+    setattr(team, field, "diego-dev")
+    team.save()
+    github_signin.set_github_user(login="diego-dev", id=4001, name="Dana Diego")
+    sign_in_with(client, GITHUB_LOGIN)
+    dana = signed_in_user(client)
+    client.logout()
+    # Dana renames her GitHub account; someone else registers "diego-dev" (a new GitHub id) and signs in.
+    github_signin.set_github_user(login="Diego-Dev", id=9666, name="Squatter")
+
+    browser = Client()
+    landing = sign_in_with(browser, GITHUB_LOGIN)
+
+    squatter = signed_in_user(browser)
+    assert squatter not in (None, dana)
+    assert not team.leads.filter(pk=squatter.pk).exists() and not team.co_leads.filter(pk=squatter.pk).exists()
+    assert "another GitHub account claimed it first" in landing.content.decode()
+    assert browser.get(REPORT_X).status_code == 404  # no private notes or questions of the draft either
+    # The chair is told on the roster, with whose handle it is and who was refused.
+    client.force_login(people["chair"])
+    roster = client.get("/runtime/roster/").content.decode()
+    assert "GitHub handles claimed by another account" in roster
+    assert "“diego-dev” on" in roster and "GitHub user 4001" in roster and "GitHub user 9666" in roster
+
+
+def test_the_github_account_that_claimed_a_handle_keeps_it_after_renaming(client, people, draft, github_signin):
+    team = people["team_x"]
+    team.lead_handles = "diego-dev"
+    team.save()
+    github_signin.set_github_user(login="diego-dev", id=4001)
+    sign_in_with(client, GITHUB_LOGIN)
+    dana = signed_in_user(client)
+    client.logout()
+    team.leads.remove(dana)  # e.g. taken off by mistake: the roster's handle still names her
+
+    github_signin.set_github_user(login="dana-renamed", id=4001)
+    sign_in_with(client, GITHUB_LOGIN)
+
+    assert signed_in_user(client) == dana
+    assert team.leads.filter(pk=dana.pk).exists()
+    assert client.get(REPORT_X).status_code == 200
+
+
+def test_the_chair_gives_a_claimed_handle_to_a_new_account_by_removing_it_and_adding_it_again(
+    client, people, draft, github_signin
+):
+    team = people["team_x"]
+    team.lead_handles = "diego-dev"
+    team.save()
+    github_signin.set_github_user(login="diego-dev", id=4001)
+    sign_in_with(Client(), GITHUB_LOGIN)
+    client.force_login(people["chair"])
+    data = browser_form(client.get(DIEGO))
+    assert client.post(DIEGO, {**data, "lead_handles": ""}).status_code == 302
+    assert client.post(DIEGO, {**data, "lead_handles": "diego-dev"}).status_code == 302
+    client.logout()
+
+    github_signin.set_github_user(login="diego-dev", id=4999)
+    sign_in_with(client, GITHUB_LOGIN)
+
+    assert team.leads.filter(pk=signed_in_user(client).pk).exists()
+    client.force_login(people["chair"])
+    assert "GitHub handles claimed by another account" not in client.get("/runtime/roster/").content.decode()
 
 
 # --- no account takeover --------------------------------------------------------------------------

@@ -87,6 +87,7 @@ def test_no_account_takeover_by_email_and_throttling_first():
     assert values["SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT"] is False
     assert values["SOCIALACCOUNT_LOGIN_ON_GET"] is False
     assert values["AUTHENTICATION_BACKENDS"] == [
+        "meetings.auth_backends.PasswordSignInSwitch",  # PASSWORD_SIGNIN=false: no password is checked at all
         "axes.backends.AxesStandaloneBackend",
         "django.contrib.auth.backends.ModelBackend",
         "allauth.account.auth_backends.AuthenticationBackend",

@@ -1,4 +1,5 @@
-"""Fixtures of the sign-in tests: the fake provider's process, and the site's GitHub and OIDC pointed at it.
+"""Fixtures of the sign-in tests: the fake provider's process, the site's GitHub and OIDC pointed at it, and
+a sign-in through them followed all the way (`sign_in_with`).
 
 allauth reads GITHUB_URL (GitHub Enterprise's address) once, when its GitHub
 views are imported; `github_signin` sets it and points those views' URLs where
@@ -7,11 +8,17 @@ allauth itself would for that address: <GITHUB_URL>/login/oauth/... and
 """
 
 import copy
+from urllib.parse import urlsplit
 
 import pytest
+import requests
 from allauth.socialaccount.providers.github.views import GitHubOAuth2Adapter
+from django.contrib.auth import get_user_model
 
 from .fake_provider import FakeProvider
+
+GITHUB_LOGIN = "/accounts/github/login/"
+OIDC_LOGIN = "/accounts/oidc/foundation/login/"
 
 
 @pytest.fixture(scope="session")
@@ -58,3 +65,40 @@ def oidc_signin(settings, fake_provider) -> FakeProvider:
     ]
     settings.SOCIALACCOUNT_PROVIDERS = providers
     return fake_provider
+
+
+def follow(client, response, *, limit: int = 10):
+    """Follow redirects as a browser does: the site's with the test client, the provider's over HTTP."""
+    for _ in range(limit):
+        if response.status_code not in (301, 302, 303):
+            return response
+        url = response["Location"]
+        parts = urlsplit(url)
+        if parts.netloc in ("", "testserver"):
+            response = client.get(parts.path + (f"?{parts.query}" if parts.query else ""))
+        else:
+            assert parts.hostname == "127.0.0.1", f"a redirect off this machine: {url}"
+            answer = requests.get(url, allow_redirects=False, timeout=10)
+            assert answer.status_code == 302, answer.text
+            response = _Redirect(answer.headers["Location"])
+    raise AssertionError("too many redirects")
+
+
+class _Redirect:
+    status_code = 302
+
+    def __init__(self, location: str):
+        self.location = location
+
+    def __getitem__(self, name: str) -> str:
+        return self.location
+
+
+def sign_in_with(client, login_url: str, **data):
+    """Press a provider's sign-in button (a POST with the CSRF token) and follow to where it lands."""
+    return follow(client, client.post(login_url, data))
+
+
+def signed_in_user(client):
+    user_id = client.session.get("_auth_user_id")
+    return get_user_model().objects.get(pk=user_id) if user_id else None

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from meetings.lib.git import git, git_text
+from meetings.lib.git import GitError, git, git_text
 
 
 class Repo:
@@ -56,3 +56,56 @@ def minutes(day: str, diego: str = "- a", cli: str = "- b", announcements: str =
         f"# Runtime PMC Meeting {day}\n\n## Announcements\n\n{announcements}\n\n## Backlog Reviews\n\n"
         f"### Diego - Eric\n\n{diego}\n\n### CLI - Anand\n\n{cli}\n"
     )
+
+
+class HostileRepo(Repo):
+    """A Repo that also writes what `git commit` refuses: authors git cannot parse, `.git` folders, any byte in a name.
+
+    Commits are objects written with `git hash-object --literally`, as a hostile repository's would be.
+    """
+
+    def commit_object(
+        self,
+        files: dict[bytes | str, bytes | str],
+        *,
+        author: bytes = b"author Ann Author <ann@example.org> 1527847200 +0000",
+        message: bytes = b"Update\n",
+    ) -> str:
+        """Commit exactly `files` (path: content) on main, with that author line as it is; the commit's id."""
+        tree = self._tree({_bytes(path): _bytes(content) for path, content in files.items()})
+        parents = [line for line in [self._head_or_none()] if line]
+        body = b"tree " + tree.encode() + b"\n" + b"".join(b"parent " + p.encode() + b"\n" for p in parents)
+        body += author + b"\ncommitter Ann Author <ann@example.org> 1527847200 +0000\n\n" + message
+        commit = self._object("commit", body)
+        git(["update-ref", "refs/heads/main", commit], cwd=self.path)
+        return commit
+
+    def _tree(self, files: dict[bytes, bytes]) -> str:
+        entries: dict[bytes, tuple[bytes, str]] = {}
+        folders: dict[bytes, dict[bytes, bytes]] = {}
+        for path, content in files.items():
+            first, _, rest = path.partition(b"/")
+            if rest:
+                folders.setdefault(first, {})[rest] = content
+            else:
+                entries[first] = (b"100644", self._object("blob", content))
+        for name, inside in folders.items():
+            entries[name] = (b"40000", self._tree(inside))
+        # Git's order: a folder sorts as if its name ended with "/".
+        ordered = sorted(entries.items(), key=lambda item: item[0] + (b"/" if item[1][0] == b"40000" else b""))
+        data = b"".join(mode + b" " + name + b"\0" + bytes.fromhex(oid) for name, (mode, oid) in ordered)
+        return self._object("tree", data)
+
+    def _object(self, kind: str, data: bytes) -> str:
+        arguments = ["hash-object", "-t", kind, "-w", "--literally", "--stdin"]
+        return git_text(arguments, cwd=self.path, input=data).strip()
+
+    def _head_or_none(self) -> str:
+        try:
+            return self.head()
+        except GitError:
+            return ""
+
+
+def _bytes(text: bytes | str) -> bytes:
+    return text if isinstance(text, bytes) else text.encode()

@@ -410,19 +410,25 @@ def import_history(
             raise GitHistoryError(f"{repository} cannot be read as a git repository: {error}") from error
         head = _resolve(clone, "HEAD", f"{repository} has no commits (or no HEAD branch)")
         start = _resolve(clone, since, f"--since {since}: no such commit in {repository}") if since else None
-        log = _read_log(clone, authors)
-        steps = plan_replay(log, head)
-        replay = Replay(head=head, commits_read=len(log), dry_run=dry_run)
-        runner = _Runner(clone, log, key=_repository_key(repository), committee=committee, start=start)
         try:
-            # One transaction for the run: stopped halfway, it keeps nothing, and GitImport never says more
-            # was imported than was. Each version is still its own (a savepoint): a refused one leaves nothing.
-            with transaction.atomic():
-                runner.run(steps, replay, progress)
-                if dry_run:
-                    raise _DryRun
-        except _DryRun:
-            pass
+            log = _read_log(clone, authors)
+            steps = plan_replay(log, head)
+            replay = Replay(head=head, commits_read=len(log), dry_run=dry_run)
+            runner = _Runner(clone, log, key=_repository_key(repository), committee=committee, start=start)
+            try:
+                # One transaction for the run: stopped halfway, it keeps nothing, and GitImport never says more
+                # was imported than was. Each version is still its own (a savepoint): a refused one leaves nothing.
+                with transaction.atomic():
+                    runner.run(steps, replay, progress)
+                    if dry_run:
+                        raise _DryRun
+            except _DryRun:
+                pass
+        except GitError as error:
+            # A tree or commit git itself cannot read (corrupt, or written by hand): no history to replay.
+            raise GitHistoryError(
+                f"{repository}: git cannot read its history ({error}); nothing was written"
+            ) from error
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     replay.seconds = time.perf_counter() - started
@@ -461,16 +467,24 @@ def _repository_key(repository: str) -> str:
     return os.path.abspath(repository) if os.path.exists(repository) else repository
 
 
-def read_blobs(clone: Path, blobs: Iterable[str]) -> dict[str, bytes | int]:
-    """The content of each blob, read by one `git cat-file --batch`; a blob over MAX_FILE_BYTES gives its size."""
+def read_blobs(clone: Path, blobs: Iterable[str]) -> dict[str, bytes | int | None]:
+    """The content of each blob, read by one `git cat-file --batch`; a blob over MAX_FILE_BYTES gives its size.
+
+    None for a blob the repository does not have (a tree naming an object that is not there).
+    """
     wanted = sorted(set(blobs))
     if not wanted:
         return {}
     sizes = {}
+    found: dict[str, bytes | int | None] = {}
     for line in git_text(["cat-file", "--batch-check"], cwd=clone, input="\n".join(wanted).encode()).splitlines():
-        blob, _, size = line.split(" ")
-        sizes[blob] = int(size)
-    found: dict[str, bytes | int] = {blob: size for blob, size in sizes.items() if size > MAX_FILE_BYTES}
+        blob, _, rest = line.partition(" ")
+        kind, _, size = rest.partition(" ")
+        if kind == "blob":
+            sizes[blob] = int(size)
+        else:  # "missing", or an object that is not a file's content
+            found[blob] = None
+    found |= {blob: size for blob, size in sizes.items() if size > MAX_FILE_BYTES}
     small = [blob for blob in wanted if blob not in found]
     output = git(["cat-file", "--batch"], cwd=clone, input="\n".join(small).encode(), timeout=600)
     position = 0
@@ -569,9 +583,14 @@ class _Runner:
         ):
             self.holders[(meeting.committee.slug, meeting.source_path)] = meeting
 
-    def _import(self, step: Step, data: bytes | int, details: dict, replay: Replay) -> None:
+    def _import(self, step: Step, data: bytes | int | None, details: dict, replay: Replay) -> None:
         committee = self.committee_of(step.path)
         slug = slugify(committee)
+        if data is None:
+            message = f"its content (object {step.blob[:7]}) is missing from the repository, or is not a file"
+            replay.unsettled[step.path] = Event(step.commit.id, step.path, Outcome.FAILED, message)
+            replay.events.append(replay.unsettled[step.path])
+            return
         if isinstance(data, int):
             message = f"the file is {data / 2**20:.1f} MB; expected minutes of at most {MAX_FILE_BYTES // 2**20} MB"
             replay.unsettled[step.path] = Event(step.commit.id, step.path, Outcome.FAILED, message)

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from meetings.lib.control_chars import escape_controls as escaped
 from meetings.models import Committee, GitImport, Meeting, Revision
 from meetings.services.exporting import meeting_to_markdown
-from tests.support.git_repos import HostileRepo, minutes
+from tests.support.git_repos import HostileRepo, MissingBlob, minutes
 
 FILE = "Runtime/2018/2018-06-12-runtime.md"
 OTHER = "Runtime/2018/2018-06-26-runtime.md"
@@ -153,3 +153,40 @@ def test_a_hidden_folder_named_with_committee_is_not_read_either(repo):
     assert error is None, error
     assert ".github/2018-06-19-runtime.md" in out
     assert [m.source_path for m in Meeting.objects.all()] == [FILE]
+
+
+def _corrupt(repo: HostileRepo, tree: bytes) -> None:
+    """A commit on main whose tree is `tree` as it is: an object git cannot read, or an entry it cannot parse."""
+    body = b"tree " + tree + b"\nparent " + repo.head().encode() + b"\n"
+    body += b"author Ann <ann@example.org> 1528000000 +0000\ncommitter Ann <ann@example.org> 1528000000 +0000\n\nx\n"
+    repo.move_main(repo.write_object("commit", body))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("corruption", ["a tree that is not there", "a tree entry git cannot parse"])
+def test_a_history_git_itself_cannot_read_is_a_clear_error_and_nothing_is_written(repo, corruption):
+    repo.commit_object({FILE: minutes("2018-06-12")})
+    if corruption == "a tree that is not there":
+        _corrupt(repo, b"1" * 40)
+    else:
+        blob = repo.write_object("blob", minutes("2018-06-26").encode())
+        _corrupt(repo, repo.write_object("tree", b"1x0644 x.md\0" + bytes.fromhex(blob)).encode())
+
+    out, err, error = run(repo)
+
+    assert error is not None and "git cannot read its history" in str(error) and "nothing was written" in str(error)
+    assert printed_controls(out + err) == control_characters(str(error)) == set()
+    assert not Meeting.objects.exists() and not Committee.objects.exists() and not GitImport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_version_whose_content_is_missing_from_the_repository_is_named_and_the_rest_imported(repo):
+    repo.commit_object({FILE: minutes("2018-06-12")})
+    missing = repo.commit_object({FILE: MissingBlob()})
+    repo.commit_object({FILE: minutes("2018-06-12", diego="- fixed")})
+
+    out, _, error = run(repo)
+
+    assert error is None, error
+    assert any(missing[:7] in line and "missing from the repository" in line for line in out.splitlines())
+    assert meeting_to_markdown(Meeting.objects.get()) == minutes("2018-06-12", diego="- fixed")

@@ -129,3 +129,19 @@ def test_an_upload_whose_name_holds_control_characters_is_refused_by_name():
 
     assert result.outcome == Outcome.FAILED and "control characters (\\x1b)" in result.message
     assert not Meeting.objects.exists()
+
+
+@pytest.mark.django_db
+def test_check_roundtrip_prints_no_control_character_of_the_archive(tmp_path):
+    hostile = "Runtime/2018/2018-06-19-\x1b]0;owned\x07runtime.md"
+    text = minutes("2018-06-12", diego="- a line that \x1b[2Jclears the screen\r")
+    archive = write(tmp_path / "archive", {GOOD: text, hostile: minutes("2018-06-19")})
+    out = StringIO()
+
+    try:
+        call_command("check_roundtrip", str(archive), stdout=out)
+    except CommandError as error:
+        assert control_characters(str(error)) == set()
+
+    assert control_characters(out.getvalue().replace("\n", "")) == set()
+    assert escape_controls(Path(hostile).name) in out.getvalue()

@@ -16,7 +16,7 @@ from meetings.models import Committee, Meeting, MeetingStatus
 from meetings.services.exporting import archive_path, export_meetings
 
 DAY = date(2018, 6, 12)
-NAMES = [".git", ".github", "..", ".", "Run\x1b[31mtime", "Run\ntime", "Run\rtime", "\u202eemitnuR", "Run\x9btime"]
+NAMES = [".git", ".github", ".hidden", "Run\x1b[31mtime", "Run\ntime", "Run\rtime", "\u202eemitnuR", "Run\x9btime"]
 FILES = ["2018-06-12\x1b[2J.md", "2018-06-12-\nrun.md", "2018-06-12-\u202edm.md", ".2018-06-12.md"]
 
 

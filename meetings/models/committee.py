@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
 from django.db import models, transaction
 from django.urls import reverse
 
@@ -13,6 +14,7 @@ from ..format.choices import ItemKind, TeamLayout, TeamStatus
 from ..format.placeholders import placeholder_lines
 from ..format.slugs import team_slug
 from ..lib import scheduling
+from ..lib.control_chars import controls_in, has_controls
 from .people import person_name
 
 # Top-level URL segments that a committee slug must not shadow.
@@ -50,8 +52,25 @@ def validate_committee_slug(value: str) -> None:
         raise ValidationError(f"“{value}” is reserved for the site's own pages; choose another slug.")
 
 
+def committee_name_problem(name: str) -> str | None:
+    """Why a name cannot be a committee's, or None: it is its folder in the export, the zip and the mirror."""
+    if not name.strip():
+        return "it is blank"
+    if name.strip().startswith("."):
+        return "a name starting with a dot is a hidden folder (.git is where the mirror keeps its repository)"
+    if has_controls(name):
+        return f"it holds control characters ({controls_in(name)}), which no folder of the archive may"
+    return None
+
+
+def validate_committee_name(value: str) -> None:
+    problem = committee_name_problem(value)
+    if problem:
+        raise ValidationError(f"This cannot be a committee's name: {problem}.")
+
+
 class Committee(models.Model):
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=[validate_committee_name])
     slug = models.SlugField(max_length=100, unique=True, validators=[validate_committee_slug])
     description = models.TextField(blank=True)
     chairs = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="chaired_committees")
@@ -120,6 +139,13 @@ class Committee(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # The slug names the committee's URLs, its archive folder where the name cannot and the zip it downloads:
+        # checked on every save, not only by forms, so that no code path stores `.git` or `../x`.
+        validate_slug(self.slug)
+        validate_committee_slug(self.slug)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:committee", args=[self.slug])

@@ -11,6 +11,7 @@ from ..format.choices import ItemKind
 from ..format.reading import date_from_text
 from ..format.source import carry_edits
 from ..format.writing import minutes_markdown
+from ..lib.control_chars import has_controls
 from ..lib.uploads import replace_upload_urls
 from ..models import Meeting
 from ..queries.actions import open_actions
@@ -121,12 +122,16 @@ def archive_path(meeting: Meeting) -> Path:
 
     An imported meeting keeps the name its file had (e.g. Extensions/2018/06-24-2018.md),
     so that the file goes back where it was; only a name that holds the
-    meeting's date, so that two meetings never share one.
+    meeting's date, so that two meetings never share one. A name that is not a
+    plain one (hidden, a control character, a slash) gives way to the slug and
+    the date, whatever the database holds: `.git` is the mirror's own repository.
     """
     committee = meeting.committee
     folder = committee.name.strip()
     if not _plain_name(folder):
         folder = committee.slug  # a name that is not a plain folder name must not lead elsewhere
+    if not _plain_name(folder):
+        folder = f"committee-{committee.pk}"  # a slug stored past Committee.save's check
     name = PurePosixPath(meeting.source_path).name
     if not (_plain_name(name) and name.endswith(".md") and date_from_text(name) == meeting.date):
         name = f"{meeting.date.isoformat()}-{committee.slug}.md"
@@ -134,7 +139,8 @@ def archive_path(meeting: Meeting) -> Path:
 
 
 def _plain_name(name: str) -> bool:
-    return name not in ("", ".", "..") and not any(char in name for char in "/\\\0")
+    """A name that stays one file or folder, visible, where it is written: no hidden name, no control character."""
+    return bool(name) and not name.startswith(".") and not has_controls(name) and not any(c in name for c in "/\\")
 
 
 def export_meetings(meetings, *, out_dir: Path) -> list[Path]:

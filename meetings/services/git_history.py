@@ -28,7 +28,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from django.contrib.auth import get_user_model
@@ -36,6 +36,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from ..format.reading import ParseError, decode, minutes_date
+from ..lib.control_chars import controls_in, has_controls, replace_controls
 from ..lib.git import GitError, git, git_text
 from ..models import Committee, GitImport, Meeting, Revision, RevisionSource
 from .importing import (
@@ -53,6 +54,7 @@ _YEAR = re.compile(r"^\d{4}$")
 # One commit of `git log -z`: a mark, then the fields below, each ended by NUL; its raw changes follow.
 _MARK = "\x01"
 _LOG_FORMAT = "%x01%H%x00%P%x00%aN%x00%aE%x00%aI%x00%B%x00"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MAILMAP_LINE = re.compile(
     r"(?P<name>[^<>#]*?)\s*<(?P<email>[^<>]*)>(?:\s*(?P<old_name>[^<>#]*?)\s*<(?P<old_email>[^<>]*)>)?\s*(?:#.*)?"
 )
@@ -85,6 +87,7 @@ class Commit:
     date: datetime
     message: str
     changes: list[Change] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # what of it could not be read as it was (_read_commit)
 
     @property
     def is_merge(self) -> bool:
@@ -98,14 +101,15 @@ def parse_log(output: bytes) -> list[Commit]:
     """The commits of `git log -z --raw --no-abbrev --format=<_LOG_FORMAT>`, in the order given."""
     tokens = output.decode("utf-8", "surrogateescape").split("\0")
     commits: list[Commit] = []
+    dates: dict[str, datetime] = {}
     index = 0
     while index < len(tokens):
         token = tokens[index].lstrip("\n")
         if token.startswith(_MARK):
             identity, parents, name, email, date, message = [token[1:], *tokens[index + 1 : index + 6]]
-            commits.append(
-                Commit(identity, tuple(parents.split()), name, email, datetime.fromisoformat(date), message.strip())
-            )
+            commit = _read_commit(identity, tuple(parents.split()), name, email, date, message, dates)
+            dates[commit.id] = commit.date
+            commits.append(commit)
             index += 6
         elif token.startswith(":"):
             # ":<old mode> <new mode> <old blob> <new blob> <status>", then one path, or two for a rename or copy.
@@ -123,6 +127,42 @@ def parse_log(output: bytes) -> list[Commit]:
         else:
             index += 1  # the empty token between two commits
     return commits
+
+
+def _read_commit(
+    identity: str, parents: tuple[str, ...], name: str, email: str, date: str, message: str, dates: dict
+) -> Commit:
+    """One commit, whatever its author line holds; what could not be read as it was is in its `problems`.
+
+    Git gives a placeholder back as it is (%aN, %aI) where it cannot parse the
+    author line of a commit written by hand: such a commit is still replayed,
+    with no author, and dated as its latest parent (the Unix epoch for a first
+    commit) so that its revisions stay in order. Control characters and bytes
+    that are not UTF-8 are replaced (�), in the message too, which keeps its lines.
+    """
+    problems = []
+    if (name, email) == ("%aN", "%aE"):
+        name = email = ""
+        problems.append("its author cannot be read (git finds no name and e-mail); recorded with no author")
+    try:
+        when = datetime.fromisoformat(date)
+    except ValueError:
+        when = max((dates[parent] for parent in parents if parent in dates), default=_EPOCH)
+        problems.append(
+            f"its author's date cannot be read (“{date[:40]}”); dated {when.isoformat()}, as its latest parent"
+            " (1970 for a first commit)"
+        )
+    message = message.replace("\r\n", "\n")
+    cleaned = {
+        "author's name": (name, replace_controls(name)),
+        "author's e-mail": (email, replace_controls(email)),
+        "message": (message, replace_controls(message, keep="\n\t")),
+    }
+    for what, (before, after) in cleaned.items():
+        if before != after:
+            problems.append(f"its {what} holds control characters or bytes that are not UTF-8, replaced by �")
+    name, email, message = (after for _, after in cleaned.values())
+    return Commit(identity, parents, name, email, when, message.strip(), problems=problems)
 
 
 def parse_mailmap(text: str) -> int:
@@ -153,6 +193,15 @@ def committee_folder(path: str) -> str:
 
 
 def is_minutes_file(path: str) -> bool:
+    """A Markdown file but a README, outside hidden folders (.git, .github: the tools', never a committee's)."""
+    return _is_markdown(path) and not is_hidden(path)
+
+
+def is_hidden(path: str) -> bool:
+    return any(part.startswith(".") for part in PurePosixPath(path).parts)
+
+
+def _is_markdown(path: str) -> bool:
     name = PurePosixPath(path).name
     return name.endswith(".md") and name.lower() != "readme.md"
 
@@ -295,7 +344,8 @@ class Event:
         return self.outcome in (Outcome.FAILED, Outcome.REFUSED)
 
     def __str__(self) -> str:
-        return f"{self.outcome:9} {self.commit[:7]} {self.path}" + (f": {self.message}" if self.message else "")
+        where = f"{self.outcome:9} {self.commit[:7]}" + (f" {self.path}" if self.path else "")
+        return where + (f": {self.message}" if self.message else "")
 
 
 @dataclass
@@ -360,19 +410,25 @@ def import_history(
             raise GitHistoryError(f"{repository} cannot be read as a git repository: {error}") from error
         head = _resolve(clone, "HEAD", f"{repository} has no commits (or no HEAD branch)")
         start = _resolve(clone, since, f"--since {since}: no such commit in {repository}") if since else None
-        log = _read_log(clone, authors)
-        steps = plan_replay(log, head)
-        replay = Replay(head=head, commits_read=len(log), dry_run=dry_run)
-        runner = _Runner(clone, log, key=_repository_key(repository), committee=committee, start=start)
         try:
-            # One transaction for the run: stopped halfway, it keeps nothing, and GitImport never says more
-            # was imported than was. Each version is still its own (a savepoint): a refused one leaves nothing.
-            with transaction.atomic():
-                runner.run(steps, replay, progress)
-                if dry_run:
-                    raise _DryRun
-        except _DryRun:
-            pass
+            log = _read_log(clone, authors)
+            steps = plan_replay(log, head)
+            replay = Replay(head=head, commits_read=len(log), dry_run=dry_run)
+            runner = _Runner(clone, log, key=_repository_key(repository), committee=committee, start=start)
+            try:
+                # One transaction for the run: stopped halfway, it keeps nothing, and GitImport never says more
+                # was imported than was. Each version is still its own (a savepoint): a refused one leaves nothing.
+                with transaction.atomic():
+                    runner.run(steps, replay, progress)
+                    if dry_run:
+                        raise _DryRun
+            except _DryRun:
+                pass
+        except GitError as error:
+            # A tree or commit git itself cannot read (corrupt, or written by hand): no history to replay.
+            raise GitHistoryError(
+                f"{repository}: git cannot read its history ({error}); nothing was written"
+            ) from error
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     replay.seconds = time.perf_counter() - started
@@ -411,16 +467,24 @@ def _repository_key(repository: str) -> str:
     return os.path.abspath(repository) if os.path.exists(repository) else repository
 
 
-def read_blobs(clone: Path, blobs: Iterable[str]) -> dict[str, bytes | int]:
-    """The content of each blob, read by one `git cat-file --batch`; a blob over MAX_FILE_BYTES gives its size."""
+def read_blobs(clone: Path, blobs: Iterable[str]) -> dict[str, bytes | int | None]:
+    """The content of each blob, read by one `git cat-file --batch`; a blob over MAX_FILE_BYTES gives its size.
+
+    None for a blob the repository does not have (a tree naming an object that is not there).
+    """
     wanted = sorted(set(blobs))
     if not wanted:
         return {}
     sizes = {}
+    found: dict[str, bytes | int | None] = {}
     for line in git_text(["cat-file", "--batch-check"], cwd=clone, input="\n".join(wanted).encode()).splitlines():
-        blob, _, size = line.split(" ")
-        sizes[blob] = int(size)
-    found: dict[str, bytes | int] = {blob: size for blob, size in sizes.items() if size > MAX_FILE_BYTES}
+        blob, _, rest = line.partition(" ")
+        kind, _, size = rest.partition(" ")
+        if kind == "blob":
+            sizes[blob] = int(size)
+        else:  # "missing", or an object that is not a file's content
+            found[blob] = None
+    found |= {blob: size for blob, size in sizes.items() if size > MAX_FILE_BYTES}
     small = [blob for blob in wanted if blob not in found]
     output = git(["cat-file", "--batch"], cwd=clone, input="\n".join(small).encode(), timeout=600)
     position = 0
@@ -472,8 +536,14 @@ class _Runner:
         for step in todo:
             by_commit.setdefault(step.commit.id, []).append(step)
         files = set()
+        head_files = self._head_files()
+        for path in head_files:
+            if _is_markdown(path) and is_hidden(path):
+                message = "in a hidden folder, which is never a committee's (.git, .github): not read as minutes"
+                replay.events.append(Event(replay.head, path, Outcome.SKIPPED, message))
         for number, commit_steps in enumerate(by_commit.values(), start=1):
             commit = commit_steps[0].commit
+            replay.events += [Event(commit.id, "", "warning", problem) for problem in commit.problems]
             details = self._details(commit, replay)
             with transaction.atomic():
                 for step in commit_steps:
@@ -489,7 +559,7 @@ class _Runner:
         update_rosters(replay.results)
         # Indexed for search once, at the end, rather than after each of their versions.
         reindex_meetings({result.meeting.pk for result in replay.results if result.meeting is not None})
-        self._remember(replay.head, {self.committee_of(step.path) for step in todo})
+        self._remember(replay.head, {self.committee_of(step.path) for step in todo}, head_files)
         replay.revisions = Revision.objects.filter(source=RevisionSource.GIT).count() - revisions_before
 
     def _details(self, commit: Commit, replay: Replay) -> dict:
@@ -513,11 +583,25 @@ class _Runner:
         ):
             self.holders[(meeting.committee.slug, meeting.source_path)] = meeting
 
-    def _import(self, step: Step, data: bytes | int, details: dict, replay: Replay) -> None:
+    def _import(self, step: Step, data: bytes | int | None, details: dict, replay: Replay) -> None:
         committee = self.committee_of(step.path)
         slug = slugify(committee)
+        if data is None:
+            message = f"its content (object {step.blob[:7]}) is missing from the repository, or is not a file"
+            replay.unsettled[step.path] = Event(step.commit.id, step.path, Outcome.FAILED, message)
+            replay.events.append(replay.unsettled[step.path])
+            return
         if isinstance(data, int):
             message = f"the file is {data / 2**20:.1f} MB; expected minutes of at most {MAX_FILE_BYTES // 2**20} MB"
+            replay.unsettled[step.path] = Event(step.commit.id, step.path, Outcome.FAILED, message)
+            replay.events.append(replay.unsettled[step.path])
+            return
+        if has_controls(step.path):
+            # Its name would reach the terminal, the mirror's and the export's file names: refused, and said.
+            message = (
+                f"its path holds control characters ({controls_in(step.path)}), which no file of the archive may "
+                "hold; rename the file in the repository"
+            )
             replay.unsettled[step.path] = Event(step.commit.id, step.path, Outcome.FAILED, message)
             replay.events.append(replay.unsettled[step.path])
             return
@@ -601,9 +685,12 @@ class _Runner:
             meeting.delete()
         replay.events.append(Event(step.commit.id, step.path, "removed" if not edited else "kept", message))
 
-    def _remember(self, head: str, replayed: set[str]) -> None:
+    def _head_files(self) -> list[str]:
+        output = git(["ls-tree", "-r", "-z", "--name-only", "HEAD"], cwd=self.clone)
+        return [path for path in output.decode("utf-8", "surrogateescape").split("\0") if path]
+
+    def _remember(self, head: str, replayed: set[str], head_files: list[str]) -> None:
         """Each committee the repository's files go to continues after HEAD next time."""
-        output = git_text(["ls-tree", "-r", "-z", "--name-only", "HEAD"], cwd=self.clone)
-        names = replayed | {self.committee_of(path) for path in output.split("\0") if is_minutes_file(path)}
+        names = replayed | {self.committee_of(path) for path in head_files if is_minutes_file(path)}
         for found in Committee.objects.filter(slug__in=[slugify(name) for name in names]):
             GitImport.objects.update_or_create(committee=found, repository=self.key, defaults={"last_commit": head})

@@ -38,6 +38,7 @@ from ..format.placeholders import is_placeholder
 from ..format.reading import ParsedMeeting, ParseError, decode, notes_team_name, parse_minutes, team_key
 from ..format.source import first_difference, source_text
 from ..format.writing import agenda_lines, minutes_markdown
+from ..lib.control_chars import controls_in, escape_controls, has_controls
 from ..models import (
     NO_UPDATE_TEXT,
     AgendaItem,
@@ -53,7 +54,7 @@ from ..models import (
     TeamAlias,
     TeamStatus,
 )
-from ..models.committee import RESERVED_SLUGS
+from ..models.committee import RESERVED_SLUGS, committee_name_problem
 from .action_rows import read_outcomes
 from .exporting import structural_markdown
 from .mirroring import mirror_later
@@ -158,8 +159,14 @@ def _committee_folder(file: Path) -> str:
 def get_or_create_committee(name_or_slug: str) -> Committee:
     """The committee with that slug (or name), created when it does not exist yet."""
     slug = slugify(name_or_slug)
-    if slug in RESERVED_SLUGS or not slug:
-        raise ParseError(f"“{name_or_slug}” cannot be a committee's name; expected another one, e.g. with --committee")
+    # Checked before the slug is looked up: `.git` must not reach the committee `git` either.
+    problem = committee_name_problem(name_or_slug) or ("" if slug and slug not in RESERVED_SLUGS else "reserved")
+    if problem:
+        raise ParseError(
+            f"“{escape_controls(name_or_slug)}” cannot be a committee's name"
+            + ("" if problem == "reserved" else f" ({problem})")
+            + "; expected another one, e.g. with --committee"
+        )
     committee = Committee.objects.filter(slug=slug).first()
     if committee is None:
         name = name_or_slug if name_or_slug != slug else name_or_slug.replace("-", " ").title()
@@ -172,7 +179,8 @@ def import_paths(
 ) -> list[ImportResult]:
     """Import every minutes file named or under the named folders; symbolic links are refused."""
     results = [
-        _outside(file, root)
+        _hidden(file, root)
+        or _outside(file, root)
         or import_file(file, committee or folder, draft=draft, dry_run=dry_run, source_path=_source_path(file, root))
         for file, folder, root in _walk(paths)
     ]
@@ -194,6 +202,14 @@ def _source_path(file: Path, root: Path | None) -> str:
     if root is not None:
         return PurePosixPath(*absolute.relative_to(os.path.abspath(root)).parts).as_posix()
     return absolute.name
+
+
+def _hidden(file: Path, root: Path | None) -> ImportResult | None:
+    """A file found in a hidden folder of the archive (.git, .github: the tools', never a committee's), else None."""
+    if root is None or not any(part.startswith(".") for part in file.relative_to(root).parts):
+        return None
+    message = "in a hidden folder, which is never a committee's (.git, .github): not read as minutes"
+    return ImportResult(file, Outcome.SKIPPED, message)
 
 
 def _outside(file: Path, root: Path | None) -> ImportResult | None:
@@ -303,6 +319,11 @@ def import_data(
     the imports of one run (ImportCache); the committee is then a Committee.
     """
     path = Path(path)
+    name = source_path or path.name
+    if has_controls(name):
+        # The name would be stored, printed and written back by the export and the mirror: refused, and said.
+        message = f"its name holds control characters ({controls_in(name)}), which no file of the archive may hold"
+        return ImportResult(path, Outcome.FAILED, message + "; rename it")
     try:
         if len(data) > MAX_FILE_BYTES:  # before decoding: a read of MAX_FILE_BYTES + 1 bytes lands here
             raise ParseError(_too_large(len(data)))

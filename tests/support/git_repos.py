@@ -1,8 +1,9 @@
 """Small git repositories built in a test's tmp_path, with the authors and dates each commit needs."""
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from meetings.lib.git import git, git_text
+from meetings.lib.git import GitError, git, git_text
 
 
 class Repo:
@@ -56,3 +57,68 @@ def minutes(day: str, diego: str = "- a", cli: str = "- b", announcements: str =
         f"# Runtime PMC Meeting {day}\n\n## Announcements\n\n{announcements}\n\n## Backlog Reviews\n\n"
         f"### Diego - Eric\n\n{diego}\n\n### CLI - Anand\n\n{cli}\n"
     )
+
+
+@dataclass(frozen=True)
+class MissingBlob:
+    """A file whose content is an object the repository does not have."""
+
+    oid: str = "22" * 20
+
+
+class HostileRepo(Repo):
+    """A Repo that also writes what `git commit` refuses: authors git cannot parse, `.git` folders, any byte in a name.
+
+    Commits are objects written with `git hash-object --literally`, as a hostile repository's would be.
+    """
+
+    def commit_object(
+        self,
+        files: dict[bytes | str, bytes | str | MissingBlob],
+        *,
+        author: bytes = b"author Ann Author <ann@example.org> 1527847200 +0000",
+        message: bytes = b"Update\n",
+    ) -> str:
+        """Commit exactly `files` (path: content) on main, with that author line as it is; the commit's id."""
+        tree = self._tree({_bytes(path): content for path, content in files.items()})
+        parents = [line for line in [self._head_or_none()] if line]
+        body = b"tree " + tree.encode() + b"\n" + b"".join(b"parent " + p.encode() + b"\n" for p in parents)
+        body += author + b"\ncommitter Ann Author <ann@example.org> 1527847200 +0000\n\n" + message
+        return self.move_main(self.write_object("commit", body))
+
+    def write_object(self, kind: str, data: bytes) -> str:
+        """Write an object as it is, whether git could parse it or not; its id."""
+        arguments = ["hash-object", "-t", kind, "-w", "--literally", "--stdin"]
+        return git_text(arguments, cwd=self.path, input=data).strip()
+
+    def move_main(self, commit: str) -> str:
+        git(["update-ref", "refs/heads/main", commit], cwd=self.path)
+        return commit
+
+    def _tree(self, files: dict[bytes, bytes | str | MissingBlob]) -> str:
+        entries: dict[bytes, tuple[bytes, str]] = {}
+        folders: dict[bytes, dict] = {}
+        for path, content in files.items():
+            first, _, rest = path.partition(b"/")
+            if rest:
+                folders.setdefault(first, {})[rest] = content
+            elif isinstance(content, MissingBlob):
+                entries[first] = (b"100644", content.oid)
+            else:
+                entries[first] = (b"100644", self.write_object("blob", _bytes(content)))
+        for name, inside in folders.items():
+            entries[name] = (b"40000", self._tree(inside))
+        # Git's order: a folder sorts as if its name ended with "/".
+        ordered = sorted(entries.items(), key=lambda item: item[0] + (b"/" if item[1][0] == b"40000" else b""))
+        data = b"".join(mode + b" " + name + b"\0" + bytes.fromhex(oid) for name, (mode, oid) in ordered)
+        return self.write_object("tree", data)
+
+    def _head_or_none(self) -> str:
+        try:
+            return self.head()
+        except GitError:
+            return ""
+
+
+def _bytes(text: bytes | str) -> bytes:
+    return text if isinstance(text, bytes) else text.encode()

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from meetings.lib.control_chars import escape_controls
 from meetings.services.roundtrip import DIFFERENT, IDENTICAL, SKIPPED, WHITESPACE_ONLY, check_paths
 
 
@@ -15,12 +16,13 @@ class Command(BaseCommand):
     def handle(self, *args, paths, committee, **options):
         missing = [str(path) for path in paths if not path.exists()]
         if missing:
-            raise CommandError(f"No such file or folder: {', '.join(missing)}")
+            raise CommandError(escape_controls(f"No such file or folder: {', '.join(missing)}"))
         checks = check_paths(paths, committee)
+        # Paths and lines of the archive are data: a terminal would obey their escape sequences.
         for check in checks:
-            self.stdout.write(f"{check.verdict:15} {check.path}")
+            self.stdout.write(escape_controls(f"{check.verdict:15} {check.path}"))
             for line in check.details:
-                self.stdout.write(f"    {line}")
+                self.stdout.write(escape_controls(f"    {line}"))
         counts = {
             verdict: sum(c.verdict == verdict for c in checks)
             for verdict in (IDENTICAL, WHITESPACE_ONLY, DIFFERENT, SKIPPED)

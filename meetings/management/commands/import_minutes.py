@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from meetings.lib.control_chars import escape_controls
 from meetings.services.git_history import GitHistoryError, import_history
 from meetings.services.importing import Outcome, import_paths
 
@@ -47,15 +48,14 @@ class Command(BaseCommand):
         # A link to nothing is not missing: the import names it and refuses it as a link.
         missing = [str(path) for path in paths if not path.exists() and not path.is_symlink()]
         if missing:
-            raise CommandError(f"No such file or folder: {', '.join(missing)}")
+            raise CommandError(escape_controls(f"No such file or folder: {', '.join(missing)}"))
         results = import_paths(paths, committee, draft=draft, dry_run=dry_run)
         # Failures, skips and warnings always; in a dry run also what would change.
         refusals = {Outcome.FAILED, Outcome.REFUSED}
         shown = refusals | {Outcome.SKIPPED} | ({Outcome.IMPORTED, Outcome.UPDATED} if dry_run else set())
         for result in results:
-            style = self.style.ERROR if result.outcome in refusals else (lambda text: text)
             if options["verbosity"] > 1 or result.warnings or result.outcome in shown:
-                self.stdout.write(style(str(result)))
+                self._say(str(result), error=result.outcome in refusals)
         counts = {outcome: sum(r.outcome == outcome for r in results) for outcome in Outcome}
         summary = ", ".join(f"{outcome} {count}" for outcome, count in counts.items())
         self.stdout.write(("Dry run: " if dry_run else "") + summary)
@@ -76,20 +76,26 @@ class Command(BaseCommand):
                 progress=self._progress(options["verbosity"]),
             )
         except GitHistoryError as error:
-            raise CommandError(str(error)) from error
+            raise CommandError(escape_controls(str(error))) from error
         for event in replay.events:
-            self.stdout.write(self.style.ERROR(str(event)) if event.is_problem else str(event))
+            self._say(str(event), error=event.is_problem)
         if options["verbosity"] > 1:
             for name in sorted(replay.authors_unmatched):
-                self.stdout.write(f"unmatched author: {name}")
+                self._say(f"unmatched author: {name}")
         self.stdout.write(("Dry run, nothing written: " if dry_run else "") + replay.summary())
         # A version refused in the middle of a file's history is reported; the run fails only when
         # a file's latest version could not be imported, leaving its meeting behind the repository.
         if replay.unsettled:
             raise CommandError(
                 f"the latest version of {len(replay.unsettled)} file(s) failed to import or was refused: "
-                f"{', '.join(sorted(replay.unsettled))}; see above."
+                f"{escape_controls(', '.join(sorted(replay.unsettled)))}; see above."
             )
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        """A line of output whose data (paths, names, messages, lines quoted) may hold anything: a terminal
+        obeys ESC sequences, a carriage return redraws the line, so each control character is printed escaped."""
+        text = escape_controls(text)
+        self.stdout.write(self.style.ERROR(text) if error else text)
 
     def _progress(self, verbosity: int):
         """A line redrawn in place on a terminal; elsewhere a line every 100 commits."""

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0019_revision_source_api'),
+        ('meetings', '0020_github_handle_claims'),
     ]
 
     operations = [

@@ -251,15 +251,21 @@ def _own_copy(committee: Committee) -> Path:
         # A new remote or branch: start afresh from it, so that nothing fetched from the former one
         # (a chair's own history) is pushed to the new one. The owed changes are committed again.
         shutil.rmtree(path)
-    path.mkdir(mode=0o700)
-    _git(["init", "-q", f"--initial-branch={branch}"], cwd=path)
-    (path / ".git" / MARKER_NAME).write_text(f"{committee.pk}\n")
-    heads = _git(["ls-remote", "--heads", "--", remote, f"refs/heads/{branch}"], cwd=path).decode()
+    # Made aside and renamed into place once whole: a failure (an unreachable remote) leaves nothing
+    # half-made that the next sync would have to refuse as not the site's own.
+    new = path.with_name(f".{path.name}.new")
+    if os.path.lexists(new):
+        shutil.rmtree(new)  # left by a sync that was killed; never a link (rmtree refuses one)
+    new.mkdir(mode=0o700)
+    _git(["init", "-q", f"--initial-branch={branch}"], cwd=new)
+    (new / ".git" / MARKER_NAME).write_text(f"{committee.pk}\n")
+    heads = _git(["ls-remote", "--heads", "--", remote, f"refs/heads/{branch}"], cwd=new).decode()
     if any(line.endswith(f"\trefs/heads/{branch}") for line in heads.splitlines()):
-        _git(["fetch", "-q", "--", remote, f"refs/heads/{branch}"], cwd=path)
-        _git(["reset", "-q", "--hard", "FETCH_HEAD"], cwd=path)
-        _git(["update-ref", PUSHED_REF, "HEAD"], cwd=path)
-    (path / ".git" / STARTED_NAME).write_text(f"{remote}\n{branch}\n")
+        _git(["fetch", "-q", "--", remote, f"refs/heads/{branch}"], cwd=new)
+        _git(["reset", "-q", "--hard", "FETCH_HEAD"], cwd=new)
+        _git(["update-ref", PUSHED_REF, "HEAD"], cwd=new)
+    (new / ".git" / STARTED_NAME).write_text(f"{remote}\n{branch}\n")
+    new.rename(path)
     return path
 
 

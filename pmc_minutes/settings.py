@@ -373,9 +373,14 @@ PMC_INVITATION_DAYS = env.int("PMC_INVITATION_DAYS", default=7)
 # the system, and the committer of every mirror commit, carry this identity.
 PMC_GIT_NAME = env.str("PMC_GIT_NAME", default="PMC Minutes")
 PMC_GIT_EMAIL = env.str("PMC_GIT_EMAIL", default=DEFAULT_FROM_EMAIL)
-# The folder a committee's working copy must lie in; unset: any absolute path the server may write.
-# Chairs choose the path, so set it in production: a chair is not the server's administrator.
-PMC_GIT_MIRROR_ROOT = env.str("PMC_GIT_MIRROR_ROOT", default="")
+# The folder of the mirror's working copies, one per committee, made and named by the site (never by a
+# chair). The default is beside the code, for development; production names a folder of its own data.
+PMC_GIT_MIRROR_ROOT = Path(env.str("PMC_GIT_MIRROR_ROOT", default="") or BASE_DIR / "var" / "git-mirrors")
+if not PMC_GIT_MIRROR_ROOT.is_absolute():
+    raise ImproperlyConfigured(f"PMC_GIT_MIRROR_ROOT must be a full path, not {str(PMC_GIT_MIRROR_ROOT)!r}")
+# A remote on the server's own disk (a path, file://) lets a chair push into any repository the server may
+# write, the app's own .git included: only for tests and single-user setups.
+PMC_GIT_MIRROR_LOCAL_REMOTES = env.bool("PMC_GIT_MIRROR_LOCAL_REMOTES", default=False)
 # Longest a git command of the mirror may take (a push to a slow remote): below the worker timeout,
 # since the sync after an edit runs in the request; past it the change stays owed.
 PMC_GIT_TIMEOUT_SECONDS = env.float("PMC_GIT_TIMEOUT_SECONDS", default=30.0)

@@ -3,6 +3,7 @@
 The builders they use live in tests/support/ and are imported from there, never from this file.
 """
 
+import itertools
 from datetime import date, time
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from tests.support.builders import import_seed, make_committee, make_team, make_
 from tests.support.corpus import require_corpus
 
 # The fake GitHub / OpenID Connect provider and the settings that point sign-in at it.
-pytest_plugins = ["tests.support.signin"]
+pytest_plugins = ["tests.support.signin", "tests.support.mirror"]
 
 
 @pytest.fixture(autouse=True)
@@ -56,6 +57,20 @@ def tasks_enqueued_as_in_autocommit(monkeypatch):
             real(func, using, robust)
 
     monkeypatch.setattr(background, "on_commit", on_commit)
+
+
+@pytest.fixture(scope="session")
+def git_mirror_roots(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("git-mirrors")
+
+
+_mirror_roots = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def own_git_mirror_root(settings, git_mirror_roots):
+    """Each test's git mirror keeps its working copies apart (ids repeat between tests), never in the app's folder."""
+    settings.PMC_GIT_MIRROR_ROOT = git_mirror_roots / str(next(_mirror_roots))  # made by the first sync
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ..format.choices import ItemKind, TeamStatus
 from ..format.reading import notes_team_name, parse_team_heading, team_key
 from ..models import Committee, Invitation, Team, TeamAlias
-from ..services.mirroring import MirrorError, check_branch, check_remote, check_working_copy
+from ..services.mirroring import MirrorError, check_branch, check_remote
 from .fields import MAX_BODY_CHARS, InlineMarkdownField, SingleLineField, validate_markdown
 
 MAX_PLACEHOLDER_LINES = 50
@@ -21,12 +21,11 @@ MAX_PLACEHOLDER_CHARS = 200
 class CommitteeSettingsForm(forms.ModelForm):
     """What a committee's chairs set once: its description, cadence, call and mailing list, and its git mirror.
 
-    After validation, `mirror_note` says what the mirror will do to use the
-    working copy (create it, `git init` it), or is empty.
+    Of the mirror, a chair chooses where it pushes (remote and branch), never
+    where the server writes: the working copy is the site's own.
     """
 
-    MIRROR_FIELDS = ("mirror_path", "mirror_remote", "mirror_branch")
-    mirror_note = ""
+    MIRROR_FIELDS = ("mirror_remote", "mirror_branch")
 
     cadence_weeks = forms.IntegerField(min_value=1, max_value=52, label="Every how many weeks")
     duration_minutes = forms.IntegerField(min_value=5, max_value=24 * 60, label="Duration (minutes)")
@@ -56,7 +55,6 @@ class CommitteeSettingsForm(forms.ModelForm):
             "team_groups",
             "list_address",
             "team_layout",
-            "mirror_path",
             "mirror_remote",
             "mirror_branch",
             "placeholders",
@@ -70,7 +68,6 @@ class CommitteeSettingsForm(forms.ModelForm):
             "timezone": SingleLineField,
             "roadmap_disclaimer": InlineMarkdownField,
             "team_groups": SingleLineField,
-            "mirror_path": SingleLineField,
             "mirror_remote": SingleLineField,
             "mirror_branch": SingleLineField,
         }
@@ -108,21 +105,6 @@ class CommitteeSettingsForm(forms.ModelForm):
 
     def clean_mirror_branch(self) -> str:
         return self._mirror_check(check_branch, self.cleaned_data["mirror_branch"].strip())
-
-    def clean_mirror_path(self) -> str:
-        return self.cleaned_data["mirror_path"].strip()
-
-    def clean(self):
-        data = super().clean()
-        path, branch = data.get("mirror_path"), data.get("mirror_branch") or "main"
-        if path:
-            try:
-                self.mirror_note = check_working_copy(path, branch=branch)
-            except MirrorError as error:
-                self.add_error("mirror_path", str(error))
-        elif data.get("mirror_remote"):
-            self.add_error("mirror_remote", "A remote needs a working copy to push from: name the working copy too.")
-        return data
 
     @staticmethod
     def _mirror_check(check, value: str) -> str:

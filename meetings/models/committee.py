@@ -103,21 +103,14 @@ class Committee(models.Model):
         help_text="Where imported files write each team's section. Blank: detected in each file; import again "
         "after a change.",
     )
-    # The git mirror of the published minutes (services/mirroring.py): a working copy on this server,
-    # and where it pushes to.
-    mirror_path = models.CharField(
-        "Git working copy",
-        max_length=500,
-        blank=True,
-        help_text="Full path of a git working copy on the server where published minutes are committed. "
-        "Blank: no mirror. An empty or missing folder is created and initialised with git init.",
-    )
+    # The git mirror of the published minutes (services/mirroring.py): where it pushes to. The working
+    # copy is the site's own (PMC_GIT_MIRROR_ROOT), never a path a chair names.
     mirror_remote = models.CharField(
         "Push to",
         max_length=500,
         blank=True,
-        help_text="Remote URL the working copy pushes to after each commit, e.g. git@github.com:org/minutes.git. "
-        "Blank: commit only.",
+        help_text="Remote URL the published minutes are committed and pushed to, e.g. "
+        "git@github.com:org/minutes.git. Blank: no mirror.",
     )
     mirror_branch = models.CharField("Branch", max_length=100, default="main")
 
@@ -171,6 +164,11 @@ class Committee(models.Model):
     def find_team(self, name: str) -> "Team | None":
         """The team of this committee with that name, however it was spelled."""
         return self.teams.filter(slug=Team.slug_for(name)).first()
+
+    @property
+    def has_mirror(self) -> bool:
+        """Whether its published minutes are mirrored: a remote to push to is what sets one up."""
+        return bool(self.mirror_remote)
 
     @property
     def zone(self) -> ZoneInfo:

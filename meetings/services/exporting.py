@@ -13,7 +13,7 @@ from ..format.source import carry_edits
 from ..format.writing import minutes_markdown
 from ..lib.control_chars import has_controls
 from ..lib.uploads import replace_upload_urls
-from ..models import Meeting
+from ..models import Committee, Meeting
 from ..queries.actions import open_actions
 
 IMAGES_FOLDER = "images"  # beside a meeting's file in archive.zip, for the pictures uploaded into it
@@ -127,15 +127,33 @@ def archive_path(meeting: Meeting) -> Path:
     the date, whatever the database holds: `.git` is the mirror's own repository.
     """
     committee = meeting.committee
-    folder = committee.name.strip()
-    if not _plain_name(folder):
-        folder = committee.slug  # a name that is not a plain folder name must not lead elsewhere
-    if not _plain_name(folder):
-        folder = f"committee-{committee.pk}"  # a slug stored past Committee.save's check
+    folder = archive_folder(committee)
     name = PurePosixPath(meeting.source_path).name
     if not (_plain_name(name) and name.endswith(".md") and date_from_text(name) == meeting.date):
         name = f"{meeting.date.isoformat()}-{committee.slug}.md"
     return Path(folder) / f"{meeting.date:%Y}" / name
+
+
+def archive_folder(committee: Committee) -> str:
+    """The committee's folder at the top of the archive: its name, else its slug, else its id.
+
+    The slug where the name would lead elsewhere: a path, a hidden folder, a
+    control character, or git's own folder (".git", ".GIT", ".git." all are to
+    some file system or git).
+    """
+    folder = committee.name.strip()
+    if _plain_name(folder) and not _is_git_folder(folder):
+        return folder
+    if _plain_name(committee.slug) and not _is_git_folder(committee.slug):
+        return committee.slug
+    return f"committee-{committee.pk}"  # a slug stored past Committee.save's check
+
+
+def _is_git_folder(name: str) -> bool:
+    # What git itself refuses as a path component on some file system (NTFS, HFS+): ".git" in any case,
+    # with trailing dots or spaces, ignorable characters, or the short name "git~1".
+    letters = "".join(char for char in name.lower() if char.isalnum() or char in ".~")
+    return letters.rstrip(".") in (".git", "git~1")
 
 
 def _plain_name(name: str) -> bool:

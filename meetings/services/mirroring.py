@@ -13,14 +13,26 @@ A sync writes each owed meeting's Markdown (`exporting.meeting_to_markdown`)
 at its place in the archive (`exporting.archive_path`) and commits it when
 git sees a difference: an imported meeting nobody edited is byte for byte
 the file it came from, so mirroring it into a clone of the archive commits
-nothing, and an amendment's commit changes only the amended lines. Syncs of
-one working copy take turns on a lock file in its .git folder.
+nothing, and an amendment's commit changes only the amended lines.
+
+The site decides where it writes: each committee's working copy is a folder
+of its own under PMC_GIT_MIRROR_ROOT, named by the committee's id (a rename
+never moves it, no name can lead elsewhere), made by the site and marked in
+its .git as that committee's. Every sync refuses a folder without that mark,
+a link, or one that resolves outside the root. A chair chooses only where it
+pushes; what comes back from there (after a rejected push) is brought in only
+when it changes nothing but the committee's own folder of the archive, and
+never rewrites what the site pushed before. Syncs of one working copy take
+turns on a lock file beside it.
 """
 
 import fcntl
 import logging
 import os
+import re
+import shutil
 import time
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,30 +44,39 @@ from django.db import models
 from ..lib.git import GitError, git, git_text
 from ..models import Committee, Meeting, MirrorSync
 from .background import background_task, enqueue_on_commit, published_minutes_changed
-from .exporting import archive_path, meeting_to_markdown, site_link
+from .exporting import archive_folder, archive_path, meeting_to_markdown, site_link
 
 logger = logging.getLogger(__name__)
 
-LOCK_NAME = "pmc-minutes-mirror.lock"
-# What was last pushed, so that a sync with nothing to commit pushes only when a push is owed.
+# In the .git folder of a working copy the site made: the id of the committee it belongs to.
+MARKER_NAME = "pmc-minutes-committee"
+# In the same folder: the remote and branch the working copy started from (a new one starts afresh).
+STARTED_NAME = "pmc-minutes-remote"
+# What was last pushed, so that a sync with nothing to commit pushes only when a push is owed, and so
+# that catching up with the remote never rewrites it.
 PUSHED_REF = "refs/pmc-minutes/pushed"
-# Never run the working copy's hooks, never sign, never read a path as a pattern, never run a
-# command as a transport (ext::): the mirror writes what it was asked to, and a hook in a folder
-# a chair named is nobody's code review. In the environment, so that git's errors name the command.
+# Transports a remote may use; "file" (a path, file://) only when the operator allows local remotes.
+NETWORK_PROTOCOLS = ("https", "http", "ssh", "git")
+_SCHEMES = {"https", "http", "ssh", "git", "git+ssh", "ssh+git"}
+# Never run hooks, never sign, never read a path as a pattern, never run a command as a transport
+# (ext::), never check out a symbolic link (a remote's link would lead a write elsewhere): the mirror
+# writes what it was asked to. In the environment, so that git's errors name the command.
 _ENV = {
     "GIT_LITERAL_PATHSPECS": "1",
-    "GIT_CONFIG_COUNT": "3",
+    "GIT_CONFIG_COUNT": "4",
     "GIT_CONFIG_KEY_0": "core.hooksPath",
     "GIT_CONFIG_VALUE_0": os.devnull,
     "GIT_CONFIG_KEY_1": "commit.gpgSign",
     "GIT_CONFIG_VALUE_1": "false",
     "GIT_CONFIG_KEY_2": "protocol.ext.allow",
     "GIT_CONFIG_VALUE_2": "never",
+    "GIT_CONFIG_KEY_3": "core.symlinks",
+    "GIT_CONFIG_VALUE_3": "false",
 }
 
 
 class MirrorError(Exception):
-    """The working copy cannot be used (not a git working copy, outside the allowed folder, a link…)."""
+    """The mirror cannot sync: a working copy the site did not make, a remote it may not use, a refused catch-up…"""
 
 
 @dataclass
@@ -85,14 +106,14 @@ def mirror_later(meeting: Meeting, *, author=None, message: str) -> None:
     if not meeting.is_published:
         return
     published_minutes_changed.send(sender=Meeting, meeting=meeting)
-    if not committee.mirror_path:
+    if not committee.has_mirror:
         return
     _owe(meeting, author, message)
 
 
 def mirror_withdrawal(meeting: Meeting, *, author=None) -> None:
     """Owe the mirror the removal of minutes unpublished (a draft again: not for the public archive)."""
-    if not meeting.committee.mirror_path or meeting.is_published:
+    if not meeting.committee.has_mirror or meeting.is_published:
         return
     _owe(meeting, author, f"Withdraw {meeting.committee.name} minutes of {meeting.date}")
 
@@ -146,7 +167,7 @@ def sync_mirror(committee: Committee, *, push: bool = False) -> SyncResult:
     """
     result = SyncResult(committee)
     owed = MirrorSync.objects.filter(committee=committee)
-    if not committee.mirror_path:
+    if not committee.has_mirror:
         dropped = owed.count()
         if dropped:
             owed.delete()
@@ -156,8 +177,8 @@ def sync_mirror(committee: Committee, *, push: bool = False) -> SyncResult:
         return result
     tried: list[int] = []
     try:
-        with _working_copy(committee) as work:
-            _sync_locked(committee, work, result, tried, push=push)
+        with _working_copy(committee):
+            _sync_locked(committee, result, tried, push=push)
     except (GitError, MirrorError, OSError) as error:
         result.error = str(error)
         MirrorSync.objects.filter(pk__in=tried).update(last_error=result.error[:5000])
@@ -165,11 +186,15 @@ def sync_mirror(committee: Committee, *, push: bool = False) -> SyncResult:
     return result
 
 
-def _sync_locked(committee: Committee, work: Path, result: SyncResult, tried: list[int], *, push: bool) -> None:
+def _sync_locked(committee: Committee, result: SyncResult, tried: list[int], *, push: bool) -> None:
     # Read under the lock: a sync that waited finds what the previous one left.
     changes = list(MirrorSync.objects.filter(committee=committee).select_related("meeting__committee", "author"))
     tried.extend(change.pk for change in changes)
     MirrorSync.objects.filter(pk__in=tried).update(attempts=models.F("attempts") + 1)
+    # Checked at every sync, not only when saved: the operator may have changed what is allowed.
+    check_remote(committee.mirror_remote)
+    check_branch(committee.mirror_branch)
+    work = _own_copy(committee)
     _check_out(work, committee.mirror_branch)
     by_meeting: dict[int, list[MirrorSync]] = {}
     for change in changes:
@@ -190,24 +215,85 @@ def _sync_locked(committee: Committee, work: Path, result: SyncResult, tried: li
         else:
             result.unchanged.append(archive_path(meeting).as_posix())
     if committee.mirror_remote and _has_commits(work) and (result.commits or push or _unpushed(work)):
-        _push(work, committee.mirror_remote, committee.mirror_branch)
+        _push(work, committee.mirror_remote, committee.mirror_branch, folder=archive_folder(committee))
         result.pushed = True
     MirrorSync.objects.filter(pk__in=tried).delete()
 
 
+def working_copy(committee: Committee) -> Path:
+    """Where the site keeps the committee's working copy: named by its id, which no rename changes."""
+    return Path(settings.PMC_GIT_MIRROR_ROOT) / f"committee-{committee.pk}"
+
+
+def lock_path(committee: Committee) -> Path:
+    """The lock file syncs of the committee's working copy take turns on (beside it: the copy may be re-made)."""
+    return Path(settings.PMC_GIT_MIRROR_ROOT) / f"committee-{committee.pk}.lock"
+
+
 @contextmanager
-def _working_copy(committee: Committee) -> Iterator[Path]:
-    """The committee's working copy (created and initialised if empty or missing), locked for this sync."""
-    path = Path(committee.mirror_path)
-    check_working_copy(committee.mirror_path, branch=committee.mirror_branch)  # it may have changed since saved
-    path.mkdir(parents=True, exist_ok=True)
-    if not (path / ".git").exists():
-        # Only an empty folder gets here (check_working_copy): two syncs initialising it at once are harmless.
-        _git(["init", "-q", f"--initial-branch={committee.mirror_branch}"], cwd=path)
-    git_dir = Path(git_text(["rev-parse", "--absolute-git-dir"], cwd=path).strip())
-    with open(git_dir / LOCK_NAME, "a") as lock:  # the lock is released when the file is closed
-        _wait_for(lock, path)
-        yield path
+def _working_copy(committee: Committee) -> Iterator[None]:
+    """Hold the lock of the committee's working copy for this sync."""
+    Path(settings.PMC_GIT_MIRROR_ROOT).mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(lock_path(committee), os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o600)
+    with open(descriptor, "a") as lock:  # the lock is released when the file is closed
+        _wait_for(lock, working_copy(committee))
+        yield
+
+
+def _own_copy(committee: Committee) -> Path:
+    """The working copy, checked as the site's own for this committee, started from the remote's branch."""
+    path = working_copy(committee)
+    remote, branch = committee.mirror_remote, committee.mirror_branch
+    if os.path.lexists(path):
+        _check_own(path, committee)
+        if _started_from(path) == (remote, branch):
+            return path
+        # A new remote or branch: start afresh from it, so that nothing fetched from the former one
+        # (a chair's own history) is pushed to the new one. The owed changes are committed again.
+        shutil.rmtree(path)
+    # Made aside and renamed into place once whole: a failure (an unreachable remote) leaves nothing
+    # half-made that the next sync would have to refuse as not the site's own.
+    new = path.with_name(f".{path.name}.new")
+    if os.path.lexists(new):
+        shutil.rmtree(new)  # left by a sync that was killed; never a link (rmtree refuses one)
+    new.mkdir(mode=0o700)
+    _git(["init", "-q", f"--initial-branch={branch}"], cwd=new)
+    (new / ".git" / MARKER_NAME).write_text(f"{committee.pk}\n")
+    heads = _git(["ls-remote", "--heads", "--", remote, f"refs/heads/{branch}"], cwd=new).decode()
+    if any(line.endswith(f"\trefs/heads/{branch}") for line in heads.splitlines()):
+        _git(["fetch", "-q", "--", remote, f"refs/heads/{branch}"], cwd=new)
+        _git(["reset", "-q", "--hard", "FETCH_HEAD"], cwd=new)
+        _git(["update-ref", PUSHED_REF, "HEAD"], cwd=new)
+    (new / ".git" / STARTED_NAME).write_text(f"{remote}\n{branch}\n")
+    new.rename(path)
+    return path
+
+
+def _check_own(path: Path, committee: Committee) -> None:
+    """MirrorError unless `path` is the working copy the site made for this committee, and nothing else."""
+    root = os.path.realpath(settings.PMC_GIT_MIRROR_ROOT)
+    if path.is_symlink() or os.path.realpath(path) != os.path.join(root, path.name) or not path.is_dir():
+        raise MirrorError(f"{path} is a link or not a folder of {root}: the mirror writes only in its own folders.")
+    marker = path / ".git" / MARKER_NAME
+    git_dir = path / ".git"
+    if git_dir.is_symlink() or not git_dir.is_dir() or marker.is_symlink() or not marker.is_file():
+        raise MirrorError(
+            f"{path} is not a working copy this site made: the mirror uses only its own. Move the folder away; "
+            "the next sync makes a new one."
+        )
+    if marker.read_text(errors="replace") != f"{committee.pk}\n":
+        raise MirrorError(
+            f"{path} belongs to another committee (its {MARKER_NAME} says so): one working copy serves one "
+            "committee. Move the folder away; the next sync makes a new one."
+        )
+
+
+def _started_from(path: Path) -> tuple[str, str] | None:
+    started = path / ".git" / STARTED_NAME
+    if started.is_symlink() or not started.is_file():
+        return None
+    remote, _, branch = started.read_text(errors="replace").removesuffix("\n").partition("\n")
+    return remote, branch
 
 
 def _wait_for(lock, path: Path) -> None:
@@ -266,7 +352,7 @@ def _commit(work: Path, name: str, meeting: Meeting, changes: list[MirrorSync]) 
     """Commit what is staged of `name` as the changes' authors and messages, if git sees a difference."""
     if not _git(["diff", "--cached", "--name-only", "--", name], cwd=work).strip():
         return None
-    subject = "; ".join(dict.fromkeys(change.message for change in changes))
+    subject = "; ".join(dict.fromkeys(_one_line(change.message) for change in changes))
     latest = changes[-1]
     author_name, author_email = identity(latest.author)
     others = dict.fromkeys(identity(c.author) for c in changes if c.author_id != latest.author_id)
@@ -284,7 +370,7 @@ def _commit(work: Path, name: str, meeting: Meeting, changes: list[MirrorSync]) 
     message = f"{subject}{body}\n{trailers}".rstrip("\n") + "\n"
     # With the path: only this file is committed, whatever else may be staged in the working copy.
     _git(["commit", "-q", "--no-verify", "-F", "-", "--", name], cwd=work, input=message.encode(), env=environment)
-    return git_text(["rev-parse", "--short", "HEAD"], cwd=work).strip() + " " + subject
+    return _git(["rev-parse", "--short", "HEAD"], cwd=work).decode().strip() + " " + subject
 
 
 def identity(user) -> tuple[str, str]:
@@ -301,7 +387,12 @@ def identity(user) -> tuple[str, str]:
 
 def _ident(text: str) -> str:
     # git refuses angle brackets and line breaks in a name or an e-mail address.
-    return " ".join("".join(" " if char in "<>" or ord(char) < 32 else char for char in text).split())
+    return _one_line(text.replace("<", " ").replace(">", " "))
+
+
+def _one_line(text: str) -> str:
+    """The text on one line, without control characters: a name or a subject cannot add a line (a trailer)."""
+    return " ".join("".join(" " if unicodedata.category(char) in ("Cc", "Zl", "Zp") else char for char in text).split())
 
 
 def _refuse_links(work: Path, relative: Path) -> None:
@@ -313,31 +404,74 @@ def _refuse_links(work: Path, relative: Path) -> None:
             raise MirrorError(f"{here} is a symbolic link; the mirror writes only inside its working copy")
 
 
-def _push(work: Path, remote: str, branch: str) -> None:
+def _push(work: Path, remote: str, branch: str, *, folder: str) -> None:
     push = ["push", "-q", "--", remote, f"HEAD:refs/heads/{branch}"]
     try:
         _git(push, cwd=work)
     except GitError as error:
         if "[rejected]" not in str(error):
             raise
-        # Someone pushed meanwhile (a README, a fix by hand): put the mirror's commits on top of theirs.
-        _catch_up(work, remote, branch)
+        # Someone pushed meanwhile (a fix by hand): put the mirror's new commits on top of theirs.
+        _catch_up(work, remote, branch, folder=folder)
         _git(push, cwd=work)
     _git(["update-ref", PUSHED_REF, "HEAD"], cwd=work)
 
 
-def _catch_up(work: Path, remote: str, branch: str) -> None:
-    """Rebase the working copy on the remote's branch; refused, and left as it was, when both changed a line."""
+def _catch_up(work: Path, remote: str, branch: str, *, folder: str) -> None:
+    """Put the commits not pushed yet on top of the remote's new ones; refused, the copy left as it was, unless
+    those change only the committee's folder and keep every commit pushed before."""
     _git(["fetch", "-q", "--", remote, f"refs/heads/{branch}"], cwd=work)
+    theirs = _git(["rev-parse", "FETCH_HEAD"], cwd=work).decode().strip()
+    pushed = _quiet(["rev-parse", "-q", "--verify", PUSHED_REF], work)
+    if pushed and not _is_ancestor(work, pushed, theirs):
+        raise MirrorError(
+            f"{remote} no longer holds on {branch} the commits the mirror pushed (its history was rewritten, "
+            "e.g. by a forced push); the mirror never rewrites them. Restore them there, or choose another "
+            "branch or remote."
+        )
+    outside = _changed_outside(work, f"{pushed}..{theirs}" if pushed else theirs, folder)
+    if outside:
+        listed = ", ".join(outside[:5]) + (f" and {len(outside) - 5} more" if len(outside) > 5 else "")
+        raise MirrorError(
+            f"{remote} has new commits on {branch} that change {listed}, outside {folder}/ (or add a link): the "
+            f"mirror brings in only changes of the committee's own folder, so it did not. Move those commits "
+            "off that branch, or choose a branch of the mirror's own."
+        )
     name, email = identity(None)
+    # Only the commits after the last push are replayed: what was pushed stays as it is.
+    rebase = ["rebase", "-q", "--onto", theirs, pushed] if pushed else ["rebase", "-q", theirs]
     try:
-        _git(["rebase", "-q", "FETCH_HEAD"], cwd=work, env={"GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email})
+        _git(rebase, cwd=work, env={"GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email})
     except GitError as error:
         _quiet(["rebase", "--abort"], work)
         raise MirrorError(
             f"{remote} has commits on {branch} that change the lines the mirror changes: merge them into "
             f"{work} by hand, then run manage.py sync_git_mirror ({error})"
         ) from error
+
+
+def _is_ancestor(work: Path, older: str, newer: str) -> bool:
+    try:
+        _git(["merge-base", "--is-ancestor", older, newer], cwd=work)
+    except GitError:
+        return False
+    return True
+
+
+def _changed_outside(work: Path, revisions: str, folder: str) -> list[str]:
+    """The paths those commits change outside `folder`, or make a link or a submodule anywhere."""
+    # -m: a merge is compared with each of its parents, so that no change hides in one.
+    out = _git(["log", "-m", "--no-renames", "--raw", "--format=", "-z", revisions], cwd=work)
+    tokens = out.split(b"\0")
+    found: dict[str, None] = {}
+    for index, token in enumerate(tokens[:-1]):
+        status = token.lstrip(b"\n")
+        if not status.startswith(b":"):
+            continue
+        path = tokens[index + 1].decode("utf-8", "replace")
+        if not path.startswith(f"{folder}/") or status.split()[1] in (b"120000", b"160000"):
+            found[path] = None
+    return list(found)
 
 
 def _has_commits(work: Path) -> bool:
@@ -351,7 +485,7 @@ def _unpushed(work: Path) -> bool:
 def _quiet(args: list[str], work: Path) -> str:
     """The output of a git query that answers "no" by failing (an unborn branch, a detached HEAD): "" then."""
     try:
-        return git_text(args, cwd=work, env=_ENV, timeout=settings.PMC_GIT_TIMEOUT_SECONDS).strip()
+        return git_text(args, cwd=work, env=_env(work), timeout=settings.PMC_GIT_TIMEOUT_SECONDS).strip()
     except GitError:
         return ""
 
@@ -359,49 +493,19 @@ def _quiet(args: list[str], work: Path) -> str:
 def _git(args: list[str], *, cwd: Path, input: bytes | None = None, env: dict[str, str] | None = None) -> bytes:
     # The sync after an edit runs in the request: a remote that hangs must fail before the worker is killed.
     timeout = settings.PMC_GIT_TIMEOUT_SECONDS
-    return git(args, cwd=cwd, input=input, env={**_ENV, **(env or {})}, timeout=timeout)
+    return git(args, cwd=cwd, input=input, env={**_env(cwd), **(env or {})}, timeout=timeout)
 
 
-def check_working_copy(value: str, *, branch: str = "main") -> str:
-    """What the mirror will do to use that folder ("" when it is a working copy already).
-
-    Raises MirrorError, saying why, for a relative path, a path outside
-    PMC_GIT_MIRROR_ROOT, a file, a non-empty folder that is not the top of a
-    git working copy (a bare repository, a folder inside another working
-    copy), and a folder the server cannot write in or create. An empty or
-    missing folder is accepted: it is created and initialised with
-    `git init` at the first sync.
-    """
-    path = Path(value)
-    if not path.is_absolute():
-        raise MirrorError(f"“{value}” is not a full path; write it from the root, e.g. /srv/minutes/runtime.")
-    root = settings.PMC_GIT_MIRROR_ROOT
-    if root and not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root)):
-        raise MirrorError(f"The working copy must be inside {root} (PMC_GIT_MIRROR_ROOT).")
-    if path.exists():
-        if not path.is_dir():
-            raise MirrorError(f"{path} is a file, not a folder.")
-        if not os.access(path, os.W_OK | os.X_OK):
-            raise MirrorError(f"The server may not write in {path}.")
-        if not any(path.iterdir()):
-            return f"{path} is empty: the first sync initialises it with git init (branch {branch})."
-        if _quiet(["rev-parse", "--is-bare-repository"], path) == "true":
-            raise MirrorError(f"{path} is a bare repository; name a clone of it (a working copy) and push to it.")
-        top = _quiet(["rev-parse", "--show-toplevel"], path)
-        if not top:
-            raise MirrorError(
-                f"{path} is neither empty nor a git working copy; name a clone of the minutes' repository, "
-                "or an empty or new folder."
-            )
-        if os.path.realpath(top) != os.path.realpath(path):
-            raise MirrorError(f"{path} is inside the git working copy {top}, not the top of one.")
-        return ""
-    parent = path.parent
-    while not parent.exists():
-        parent = parent.parent
-    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
-        raise MirrorError(f"{path} does not exist and cannot be created: the server may not write in {parent}.")
-    return f"{path} does not exist yet: the first sync creates it and initialises it with git init (branch {branch})."
+def _env(work: Path) -> dict[str, str]:
+    """The fixed environment, naming the working copy's own .git: git never looks for one in a folder above
+    (the root may lie inside the app's own checkout)."""
+    protocols = NETWORK_PROTOCOLS + (("file",) if settings.PMC_GIT_MIRROR_LOCAL_REMOTES else ())
+    return {
+        **_ENV,
+        "GIT_DIR": str(work / ".git"),
+        "GIT_WORK_TREE": str(work),
+        "GIT_ALLOW_PROTOCOL": ":".join(protocols),
+    }
 
 
 def check_branch(name: str) -> str:
@@ -416,9 +520,35 @@ def check_branch(name: str) -> str:
 
 
 def check_remote(url: str) -> str:
-    """The remote URL, refused when it could be read as an option or carries spaces or control characters."""
-    if url.startswith("-") or any(char.isspace() or ord(char) < 32 for char in url):
+    """The remote URL; MirrorError, saying why, for one that is not a network address git may push to.
+
+    Refused: what could be read as an option, spaces and control characters,
+    a `<helper>::` address (ext:: runs a command), an unknown scheme, and,
+    unless PMC_GIT_MIRROR_LOCAL_REMOTES allows it, a path or file:// URL: a
+    push there is a write into the server's own disk, the app's .git included.
+    """
+    if url.startswith("-") or any(char.isspace() or unicodedata.category(char) == "Cc" for char in url):
         raise MirrorError("Write the remote as git would: one URL or path, without spaces, e.g. git@host:org/repo.git.")
     if url.lower().startswith("ext::"):
         raise MirrorError("The ext:: transport runs a command; push to a URL instead.")
+    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*::", url):
+        raise MirrorError("A “helper::address” remote runs a helper program; push to a URL instead.")
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*)://", url)
+    if scheme:
+        local = scheme.group(1).lower() == "file"
+        if not local and scheme.group(1).lower() not in _SCHEMES:
+            raise MirrorError(f"git may not push to a {scheme.group(1)}:// remote here; use https:// or ssh.")
+        host = url[scheme.end() :].split("/", 1)[0].rpartition("@")[2]
+    else:
+        # git's own rule: "host:path" is ssh unless a slash comes before the first colon; else a local path.
+        before, colon, _ = url.partition(":")
+        local = not colon or "/" in before
+        host = before.rpartition("@")[2]
+    if local and not settings.PMC_GIT_MIRROR_LOCAL_REMOTES:
+        raise MirrorError(
+            f"“{url}” is a folder on this server, not a remote: the mirror pushes only over the network "
+            "(https:// or ssh, e.g. git@github.com:org/minutes.git)."
+        )
+    if not local and (not host or host.startswith("-")):
+        raise MirrorError(f"“{url}” names no host to push to.")
     return url

@@ -46,13 +46,11 @@ def committee_settings(request, committee):
             form.save()
             committee.set_default_agenda(agenda.items())
         messages.success(request, f"Saved the settings of the {committee.name} PMC.")
-        if form.mirror_note:
-            messages.info(request, form.mirror_note)
-        if committee.mirror_path and "mirror_path" in form.changed_data:
+        if committee.has_mirror and {"mirror_remote", "mirror_branch"} & set(form.changed_data):
             messages.info(
                 request,
-                "From now on each publication and amendment is committed there. Minutes published before are "
-                "committed when they change, or all at once with “Commit every published meeting” below.",
+                "From now on each publication and amendment is committed and pushed there. Minutes published "
+                "before are committed when they change, or all at once with “Commit every published meeting” below.",
             )
         return redirect("meetings:committee_settings", committee.slug)
     context = {"committee": committee, "form": form, "agenda": agenda, "mirror": _mirror_state(committee)}
@@ -70,8 +68,8 @@ def _mirror_state(committee) -> dict:
 def mirror_sync(request, committee):
     """Try the git mirror again now (or commit every published meeting whose file differs)."""
     committee = _managed_committee(request, committee)
-    if not committee.mirror_path:
-        messages.error(request, "The committee has no git mirror; name its working copy first.")
+    if not committee.has_mirror:
+        messages.error(request, "The committee has no git mirror; name the remote it pushes to first.")
         return redirect("meetings:committee_settings", committee.slug)
     if request.POST.get("action") == "all":
         queue_published(committee)

@@ -1,10 +1,9 @@
-"""The git mirror seen from the site: the chair sets it on the settings page, an edit page's save is committed,
+"""The git mirror seen from the site: the chair sets its remote on the settings page, an edit page's save is committed,
 and a failure is shown to the chairs (committee page, settings page) until "Try again now" succeeds."""
 
 import pytest
 from django.contrib.messages import get_messages
 
-from meetings.lib.git import git
 from meetings.models import Committee, MirrorSync
 from meetings.services.publishing import publish_meeting
 from tests.support.builders import import_seed, make_user
@@ -27,76 +26,56 @@ def test_the_mirrors_fields_have_a_section_of_their_own_on_the_settings_page(cli
     page = client.get(SETTINGS).content.decode()
 
     mirror_section = page[page.index('id="mirror-heading"') :]
-    for name in ("mirror_path", "mirror_remote", "mirror_branch"):
+    for name in ("mirror_remote", "mirror_branch"):
         assert page.count(f'name="{name}"') == 1
         assert f'name="{name}"' in mirror_section
+    assert 'name="mirror_path"' not in page  # where the server writes is the site's to decide
     assert 'name="description"' not in mirror_section
     assert "State of the git mirror" not in page  # no mirror yet: nothing to show of it
 
 
-def test_the_chair_names_a_new_folder_and_a_remote_and_is_told_it_will_be_initialised(client, people, tmp_path):
+def test_the_chair_names_a_remote_and_a_branch_and_saving_writes_nothing_to_the_disk(client, people, settings):
     client.force_login(people["chair"])
-    work = tmp_path / "mirrors" / "runtime"
 
-    response = client.post(SETTINGS, settings_with(client, path=str(work), remote=str(tmp_path / "r.git")))
+    response = client.post(SETTINGS, settings_with(client, remote="git@github.com:org/minutes.git", branch="minutes"))
 
     assert response.status_code == 302, form_errors(response)
     committee = Committee.objects.get(slug="runtime")
-    assert (committee.mirror_path, committee.mirror_remote, committee.mirror_branch) == (
-        str(work),
-        str(tmp_path / "r.git"),
-        "main",
-    )
+    assert (committee.mirror_remote, committee.mirror_branch) == ("git@github.com:org/minutes.git", "minutes")
     shown = [str(message) for message in get_messages(response.wsgi_request)]
-    assert any("initialises it with git init (branch main)" in message for message in shown)
-    assert not work.exists()  # saving the settings writes nothing to the disk: the first sync does
+    assert any("committed and pushed there" in message for message in shown)
+    assert not settings.PMC_GIT_MIRROR_ROOT.exists()  # the first sync makes the site's working copy
 
 
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("path", "relative/folder", "is not a full path"),
-        ("path", "FOLDER", "neither empty nor a git working copy"),
-        ("path", "BARE", "is a bare repository"),
         ("branch", "two..dots", "not a valid git branch name"),
         ("remote", "--upload-pack=touch /tmp/x", "without spaces"),
         ("remote", "ext::sh -c touch% /tmp/x", "without spaces"),
         ("remote", "ext::sh", "runs a command"),
+        ("remote", "/srv/pmc-minutes/.git", "a folder on this server"),
     ],
 )
-def test_a_folder_or_branch_git_cannot_use_is_explained_and_not_saved(client, people, tmp_path, field, value, message):
+def test_a_remote_or_branch_git_cannot_use_is_explained_and_not_saved(client, people, field, value, message):
     client.force_login(people["chair"])
-    (tmp_path / "folder").mkdir()
-    (tmp_path / "folder" / "notes.txt").write_text("not minutes")
-    bare_repository(tmp_path / "bare.git")
-    value = value.replace("FOLDER", str(tmp_path / "folder")).replace("BARE", str(tmp_path / "bare.git"))
-    mirror = {"path": str(tmp_path / "work"), field: value}
+    mirror = {"remote": "git@github.com:org/minutes.git", field: value}
 
     response = client.post(SETTINGS, settings_with(client, **mirror))
 
     assert response.status_code == 200
     assert any(message in error for error in form_errors(response)), form_errors(response)
-    assert Committee.objects.get(slug="runtime").mirror_path == ""
-
-
-def test_a_remote_without_a_working_copy_is_refused(client, people, tmp_path):
-    client.force_login(people["chair"])
-
-    response = client.post(SETTINGS, settings_with(client, remote=str(tmp_path / "r.git")))
-
-    assert any("needs a working copy" in error for error in form_errors(response))
+    assert Committee.objects.get(slug="runtime").mirror_remote == ""
 
 
 def test_a_report_amended_on_its_edit_page_is_committed_by_the_chair_with_only_its_line(
-    client, db, tmp_path, django_capture_on_commit_callbacks
+    client, db, tmp_path, local_remotes, django_capture_on_commit_callbacks
 ):
     meeting = import_seed()
     chair = make_user("chair", first_name="Chris", last_name="Chair", email="chris@example.org")
     meeting.committee.chairs.add(chair)
     remote = bare_repository(tmp_path / "remote.git")
-    work = tmp_path / "work"
-    git(["clone", "-q", str(remote), str(work)])
-    use_mirror(meeting.committee, work, remote)
+    use_mirror(meeting.committee, remote)
     client.force_login(chair)
     client.post("/runtime/settings/mirror/", {"action": "all"})  # the meeting published before the mirror
     [added] = commits(remote)
@@ -117,9 +96,9 @@ def test_a_report_amended_on_its_edit_page_is_committed_by_the_chair_with_only_i
 
 
 @pytest.fixture
-def failing(people, published, tmp_path, django_capture_on_commit_callbacks):
+def failing(people, published, tmp_path, local_remotes, django_capture_on_commit_callbacks):
     """Runtime's mirror pushes to a remote that does not exist yet; the chair has just published the draft."""
-    use_mirror(people["runtime"], tmp_path / "work", tmp_path / "remote.git")
+    use_mirror(people["runtime"], tmp_path / "remote.git")
     draft = people["runtime"].meetings.get(date="2030-01-08")
     with django_capture_on_commit_callbacks(execute=True):
         publish_meeting(draft, by=people["chair"])
@@ -152,7 +131,7 @@ def test_the_settings_page_shows_the_failure_and_trying_again_once_fixed_clears_
     bare_repository(failing)
     response = client.post("/runtime/settings/mirror/", {"action": "retry"}, follow=True)
 
-    assert "The git mirror is up to date: 0 commit(s), pushed." in response.content.decode()
+    assert "The git mirror is up to date: 1 commit(s), pushed." in response.content.decode()
     assert not MirrorSync.objects.exists()
     assert [c.subject for c in commits(failing)] == ["Publish Runtime minutes of 2030-01-08"]
     assert "The git mirror is behind" not in client.get(COMMITTEE).content.decode()

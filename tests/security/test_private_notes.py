@@ -27,12 +27,12 @@ API_MEETING = "/api/v1/committees/runtime/meetings/2030-01-08"
 
 
 @pytest.fixture
-def published_with_notes(client, people, draft, tmp_path, settings, django_capture_on_commit_callbacks):
+def published_with_notes(client, people, draft, tmp_path, settings, local_remotes, django_capture_on_commit_callbacks):
     """The draft meeting written, noted privately by its lead and its chair, published and then amended."""
     settings.PMC_SITE_URL = "https://minutes.example.org"
     cache.clear()
     remote = bare_repository(tmp_path / "remote.git")
-    committee = use_mirror(people["runtime"], tmp_path / "work", remote)
+    committee = use_mirror(people["runtime"], remote)
     committee.list_address = LIST
     committee.save(update_fields=["list_address"])
     discussion = draft.items.get(title="Discussion")

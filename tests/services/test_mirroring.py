@@ -18,7 +18,7 @@ from meetings.services.attendance import record_attendance
 from meetings.services.editing import move_report, restore_revision, save_item, save_report, save_roadmap
 from meetings.services.exporting import archive_path, meeting_to_markdown
 from meetings.services.importing import get_or_create_committee, import_file
-from meetings.services.mirroring import MirrorError, check_working_copy, sync_mirror
+from meetings.services.mirroring import MirrorError, check_remote, sync_mirror, working_copy
 from meetings.services.publishing import publish_meeting, unpublish_meeting
 from meetings.services.scheduling import create_meeting
 from tests.support.builders import make_user
@@ -28,17 +28,17 @@ CORPUS_FILE = "Runtime/2018/2018-06-12-runtime.md"
 
 
 @pytest.fixture
-def remote(tmp_path):
+def remote(tmp_path, local_remotes):
     return bare_repository(tmp_path / "remote.git")
 
 
 @pytest.fixture
-def mirrored(people, remote, tmp_path):
-    """Runtime's minutes mirrored into tmp_path/work (not there yet), pushed to the bare `remote`."""
+def mirrored(people, remote):
+    """Runtime's minutes mirrored (the site's working copy not made yet), pushed to the bare `remote`."""
     people["chair"].first_name, people["chair"].last_name = "Chris", "Chair"
     people["chair"].email = "chris@example.org"
     people["chair"].save()
-    return use_mirror(people["runtime"], tmp_path / "work", remote)
+    return use_mirror(people["runtime"], remote)
 
 
 def diego(meeting: Meeting):
@@ -96,7 +96,7 @@ def test_an_amended_report_of_an_imported_meeting_changes_only_its_line_in_the_f
     seed_meeting, tmp_path, remote, django_capture_on_commit_callbacks
 ):
     chair = make_user("chair", first_name="Chris", last_name="Chair")
-    committee = use_mirror(seed_meeting.committee, tmp_path / "work", remote)
+    committee = use_mirror(seed_meeting.committee, remote)
     mirroring.queue_published(committee)
     sync_mirror(committee)
     [added] = commits(remote)
@@ -197,14 +197,14 @@ def test_an_untouched_imported_meeting_mirrored_into_a_clone_of_its_archive_comm
     db, corpus, tmp_path, remote, django_capture_on_commit_callbacks
 ):
     original = (corpus / CORPUS_FILE).read_bytes()
-    work = tmp_path / "work"
+    work = tmp_path / "archive"
     git(["clone", "-q", str(remote), str(work)])
     (work / "Runtime" / "2018").mkdir(parents=True)
     shutil.copyfile(corpus / CORPUS_FILE, work / CORPUS_FILE)
     git(["add", "."], cwd=work)
     git(["commit", "-q", "-m", "The archive as it was"], cwd=work, env=TESTER)
     git(["push", "-q", "origin", "HEAD:main"], cwd=work)
-    use_mirror(get_or_create_committee("Runtime"), work, remote)
+    committee = use_mirror(get_or_create_committee("Runtime"), remote)
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         result = import_file(corpus / CORPUS_FILE, "Runtime")
@@ -212,14 +212,14 @@ def test_an_untouched_imported_meeting_mirrored_into_a_clone_of_its_archive_comm
     assert result.meeting.is_published and callbacks  # the import was owed to the mirror ...
     [commit] = commits(remote)  # ... and made no commit: the file already held these bytes
     assert commit.subject == "The archive as it was"
-    assert (work / CORPUS_FILE).read_bytes() == original
+    assert (working_copy(committee) / CORPUS_FILE).read_bytes() == original  # the site's copy started from it
     assert not MirrorSync.objects.exists()
 
 
 def test_an_imported_meeting_is_committed_byte_for_byte_and_a_second_sync_commits_nothing(
     db, corpus, tmp_path, remote, django_capture_on_commit_callbacks
 ):
-    committee = use_mirror(get_or_create_committee("Runtime"), tmp_path / "work", remote)
+    committee = use_mirror(get_or_create_committee("Runtime"), remote)
 
     with django_capture_on_commit_callbacks(execute=True):
         result = import_file(corpus / CORPUS_FILE, "Runtime")
@@ -242,7 +242,7 @@ def test_the_fallback_identity_comes_from_the_settings(
     db, corpus, tmp_path, remote, settings, django_capture_on_commit_callbacks
 ):
     settings.PMC_GIT_NAME, settings.PMC_GIT_EMAIL = "Minutes Bot", "bot@minutes.example.org"
-    use_mirror(get_or_create_committee("Runtime"), tmp_path / "work", remote)
+    use_mirror(get_or_create_committee("Runtime"), remote)
 
     with django_capture_on_commit_callbacks(execute=True):
         import_file(corpus / CORPUS_FILE, "Runtime")
@@ -254,7 +254,7 @@ def test_a_remote_that_does_not_exist_keeps_the_edit_and_records_the_failure_unt
     people, draft, mirrored, tmp_path, django_capture_on_commit_callbacks
 ):
     missing = tmp_path / "not-yet.git"
-    use_mirror(mirrored, tmp_path / "work", missing)
+    use_mirror(mirrored, missing)
 
     with django_capture_on_commit_callbacks(execute=True):
         publish_meeting(draft, by=people["chair"])
@@ -263,9 +263,9 @@ def test_a_remote_that_does_not_exist_keeps_the_edit_and_records_the_failure_unt
     assert draft.is_published  # the edit is saved whatever git says
     [owed] = MirrorSync.objects.all()
     assert (owed.meeting, owed.attempts, owed.message) == (draft, 1, "Publish Runtime minutes of 2030-01-08")
-    assert owed.last_error.startswith("`git push")
+    assert owed.last_error.startswith("`git ls-remote")  # the site starts its copy from the remote's branch
     assert "not-yet.git' does not appear to be a git repository" in owed.last_error
-    assert len(commits(tmp_path / "work")) == 1  # committed locally; only the push is owed
+    assert not working_copy(mirrored).exists()  # nothing made where it could not start from the remote
 
     bare_repository(missing)
     result = sync_mirror(mirrored)
@@ -279,7 +279,7 @@ def test_a_git_failure_in_the_working_copy_keeps_every_edit_and_a_retry_commits_
 ):
     with django_capture_on_commit_callbacks(execute=True):
         publish_meeting(draft, by=people["chair"])
-    stale_lock = tmp_path / "work" / ".git" / "index.lock"  # a git that crashed leaves this behind
+    stale_lock = working_copy(draft.committee) / ".git" / "index.lock"  # a git that crashed leaves this behind
     stale_lock.write_text("")
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -311,7 +311,8 @@ def someone_else_pushes(remote, tmp_path, path: str, change) -> None:
     other = tmp_path / "other"
     if not other.exists():
         git(["clone", "-q", str(remote), str(other)])
-    git(["pull", "-q", "--ff-only"], cwd=other)
+    if commits(remote):  # an empty remote has nothing to pull yet
+        git(["pull", "-q", "--ff-only"], cwd=other)
     target = other / path
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(change(target.read_text() if target.exists() else ""))
@@ -320,12 +321,12 @@ def someone_else_pushes(remote, tmp_path, path: str, change) -> None:
     git(["push", "-q", "origin", "main"], cwd=other)
 
 
-def test_a_push_rejected_for_someone_elses_commit_goes_on_top_of_it(
+def test_a_push_rejected_for_someone_elses_commit_in_the_committees_folder_goes_on_top_of_it(
     people, draft, mirrored, remote, tmp_path, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         publish_meeting(draft, by=people["chair"])
-    someone_else_pushes(remote, tmp_path, "README.md", lambda _text: "Someone else's commit\n")
+    someone_else_pushes(remote, tmp_path, "Runtime/README.md", lambda _text: "Someone else's commit\n")
 
     with django_capture_on_commit_callbacks(execute=True):
         save_report(diego(draft), body="Diego text\n", by=people["chair"])
@@ -333,10 +334,10 @@ def test_a_push_rejected_for_someone_elses_commit_goes_on_top_of_it(
     assert not MirrorSync.objects.exists()
     assert [c.subject for c in commits(remote)] == [
         "Diego report amended",
-        "Edit README.md by hand",
+        "Edit Runtime/README.md by hand",
         "Publish Runtime minutes of 2030-01-08",
     ]
-    assert file_at(remote, "README.md") == b"Someone else's commit\n"
+    assert file_at(remote, "Runtime/README.md") == b"Someone else's commit\n"
     assert file_at(remote, "Runtime/2030/2030-01-08-runtime.md") == meeting_to_markdown(draft).encode()
 
 
@@ -355,7 +356,7 @@ def test_a_push_rejected_for_a_change_of_the_same_lines_stays_owed_until_merged_
     [owed] = MirrorSync.objects.all()
     assert "change the lines the mirror changes" in owed.last_error and "sync_git_mirror" in owed.last_error
     assert commits(remote)[0].subject == f"Edit {path} by hand"
-    work = tmp_path / "work"
+    work = working_copy(mirrored)
     assert git_text(["status", "--porcelain"], cwd=work) == ""  # not left in the middle of a rebase
     assert not (work / ".git" / "rebase-merge").exists() and not (work / ".git" / "rebase-apply").exists()
 
@@ -403,7 +404,7 @@ def test_a_draft_owes_the_mirror_nothing(people, draft, mirrored, tmp_path, djan
 
     assert callbacks == []
     assert not MirrorSync.objects.exists()
-    assert not (tmp_path / "work").exists()
+    assert not working_copy(mirrored).exists()
 
 
 def test_a_change_of_minutes_unpublished_since_is_dropped_not_committed(people, draft, mirrored, remote):
@@ -444,7 +445,7 @@ def test_unpublished_minutes_are_withdrawn_from_the_mirror_and_come_back_when_pu
 
 def test_a_sync_holds_the_working_copys_lock(people, draft, mirrored):
     sync_mirror(mirrored, push=True)  # creates and initialises the working copy
-    lock_file = mirroring.Path(mirrored.mirror_path) / ".git" / mirroring.LOCK_NAME
+    lock_file = mirroring.lock_path(mirrored)
 
     with mirroring._working_copy(mirrored), open(lock_file) as other, pytest.raises(BlockingIOError):
         fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -459,7 +460,7 @@ def test_a_sync_that_cannot_get_the_lock_leaves_the_change_owed_without_an_error
     sync_mirror(mirrored, push=True)
     settings.PMC_GIT_TIMEOUT_SECONDS = 0.2
     publish_meeting(draft, by=people["chair"])  # owed, not synced (the test's transaction never commits)
-    lock_file = mirroring.Path(mirrored.mirror_path) / ".git" / mirroring.LOCK_NAME
+    lock_file = mirroring.lock_path(mirrored)
 
     with open(lock_file) as other:
         fcntl.flock(other, fcntl.LOCK_EX)
@@ -472,62 +473,13 @@ def test_a_sync_that_cannot_get_the_lock_leaves_the_change_owed_without_an_error
 
 
 def test_the_working_copy_is_put_on_the_mirrors_branch(people, draft, mirrored, tmp_path, remote):
-    use_mirror(mirrored, tmp_path / "work", remote, branch="minutes")
+    use_mirror(mirrored, remote, branch="minutes")
 
     publish_meeting(draft, by=people["chair"])  # inside the test's transaction: owed, not synced yet
     sync_mirror(mirrored)
 
     assert [c.subject for c in commits(remote, "minutes")] == ["Publish Runtime minutes of 2030-01-08"]
     assert commits(remote, "main") == []
-
-
-class TestCheckWorkingCopy:
-    def test_a_missing_or_empty_folder_will_be_initialised(self, tmp_path):
-        (tmp_path / "empty").mkdir()
-
-        assert "git init" in check_working_copy(str(tmp_path / "new" / "folder"))
-        assert "git init" in check_working_copy(str(tmp_path / "empty"))
-
-    def test_a_working_copy_is_used_as_it_is(self, tmp_path):
-        git(["init", "-q", str(tmp_path / "clone")])
-
-        assert check_working_copy(str(tmp_path / "clone")) == ""
-
-    @pytest.mark.parametrize(
-        ("make", "says"),
-        [
-            ("relative", "not a full path"),
-            ("file", "is a file"),
-            ("folder", "neither empty nor a git working copy"),
-            ("bare", "bare repository"),
-            ("inside", "inside the git working copy"),
-        ],
-    )
-    def test_what_cannot_be_a_working_copy_is_refused_saying_why(self, tmp_path, make, says):
-        path = {
-            "relative": "minutes/runtime",
-            "file": str(tmp_path / "a-file"),
-            "folder": str(tmp_path / "folder"),
-            "bare": str(tmp_path / "bare.git"),
-            "inside": str(tmp_path / "clone" / "sub"),
-        }[make]
-        (tmp_path / "a-file").write_text("x")
-        (tmp_path / "folder").mkdir()
-        (tmp_path / "folder" / "notes.txt").write_text("x")
-        bare_repository(tmp_path / "bare.git")
-        git(["init", "-q", str(tmp_path / "clone")])
-        (tmp_path / "clone" / "sub").mkdir()
-        (tmp_path / "clone" / "sub" / "x.md").write_text("x")
-
-        with pytest.raises(MirrorError, match=says):
-            check_working_copy(path)
-
-    def test_a_folder_outside_the_mirror_root_is_refused(self, tmp_path, settings):
-        settings.PMC_GIT_MIRROR_ROOT = str(tmp_path / "mirrors")
-
-        assert "git init" in check_working_copy(str(tmp_path / "mirrors" / "runtime"))
-        with pytest.raises(MirrorError, match="must be inside"):
-            check_working_copy(str(tmp_path / "mirrors" / ".." / "elsewhere"))
 
 
 @pytest.mark.parametrize(
@@ -576,3 +528,198 @@ def test_an_outcome_recorded_in_published_minutes_is_committed_in_their_open_act
     assert b"- [x] @cli: Cut v7 (from 2030-01-08, Announcements) \xe2\x80\x94 done: Shipped\n" in file_at(
         remote, "Runtime/2030/2030-01-22-runtime.md"
     )
+
+
+@pytest.mark.parametrize(
+    "path", ["pmc_minutes/wsgi.py", ".github/workflows/x.yml", "Extensions/2030/notes.md", "README.md"]
+)
+def test_a_catch_up_that_would_bring_in_a_change_outside_the_committees_folder_is_refused_saying_so(
+    people, draft, mirrored, remote, tmp_path, path, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_meeting(draft, by=people["chair"])
+    work = working_copy(mirrored)
+    someone_else_pushes(remote, tmp_path, path, lambda _text: "on: push\n")
+    theirs = commits(remote)[0].sha
+
+    with django_capture_on_commit_callbacks(execute=True):
+        save_report(diego(draft), body="Diego text\n", by=people["chair"])
+
+    [owed] = MirrorSync.objects.all()
+    assert path in owed.last_error and "Runtime/" in owed.last_error
+    assert commits(remote)[0].sha == theirs  # nothing pushed
+    assert not (work / path).exists()
+    assert [c.subject for c in commits(work)] == ["Diego report amended", "Publish Runtime minutes of 2030-01-08"]
+    assert git_text(["status", "--porcelain"], cwd=work) == ""
+
+
+def test_a_remote_whose_history_was_forced_to_drop_the_pushed_commits_is_refused(
+    people, draft, mirrored, remote, tmp_path, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_meeting(draft, by=people["chair"])
+    [published] = commits(remote)
+    other = tmp_path / "other"
+    git(["init", "-q", "--initial-branch=main", str(other)])
+    (other / "Runtime" / "2030").mkdir(parents=True)
+    (other / "Runtime" / "2030" / "2030-01-08-runtime.md").write_text("Rewritten minutes\n")
+    git(["add", "."], cwd=other)
+    git(["commit", "-q", "-m", "History rewritten"], cwd=other, env=TESTER)
+    git(["push", "-q", "--force", str(remote), "main"], cwd=other)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        save_report(diego(draft), body="Diego text\n", by=people["chair"])
+
+    [owed] = MirrorSync.objects.all()
+    assert "no longer holds" in owed.last_error
+    assert [c.subject for c in commits(remote)] == ["History rewritten"]
+    work = working_copy(mirrored)
+    assert commits(work)[1].sha == published.sha  # what was pushed is not rewritten
+
+
+def test_a_commit_message_cannot_carry_a_trailer_or_a_second_line_of_its_own(people, draft, mirrored, remote, settings):
+    settings.PMC_SITE_URL = ""  # no link: the message is its subject alone
+    people["chair"].first_name = "Chris\x7f\x85\u2028"
+    people["chair"].save()
+    publish_meeting(draft, by=people["chair"])  # owed, not synced: the test's transaction never commits
+    MirrorSync.objects.update(message="Publish\nCo-authored-by: Mallory <mallory@example.org>\r\n\x1b")
+
+    sync_mirror(mirrored)
+
+    [commit] = commits(remote)
+    message = git_text(["log", "-1", "--format=%B", commit.sha], cwd=remote)
+    assert message.strip() == "Publish Co-authored-by: Mallory <mallory@example.org>"
+    assert git_text(["log", "-1", "--format=%an", commit.sha], cwd=remote).strip() == "Chris Chair"
+
+
+def test_the_working_copy_is_the_sites_own_named_by_the_committees_id_and_kept_through_a_rename(
+    people, draft, mirrored, remote, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_meeting(draft, by=people["chair"])
+    work = working_copy(mirrored)
+    assert work.parent == mirroring.Path(mirroring.settings.PMC_GIT_MIRROR_ROOT)
+    assert work.name == f"committee-{mirrored.pk}"
+    assert (work / ".git" / mirroring.MARKER_NAME).read_text() == f"{mirrored.pk}\n"
+
+    mirrored.slug, mirrored.name = "renamed", ".git"  # no name leads into git's own folder
+    mirrored.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        save_report(diego(draft), body="Diego text\n", by=people["chair"])
+
+    assert working_copy(mirrored) == work
+    assert commits(remote)[0].files == ["renamed/2030/2030-01-08-renamed.md"]
+    assert not (work / ".git" / "2030").exists()
+
+
+def make_foreign(kind: str, work, tmp_path, other_committee_pk: int) -> None:
+    """What a sync must refuse at the committee's own place: a folder the site did not make for it."""
+    elsewhere = tmp_path / "elsewhere"
+    git(["init", "-q", str(elsewhere)])
+    if kind == "a clone put there":
+        git(["init", "-q", str(work)])
+    elif kind == "another committee's copy":
+        git(["init", "-q", str(work)])
+        (work / ".git" / mirroring.MARKER_NAME).write_text(f"{other_committee_pk}\n")
+    elif kind == "a link to another folder":
+        (elsewhere / ".git" / mirroring.MARKER_NAME).write_text(f"{other_committee_pk}\n")
+        work.symlink_to(elsewhere)
+    elif kind == "a link as its .git":
+        work.mkdir()
+        (work / ".git").symlink_to(elsewhere / ".git")
+
+
+@pytest.mark.parametrize(
+    "kind", ["a clone put there", "another committee's copy", "a link to another folder", "a link as its .git"]
+)
+def test_a_sync_refuses_a_working_copy_the_site_did_not_make_for_this_committee(
+    people, draft, mirrored, remote, tmp_path, kind
+):
+    sync_mirror(mirrored, push=True)  # the root exists
+    work = working_copy(mirrored)
+    mirroring.shutil.rmtree(work)
+    make_foreign(kind, work, tmp_path, people["extensions"].pk)
+    publish_meeting(draft, by=people["chair"])  # owed, not synced: the test's transaction never commits
+
+    result = sync_mirror(mirrored)
+
+    assert result.failed and result.pending == 1
+    assert "made" in result.error or "another committee" in result.error or "link" in result.error
+    assert MirrorSync.objects.get().last_error == result.error  # shown to the chairs
+    assert commits(remote) == []
+    assert commits(tmp_path / "elsewhere") == [] and not (tmp_path / "elsewhere" / "Runtime").exists()
+    assert not (work / "Runtime").exists()
+
+
+def test_a_new_remote_starts_a_new_working_copy_that_carries_nothing_of_the_former_one(
+    people, draft, mirrored, remote, tmp_path, django_capture_on_commit_callbacks
+):
+    # The chair's own remote first: the site's copy starts from its history, a workflow file included ...
+    someone_else_pushes(remote, tmp_path, ".github/workflows/x.yml", lambda _text: "on: push\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_meeting(draft, by=people["chair"])
+    assert commits(remote)[0].subject == "Publish Runtime minutes of 2030-01-08"
+    # ... then another committee's repository, which the server may push to.
+    victim = bare_repository(tmp_path / "victim.git")
+    use_mirror(mirrored, victim)
+
+    sync_mirror(mirrored, push=True)
+    mirroring.queue_published(mirrored)
+    sync_mirror(mirrored)
+
+    assert {name for commit in commits(victim) for name in commit.files} == {"Runtime/2030/2030-01-08-runtime.md"}
+
+
+def test_a_local_remote_is_refused_at_every_sync_once_the_operator_no_longer_allows_it(
+    people, draft, mirrored, remote, settings
+):
+    settings.PMC_GIT_MIRROR_LOCAL_REMOTES = False
+    publish_meeting(draft, by=people["chair"])
+
+    result = sync_mirror(mirrored)
+
+    assert result.failed and "is a folder on this server" in result.error
+    assert "is a folder on this server" in MirrorSync.objects.get().last_error
+    assert commits(remote) == [] and not working_copy(mirrored).exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "git@github.com:org/minutes.git",
+        "ssh://git@github.com/org/minutes.git",
+        "https://github.com/org/minutes.git",
+        "minutes-host:minutes.git",
+    ],
+)
+def test_a_network_remote_is_accepted(url):
+    assert check_remote(url) == url
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("/srv/pmc-minutes/.git", "on this server"),
+        ("file:///srv/pmc-minutes", "on this server"),
+        ("../pmc-minutes", "on this server"),
+        ("./host:path", "on this server"),
+        ("ext::sh -c touch% /tmp/x", "without spaces"),
+        ("ext::sh", "runs a command"),
+        ("fd::7", "helper"),
+        ("testgit::/tmp/x", "helper"),
+        ("ftp://host/x.git", "may not push"),
+        ("ssh://-oProxyCommand=x/y", "no host"),
+        ("-u:x", "without spaces"),
+    ],
+)
+def test_a_remote_on_the_servers_disk_or_through_a_helper_is_refused_saying_why(settings, url, says):
+    with pytest.raises(MirrorError, match=says):
+        check_remote(url)
+
+
+def test_a_local_remote_is_accepted_where_the_operator_allows_it(settings):
+    settings.PMC_GIT_MIRROR_LOCAL_REMOTES = True
+
+    assert check_remote("/srv/minutes.git") == "/srv/minutes.git"
+    with pytest.raises(MirrorError, match="runs a command"):
+        check_remote("ext::sh")

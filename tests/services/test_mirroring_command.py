@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from meetings.models import MirrorSync
+from meetings.services.mirroring import working_copy
 from meetings.services.publishing import publish_meeting
 from tests.support.mirror import bare_repository, commits, use_mirror
 
@@ -16,9 +17,11 @@ def sync(*args) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
-def test_it_fails_while_the_remote_is_missing_then_commits_and_pushes_once_it_exists(people, draft, tmp_path):
+def test_it_fails_while_the_remote_is_missing_then_commits_and_pushes_once_it_exists(
+    people, draft, tmp_path, local_remotes
+):
     remote = tmp_path / "remote.git"
-    committee = use_mirror(people["runtime"], tmp_path / "work", remote)
+    committee = use_mirror(people["runtime"], remote)
     publish_meeting(draft, by=people["chair"])  # in the test's transaction: owed, not synced
 
     with pytest.raises(CommandError, match="1 mirror"):
@@ -26,7 +29,7 @@ def test_it_fails_while_the_remote_is_missing_then_commits_and_pushes_once_it_ex
 
     [owed] = MirrorSync.objects.all()
     assert owed.attempts == 1 and "does not appear to be a git repository" in owed.last_error
-    assert len(commits(tmp_path / "work")) == 1  # committed; the push is what is owed
+    assert not working_copy(committee).exists()  # the site's copy starts from the remote: not made yet
 
     bare_repository(remote)
     out, err = sync("--committee", "runtime")
@@ -43,9 +46,9 @@ def test_it_fails_while_the_remote_is_missing_then_commits_and_pushes_once_it_ex
     assert committee.mirror_syncs.count() == 0
 
 
-def test_it_prints_each_commit_and_with_all_compares_every_published_meeting(people, draft, tmp_path):
+def test_it_prints_each_commit_and_with_all_compares_every_published_meeting(people, draft, tmp_path, local_remotes):
     remote = bare_repository(tmp_path / "remote.git")
-    use_mirror(people["runtime"], tmp_path / "work", remote)
+    use_mirror(people["runtime"], remote)
     publish_meeting(draft, by=people["chair"])
 
     out, _ = sync()

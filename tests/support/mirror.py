@@ -1,8 +1,10 @@
-"""A committee's git mirror in a test: a working copy and a bare repository as its remote, both under tmp_path,
-and what the remote holds read back with git itself."""
+"""A committee's git mirror in a test: a bare repository under tmp_path as its remote, the site's working copy
+(mirroring.working_copy, under this test's own PMC_GIT_MIRROR_ROOT), and what they hold read back with git."""
 
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 from meetings.lib.git import GitError, git, git_text
 from meetings.models import Committee
@@ -30,12 +32,18 @@ def bare_repository(path: Path) -> Path:
     return path
 
 
-def use_mirror(committee: Committee, work: Path, remote: Path | str = "", branch: str = "main") -> Committee:
-    committee.mirror_path = str(work)
+def use_mirror(committee: Committee, remote: Path | str = "", branch: str = "main") -> Committee:
+    """The committee mirrored to `remote` (a bare repository here: the test asks for `local_remotes`)."""
     committee.mirror_remote = str(remote)
     committee.mirror_branch = branch
-    committee.save(update_fields=["mirror_path", "mirror_remote", "mirror_branch"])
+    committee.save(update_fields=["mirror_remote", "mirror_branch"])
     return committee
+
+
+@pytest.fixture
+def local_remotes(settings):
+    """Remotes on the server's own disk allowed, as the tests' bare repositories are; refused by default."""
+    settings.PMC_GIT_MIRROR_LOCAL_REMOTES = True
 
 
 def commits(repository: Path, branch: str = "main") -> list[Commit]:

@@ -20,6 +20,7 @@ def production_env(**extra: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "minutes.example.org",
         "PMC_SITE_URL": "https://minutes.example.org",
         "BEHIND_PROXY": "1",
+        "PMC_GIT_MIRROR_ROOT": "/var/lib/pmc-minutes/git-mirrors",
         "DJANGO_SETTINGS_MODULE": "pmc_minutes.settings",
         **extra,
     }

@@ -17,20 +17,21 @@ class Command(BaseCommand):
             "--all",
             action="store_true",
             dest="every_meeting",
-            help="Also every published meeting: commit each whose file in the working copy differs (a new mirror).",
+            help="Also every published meeting: commit each whose file in the working copy differs (a new mirror, "
+            "or the site's working copies re-created).",
         )
 
     def handle(self, *args, committee, every_meeting, **options):
-        committees = Committee.objects.filter(Q(mirror_path__gt="") | Q(mirror_syncs__isnull=False)).distinct()
+        committees = Committee.objects.filter(Q(mirror_remote__gt="") | Q(mirror_syncs__isnull=False)).distinct()
         if committee:
             committees = Committee.objects.filter(slug=committee)
             if not committees:
                 raise CommandError(f"No committee with the slug “{committee}”.")
-            if not committees[0].mirror_path and not committees[0].mirror_syncs.exists():
-                raise CommandError(f"{committees[0]} has no git mirror; set its working copy in its settings.")
+            if not committees[0].has_mirror and not committees[0].mirror_syncs.exists():
+                raise CommandError(f"{committees[0]} has no git mirror; set the remote it pushes to in its settings.")
         failed = 0
         for target in committees:
-            if every_meeting and target.mirror_path:
+            if every_meeting and target.has_mirror:
                 self.stdout.write(f"{target}: {queue_published(target)} published meeting(s) to compare")
             result = sync_mirror(target, push=True)
             for line in result.commits:

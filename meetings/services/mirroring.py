@@ -90,6 +90,7 @@ class SyncResult:
     pushed: bool = False
     error: str = ""
     pending: int = 0  # changes still owed after the sync
+    brought_in: list[str] = field(default_factory=list)  # other committees' files the remote changed, taken in
 
     @property
     def failed(self) -> bool:
@@ -215,7 +216,7 @@ def _sync_locked(committee: Committee, result: SyncResult, tried: list[int], *, 
         else:
             result.unchanged.append(archive_path(meeting).as_posix())
     if committee.mirror_remote and _has_commits(work) and (result.commits or push or _unpushed(work)):
-        _push(work, committee.mirror_remote, committee.mirror_branch, folder=archive_folder(committee))
+        result.brought_in = _push(work, committee.mirror_remote, committee.mirror_branch, folders=_folders(committee))
         result.pushed = True
     MirrorSync.objects.filter(pk__in=tried).delete()
 
@@ -404,22 +405,37 @@ def _refuse_links(work: Path, relative: Path) -> None:
             raise MirrorError(f"{here} is a symbolic link; the mirror writes only inside its working copy")
 
 
-def _push(work: Path, remote: str, branch: str, *, folder: str) -> None:
+def _folders(committee: Committee) -> tuple[str, frozenset[str]]:
+    """The committee's folder of the archive, and the other committees' (one archive may hold them all)."""
+    others = Committee.objects.exclude(pk=committee.pk)
+    return archive_folder(committee), frozenset(archive_folder(other) for other in others)
+
+
+def _push(work: Path, remote: str, branch: str, *, folders: tuple[str, frozenset[str]]) -> list[str]:
+    """Push the branch; the other committees' files taken in from the remote on the way."""
     push = ["push", "-q", "--", remote, f"HEAD:refs/heads/{branch}"]
+    brought_in = []
     try:
         _git(push, cwd=work)
     except GitError as error:
         if "[rejected]" not in str(error):
             raise
         # Someone pushed meanwhile (a fix by hand): put the mirror's new commits on top of theirs.
-        _catch_up(work, remote, branch, folder=folder)
+        brought_in = _catch_up(work, remote, branch, folders=folders)
         _git(push, cwd=work)
     _git(["update-ref", PUSHED_REF, "HEAD"], cwd=work)
+    return brought_in
 
 
-def _catch_up(work: Path, remote: str, branch: str, *, folder: str) -> None:
-    """Put the commits not pushed yet on top of the remote's new ones; refused, the copy left as it was, unless
-    those change only the committee's folder and keep every commit pushed before."""
+def _catch_up(work: Path, remote: str, branch: str, *, folders: tuple[str, frozenset[str]]) -> list[str]:
+    """Put the commits not pushed yet on top of the remote's new ones; the other committees' files they change.
+
+    Refused, the copy left as it was, unless those commits keep every commit
+    pushed before and change only the committee's folder or other committees'
+    folders (one archive for the whole foundation, as the real one is): never
+    a file beside them (a workflow, the README), a link or a submodule.
+    """
+    folder, others = folders
     _git(["fetch", "-q", "--", remote, f"refs/heads/{branch}"], cwd=work)
     theirs = _git(["rev-parse", "FETCH_HEAD"], cwd=work).decode().strip()
     pushed = _quiet(["rev-parse", "-q", "--verify", PUSHED_REF], work)
@@ -429,12 +445,13 @@ def _catch_up(work: Path, remote: str, branch: str, *, folder: str) -> None:
             "e.g. by a forced push); the mirror never rewrites them. Restore them there, or choose another "
             "branch or remote."
         )
-    outside = _changed_outside(work, f"{pushed}..{theirs}" if pushed else theirs, folder)
+    changed = _changed_outside(work, f"{pushed}..{theirs}" if pushed else theirs, folder)
+    outside = [path for path, link in changed.items() if link or not _in_folders(path, others)]
     if outside:
         listed = ", ".join(outside[:5]) + (f" and {len(outside) - 5} more" if len(outside) > 5 else "")
         raise MirrorError(
             f"{remote} has new commits on {branch} that change {listed}, outside {folder}/ (or add a link): the "
-            f"mirror brings in only changes of the committee's own folder, so it did not. Move those commits "
+            f"mirror brings in only changes of the committees' folders, so it did not. Move those commits "
             "off that branch, or choose a branch of the mirror's own."
         )
     name, email = identity(None)
@@ -448,6 +465,13 @@ def _catch_up(work: Path, remote: str, branch: str, *, folder: str) -> None:
             f"{remote} has commits on {branch} that change the lines the mirror changes: merge them into "
             f"{work} by hand, then run manage.py sync_git_mirror ({error})"
         ) from error
+    if changed:
+        logger.info("git mirror at %s took in the remote's changes of %s", work, ", ".join(list(changed)[:20]))
+    return list(changed)
+
+
+def _in_folders(path: str, folders: frozenset[str]) -> bool:
+    return path.split("/", 1)[0] in folders and "/" in path
 
 
 def _is_ancestor(work: Path, older: str, newer: str) -> bool:
@@ -458,20 +482,21 @@ def _is_ancestor(work: Path, older: str, newer: str) -> bool:
     return True
 
 
-def _changed_outside(work: Path, revisions: str, folder: str) -> list[str]:
-    """The paths those commits change outside `folder`, or make a link or a submodule anywhere."""
+def _changed_outside(work: Path, revisions: str, folder: str) -> dict[str, bool]:
+    """The paths those commits change outside `folder`, or make a link or a submodule anywhere: whether a link."""
     # -m: a merge is compared with each of its parents, so that no change hides in one.
     out = _git(["log", "-m", "--no-renames", "--raw", "--format=", "-z", revisions], cwd=work)
     tokens = out.split(b"\0")
-    found: dict[str, None] = {}
+    found: dict[str, bool] = {}
     for index, token in enumerate(tokens[:-1]):
         status = token.lstrip(b"\n")
         if not status.startswith(b":"):
             continue
         path = tokens[index + 1].decode("utf-8", "replace")
-        if not path.startswith(f"{folder}/") or status.split()[1] in (b"120000", b"160000"):
-            found[path] = None
-    return list(found)
+        link = status.split()[1] in (b"120000", b"160000")
+        if link or not path.startswith(f"{folder}/"):
+            found[path] = found.get(path, False) or link
+    return found
 
 
 def _has_commits(work: Path) -> bool:

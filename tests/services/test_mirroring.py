@@ -531,7 +531,7 @@ def test_an_outcome_recorded_in_published_minutes_is_committed_in_their_open_act
 
 
 @pytest.mark.parametrize(
-    "path", ["pmc_minutes/wsgi.py", ".github/workflows/x.yml", "Extensions/2030/notes.md", "README.md"]
+    "path", ["pmc_minutes/wsgi.py", ".github/workflows/x.yml", "Nobodys/2030/notes.md", "README.md"]
 )
 def test_a_catch_up_that_would_bring_in_a_change_outside_the_committees_folder_is_refused_saying_so(
     people, draft, mirrored, remote, tmp_path, path, django_capture_on_commit_callbacks
@@ -551,6 +551,45 @@ def test_a_catch_up_that_would_bring_in_a_change_outside_the_committees_folder_i
     assert not (work / path).exists()
     assert [c.subject for c in commits(work)] == ["Diego report amended", "Publish Runtime minutes of 2030-01-08"]
     assert git_text(["status", "--porcelain"], cwd=work) == ""
+
+
+def test_one_archive_for_several_committees_takes_in_the_others_folders_and_says_so(
+    people, draft, mirrored, remote, tmp_path, django_capture_on_commit_callbacks
+):
+    # The real archive is one repository for every committee: the Extensions mirror pushes there too.
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_meeting(draft, by=people["chair"])
+    someone_else_pushes(remote, tmp_path, "Extensions/2030/2030-01-09-extensions.md", lambda _text: "Minutes\n")
+    save_report(diego(draft), body="Diego text\n", by=people["chair"])  # owed, synced below
+
+    result = sync_mirror(mirrored)
+
+    assert not result.failed
+    assert result.brought_in == ["Extensions/2030/2030-01-09-extensions.md"]
+    assert [c.subject for c in commits(remote)][:2] == [
+        "Diego report amended",
+        "Edit Extensions/2030/2030-01-09-extensions.md by hand",
+    ]
+
+
+def test_a_link_in_another_committees_folder_is_refused_all_the_same(
+    people, draft, mirrored, remote, tmp_path, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_meeting(draft, by=people["chair"])
+    other = tmp_path / "other"
+    git(["clone", "-q", str(remote), str(other)])
+    (other / "Extensions").mkdir()
+    (other / "Extensions" / "2030").symlink_to("/etc")
+    git(["add", "."], cwd=other)
+    git(["commit", "-q", "-m", "A link"], cwd=other, env=TESTER)
+    git(["push", "-q", "origin", "main"], cwd=other)
+    save_report(diego(draft), body="Diego text\n", by=people["chair"])
+
+    result = sync_mirror(mirrored)
+
+    assert "Extensions/2030" in result.error and not result.pushed
+    assert commits(remote)[0].subject == "A link"
 
 
 def test_a_remote_whose_history_was_forced_to_drop_the_pushed_commits_is_refused(

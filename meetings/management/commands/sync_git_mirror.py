@@ -40,6 +40,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"{target}: {len(result.unchanged)} file(s) already up to date")
             for line in result.dropped:
                 self.stdout.write(f"{target}: dropped {line}")
+            if result.brought_in:
+                self.stdout.write(
+                    f"{target}: took in the remote's changes of other committees' files: {', '.join(result.brought_in)}"
+                )
             if result.pushed:
                 self.stdout.write(f"{target}: pushed to {target.mirror_remote} ({target.mirror_branch})")
             if result.failed:

@@ -183,7 +183,7 @@ class ActionFeed(Feed):
         return feed_actions(committee, limit=ITEMS)
 
     def item_title(self, action):
-        status = "" if action.public_status == ActionStatus.OPEN else f" ({ActionStatus(action.public_status).label})"
+        status = "" if action.said_status == ActionStatus.OPEN else f" ({action.said_status_label})"
         return f"{action.meeting.date:%Y-%m-%d}: @{action.owner}: {Truncator(action.text).chars(120)}{status}"
 
     def item_description(self, action):
@@ -203,5 +203,5 @@ class ActionFeed(Feed):
         return action.meeting.held_at
 
     def item_updateddate(self, action):
-        closed_in = action.public_closed_in
+        closed_in = action.said_closed_in
         return closed_in.held_at if closed_in is not None else action.meeting.held_at

@@ -267,8 +267,8 @@ def _action_fields(action: ActionItem) -> dict:
         "owner": action.owner,
         "owner_team": action.owner_team.slug if action.owner_team else None,
         "due": action.due,
-        "status": action.status,
-        "closed_in": action.closed_in.date if action.closed_in else None,
+        "status": action.said_status,  # as its readers read the minutes (queries/actions.py)
+        "closed_in": action.said_closed_on,
     }
 
 

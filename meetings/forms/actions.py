@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from ..format.actions import ActionLine, action_line, read_action
 from ..models import Outcome
-from .fields import validate_single_line
+from .fields import AmendingForm, validate_single_line
 
 MAX_ACTION_CHARS = 1_000
 MAX_NOTE_CHARS = 2_000
@@ -29,7 +29,9 @@ def owner_choices(committee) -> list[tuple[str, list[tuple[str, str]]]]:
     return [("Teams", teams), ("People", named)]
 
 
-class ActionForm(forms.Form):
+class ActionForm(AmendingForm):
+    """An action for a section; on published minutes (`amending`), with the amendment's reason."""
+
     text = forms.CharField(
         label="What",
         max_length=MAX_ACTION_CHARS,

@@ -3,13 +3,15 @@
 from django import forms
 
 from ..format.decisions import MAX_LINK_CHARS, DecisionLine, Vote, decision_line, read_decision
-from .fields import validate_single_line
+from .fields import AmendingForm, validate_single_line
 
 MAX_DECISION_CHARS = 2_000
 MAX_VOTES = 100_000
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(AmendingForm):
+    """A decision for a section; on published minutes (`amending`), with the amendment's reason."""
+
     text = forms.CharField(
         label="Decision",
         max_length=MAX_DECISION_CHARS,

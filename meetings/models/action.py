@@ -9,6 +9,8 @@ the outcomes recorded in later meetings (done, dropped, carried).
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Case, F, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from .meeting import MeetingStatus
 
@@ -25,14 +27,65 @@ class Outcome(models.TextChoices):
     CARRIED = "carried", "Carried to the next meeting"
 
 
+class ActionOutcomeQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(meeting__status=MeetingStatus.PUBLISHED)
+
+
 class ActionItemQuerySet(models.QuerySet):
     def published(self):
         return self.filter(meeting__status=MeetingStatus.PUBLISHED)
 
+    def as_said(self, *, drafts: bool):
+        """Each action with where it stands as the minutes its reader may read say: `said_status`,
+        `said_closed_in_id` and `said_closed_on` (the closing meeting's date).
+
+        With `drafts`, as recorded (`status`, `closed_in`). Without, as the published minutes say: done where its
+        own line says [x], else as the latest outcome recorded in published minutes (carried: open), else open. A
+        draft's outcome is not said yet: every public page, the API and the feed read actions through this.
+        """
+        if drafts:
+            return self.annotate(
+                said_status=F("status"), said_closed_in_id=F("closed_in_id"), said_closed_on=F("closed_in__date")
+            )
+        latest = ActionOutcome.objects.published().filter(action=OuterRef("pk")).order_by("-at", "-pk")
+
+        def closing(value, output_field):
+            """The latest published outcome's `value`, None when it carried the action on."""
+            return Subquery(
+                latest.annotate(
+                    said=Case(When(outcome=Outcome.CARRIED, then=None), default=value, output_field=output_field)
+                ).values("said")[:1],
+                output_field=output_field,
+            )
+
+        return self.annotate(
+            said_status=Case(
+                When(done_in_text=True, then=Value(ActionStatus.DONE)),
+                default=Coalesce(closing(F("outcome"), models.CharField()), Value(ActionStatus.OPEN)),
+                output_field=models.CharField(),
+            ),
+            said_closed_in_id=Case(
+                When(done_in_text=True, then=F("meeting_id")),
+                default=closing(F("meeting_id"), models.IntegerField()),
+                output_field=models.IntegerField(),
+            ),
+            said_closed_on=Case(
+                When(done_in_text=True, then=F("meeting__date")),
+                default=closing(F("meeting__date"), models.DateField()),
+                output_field=models.DateField(),
+            ),
+        )
+
     def open_at(self, meeting):
-        """The committee's actions agreed before the meeting and not closed before it (closed in it: still there)."""
-        return self.filter(committee_id=meeting.committee_id, meeting__date__lt=meeting.date).filter(
-            models.Q(closed_in__isnull=True) | models.Q(closed_in__date__gte=meeting.date)
+        """The committee's actions agreed before the meeting and not closed before it (closed in it: still there).
+
+        As its readers read the minutes: a published meeting's by the published ones only (`as_said`).
+        """
+        return (
+            self.filter(committee_id=meeting.committee_id, meeting__date__lt=meeting.date)
+            .as_said(drafts=not meeting.is_published)
+            .filter(models.Q(said_closed_on__isnull=True) | models.Q(said_closed_on__gte=meeting.date))
         )
 
     def owned_by(self, user):
@@ -93,6 +146,11 @@ class ActionItem(models.Model):
     def is_open(self) -> bool:
         return self.status == ActionStatus.OPEN
 
+    @property
+    def said_status_label(self) -> str:
+        """The label of `said_status` (ActionItemQuerySet.as_said)."""
+        return ActionStatus(self.said_status).label
+
     def age_in_days(self, today) -> int:
         return (today - self.meeting.date).days
 
@@ -106,6 +164,8 @@ class ActionOutcome(models.Model):
     note = models.TextField(blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
+
+    objects = ActionOutcomeQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "pk"]

@@ -9,13 +9,13 @@ from ..models import (
     Committee,
     Meeting,
     MeetingStatus,
-    Outcome,
     Team,
 )
 
 
 def _listed(actions):
-    return actions.select_related("committee", "meeting__committee", "owner_team", "owner_user", "closed_in__committee")
+    # Where an action stands is read from the `as_said` annotations, never from its `status` and `closed_in`.
+    return actions.select_related("committee", "meeting__committee", "owner_team", "owner_user")
 
 
 def open_actions(meeting: Meeting) -> list[ActionItem]:
@@ -39,12 +39,19 @@ def open_actions(meeting: Meeting) -> list[ActionItem]:
 
 
 def agreed_actions(meeting: Meeting) -> list[ActionItem]:
-    """The actions agreed in the meeting's minutes, in their order there."""
-    return list(_listed(meeting.actions.all()).order_by("position"))
+    """The actions agreed in the meeting's minutes, in their order there, where they stand as its readers read.
+
+    Published minutes' readers are told what published minutes say of them; a draft's, who read the drafts, all.
+    """
+    actions = meeting.actions.as_said(drafts=not meeting.is_published)
+    return list(_listed(actions).order_by("position"))
 
 
 def committee_actions(committee: Committee, *, drafts: bool, team: str = "", person: str = ""):
-    """The committee's actions (of a team's slug, a person's user name): open, then dropped and done, newest first."""
+    """The committee's actions (of a team's slug, a person's user name): open, then dropped and done, newest first.
+
+    Without `drafts`, those of published minutes, where published minutes say they stand (`as_said`).
+    """
     actions = ActionItem.objects.filter(committee=committee)
     if not drafts:
         actions = actions.published()
@@ -52,13 +59,14 @@ def committee_actions(committee: Committee, *, drafts: bool, team: str = "", per
         actions = actions.filter(owner_team__slug=team)
     if person:
         actions = actions.filter(owner_user__username=person)
-    return _listed(actions).order_by("-status", "-meeting__date", "position")  # "open", then "dropped", "done"
+    # "open", then "dropped", then "done"
+    return _listed(actions.as_said(drafts=drafts)).order_by("-said_status", "-meeting__date", "position")
 
 
 def team_actions(team: Team, *, limit: int = 30) -> list[ActionItem]:
     """The team's actions in the published minutes for its timeline: open ones, then the closed, newest first."""
-    actions = ActionItem.objects.filter(owner_team=team).published()
-    return list(_listed(actions).order_by("-status", "-meeting__date", "position")[:limit])
+    actions = ActionItem.objects.filter(owner_team=team).published().as_said(drafts=False)
+    return list(_listed(actions).order_by("-said_status", "-meeting__date", "position")[:limit])
 
 
 def open_actions_of(user) -> list[ActionItem]:
@@ -82,23 +90,16 @@ def open_actions_of(user) -> list[ActionItem]:
 def feed_actions(committee: Committee, *, limit: int) -> list[ActionItem]:
     """The actions of the committee's published minutes, newest meeting first, for its Atom feed.
 
-    Each with `published_outcomes`: those recorded in published minutes, oldest first. A draft's outcome is not
-    said yet, so `public_status` is the status they (or a `[x]` where it was agreed) give.
+    Each where published minutes say it stands (`as_said`), with `published_outcomes` (oldest first) and
+    `said_closed_in`, the meeting closing it (when the entry was last updated).
     """
-    outcomes = ActionOutcome.objects.filter(meeting__status=MeetingStatus.PUBLISHED).select_related(
-        "meeting__committee"
-    )
+    outcomes = ActionOutcome.objects.published().select_related("meeting__committee")
     actions = list(
-        _listed(ActionItem.objects.filter(committee=committee).published())
+        _listed(ActionItem.objects.filter(committee=committee).published().as_said(drafts=False))
         .prefetch_related(Prefetch("outcomes", queryset=outcomes, to_attr="published_outcomes"))
         .order_by("-meeting__date", "position")[:limit]
     )
     for action in actions:
-        closing = [outcome for outcome in action.published_outcomes if outcome.outcome != Outcome.CARRIED]
-        if action.done_in_text:
-            action.public_status, action.public_closed_in = ActionStatus.DONE, action.meeting
-        elif closing:
-            action.public_status, action.public_closed_in = closing[-1].outcome, closing[-1].meeting
-        else:
-            action.public_status, action.public_closed_in = ActionStatus.OPEN, None
+        said_in = {action.meeting_id: action.meeting, **{o.meeting_id: o.meeting for o in action.published_outcomes}}
+        action.said_closed_in = said_in.get(action.said_closed_in_id)
     return actions

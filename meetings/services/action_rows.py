@@ -8,6 +8,7 @@ gone takes its row with it; a new line makes a new open row.
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 
 from ..format.actions import OpenActionLine, read_actions
@@ -63,6 +64,27 @@ def _match(wanted: list, rows: list[ActionItem]) -> dict[int, ActionItem]:
     return matched
 
 
+def _people_named(owners: set[str], committees: set[int]) -> dict[tuple[int, str], int]:
+    """The user id each (committee, user name) names, among those who chair or lead a team there (one query).
+
+    As the form offers them (forms/actions.owner_choices): a line written by hand or imported naming a user of
+    another committee, or of none, is no owner, so it gives that user neither the action nor its outcomes.
+    """
+    rows = (
+        get_user_model()
+        .objects.filter(username__in=owners)
+        .filter(
+            Q(chaired_committees__in=committees)
+            | Q(led_teams__committee__in=committees)
+            | Q(co_led_teams__committee__in=committees)
+        )
+        .values_list("pk", "username", "chaired_committees", "led_teams__committee", "co_led_teams__committee")
+    )
+    return {
+        (committee, username): pk for pk, username, *theirs in rows for committee in theirs if committee in committees
+    }
+
+
 def sync_actions(meetings: list[Meeting]) -> None:
     """Make the meetings' action rows match the task lines of their text (meetings prefetched as the index reads)."""
     if not meetings:
@@ -82,7 +104,7 @@ def sync_actions(meetings: list[Meeting]) -> None:
         (team.committee_id, team.slug): team
         for team in Team.objects.filter(committee_id__in=committees, slug__in=owners)
     }
-    users = {user.username: user for user in get_user_model().objects.filter(username__in=owners)}
+    people = _people_named(owners, committees)
 
     created, changed = [], []
     for index, (meeting, written, position, line) in enumerate(wanted):
@@ -95,7 +117,9 @@ def sync_actions(meetings: list[Meeting]) -> None:
             "position": position,
             "due": line.due,
             "owner_team": teams.get((meeting.committee_id, owner)),
-            "owner_user": None if (meeting.committee_id, owner) in teams else users.get(owner),
+            "owner_user_id": None
+            if (meeting.committee_id, owner) in teams
+            else people.get((meeting.committee_id, owner)),
         }
         action = matched.get(index)
         if action is not None:

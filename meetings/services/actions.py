@@ -24,9 +24,15 @@ from .editing import save_section_body
 from .mirroring import mirror_later
 
 
-def record_action(section: AgendaItem | BacklogReport, *, action: ActionLine, by, expected_version: int) -> bool:
-    """Add the action at the end of the section unless someone saved it since `expected_version`; False then."""
-    saved = save_section_body(section, with_action(section.body, action), by=by, expected_version=expected_version)
+def record_action(
+    section: AgendaItem | BacklogReport, *, action: ActionLine, by, expected_version: int, reason: str = ""
+) -> bool:
+    """Add the action at the end of the section unless someone saved it since `expected_version`; False then.
+
+    In published minutes it is an amendment, which `reason` explains (the form asks for it).
+    """
+    body = with_action(section.body, action)
+    saved = save_section_body(section, body, by=by, expected_version=expected_version, reason=reason)
     if saved:
         # The sync made the row; the newest one with this line, not yet claimed, is this one.
         row = (

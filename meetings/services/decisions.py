@@ -10,6 +10,12 @@ from ..models import AgendaItem, BacklogReport
 from .editing import save_section_body
 
 
-def record_decision(section: AgendaItem | BacklogReport, *, decision: DecisionLine, by, expected_version: int) -> bool:
-    """Add the decision at the end of the section unless someone saved it since `expected_version`; False then."""
-    return save_section_body(section, with_decision(section.body, decision), by=by, expected_version=expected_version)
+def record_decision(
+    section: AgendaItem | BacklogReport, *, decision: DecisionLine, by, expected_version: int, reason: str = ""
+) -> bool:
+    """Add the decision at the end of the section unless someone saved it since `expected_version`; False then.
+
+    In published minutes it is an amendment, which `reason` explains (the form asks for it).
+    """
+    body = with_decision(section.body, decision)
+    return save_section_body(section, body, by=by, expected_version=expected_version, reason=reason)

@@ -49,17 +49,30 @@ def report_action(request, committee, date, team):
 
 
 def _record(request, section, *, name: str, back: str):
-    committee = section.meeting.committee
-    form = ActionForm(request.POST or None, initial={"version": section.version}, committee=committee)
-    context = {"meeting": section.meeting, "section": section, "name": name, "back": back, "form": form}
+    committee, amending = section.meeting.committee, section.meeting.is_published
+    form = ActionForm(
+        request.POST or None, initial={"version": section.version}, committee=committee, amending=amending
+    )
+    context = {
+        "meeting": section.meeting,
+        "section": section,
+        "name": name,
+        "back": back,
+        "form": form,
+        "amending": amending,
+    }
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if record_action(section, action=data["action"], by=request.user, expected_version=data["version"]):
+        if record_action(
+            section, action=data["action"], by=request.user, expected_version=data["version"], reason=form.reason()
+        ):
             messages.success(request, f"Recorded the action in {name}.")
             return redirect(back)
         # Someone saved the section in between: the action is not recorded; it may no longer belong there.
         context["conflict"] = True
-        context["form"] = ActionForm(initial={**data, "version": section.version}, committee=committee)
+        context["form"] = ActionForm(
+            initial={**data, "version": section.version}, committee=committee, amending=amending
+        )
         return render(request, "meetings/action_new.html", context, status=409)
     return render(request, "meetings/action_new.html", context)
 

@@ -40,15 +40,25 @@ def report_decision(request, committee, date, team):
 
 
 def _record(request, section, *, name: str, back: str):
-    form = DecisionForm(request.POST or None, initial={"version": section.version})
-    context = {"meeting": section.meeting, "section": section, "name": name, "back": back, "form": form}
+    amending = section.meeting.is_published
+    form = DecisionForm(request.POST or None, initial={"version": section.version}, amending=amending)
+    context = {
+        "meeting": section.meeting,
+        "section": section,
+        "name": name,
+        "back": back,
+        "form": form,
+        "amending": amending,
+    }
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if record_decision(section, decision=data["decision"], by=request.user, expected_version=data["version"]):
+        if record_decision(
+            section, decision=data["decision"], by=request.user, expected_version=data["version"], reason=form.reason()
+        ):
             messages.success(request, f"Recorded the decision in {name}.")
             return redirect(back)
         # Someone saved the section in between: the decision is not recorded; it may no longer belong there.
         context["conflict"] = True
-        context["form"] = DecisionForm(initial={**data, "version": section.version})
+        context["form"] = DecisionForm(initial={**data, "version": section.version}, amending=amending)
         return render(request, "meetings/decision_new.html", context, status=409)
     return render(request, "meetings/decision_new.html", context)

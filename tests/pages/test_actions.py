@@ -7,7 +7,7 @@ import pytest
 
 from meetings.format.actions import ActionLine
 from meetings.format.choices import ItemKind
-from meetings.models import ActionItem, ActionOutcome, ActionStatus
+from meetings.models import ActionItem, ActionOutcome, ActionStatus, Revision
 from meetings.services.actions import record_action
 from meetings.services.publishing import publish_meeting
 from meetings.services.scheduling import create_meeting
@@ -85,6 +85,41 @@ def test_an_unknown_owner_is_refused(client, people, draft):
 
     assert response.status_code == 200
     assert not ActionItem.objects.exists()
+
+
+def test_recording_an_action_in_published_minutes_needs_a_reason_which_the_history_keeps(client, people, published):
+    item = published.items.get(title="Announcements")
+    url = f"/runtime/2029-12-25/items/{item.pk}/actions/new/"
+    client.force_login(people["chair"])
+    page = client.get(url)
+    assert "These minutes are published." in page.content.decode()
+    action = {**browser_form(page), "text": "Cut v7", "owner": "cli"}
+
+    refused = client.post(url, action)
+
+    assert refused.status_code == 200
+    assert "This field is required." in form_errors(refused)
+    item.refresh_from_db()
+    assert (item.body, ActionItem.objects.exists(), Revision.objects.filter(meeting=published).exists()) == (
+        "",
+        False,
+        False,
+    )
+
+    response = client.post(url, {**action, "reason": "Agreed at the meeting, left out by mistake"})
+
+    assert response.status_code == 302
+    assert ActionItem.objects.get().text == "Cut v7"
+    amendment = Revision.objects.get(meeting=published)
+    assert (amendment.after_publication, amendment.reason) == (True, "Agreed at the meeting, left out by mistake")
+    assert "Agreed at the meeting, left out by mistake" in client.get("/runtime/2029-12-25/history/").content.decode()
+
+
+def test_recording_an_action_in_a_draft_asks_no_reason(client, people, draft):
+    client.force_login(people["chair"])
+    page = client.get(f"{DRAFT}reports/diego/actions/new/")
+
+    assert "reason" not in browser_form(page) and "These minutes are published." not in page.content.decode()
 
 
 # --- the next meeting's open action items ----------------------------------------------------------

@@ -3,7 +3,7 @@
 import pytest
 
 from meetings.format.decisions import DecisionLine, Vote
-from meetings.models import Decision
+from meetings.models import Decision, Revision
 from meetings.services.decisions import record_decision
 from meetings.services.publishing import publish_meeting
 from tests.support.accounts import login_redirect, sign_in
@@ -46,6 +46,36 @@ def test_a_lead_records_a_decision_with_its_vote_in_their_report(client, people,
         "> **Decision:** Adopt the Xenial stemcell (for 5, against 0, abstain 1) [link](https://lists.example.org/vote/7)\n"
     )
     assert report.updated_by == people["lead_x"]
+
+
+def test_recording_a_decision_in_published_minutes_needs_a_reason_which_the_history_keeps(client, people, published):
+    url = "/runtime/2029-12-25/reports/diego/decisions/new/"
+    client.force_login(people["chair"])
+    page = client.get(url)
+    assert "These minutes are published." in page.content.decode()
+    decision = {**browser_form(page), "text": "Adopt the Xenial stemcell"}
+
+    refused = client.post(url, decision)
+
+    assert refused.status_code == 200
+    assert "This field is required." in form_errors(refused)
+    assert published.reports.get(team=people["team_x"]).body == ""
+    assert not Revision.objects.filter(meeting=published).exists() and not Decision.objects.exists()
+
+    response = client.post(url, {**decision, "reason": "The vote was taken at the meeting"})
+
+    assert response.status_code == 302
+    assert "Adopt the Xenial stemcell" in published.reports.get(team=people["team_x"]).body
+    amendment = Revision.objects.get(meeting=published)
+    assert (amendment.after_publication, amendment.reason) == (True, "The vote was taken at the meeting")
+    assert "The vote was taken at the meeting" in client.get("/runtime/2029-12-25/history/").content.decode()
+
+
+def test_recording_a_decision_in_a_draft_asks_no_reason(client, people, draft):
+    client.force_login(people["lead_x"])
+    page = client.get(REPORT_X)
+
+    assert "reason" not in browser_form(page) and "These minutes are published." not in page.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,11 @@
 in later meetings, carried through the Markdown export and import."""
 
 from datetime import date
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 
 from meetings.format.actions import ActionLine
 from meetings.models import ActionItem, ActionOutcome, ActionStatus, ItemKind, Meeting, MeetingStatus, Outcome, Revision
@@ -84,6 +86,51 @@ def test_the_chair_records_actions_for_a_person_in_one_task_list(people, draft):
     first, second = draft.actions.order_by("position")
     assert (first.owner_user, first.owner_team, first.item) == (people["lead_y"], None, item)
     assert (second.owner_team, second.section) == (people["team_y"], "Announcements")
+
+
+def test_an_owner_names_only_the_committees_people_never_a_user_of_another_committee(people, draft):
+    item = draft.items.get(title="Announcements")
+    body = "- [ ] @lead-x-elsewhere: Review the plan\n- [ ] @other-chair: Chair it\n- [ ] @member: Take notes\n"
+    save_item(item, body=body, title=item.title, agenda_label="", by=people["chair"], expected_version=item.version)
+    elsewhere = create_meeting(people["extensions"], day=date(2030, 3, 1))
+    there = elsewhere.items.get(title="Announcements")
+    save_item(
+        there,
+        body="- [ ] @lead-x-elsewhere: Review the plan\n",
+        title=there.title,
+        agenda_label="",
+        by=None,
+        expected_version=1,
+    )
+
+    here = draft.actions.order_by("position")
+    assert [(action.owner, action.owner_user) for action in here] == [
+        ("lead-x-elsewhere", None),
+        ("other-chair", None),
+        ("member", None),
+    ]
+    assert elsewhere.actions.get().owner_user == people["lead_x_elsewhere"]  # a lead there
+    assert not ActionItem.objects.filter(committee=people["runtime"]).owned_by(people["other_chair"]).exists()
+
+
+def test_the_migration_takes_their_actions_from_users_of_another_committee(people, draft):
+    item = draft.items.get(title="Announcements")
+    save_item(
+        item,
+        body="- [ ] @lead-y: Cut v7\n- [ ] @other-chair: Chair it\n",
+        title=item.title,
+        agenda_label="",
+        by=people["chair"],
+        expected_version=item.version,
+    )
+    ActionItem.objects.filter(owner="other-chair").update(owner_user=people["other_chair"])  # as synced before
+
+    import_module("meetings.migrations.0020_action_owners_of_the_committee").forget_owners_from_elsewhere(apps, None)
+
+    assert dict(draft.actions.values_list("owner", "owner_user")) == {
+        "lead-y": people["lead_y"].pk,
+        "other-chair": None,
+    }
 
 
 def test_an_action_on_a_section_saved_meanwhile_is_not_recorded(people, draft):

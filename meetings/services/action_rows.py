@@ -122,6 +122,9 @@ def sync_actions(meetings: list[Meeting]) -> None:
             else people.get((meeting.committee_id, owner)),
         }
         action = matched.get(index)
+        if action is not None and fields["owner_user_id"] is None and fields["owner_team"] is None:
+            # Named while they chaired or led here: stepping down since does not take their action away.
+            fields["owner_user_id"] = action.owner_user_id if action.owner == owner else None
         if action is not None:
             before = [getattr(action, name) for name in _SYNCED]
             for name, value in fields.items():

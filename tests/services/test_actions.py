@@ -113,6 +113,19 @@ def test_an_owner_names_only_the_committees_people_never_a_user_of_another_commi
     assert not ActionItem.objects.filter(committee=people["runtime"]).owned_by(people["other_chair"]).exists()
 
 
+def test_a_lead_who_steps_down_keeps_the_action_they_were_given(people, draft):
+    item = draft.items.get(title="Announcements")
+    save_item(item, body="- [ ] @lead-y: Cut v7\n", title=item.title, agenda_label="", by=None, expected_version=1)
+    people["team_y"].leads.remove(people["lead_y"])
+
+    item.refresh_from_db()
+    save_item(
+        item, body="- [ ] @lead-y: Cut v7\n\nMore.\n", title=item.title, agenda_label="", by=None, expected_version=2
+    )
+
+    assert draft.actions.get().owner_user == people["lead_y"]
+
+
 def test_the_migration_takes_their_actions_from_users_of_another_committee(people, draft):
     item = draft.items.get(title="Announcements")
     save_item(
@@ -125,7 +138,7 @@ def test_the_migration_takes_their_actions_from_users_of_another_committee(peopl
     )
     ActionItem.objects.filter(owner="other-chair").update(owner_user=people["other_chair"])  # as synced before
 
-    import_module("meetings.migrations.0020_action_owners_of_the_committee").forget_owners_from_elsewhere(apps, None)
+    import_module("meetings.migrations.0023_action_owners_of_the_committee").forget_owners_from_elsewhere(apps, None)
 
     assert dict(draft.actions.values_list("owner", "owner_user")) == {
         "lead-y": people["lead_y"].pk,

@@ -23,7 +23,7 @@ def forget_owners_from_elsewhere(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("meetings", "0019_revision_source_api"),
+        ("meetings", "0022_mirror_working_copy_by_site"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -11,6 +11,7 @@ from django.db.models import Max, OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Query, Schema
 
 from .. import caching, permissions
@@ -24,7 +25,7 @@ from ..queries.timeline import Gap, team_timeline
 from ..services.editing import save_report
 from ..views.lookup import get_committee, get_report
 from . import problems
-from .auth import token_optional, token_required
+from .auth import guarded, token_optional, token_required
 from .problems import Problem
 from .schemas import (
     ActionOut,
@@ -87,7 +88,8 @@ MEETING = COMMITTEE + "/meetings/{isodate:date}"
 REPORT = MEETING + "/reports/{slug:team}"
 
 # The problems any endpoint may answer with; each endpoint adds its own.
-READ_ERRORS = {404: ProblemOut, 422: ProblemOut}
+# Every endpoint refuses a wrong token (401) and counts requests (429), public ones too (auth.guarded).
+READ_ERRORS = {401: ProblemOut, 404: ProblemOut, 422: ProblemOut, 429: ProblemOut}
 TOKEN_ERRORS = {401: ProblemOut, 429: ProblemOut}
 
 
@@ -498,13 +500,16 @@ def search_minutes(request, query: Query[SearchQuery]):
 
 
 def urls():
-    """The API's URL patterns, as `api.urls` gives them, each answering a wrong method with a problem."""
+    """The API's URL patterns, as `api.urls` gives them: each checks the token, counts, and answers a wrong method
+    with a problem."""
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
-        pattern.callback = problems.with_method_problems(pattern.callback)
+        pattern.callback = guarded(problems.with_method_problems(pattern.callback))
     return patterns, app_name, namespace
 
 
+@csrf_exempt  # no cookie is a credential here: an unsafe method gets the same 404 as GET, not the CSRF page
+@guarded
 def not_found(request, rest: str = "") -> HttpResponse:
-    """Any other address under /api/: a problem, as the API's own 404s are."""
+    """Any other address under /api/: a problem, as the API's own 404s are (after the token check and the count)."""
     return problems.problem_response(404, "No such API endpoint; see /api/v1/docs.")

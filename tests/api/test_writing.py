@@ -198,7 +198,7 @@ def test_unknown_ids_are_4xx_problems(client, people, draft, path):
 
 
 def test_too_many_requests_get_429_with_retry_after(client, people, draft, settings):
-    settings.PMC_API_RATE_LIMIT = 3
+    settings.PMC_API_READ_RATE_LIMIT = 3
     secret = token_for(people["lead_x"], TokenScope.REPORT)
     other = token_for(people["lead_y"], TokenScope.REPORT)
     headers = {"Authorization": f"Bearer {secret}"}

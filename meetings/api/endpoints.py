@@ -339,8 +339,9 @@ def report(request, committee: str, date: datetime.date, team: str):
     },
     summary="Replace a team's report, as its page saves it",
     description=(
-        "Send `If-Match: <version>` (the report's ETag or `version`). 200 with the new version; 412 with the "
-        "text saved in between when the version is not the current one; 428 without If-Match. The same rules "
+        'Send `If-Match: "<version>"` (the report\'s ETag, or its `version`). 200 with the new version; 412 with '
+        'the text saved in between when the version is not the current one (compared strongly: `W/"3"` or '
+        '`"03"` never match); 428 without If-Match. The same rules '
         "as the report's edit page decide who may (a *report* token: the account's own teams, draft meetings)."
     ),
     tags=["write"],
@@ -355,6 +356,12 @@ def report_put(request, committee: str, date: datetime.date, team: str, payload:
         allowed=lambda user, report: permissions.can_edit_report_with_token(user, report, scope),
     )
     expected = _if_match(request)
+    if expected is None:
+        raise _conflict(
+            found,
+            "If-Match is compared strongly (RFC 9110): a weak tag (W/) or a padded number names no version. "
+            f'Merge the current text and PUT again with If-Match: "{found.version}".',
+        )
     amending = found.meeting.is_published
     form = ReportForm({"body": payload.body, "version": expected, "reason": payload.reason}, amending=amending)
     if not form.is_valid():
@@ -369,27 +376,43 @@ def report_put(request, committee: str, date: datetime.date, team: str, payload:
         reason=form.reason(),
     )
     if not saved:
-        raise Problem(
-            412,
+        raise _conflict(
+            found,
             f"Someone saved this report since version {expected}: merge their text and PUT again "
             f"with If-Match: {found.version}.",
-            headers={"ETag": f'"{found.version}"'},
-            current=_saved_out(found).model_dump(mode="json"),
         )
     return _versioned(found)
 
 
-def _if_match(request) -> int:
-    """The version the client read, from If-Match (`"3"`, `W/"3"` or `3`)."""
+def _conflict(report: BacklogReport, detail: str) -> Problem:
+    """412, with the text and version saved now for the client to merge with."""
+    return Problem(
+        412, detail, headers={"ETag": f'"{report.version}"'}, current=_saved_out(report).model_dump(mode="json")
+    )
+
+
+def _if_match(request) -> int | None:
+    """The version the client read, from If-Match (`"3"`, or `3` as the docs long allowed); None for a tag that
+    matches no version.
+
+    RFC 9110 compares If-Match strongly: a weak tag (`W/"3"`) never matches,
+    and neither does `"03"` the ETag `"3"`: the tags are compared as text.
+    """
     header = request.headers.get("If-Match")
     if header is None or header.strip() == "*":
         raise Problem(
             428, "Send If-Match with the version you read (the report's ETag), so that no one's save is overwritten."
         )
-    value = header.strip().removeprefix("W/").strip('"')
-    if not value.isdecimal() or len(value) > 9:
+    tag = header.strip()
+    weak = tag.startswith("W/")
+    opaque = tag.removeprefix("W/")
+    if opaque.startswith('"') and opaque.endswith('"') and len(opaque) >= 2:
+        opaque = opaque[1:-1]
+    if not opaque.isdecimal() or len(opaque) > 9:
         raise Problem(400, 'If-Match must be the version you read, e.g. If-Match: "3".')
-    return int(value)
+    if weak or opaque != str(int(opaque)):
+        return None
+    return int(opaque)
 
 
 # Teams -----------------------------------------------------------------------------------------------------------

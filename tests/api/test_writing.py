@@ -210,3 +210,22 @@ def test_too_many_requests_get_429_with_retry_after(client, people, draft, setti
     assert 1 <= int(refused["Retry-After"]) <= settings.PMC_API_RATE_WINDOW_SECONDS
     # Counted per token: another token is not held back.
     assert client.get(url, headers={"Authorization": f"Bearer {other}"}).status_code == 200
+
+
+@pytest.mark.parametrize("if_match", ['W/"{v}"', '"0{v}"', '"00{v}"', "0{v}"])
+def test_if_match_is_compared_strongly_so_a_weak_or_padded_version_never_matches(
+    client, people, draft, diego, if_match
+):
+    """RFC 9110 13.1.1: If-Match uses the strong comparison; a weak tag never matches, "03" is not "3"."""
+    secret = token_for(people["lead_x"], TokenScope.REPORT)
+    response = client.put(
+        report_url(draft, "diego"),
+        data=json.dumps({"body": "overwritten"}),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}", "If-Match": if_match.format(v=diego.version)},
+    )
+    assert response.status_code == 412, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["current"]["version"] == diego.version
+    assert response["ETag"] == f'"{diego.version}"'
+    assert BacklogReport.objects.get(pk=diego.pk).body == diego.body

@@ -80,6 +80,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Every form's fields refuse text that no database or page can hold (a lone surrogate) with a field error.
+FORM_RENDERER = "meetings.forms.fields.SiteFormRenderer"
+
 ROOT_URLCONF = "pmc_minutes.urls"
 WSGI_APPLICATION = "pmc_minutes.wsgi.application"
 

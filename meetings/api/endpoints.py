@@ -35,6 +35,7 @@ from .schemas import (
     ConflictOut,
     DecisionOut,
     HitOut,
+    InputSchema,
     MeetingOut,
     MeetingPage,
     MeetingSummaryOut,
@@ -93,7 +94,7 @@ READ_ERRORS = {401: ProblemOut, 404: ProblemOut, 422: ProblemOut, 429: ProblemOu
 TOKEN_ERRORS = {401: ProblemOut, 429: ProblemOut}
 
 
-class PageQuery(Schema):
+class PageQuery(InputSchema):
     page: int = Query(1, ge=1, le=1_000_000, description="From 1.")
 
 
@@ -487,7 +488,7 @@ def team(request, committee: str, team: str, paging: Query[PageQuery]):
 # Search ----------------------------------------------------------------------------------------------------------
 
 
-class SearchQuery(Schema):
+class SearchQuery(InputSchema):
     q: str = Query(..., description='Words, "phrases", -exclusions.', max_length=10_000)
     committee: str | None = Query(None, description="A committee's slug.")
     date_from: datetime.date | None = None

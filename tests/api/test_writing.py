@@ -229,3 +229,17 @@ def test_if_match_is_compared_strongly_so_a_weak_or_padded_version_never_matches
     assert response.json()["current"]["version"] == diego.version
     assert response["ETag"] == f'"{diego.version}"'
     assert BacklogReport.objects.get(pk=diego.pk).body == diego.body
+
+
+@pytest.mark.parametrize("field", ["body", "reason"])
+def test_a_lone_surrogate_in_any_field_is_a_422_naming_the_field(client, people, published, field):
+    """JSON may spell text (a lone UTF-16 surrogate, "\\ud800") that no database or UTF-8 page can hold."""
+    secret = token_for(people["chair"], TokenScope.CHAIR)
+    report = published.reports.get(team__slug="diego")
+    fields = {"body": '"fine"', "reason": '"typo"', field: '"half \\ud800 a pair"'}
+    raw = "{" + ", ".join(f'"{name}": {value}' for name, value in fields.items()) + "}"
+    response = put_report(client, report_url(published, "diego"), "", raw=raw, secret=secret, version=report.version)
+    assert response.status_code == 422, response.content[:300]
+    assert response["Content-Type"] == "application/problem+json"
+    assert [error["loc"][-1] for error in response.json()["errors"]] == [field]
+    assert BacklogReport.objects.get(pk=report.pk).version == report.version

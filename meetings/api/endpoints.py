@@ -20,7 +20,7 @@ from ..forms.lead import ReportForm
 from ..models import ActionItem, BacklogReport, Committee, Meeting, MeetingStatus, RevisionSource, Team
 from ..queries.actions import agreed_actions, open_actions
 from ..queries.minutes import gather
-from ..queries.search import LIMIT
+from ..queries.search import LIMIT, MAX_QUERY_CHARS, MAX_TERMS, Order
 from ..queries.timeline import Gap, team_timeline
 from ..services.editing import save_report
 from ..views.lookup import get_committee, get_report
@@ -489,20 +489,33 @@ def team(request, committee: str, team: str, paging: Query[PageQuery]):
 
 
 class SearchQuery(InputSchema):
-    q: str = Query(..., description='Words, "phrases", -exclusions.', max_length=10_000)
-    committee: str | None = Query(None, description="A committee's slug.")
+    # The search page's own limit, in the schema: a client (or a fuzzer) reads it there, not from a 400.
+    q: str = Query(
+        ...,
+        description=f'Words, "phrases", -exclusions: at least one word to look for, at most {MAX_TERMS} in all.',
+        min_length=1,
+        max_length=MAX_QUERY_CHARS,
+    )
+    committee: str | None = Query(None, description="A committee's slug.", max_length=100)
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
-    order: str | None = Query(None, description="`relevance` (the default) or `date`.")
+    order: Order | None = Query(None, description="`relevance` (the default) or `date`.")
 
 
 @api.get(
     "/search",
     response={200: SearchOut, 400: ProblemOut, **READ_ERRORS},
     summary=f"Search published minutes (the {LIMIT} best sections)",
+    description=(
+        "404 for a committee that does not exist. 400 for what no schema can say: a query with no word to look "
+        f"for (only punctuation, or only -exclusions), more than {MAX_TERMS} words or phrases, or `date_to` "
+        "before `date_from`; `errors` says which."
+    ),
     tags=["read"],
 )
 def search_minutes(request, query: Query[SearchQuery]):
+    if query.committee is not None:
+        get_committee(query.committee)  # an unknown one is a 404, as on every other endpoint
     # The search page's own form: the same parsing, limits and messages.
     form = SearchForm({name: value for name, value in query.dict().items() if value is not None})
     if not form.is_valid():

@@ -9,6 +9,8 @@ schema allows must not be refused as malformed.
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -17,6 +19,17 @@ from tests.support.api import API
 
 # Loaded from the site as a client loads it; the request needs no database.
 schema = schemathesis.openapi.from_wsgi(f"{API}/openapi.json", application)
+
+
+@pytest.fixture(autouse=True)
+def connection_kept_across_requests():
+    """As Django's test client does: the end of a request must not close the test's connection (and so its
+    transaction, on PostgreSQL)."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,6 @@
 """Throttling: the client address that sign-in throttling (django-axes) counts failures against, password
-reset requests counted per address and per e-mail, and API requests counted per token.
+reset requests counted per address and per e-mail, and API requests: writes per account, reads per token or,
+without one, per client address.
 
 The counts live in the cache, shared by every server when it is Redis. While
 Redis is out (meetings/lib/redis_cache.py), what a count guards decides:
@@ -67,17 +68,22 @@ def throttle_password_resets(view):
     return wrapper
 
 
-def api_retry_after(token_id: int, *, write: bool) -> int | None:
-    """Count this request of the token; None while within `PMC_API_RATE_LIMIT` a window, else the seconds to wait.
+def api_retry_after(who: str, *, write: bool) -> int | None:
+    """Count this API request of `who`; None while within its limit a window, else the seconds to wait.
 
-    Fixed windows of `PMC_API_RATE_WINDOW_SECONDS`, numbered from the epoch, so
-    that every worker agrees when the next one starts (the Retry-After). While
-    the shared cache is out, reads pass uncounted and writes count per process.
+    `who` is the account for a write (`PMC_API_RATE_LIMIT`: a second token
+    adds nothing to it), the token or the client's address for a read
+    (`PMC_API_READ_RATE_LIMIT`). Fixed windows of `PMC_API_RATE_WINDOW_SECONDS`,
+    numbered from the epoch, so that every worker agrees when the next one
+    starts (the Retry-After). While the shared cache is out, reads pass
+    uncounted and writes count per process.
     """
     window = settings.PMC_API_RATE_WINDOW_SECONDS
+    limit = settings.PMC_API_RATE_LIMIT if write else settings.PMC_API_READ_RATE_LIMIT
     now = time.time()
-    count = _count(f"api:{token_id}:{int(now // window)}", timeout=window, fail_open=not write)
-    if count <= settings.PMC_API_RATE_LIMIT:
+    kind = "write" if write else "read"
+    count = _count(f"api:{kind}:{who}:{int(now // window)}", timeout=window, fail_open=not write)
+    if count <= limit:
         return None
     return max(1, math.ceil(window - now % window))
 

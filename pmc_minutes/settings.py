@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "pmc_minutes.observability.RequestIdMiddleware",
     # Before Django's own: a load balancer's probe is never redirected, refused for its Host or cached.
     "pmc_minutes.health.HealthCheckMiddleware",
+    # Around the rest: whatever refuses a request under /api/ (a Host, CSRF, a crash), the answer is a problem.
+    "meetings.api.problems.problems_under_api",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -77,6 +79,9 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Every form's fields refuse text that no database or page can hold (a lone surrogate) with a field error.
+FORM_RENDERER = "meetings.forms.fields.SiteFormRenderer"
 
 ROOT_URLCONF = "pmc_minutes.urls"
 WSGI_APPLICATION = "pmc_minutes.wsgi.application"
@@ -148,9 +153,13 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Seconds a browser or CDN may keep published minutes (HTML, PDF, Markdown) before
 # revalidating them with their ETag; rendered copies are cached per version (meetings/caching.py).
 PMC_PUBLIC_MAX_AGE = env.int("PMC_PUBLIC_MAX_AGE", default=300)
-# Requests one personal access token may make to the API per window (meetings/throttling.py); then 429.
+# API requests per window (meetings/throttling.py), then 429: writes per account, whatever token sends them;
+# reads (every other request under /api/) per token, or per client address without one.
 PMC_API_RATE_LIMIT = env.int("PMC_API_RATE_LIMIT", default=120)
+PMC_API_READ_RATE_LIMIT = env.int("PMC_API_READ_RATE_LIMIT", default=600)
 PMC_API_RATE_WINDOW_SECONDS = env.int("PMC_API_RATE_WINDOW_SECONDS", default=60)
+# Live personal access tokens one account may hold: with the write limit per account, a bound on what it can send.
+PMC_API_TOKENS_PER_ACCOUNT = env.int("PMC_API_TOKENS_PER_ACCOUNT", default=10)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -11,6 +11,7 @@ from django.db.models import Max, OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Query, Schema
 
 from .. import caching, permissions
@@ -19,12 +20,12 @@ from ..forms.lead import ReportForm
 from ..models import ActionItem, BacklogReport, Committee, Meeting, MeetingStatus, RevisionSource, Team
 from ..queries.actions import agreed_actions, open_actions
 from ..queries.minutes import gather
-from ..queries.search import LIMIT
+from ..queries.search import LIMIT, MAX_QUERY_CHARS, MAX_TERMS, Order
 from ..queries.timeline import Gap, team_timeline
 from ..services.editing import save_report
 from ..views.lookup import get_committee, get_report
 from . import problems
-from .auth import token_optional, token_required
+from .auth import guarded, token_optional, token_required
 from .problems import Problem
 from .schemas import (
     ActionOut,
@@ -34,6 +35,7 @@ from .schemas import (
     ConflictOut,
     DecisionOut,
     HitOut,
+    InputSchema,
     MeetingOut,
     MeetingPage,
     MeetingSummaryOut,
@@ -87,11 +89,12 @@ MEETING = COMMITTEE + "/meetings/{isodate:date}"
 REPORT = MEETING + "/reports/{slug:team}"
 
 # The problems any endpoint may answer with; each endpoint adds its own.
-READ_ERRORS = {404: ProblemOut, 422: ProblemOut}
+# Every endpoint refuses a wrong token (401) and counts requests (429), public ones too (auth.guarded).
+READ_ERRORS = {401: ProblemOut, 404: ProblemOut, 422: ProblemOut, 429: ProblemOut}
 TOKEN_ERRORS = {401: ProblemOut, 429: ProblemOut}
 
 
-class PageQuery(Schema):
+class PageQuery(InputSchema):
     page: int = Query(1, ge=1, le=1_000_000, description="From 1.")
 
 
@@ -337,8 +340,9 @@ def report(request, committee: str, date: datetime.date, team: str):
     },
     summary="Replace a team's report, as its page saves it",
     description=(
-        "Send `If-Match: <version>` (the report's ETag or `version`). 200 with the new version; 412 with the "
-        "text saved in between when the version is not the current one; 428 without If-Match. The same rules "
+        'Send `If-Match: "<version>"` (the report\'s ETag, or its `version`). 200 with the new version; 412 with '
+        'the text saved in between when the version is not the current one (compared strongly: `W/"3"` or '
+        '`"03"` never match); 428 without If-Match. The same rules '
         "as the report's edit page decide who may (a *report* token: the account's own teams, draft meetings)."
     ),
     tags=["write"],
@@ -353,6 +357,12 @@ def report_put(request, committee: str, date: datetime.date, team: str, payload:
         allowed=lambda user, report: permissions.can_edit_report_with_token(user, report, scope),
     )
     expected = _if_match(request)
+    if expected is None:
+        raise _conflict(
+            found,
+            "If-Match is compared strongly (RFC 9110): a weak tag (W/) or a padded number names no version. "
+            f'Merge the current text and PUT again with If-Match: "{found.version}".',
+        )
     amending = found.meeting.is_published
     form = ReportForm({"body": payload.body, "version": expected, "reason": payload.reason}, amending=amending)
     if not form.is_valid():
@@ -367,27 +377,43 @@ def report_put(request, committee: str, date: datetime.date, team: str, payload:
         reason=form.reason(),
     )
     if not saved:
-        raise Problem(
-            412,
+        raise _conflict(
+            found,
             f"Someone saved this report since version {expected}: merge their text and PUT again "
             f"with If-Match: {found.version}.",
-            headers={"ETag": f'"{found.version}"'},
-            current=_saved_out(found).model_dump(mode="json"),
         )
     return _versioned(found)
 
 
-def _if_match(request) -> int:
-    """The version the client read, from If-Match (`"3"`, `W/"3"` or `3`)."""
+def _conflict(report: BacklogReport, detail: str) -> Problem:
+    """412, with the text and version saved now for the client to merge with."""
+    return Problem(
+        412, detail, headers={"ETag": f'"{report.version}"'}, current=_saved_out(report).model_dump(mode="json")
+    )
+
+
+def _if_match(request) -> int | None:
+    """The version the client read, from If-Match (`"3"`, or `3` as the docs long allowed); None for a tag that
+    matches no version.
+
+    RFC 9110 compares If-Match strongly: a weak tag (`W/"3"`) never matches,
+    and neither does `"03"` the ETag `"3"`: the tags are compared as text.
+    """
     header = request.headers.get("If-Match")
     if header is None or header.strip() == "*":
         raise Problem(
             428, "Send If-Match with the version you read (the report's ETag), so that no one's save is overwritten."
         )
-    value = header.strip().removeprefix("W/").strip('"')
-    if not value.isdecimal() or len(value) > 9:
+    tag = header.strip()
+    weak = tag.startswith("W/")
+    opaque = tag.removeprefix("W/")
+    if opaque.startswith('"') and opaque.endswith('"') and len(opaque) >= 2:
+        opaque = opaque[1:-1]
+    if not opaque.isdecimal() or len(opaque) > 9:
         raise Problem(400, 'If-Match must be the version you read, e.g. If-Match: "3".')
-    return int(value)
+    if weak or opaque != str(int(opaque)):
+        return None
+    return int(opaque)
 
 
 # Teams -----------------------------------------------------------------------------------------------------------
@@ -462,21 +488,34 @@ def team(request, committee: str, team: str, paging: Query[PageQuery]):
 # Search ----------------------------------------------------------------------------------------------------------
 
 
-class SearchQuery(Schema):
-    q: str = Query(..., description='Words, "phrases", -exclusions.', max_length=10_000)
-    committee: str | None = Query(None, description="A committee's slug.")
+class SearchQuery(InputSchema):
+    # The search page's own limit, in the schema: a client (or a fuzzer) reads it there, not from a 400.
+    q: str = Query(
+        ...,
+        description=f'Words, "phrases", -exclusions: at least one word to look for, at most {MAX_TERMS} in all.',
+        min_length=1,
+        max_length=MAX_QUERY_CHARS,
+    )
+    committee: str | None = Query(None, description="A committee's slug.", max_length=100)
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
-    order: str | None = Query(None, description="`relevance` (the default) or `date`.")
+    order: Order | None = Query(None, description="`relevance` (the default) or `date`.")
 
 
 @api.get(
     "/search",
     response={200: SearchOut, 400: ProblemOut, **READ_ERRORS},
     summary=f"Search published minutes (the {LIMIT} best sections)",
+    description=(
+        "404 for a committee that does not exist. 400 for what no schema can say: a query with no word to look "
+        f"for (only punctuation, or only -exclusions), more than {MAX_TERMS} words or phrases, or `date_to` "
+        "before `date_from`; `errors` says which."
+    ),
     tags=["read"],
 )
 def search_minutes(request, query: Query[SearchQuery]):
+    if query.committee is not None:
+        get_committee(query.committee)  # an unknown one is a 404, as on every other endpoint
     # The search page's own form: the same parsing, limits and messages.
     form = SearchForm({name: value for name, value in query.dict().items() if value is not None})
     if not form.is_valid():
@@ -498,13 +537,16 @@ def search_minutes(request, query: Query[SearchQuery]):
 
 
 def urls():
-    """The API's URL patterns, as `api.urls` gives them, each answering a wrong method with a problem."""
+    """The API's URL patterns, as `api.urls` gives them: each checks the token, counts, and answers a wrong method
+    with a problem."""
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
-        pattern.callback = problems.with_method_problems(pattern.callback)
+        pattern.callback = guarded(problems.with_method_problems(pattern.callback))
     return patterns, app_name, namespace
 
 
+@csrf_exempt  # no cookie is a credential here: an unsafe method gets the same 404 as GET, not the CSRF page
+@guarded
 def not_found(request, rest: str = "") -> HttpResponse:
-    """Any other address under /api/: a problem, as the API's own 404s are."""
+    """Any other address under /api/: a problem, as the API's own 404s are (after the token check and the count)."""
     return problems.problem_response(404, "No such API endpoint; see /api/v1/docs.")

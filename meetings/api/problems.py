@@ -26,7 +26,17 @@ TITLES = {
     422: "Invalid input",
     428: "Precondition required",
     429: "Too many requests",
+    500: "Internal error",
 }
+# What a refusal that Django made before the API saw the request (or a crash) says in a problem.
+GENERIC_DETAILS = {
+    400: "The request cannot be read as sent (its Host, headers or encoding).",
+    403: "Refused.",
+    404: "No such API endpoint; see /api/v1/docs.",
+    500: "Something went wrong on our side; it has been logged.",
+}
+# A refusal's headers that the client acts on, kept when its body becomes a problem.
+KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
 
 
 class Problem(Exception):
@@ -86,6 +96,28 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(TooManyFieldsSent)
     def on_too_many_fields(request, exc: TooManyFieldsSent):
         return problem_response(400, "Too many fields.")
+
+
+def problems_under_api(get_response):
+    """Middleware: any error under /api/ that is not a problem yet (Django's 400, CSRF 403, 404, 500 pages) becomes one.
+
+    The API's own views answer with problems; this is for what refuses a
+    request before them or around them, so that the API's promise holds whatever refused it.
+    """
+
+    def middleware(request):
+        response = get_response(request)
+        if (
+            request.path_info.startswith("/api/")
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith(CONTENT_TYPE)
+        ):
+            status = response.status_code
+            kept = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+            return problem_response(status, GENERIC_DETAILS.get(status, TITLES.get(status, "Error")), headers=kept)
+        return response
+
+    return middleware
 
 
 def with_method_problems(view):

@@ -7,6 +7,21 @@ them: what the API shows of the minutes is what their public page shows.
 import datetime
 
 from ninja import Field, Schema
+from pydantic import field_validator
+
+from ..lib.text import UNSTORABLE, is_storable
+
+
+class InputSchema(Schema):
+    """What a client sends: text that cannot be stored (a lone surrogate, `"\\ud800"` in JSON) is a 422 naming
+    its field, before any form, model or renderer meets it."""
+
+    @field_validator("*")
+    @classmethod
+    def _storable(cls, value):
+        if isinstance(value, str) and not is_storable(value):
+            raise ValueError(UNSTORABLE)
+        return value
 
 
 class ProblemOut(Schema):
@@ -190,7 +205,7 @@ class SearchOut(Schema):
     items: list[HitOut]
 
 
-class ReportIn(Schema):
+class ReportIn(InputSchema):
     body: str = Field(description="The report's new Markdown.")
     reason: str = Field("", description="Required for published minutes: why they are amended.")
 

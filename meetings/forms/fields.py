@@ -1,13 +1,17 @@
-"""Fields and limits the other forms share: Markdown textareas, several files, meeting dates."""
+"""Fields and limits the other forms share: Markdown textareas, several files, meeting dates; the site's form
+renderer, whose bound fields refuse text that cannot be stored."""
 
 import re
 from datetime import date
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.forms.boundfield import BoundField
+from django.forms.renderers import DjangoTemplates
 from markdownx.widgets import MarkdownxWidget
 
 from ..lib.rendering import MAX_MARKDOWN_CHARS, MarkdownTooComplex, check_markdown
+from ..lib.text import UNSTORABLE, storable
 
 MAX_BODY_CHARS = MAX_MARKDOWN_CHARS  # what the renderer renders
 MAX_UPLOAD_FILES = 100  # Django refuses more (DATA_UPLOAD_MAX_NUMBER_FILES)
@@ -37,6 +41,51 @@ def validate_markdown(value: str) -> None:
         check_markdown(value)
     except MarkdownTooComplex as refusal:
         raise forms.ValidationError(str(refusal), code="too_complex") from None
+
+
+def _storable_copy(data):
+    """The submitted value (a string, or a list of them) with lone surrogates shown as U+FFFD."""
+    if isinstance(data, str):
+        return storable(data)
+    if isinstance(data, list | tuple):
+        return type(data)(storable(item) if isinstance(item, str) else item for item in data)
+    return data
+
+
+class StorableBoundField(BoundField):
+    """Every field of every form on the site (FORM_RENDERER): text no database or page can hold is a field error.
+
+    A lone UTF-16 surrogate reaches a form when a request declares a charset
+    that decodes to one (UTF-7's `+2AA-`). Refused where the form reads the
+    field's data to clean it, before any field, validator, model or view
+    meets it, whatever the field's kind; shown back as U+FFFD, since the page
+    itself could not be encoded with it.
+    """
+
+    @property
+    def data(self):
+        data = super().data
+        if _storable_copy(data) != data:
+            raise forms.ValidationError(UNSTORABLE, code="unstorable")
+        return data
+
+    def value(self):
+        data = self.initial
+        if self.form.is_bound:
+            data = self.field.bound_data(_storable_copy(super().data), data)
+        return self.field.prepare_value(data)
+
+    def _has_changed(self) -> bool:
+        try:
+            return super()._has_changed()
+        except forms.ValidationError:  # no initial value holds a surrogate
+            return True
+
+
+class SiteFormRenderer(DjangoTemplates):
+    """Django's own renderer, with bound fields that refuse unstorable text (settings.FORM_RENDERER)."""
+
+    bound_field_class = StorableBoundField
 
 
 class SingleLineField(forms.CharField):

@@ -22,7 +22,7 @@ from .question import Question
 from .revision import GitImport, Revision, RevisionSource
 from .search import SearchDocument
 from .tasks import FailedTask
-from .token import ApiToken, TokenScope
+from .token import ApiToken, TokenLimitReached, TokenScope
 
 __all__ = [
     "NAMELESS",
@@ -60,6 +60,7 @@ __all__ = [
     "Team",
     "TeamAlias",
     "TeamStatus",
+    "TokenLimitReached",
     "TokenScope",
     "affiliation_of",
     "person_name",

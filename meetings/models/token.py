@@ -4,7 +4,8 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.db import models
+from django.contrib.auth import get_user_model
+from django.db import models, transaction
 
 PREFIX = "pmc_"  # says what the secret is when it turns up in a log or a leaked file
 
@@ -14,9 +15,25 @@ class TokenScope(models.TextChoices):
     CHAIR = "chair", "Chair: everything the site lets me write through the API"
 
 
+class TokenLimitReached(Exception):
+    """The account already holds the most live tokens one may (`PMC_API_TOKENS_PER_ACCOUNT`)."""
+
+
 class ApiTokenQuerySet(models.QuerySet):
+    @transaction.atomic
     def issue(self, user, *, name: str, scope: str) -> tuple["ApiToken", str]:
-        """A new token and its secret, which is shown once and never stored."""
+        """A new token and its secret, which is shown once and never stored; raises TokenLimitReached at the cap.
+
+        The API's write limit counts per account; the cap keeps the number of
+        tokens, and so what one account can spread its reads over, bounded.
+        """
+        # The account's row locked: two requests at once cannot both take the last place.
+        get_user_model().objects.select_for_update().only("pk").get(pk=user.pk)
+        limit = settings.PMC_API_TOKENS_PER_ACCOUNT
+        if ApiToken.objects.filter(user=user).count() >= limit:
+            raise TokenLimitReached(
+                f"You have {limit} tokens, the most one account may hold: revoke one to create another."
+            )
         secret = ApiToken.new_secret()
         token = self.create(user=user, name=name, scope=scope, digest=ApiToken.digest_of(secret), hint=secret[:8])
         return token, secret

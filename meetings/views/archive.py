@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from ..forms.archive import SearchForm
+from ..lib.text import storable
 from ..models import Meeting, Team
 from ..queries.actions import team_actions
 from ..queries.search import LIMIT, MAX_QUERY_CHARS, by_meeting
@@ -56,7 +57,7 @@ def search_page(request):
             # The filters stay folded away unless one is in use (or wrong).
             "filters_open": any(request.GET.get(name) for name in SearchForm.FILTERS)
             or any(name in form.errors for name in SearchForm.FILTERS),
-            "query": request.GET.get("q", "")[:MAX_QUERY_CHARS],
+            "query": storable(request.GET.get("q", "")[:MAX_QUERY_CHARS]),
         },
     )
 

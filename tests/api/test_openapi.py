@@ -7,6 +7,7 @@ from django.test import Client
 from openapi_spec_validator import validate
 
 from meetings.models import TokenScope
+from meetings.queries.search import MAX_QUERY_CHARS
 from tests.support.api import API, token_for
 from tests.support.builders import make_user
 
@@ -89,3 +90,16 @@ def test_the_docs_page_loads_nothing_from_elsewhere_under_the_sites_csp(db):
     # No script written in the page (the settings are JSON data, which a CSP lets scripts read), no CDN.
     assert "cdn" not in html.lower() and "http://" not in html and "https://" not in html
     assert html.count("<script") == 3 and '<script type="application/json"' in html
+
+
+def test_the_search_limits_are_in_the_schema(schema, db):
+    """A client reads the search's limits in the document; a query the schema allows is not refused as too long."""
+    parameters = {p["name"]: p["schema"] for p in schema["paths"][f"{API}/search"]["get"]["parameters"]}
+    assert parameters["q"]["maxLength"] == MAX_QUERY_CHARS
+    assert parameters["q"]["minLength"] == 1
+    assert set(schema["components"]["schemas"]["Order"]["enum"]) == {"relevance", "date"}
+    client = Client()
+    assert client.get(f"{API}/search", {"q": "w" * MAX_QUERY_CHARS}).status_code == 200
+    longer = client.get(f"{API}/search", {"q": "w" * (MAX_QUERY_CHARS + 1)})
+    assert longer.status_code == 422  # refused by the schema it documents
+    assert longer["Content-Type"] == "application/problem+json"

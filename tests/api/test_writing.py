@@ -198,7 +198,7 @@ def test_unknown_ids_are_4xx_problems(client, people, draft, path):
 
 
 def test_too_many_requests_get_429_with_retry_after(client, people, draft, settings):
-    settings.PMC_API_RATE_LIMIT = 3
+    settings.PMC_API_READ_RATE_LIMIT = 3
     secret = token_for(people["lead_x"], TokenScope.REPORT)
     other = token_for(people["lead_y"], TokenScope.REPORT)
     headers = {"Authorization": f"Bearer {secret}"}
@@ -210,3 +210,36 @@ def test_too_many_requests_get_429_with_retry_after(client, people, draft, setti
     assert 1 <= int(refused["Retry-After"]) <= settings.PMC_API_RATE_WINDOW_SECONDS
     # Counted per token: another token is not held back.
     assert client.get(url, headers={"Authorization": f"Bearer {other}"}).status_code == 200
+
+
+@pytest.mark.parametrize("if_match", ['W/"{v}"', '"0{v}"', '"00{v}"', "0{v}"])
+def test_if_match_is_compared_strongly_so_a_weak_or_padded_version_never_matches(
+    client, people, draft, diego, if_match
+):
+    """RFC 9110 13.1.1: If-Match uses the strong comparison; a weak tag never matches, "03" is not "3"."""
+    secret = token_for(people["lead_x"], TokenScope.REPORT)
+    response = client.put(
+        report_url(draft, "diego"),
+        data=json.dumps({"body": "overwritten"}),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}", "If-Match": if_match.format(v=diego.version)},
+    )
+    assert response.status_code == 412, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["current"]["version"] == diego.version
+    assert response["ETag"] == f'"{diego.version}"'
+    assert BacklogReport.objects.get(pk=diego.pk).body == diego.body
+
+
+@pytest.mark.parametrize("field", ["body", "reason"])
+def test_a_lone_surrogate_in_any_field_is_a_422_naming_the_field(client, people, published, field):
+    """JSON may spell text (a lone UTF-16 surrogate, "\\ud800") that no database or UTF-8 page can hold."""
+    secret = token_for(people["chair"], TokenScope.CHAIR)
+    report = published.reports.get(team__slug="diego")
+    fields = {"body": '"fine"', "reason": '"typo"', field: '"half \\ud800 a pair"'}
+    raw = "{" + ", ".join(f'"{name}": {value}' for name, value in fields.items()) + "}"
+    response = put_report(client, report_url(published, "diego"), "", raw=raw, secret=secret, version=report.version)
+    assert response.status_code == 422, response.content[:300]
+    assert response["Content-Type"] == "application/problem+json"
+    assert [error["loc"][-1] for error in response.json()["errors"]] == [field]
+    assert BacklogReport.objects.get(pk=report.pk).version == report.version

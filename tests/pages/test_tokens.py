@@ -2,7 +2,7 @@
 
 import pytest
 
-from meetings.models import ApiToken, TokenScope
+from meetings.models import ApiToken, TokenLimitReached, TokenScope
 from tests.support.accounts import login_redirect, sign_in
 
 URL = "/accounts/tokens/"
@@ -56,3 +56,30 @@ def test_revoking_deletes_ones_own_token_only(client, people):
     assert client.get(f"{URL}{mine.pk}/revoke/").status_code == 405
     assert client.post(f"{URL}{mine.pk}/revoke/")["Location"] == URL
     assert list(ApiToken.objects.values_list("name", flat=True)) == ["theirs"]
+
+
+def test_an_account_holds_at_most_the_live_tokens_the_site_allows(client, people, settings):
+    settings.PMC_API_TOKENS_PER_ACCOUNT = 2
+    sign_in(client, people, "lead_x")
+    assert [client.post(URL, {"name": f"bot {n}", "scope": TokenScope.REPORT}).status_code for n in (1, 2)] == [201] * 2
+    page = client.get(URL).content.decode()
+    assert "2 tokens, the most one account may hold" in page
+    assert "Create the token" not in page  # no form that could only be refused
+
+    refused = client.post(URL, {"name": "bot 3", "scope": TokenScope.REPORT})
+    assert refused.status_code == 200
+    assert refused.context["secret"] is None
+    assert "the most one account may hold" in refused.content.decode()
+    assert ApiToken.objects.filter(user=people["lead_x"]).count() == 2
+    # Another account is not held back, and revoking one makes room again.
+    assert ApiToken.objects.issue(people["lead_y"], name="theirs", scope=TokenScope.REPORT)
+    client.post(f"{URL}{ApiToken.objects.filter(user=people['lead_x']).first().pk}/revoke/")
+    assert client.post(URL, {"name": "bot 3", "scope": TokenScope.REPORT}).status_code == 201
+
+
+def test_the_limit_holds_below_the_page_too(people, settings):
+    settings.PMC_API_TOKENS_PER_ACCOUNT = 1
+    ApiToken.objects.issue(people["lead_x"], name="one", scope=TokenScope.REPORT)
+    with pytest.raises(TokenLimitReached):
+        ApiToken.objects.issue(people["lead_x"], name="two", scope=TokenScope.REPORT)
+    assert ApiToken.objects.filter(user=people["lead_x"]).count() == 1

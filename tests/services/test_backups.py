@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -32,10 +33,11 @@ from django.utils.crypto import salted_hmac
 from pypdf import PdfReader
 
 from meetings.demo import load_demo
-from meetings.models import BacklogReport, Committee, Meeting, Revision, SearchDocument
+from meetings.models import BacklogReport, Committee, Invitation, Meeting, Revision, SearchDocument
 from meetings.queries.search import FTS_TABLE
 from meetings.services.backups import DATA, MANIFEST, MEDIA
 from meetings.services.editing import save_report
+from meetings.services.invitations import invite
 from meetings.services.questions import ask_question
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -472,6 +474,17 @@ def test_the_backup_is_readable_by_its_owner_only_from_its_creation(site, tmp_pa
         os.umask(old)
     assert seen == ["0o600"]  # the partial file, while rows are written
     assert oct((tmp_path / "site.zip").stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_archive_holds_no_invitation_link(site, tmp_path):
+    committee = Committee.objects.get(slug="runtime")
+    invitation = invite(committee, "nia@example.org", by=None)
+    [message] = mail.outbox
+    token = re.search(r"/accounts/invitation/([^/]+)/", message.body)[1]
+    assert Invitation.objects.filter(pk=invitation.pk).exists()
+    call_command("backup", str(tmp_path / "site.zip"), stdout=io.StringIO())
+    with zipfile.ZipFile(tmp_path / "site.zip") as archive:
+        assert token not in archive.read(DATA).decode()
 
 
 KILLED_MID_RESTORE = """

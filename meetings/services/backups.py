@@ -238,7 +238,8 @@ def _members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
             )
         if name in members:
             raise BackupError(f"The backup holds {_shown(name)} twice; nothing restored.")
-        if name not in (MANIFEST, SIGNATURE, DATA) and not name.startswith(MEDIA):
+        # The journal is the restore's own: an archive never writes it.
+        if name not in (MANIFEST, SIGNATURE, DATA) and (not name.startswith(MEDIA) or name == MEDIA + JOURNAL):
             raise BackupError(f"The backup holds an unexpected member: {_shown(name)}; nothing restored.")
         members[name] = info
     return members

@@ -375,6 +375,14 @@ PMC_PDF_MAX_CONCURRENT = env.int("PMC_PDF_MAX_CONCURRENT", default=max(1, (os.cp
 # per server (meetings/pdf.py). Name one folder to share the limit between servers of one machine.
 PMC_PDF_SLOTS_DIR = env.str("PMC_PDF_SLOTS_DIR", default="")
 
+# Backups (meetings/services/backups.py). A backup's manifest is signed with PMC_BACKUP_KEY, else a key
+# derived from SECRET_KEY; a restore accepts that key, SECRET_KEY and SECRET_KEY_FALLBACKS, so an archive
+# restores only where one of them is known. Reading one is capped, whatever its zip headers claim.
+PMC_BACKUP_KEY = env.str("PMC_BACKUP_KEY", default="")
+PMC_BACKUP_MAX_MEMBER_MB = env.int("PMC_BACKUP_MAX_MEMBER_MB", default=1024)
+PMC_BACKUP_MAX_TOTAL_MB = env.int("PMC_BACKUP_MAX_TOTAL_MB", default=16384)
+PMC_BACKUP_MAX_RATIO = env.int("PMC_BACKUP_MAX_RATIO", default=100)
+
 # Days an invitation link (to lead a team or chair a committee) stays valid.
 PMC_INVITATION_DAYS = env.int("PMC_INVITATION_DAYS", default=7)
 

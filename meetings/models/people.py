@@ -1,7 +1,11 @@
 """People around a committee's meetings: their profiles, invitations to lead, reminders sent, attendance."""
 
+import hashlib
+import secrets
+
 from django.conf import settings
 from django.db import models
+from django.utils.crypto import salted_hmac
 
 # What the public reads where someone has no name of their own: a username is never shown.
 NAMELESS = "a member"
@@ -39,8 +43,20 @@ def affiliation_of(user) -> str:
         return ""
 
 
+class InvitationQuerySet(models.QuerySet):
+    def for_token(self, token: str) -> "Invitation":
+        """The invitation whose link carries `token`; raises DoesNotExist otherwise."""
+        return self.get(digest=Invitation.digest_of(token))
+
+
 class Invitation(models.Model):
-    """A one-time sign-up link that makes an account and attaches it as a lead (or chair)."""
+    """A one-time sign-up link that makes an account and attaches it as a lead (or chair).
+
+    Only the SHA-256 of the link's token is kept, as for an API token, so the
+    table (or a backup of it) opens no invitation. The token is an HMAC of a
+    random nonce under SECRET_KEY: the e-mail, sent later by a background task
+    and retried, makes the same link again without the token ever being stored.
+    """
 
     committee = models.ForeignKey("meetings.Committee", on_delete=models.CASCADE, related_name="invitations")
     team = models.ForeignKey(
@@ -48,7 +64,8 @@ class Invitation(models.Model):
         help_text="The team to lead; empty for an invitation to chair the committee.",
     )  # fmt: skip
     email = models.EmailField()
-    token = models.CharField(max_length=64, unique=True)
+    digest = models.CharField(max_length=64, unique=True)
+    nonce = models.CharField(max_length=64, blank=True)  # empty: a link made before 0020, which cannot be made again
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
@@ -57,11 +74,35 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = InvitationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.email} → {self.team or self.committee}"
+
+    @staticmethod
+    def digest_of(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def new_link(self) -> str:
+        """A new nonce and its digest on this (unsaved) row; the token its link carries."""
+        self.nonce = secrets.token_urlsafe(32)
+        token = self.token_with(settings.SECRET_KEY)
+        self.digest = self.digest_of(token)
+        return token
+
+    def token_with(self, key: str) -> str:
+        return salted_hmac("meetings.invitation.link", self.nonce, secret=key, algorithm="sha256").hexdigest()
+
+    def link_token(self) -> str | None:
+        """The token of this row's link, made again under SECRET_KEY or a fallback; None if no key makes it."""
+        if self.nonce:
+            for key in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]:
+                if self.digest_of(token := self.token_with(key)) == self.digest:
+                    return token
+        return None
 
 
 class ReminderKind(models.TextChoices):

@@ -8,7 +8,6 @@ mail server fails, then listed among the committee's failed tasks, while the
 roster shows the invitation pending (revoke it, or invite again).
 """
 
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -48,19 +47,29 @@ def role_of(invitation: Invitation) -> str:
 
 
 def link_path(invitation: Invitation) -> str:
-    return reverse("meetings:invitation", args=[invitation.token])
+    """The path of the invitation's link; LookupError when no key this site has makes it again."""
+    if (token := invitation.link_token()) is None:
+        raise LookupError(f"The link of {invitation} cannot be made again: send a new one.")
+    return reverse("meetings:invitation", args=[token])
+
+
+def _renew_link(invitation: Invitation) -> None:
+    """A new link for an invitation whose own cannot be made again (made before 0020, or under a key gone since)."""
+    invitation.new_link()
+    invitation.save(update_fields=["nonce", "digest"])
 
 
 def invite(committee: Committee, email: str, *, team: Team | None = None, by=None, request=None) -> Invitation:
     """Make an invitation; its link is e-mailed once it is saved."""
-    invitation = Invitation.objects.create(
+    invitation = Invitation(
         committee=committee,
         team=team,
         email=email,
-        token=secrets.token_urlsafe(32),
         created_by=by if by is not None and by.is_authenticated else None,
         expires_at=timezone.now() + timedelta(days=settings.PMC_INVITATION_DAYS),
     )
+    invitation.new_link()  # the token itself goes in the e-mail only
+    invitation.save()
     enqueue_on_commit(send_invitation, invitation.pk)
     return invitation
 
@@ -76,6 +85,9 @@ def send_invitation(invitation_id: int) -> bool:
     invitation = Invitation.objects.select_related("committee", "team", "created_by").filter(pk=invitation_id).first()
     if invitation is None or not is_pending(invitation):
         return False
+    if invitation.link_token() is None:
+        # Not delivered before (this task failed): a new link lets it go out rather than fail forever.
+        _renew_link(invitation)
     # From PMC_SITE_URL even within a request: a forged Host must not become the link in the e-mail.
     link = absolute_url(link_path(invitation))
     # The inviter by name, never by username: without one, the e-mail says who invites by role.

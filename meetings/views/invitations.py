@@ -19,8 +19,9 @@ from .lookup import get_committee
 @allows_provider_redirects
 def invitation(request, token):
     """Sign up (or take the account signed in) and join as the invitation says."""
-    invitation = Invitation.objects.select_related("committee", "team").filter(token=token).first()
-    if invitation is None:
+    try:
+        invitation = Invitation.objects.select_related("committee", "team").for_token(token)
+    except Invitation.DoesNotExist:
         return render(request, "registration/invitation_invalid.html", status=404)
     if not invitations.is_pending(invitation):
         return _unavailable(request, invitation, invitations.why_unavailable(invitation))

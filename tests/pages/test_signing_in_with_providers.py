@@ -9,7 +9,6 @@ browser would.
 """
 
 import re
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -17,9 +16,9 @@ import requests
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
 from django.test import Client
-from django.utils import timezone
 
-from meetings.models import BacklogReport, Invitation
+from meetings.models import BacklogReport
+from meetings.services.invitations import invite, link_path
 from tests.support.accounts import LOGIN
 from tests.support.pages import browser_form, edit_links, form_errors
 from tests.support.signin import GITHUB_LOGIN, OIDC_LOGIN, follow, sign_in_with, signed_in_user
@@ -351,14 +350,8 @@ def test_password_sign_in_can_be_switched_off(client, people, settings, github_s
 
 
 def test_an_invitation_is_accepted_by_signing_in_with_github(client, people, draft, github_signin):
-    invitation = Invitation.objects.create(
-        committee=people["runtime"],
-        team=people["team_y"],
-        email="newlead@example.org",
-        token="tok-github-1",
-        expires_at=timezone.now() + timedelta(days=7),
-    )
-    link = "/accounts/invitation/tok-github-1/"
+    invitation = invite(people["runtime"], "newlead@example.org", team=people["team_y"])
+    link = link_path(invitation)
     page = client.get(link).content.decode()
     assert "Sign in with GitHub" in page and f'name="next" value="{link}"' in page
     github_signin.set_github_user(login="new-lead", id=5001)
@@ -378,18 +371,12 @@ def test_the_invitation_offers_no_password_sign_up_when_password_sign_in_is_off(
     client, people, settings, github_signin
 ):
     settings.PMC_PASSWORD_SIGNIN = False
-    Invitation.objects.create(
-        committee=people["runtime"],
-        team=people["team_y"],
-        email="newlead@example.org",
-        token="tok-github-2",
-        expires_at=timezone.now() + timedelta(days=7),
-    )
+    invitation = invite(people["runtime"], "newlead@example.org", team=people["team_y"])
     users = get_user_model().objects.count()
 
-    page = client.get("/accounts/invitation/tok-github-2/").content.decode()
+    page = client.get(link_path(invitation)).content.decode()
     client.post(
-        "/accounts/invitation/tok-github-2/",
+        link_path(invitation),
         {"username": "x", "password1": "a-Long-pw-77", "password2": "a-Long-pw-77"},
     )
 

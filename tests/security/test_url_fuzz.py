@@ -6,7 +6,7 @@ from django.test import Client
 
 from meetings.models import Revision
 from meetings.services.editing import save_report
-from meetings.services.invitations import invite
+from meetings.services.invitations import invite, link_path
 from tests.support.url_walk import Route, routes
 
 LONG = "a" * 5000
@@ -38,7 +38,7 @@ def valid(people, draft) -> dict[str, str]:
         "item": str(item.pk),
         "revision": str(Revision.objects.latest("pk").pk),
         "pk": str(invitation.pk),
-        "token": invitation.token,
+        "token": link_path(invitation).rstrip("/").rsplit("/", 1)[1],
         "app_label": "meetings",
         "object_id": "1",
     }

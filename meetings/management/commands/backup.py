@@ -23,6 +23,7 @@ class Command(BaseCommand):
             raise CommandError(f"There is no folder {out.parent} to write {out.name} into.")
         # Written beside OUT and renamed at the end: an interrupted backup never leaves a truncated OUT.
         partial = out.with_name(f".{out.name}.partial")
+        partial.unlink(missing_ok=True)  # left by a backup killed before it finished
         try:
             summary = write_backup(partial)
             os.replace(partial, out)

@@ -8,7 +8,8 @@ from meetings.services.backups import BackupError, restore_backup
 class Command(BaseCommand):
     help = (
         "Load an archive written by `backup` into an empty, migrated database (and the media storage), "
-        "all in one transaction; a damaged or foreign archive, or a database with data, is refused."
+        "all in one transaction; a damaged, unsafe or foreign archive, one not signed with this site's key "
+        "(PMC_BACKUP_KEY, SECRET_KEY, SECRET_KEY_FALLBACKS), or a database with data, is refused."
     )
 
     def add_arguments(self, parser):

@@ -1,4 +1,4 @@
-"""Invitation links e-mailed before their tokens were kept hashed (migration 0020) still open their invitation."""
+"""Invitation links e-mailed before their tokens were kept hashed (migration 0024) still open their invitation."""
 
 from datetime import timedelta
 
@@ -11,7 +11,7 @@ from meetings.models import Invitation
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("meetings", "0019_revision_source_api")]
+BEFORE = [("meetings", "0023_action_owners_of_the_committee")]
 SENT = "sent-before-the-upgrade_0123456789abcdefghijklm"  # secrets.token_urlsafe(32), as the old code made them
 
 

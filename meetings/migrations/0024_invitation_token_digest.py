@@ -28,7 +28,7 @@ def new_tokens(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("meetings", "0019_revision_source_api"),
+        ("meetings", "0023_action_owners_of_the_committee"),
     ]
 
     operations = [

@@ -117,10 +117,12 @@ def test_chair_records_a_decision_that_the_decisions_page_lists(page):
     page.goto("/runtime/2018-06-12/reports/diego/edit/")
     page.get_by_role("link", name="Record a decision").click()
     page.get_by_label("Decision").fill("Adopt cell rebalancing")
-    page.get_by_label("For").fill("5")
+    page.get_by_label("For", exact=True).fill("5")
     page.get_by_label("Against").fill("0")
     page.get_by_label("Abstain").fill("1")
     page.get_by_label("Link").fill("https://lists.example.org/vote/7")
+    # The seed's minutes are published: recording a decision there amends them, with a reason.
+    page.get_by_label("Reason for the amendment").fill("The vote closed after the meeting")
     page.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_text("Recorded the decision in the Diego report.")).to_be_visible()
 

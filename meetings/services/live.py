@@ -247,6 +247,9 @@ class Room:
             batch, self._pending = self._pending, []
         if not batch:
             return
+        model = BacklogReport if self.kind == "report" else AgendaItem
+        if not model.objects.filter(pk=self.section_id).exists():
+            raise RoomError("This section is no longer part of the minutes.")  # nothing left to log against
         try:
             LiveUpdate.objects.bulk_create(batch)
         except Exception:
@@ -284,8 +287,12 @@ class Room:
             )
 
     def _fresh(self) -> Section:
+        """The section as stored now; RoomError once it was removed (its state and log went with it)."""
         model = BacklogReport if self.kind == "report" else AgendaItem
-        return model.objects.select_related("meeting").get(pk=self.section_id)
+        try:
+            return model.objects.select_related("meeting").get(pk=self.section_id)
+        except model.DoesNotExist:
+            raise RoomError("This section is no longer part of the minutes.") from None
 
     def _save_body(self, section: Section, text: str, authors: list[int | None]) -> bool:
         """Save the text in one transaction with its revision, extending the author's live revision if it is open."""
@@ -439,10 +446,12 @@ def _load(section: Section) -> Room:
 def _leave(room: Room) -> None:
     with _rooms_lock:
         room._connections -= 1
-        room.save()
-        if room._connections <= 0:
-            room._cancel_timers()
-            _rooms.pop((room.kind, room.section_id), None)
+        try:
+            room.save()
+        finally:
+            if room._connections <= 0:
+                room._cancel_timers()
+                _rooms.pop((room.kind, room.section_id), None)
 
 
 def merge_text(

@@ -279,6 +279,8 @@ def test_an_update_that_would_make_the_text_too_long_is_refused_and_not_applied(
         assert room.text == "Shipped cells.\n"
         with pytest.raises(RoomError, match="not a Yjs update"):
             await room.apply(b"\xff\x00garbage", by=people["lead_x"])
+        with pytest.raises(RoomError, match="not a Yjs state vector"):
+            room.answer_step1(b"\xff\xff")
         await room.leave()
 
     run(scenario)
@@ -352,3 +354,38 @@ def test_the_save_waits_for_a_pause_in_the_typing(report, people, monkeypatch):
         _drop_rooms()
 
     run(scenario)
+
+
+def test_continuous_typing_is_saved_without_waiting_for_a_pause(report, people, monkeypatch):
+    monkeypatch.setattr(live, "SAVE_PAUSE_SECONDS", 0.2)
+    monkeypatch.setattr(live, "SAVE_AT_MOST_SECONDS", 0.3)
+    client = Doc()
+
+    async def scenario():
+        room = await open_room(report)
+        await join(room, client, by=people["lead_x"])
+        for _keystroke in range(12):  # one every 50 ms: never a pause of 200 ms
+            await type_into(room, client, 0, "a", by=people["lead_x"])
+            await live.asyncio.sleep(0.05)
+        saved = await live.sync_to_async(lambda: stored(report).body)()
+        _drop_rooms()
+        return saved
+
+    assert run(scenario).startswith("aaaa")
+
+
+def test_a_room_whose_section_was_removed_says_so_and_closes(draft, people):
+    item = draft.items.exclude(level=0).first()
+    client = Doc()
+
+    async def scenario():
+        room = await open_room(item)
+        await join(room, client, by=people["chair"])
+        await type_into(room, client, 0, "Notes", by=people["chair"])
+        await live.sync_to_async(item.delete)()
+        with pytest.raises(RoomError, match="no longer part of the minutes"):
+            await room.leave()
+
+    run(scenario)
+
+    assert live._rooms == {}

@@ -116,7 +116,7 @@ class Room:
         self._notify(changes)
 
     def observe(self, callback: Callable[[bytes], None]) -> None:
-        """Call `callback(update)` after each change of the document, whoever made it.
+        """Call `callback(update)` after each change of the document, whoever made it (the sender's own too).
 
         It runs on the event loop the room was last used from (a change made by
         `merge_text` in another thread is handed over to it).

@@ -389,3 +389,26 @@ def test_a_room_whose_section_was_removed_says_so_and_closes(draft, people):
     run(scenario)
 
     assert live._rooms == {}
+
+
+def test_an_update_sent_twice_is_applied_and_logged_once(report, people):
+    client = Doc()
+    seen = []
+
+    async def scenario():
+        room = await open_room(report)
+        room.observe(seen.append)
+        await join(room, client, by=people["lead_x"])
+        before = client.get_state()
+        body_of(client).insert(0, "Diego: ")
+        update = client.get_update(before)
+        await room.apply(update, by=people["lead_x"])
+        await room.apply(update, by=people["lead_x"])  # a reconnecting client's SyncStep2 repeats it
+        await live.sync_to_async(room.write_log)()
+        assert room.text == "Diego: Shipped cells.\n"
+        _drop_rooms()
+
+    run(scenario)
+
+    assert len(seen) == 1
+    assert LiveUpdate.objects.filter(report=report).count() == 1

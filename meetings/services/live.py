@@ -32,7 +32,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from pycrdt import Doc, Text, merge_updates
 
-from ..lib.rendering import MarkdownTooComplex, check_markdown
+from ..lib.rendering import MAX_MARKDOWN_CHARS, MarkdownTooComplex, check_markdown
 from ..lib.textedits import text_edits, utf8_offset
 from ..models import AgendaItem, BacklogReport, LiveState, LiveUpdate, Revision, RevisionSource
 from .editing import save_item, save_report
@@ -47,6 +47,8 @@ SAVE_AT_MOST_SECONDS = 5.0  # ...and at least this often while people keep typin
 # One revision per author while they keep writing; a new one after this pause or once someone else wrote.
 REVISION_PAUSE = timedelta(seconds=60)
 AMENDED_LIVE = "Amended live"  # the reason an amendment made in the room records
+# A whole text pasted at once, in UTF-8 (up to 4 bytes a character), with room for the update's own encoding.
+MAX_UPDATE_BYTES = 4 * MAX_MARKDOWN_CHARS + 65_536
 
 Section = BacklogReport | AgendaItem
 
@@ -140,14 +142,19 @@ class Room:
 
     def _apply(self, update: bytes, *, author) -> list[bytes]:
         """Apply an update after trying it on a copy; the changes it made (none for one already known)."""
+        if len(update) > MAX_UPDATE_BYTES:
+            raise RoomError("This change is too large to take at once.")
         with self._lock:
             trial = Doc()
             try:
                 trial.apply_update(self._doc.get_update())
                 trial.apply_update(bytes(update))
-            except Exception as error:
-                raise RoomError("This is not a Yjs update.") from error
-            text = str(trial.get(TEXT_NAME, type=Text))
+                text = str(trial.get(TEXT_NAME, type=Text))
+            except Exception as error:  # pycrdt's own errors: bytes that are no update, a "body" of another type
+                raise RoomError("This is not a Yjs update of the section's text.") from error
+            if set(trial.keys()) != {TEXT_NAME}:
+                # Anything else in the document would be stored and sent to everyone, unchecked and unsaved.
+                raise RoomError("The room holds the section's text only.")
             if text != str(self._text):
                 try:
                     check_markdown(text)

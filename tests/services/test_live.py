@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from asgiref.sync import async_to_sync
-from pycrdt import Doc, Text
+from pycrdt import Doc, Map, Text
 
 from meetings.lib.rendering import MAX_MARKDOWN_CHARS
 from meetings.models import BacklogReport, LiveState, LiveUpdate, Revision, RevisionSource
@@ -412,3 +412,23 @@ def test_an_update_sent_twice_is_applied_and_logged_once(report, people):
 
     assert len(seen) == 1
     assert LiveUpdate.objects.filter(report=report).count() == 1
+
+
+def test_an_update_writing_anything_but_the_section_text_is_refused(report, people):
+    intruder = Doc()
+    intruder["notes"] = Map({"secret": "x" * 1000})
+
+    async def scenario():
+        room = await open_room(report)
+        with pytest.raises(RoomError, match="text only"):
+            await room.apply(intruder.get_update(), by=people["lead_x"])
+        with pytest.raises(RoomError, match="too large"):
+            await room.apply(b"\x00" * (live.MAX_UPDATE_BYTES + 1), by=people["lead_x"])
+        newcomer = Doc()
+        newcomer.apply_update(room.answer_step1(newcomer.get_state()))
+        assert list(newcomer.keys()) == ["body"]  # nothing of the intruder's reaches anyone
+        await room.leave()
+
+    run(scenario)
+
+    assert not LiveUpdate.objects.filter(report=report).exists()

@@ -4,6 +4,7 @@ from ..format.choices import Horizon, ItemKind, TeamStatus
 from .action import ActionItem, ActionOutcome, ActionStatus, DismissedCandidate, Outcome
 from .committee import AgendaTemplateItem, Committee, Team, TeamAlias
 from .decision import Decision
+from .live import LiveState, LiveUpdate
 from .meeting import NO_UPDATE_TEXT, AgendaItem, BacklogReport, Meeting, MeetingStatus, ReportState, RoadmapEntry
 from .mirror import MirrorSync
 from .people import (
@@ -44,6 +45,8 @@ __all__ = [
     "Horizon",
     "Invitation",
     "ItemKind",
+    "LiveState",
+    "LiveUpdate",
     "Meeting",
     "MeetingStatus",
     "MirrorSync",

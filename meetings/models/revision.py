@@ -17,6 +17,7 @@ class RevisionSource(models.TextChoices):
     MOVE = "move", "Moved from another meeting"
     GIT = "git", "Imported from git"
     API = "api", "Edited through the API"
+    LIVE = "live", "Edited live"
 
 
 class RevisionQuerySet(models.QuerySet):

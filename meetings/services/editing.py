@@ -313,6 +313,8 @@ def _done(source: str) -> str:
     """What a save did to a section, for the mirror's commit message."""
     if source == RevisionSource.RESTORE:
         return "restored to an earlier revision"
+    if source == RevisionSource.LIVE:
+        return "amended live"
     return "amended through the API" if source == RevisionSource.API else "amended"
 
 

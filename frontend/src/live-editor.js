@@ -98,7 +98,13 @@ export function socketAddress(raw, room, location) {
   const cut = path.lastIndexOf("/");
   const segment = path.slice(cut + 1);
   if (!segment) return { error: "the live address names no room" };
-  if (room != null && decodeURIComponent(segment) !== room) {
+  let name;
+  try {
+    name = decodeURIComponent(segment);
+  } catch {
+    name = null; // a malformed %-escape names no room
+  }
+  if (name === null || (room != null && name !== room)) {
     return { error: "the live address is not that of this section's room" };
   }
   return {
@@ -407,7 +413,18 @@ export function mountLiveSection(section) {
 
 /** Mounts every [data-live-section] under root; returns their handles. */
 export function mountLiveSections(root = document) {
-  return Array.from(root.querySelectorAll("[data-live-section]"), mountLiveSection).filter(Boolean);
+  const handles = [];
+  for (const section of root.querySelectorAll("[data-live-section]")) {
+    // One section that cannot be mounted keeps its textarea; the others go on.
+    try {
+      const handle = mountLiveSection(section);
+      if (handle) handles.push(handle);
+    } catch (error) {
+      console.error("live editor:", error);
+      setStatus(section.querySelector("[data-live-status]"), "unavailable", STATUS.unavailable);
+    }
+  }
+  return handles;
 }
 
 if (typeof document !== "undefined") {

@@ -133,6 +133,14 @@ def status(page):
     return page.locator("[data-live-status]")
 
 
+def leaving_asks_first(page) -> bool:
+    """Whether the page holds back a navigation away (its beforeunload handler cancels the event)."""
+    return page.evaluate(
+        "() => { const e = new Event('beforeunload', {cancelable: true});"
+        " window.dispatchEvent(e); return e.defaultPrevented; }"
+    )
+
+
 def test_two_people_typing_converge_and_each_form_holds_the_current_text(open_section):
     room = Room()
     room.text += "Agreed.\n"
@@ -203,12 +211,14 @@ def test_edits_made_offline_are_kept_and_reach_the_room_on_reconnect(open_sectio
     ann.keyboard.type(" Typed offline.")
     expect(ann.locator("textarea")).to_have_value("Start. Typed offline.")
     assert str(room.text) == "Start."
+    assert leaving_asks_first(ann)
 
     room.answer = True
     room.drop_everyone()  # the next socket is answered
     expect(status(ann)).to_have_text("connected", timeout=15_000)
     ann.wait_for_timeout(300)
     assert str(room.text) == "Start. Typed offline."
+    assert not leaving_asks_first(ann)
 
 
 def test_a_person_the_room_refuses_is_told_and_the_editor_stops_taking_text(open_section):
@@ -228,6 +238,7 @@ def test_a_person_the_room_refuses_is_told_and_the_editor_stops_taking_text(open
         ("ws://elsewhere.example/ws/live/runtime/2026-12-07/diego/", "on another site"),
         ("ws://live.test/ws/live/runtime/2026-12-07/cli/", "not that of this section's room"),
         ("javascript:alert(1)", "not a WebSocket address"),
+        ("ws://live.test/ws/live/runtime/2026-12-07/%E0%A4%A/", "not that of this section's room"),
     ],
 )
 def test_a_live_address_the_site_would_not_give_keeps_the_old_form(open_section, url, why):

@@ -3,8 +3,8 @@
 #   scripts/assets.sh build   install frontend/node_modules from the lock when it changed, then build
 #   scripts/assets.sh check   the same install, a build into a temporary folder, and a byte-for-byte
 #                             comparison with the committed bundle (make test runs this)
-# Without npm: an error under CI=true, a warning (and nothing done) otherwise,
-# like the Makefile's e2e-deps.
+# Without npm: build fails; check fails under CI=true and otherwise warns and
+# does nothing, like the Makefile's e2e-deps.
 set -euo pipefail
 
 # Pure bash, so that the "npm not found" message shows even on a bare PATH.
@@ -24,6 +24,10 @@ if [[ $mode != build && $mode != check ]]; then
 fi
 
 if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
+    if [[ $mode == build ]]; then
+        echo "assets: ERROR: npm (Node.js) not found: cannot build $BUNDLE (apt-get install npm)." >&2
+        exit 1
+    fi
     if [[ ${CI:-} == true ]]; then
         echo "assets: ERROR: npm (Node.js) not found: cannot check that $BUNDLE is what frontend/ builds." >&2
         exit 1

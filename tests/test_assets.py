@@ -89,6 +89,12 @@ def test_the_check_says_npm_is_missing_and_fails_only_under_ci(ci, code):
     assert ("ERROR" if ci else "WARNING") in result.stderr
 
 
+def test_make_assets_without_npm_fails_and_says_why():
+    result = run_script("build", env={"PATH": "/nonexistent"})
+    assert result.returncode == 1
+    assert "npm (Node.js) not found: cannot build" in result.stderr
+
+
 def node_or_skip():
     if shutil.which("npm") and shutil.which("node"):
         return

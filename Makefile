@@ -18,7 +18,7 @@ AXE_PACKAGE := $(E2E_DIR)/node_modules/axe-core/package.json
 
 .DEFAULT_GOAL := help
 
-.PHONY: help venv system-deps e2e-deps migrate demo run lint format test e2e bench clean
+.PHONY: help venv system-deps e2e-deps assets assets-check migrate demo run lint format test e2e bench clean
 
 help: ## List the targets
 	@echo "Targets:"
@@ -52,6 +52,14 @@ e2e-deps: ## Install axe-core (pinned in this Makefile) into .e2e/ for the brows
 			|| echo "e2e-deps: WARNING: could not install axe-core: the browser tests will be skipped (and fail under CI)." >&2; \
 	fi
 
+# The live editor's bundle: npm ci from frontend/package-lock.json (only when
+# the lock changed), then esbuild. The bundle is committed; CI checks it.
+assets: ## Rebuild static/js/live/live-editor.js from frontend/ (needs npm; commit the result)
+	@bash scripts/assets.sh build
+
+assets-check: ## Check that the committed static/js/live/live-editor.js is what frontend/ builds
+	@bash scripts/assets.sh check
+
 migrate: venv ## Apply database migrations
 	$(VENV_PY) manage.py migrate --noinput
 
@@ -76,8 +84,9 @@ format: venv ## Reformat code and apply ruff's safe fixes
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: system-deps venv e2e-deps ## Lint, check for missing migrations, run pytest (PYTEST_ARGS=...)
+test: system-deps venv e2e-deps ## Lint, check the built assets and for missing migrations, run pytest (PYTEST_ARGS=...)
 	$(lint_commands)
+	@bash scripts/assets.sh check
 	$(VENV_PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 

@@ -8,6 +8,8 @@
 #   fonts     DejaVu (and Noto when the distribution has it) so PDFs and pages
 #             render with real glyphs. Missing -> warning only.
 #   chromium  headless browser for the browser tests. Missing -> warning only.
+#   npm       Node.js and npm: build and check the live editor's bundle (scripts/assets.sh).
+#             Looked for as a command (Node.js may come from elsewhere). Missing -> warning only.
 #   wrk       HTTP load generator for `make bench`, only with --bench. Missing -> warning only.
 set -euo pipefail
 
@@ -15,6 +17,8 @@ REQUIRED=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b)
 FONTS=(fonts-dejavu-core)
 OPTIONAL_FONTS=(fonts-noto-core fonts-noto-color-emoji)   # "if available": skipped when apt does not know it
 BROWSER=(chromium)
+NODE=()
+command -v npm >/dev/null 2>&1 || NODE=(npm)
 BENCH_TOOLS=()
 [[ ${1:-} == --bench ]] && BENCH_TOOLS=(wrk)
 
@@ -64,7 +68,7 @@ if ! have_dpkg; then
 fi
 
 mapfile -t want < <(missing_of "${REQUIRED[@]}" "${FONTS[@]}" "${OPTIONAL_FONTS[@]}" "${BROWSER[@]}" \
-    "${BENCH_TOOLS[@]+"${BENCH_TOOLS[@]}"}")
+    "${NODE[@]+"${NODE[@]}"}" "${BENCH_TOOLS[@]+"${BENCH_TOOLS[@]}"}")
 
 # Optional packages the distribution's (already downloaded) lists do not carry
 # are dropped here, so they cannot trigger an apt-get update on every run.
@@ -142,14 +146,18 @@ mapfile -t miss_required < <(missing_of "${REQUIRED[@]}")
 mapfile -t miss_fonts < <(missing_of "${FONTS[@]}")
 mapfile -t miss_browser < <(missing_of "${BROWSER[@]}")
 mapfile -t miss_bench < <(missing_of "${BENCH_TOOLS[@]+"${BENCH_TOOLS[@]}"}")
+miss_node=()
+command -v npm >/dev/null 2>&1 || miss_node=(npm)
 
 status=0
-if ((${#miss_required[@]} + ${#miss_fonts[@]} + ${#miss_browser[@]} + ${#miss_bench[@]})); then
+if ((${#miss_required[@]} + ${#miss_fonts[@]} + ${#miss_browser[@]} + ${#miss_node[@]} + ${#miss_bench[@]})); then
     $can_install || warn "cannot install system packages: $reason."
     report warn "fonts for PDFs and pages; output falls back to whatever fonts exist" \
         "${miss_fonts[@]+"${miss_fonts[@]}"}"
     report warn "headless browser for the browser tests; those tests will be skipped or fail" \
         "${miss_browser[@]+"${miss_browser[@]}"}"
+    report warn "Node.js and npm to build and check the live editor's bundle; make test fails under CI without them" \
+        "${miss_node[@]+"${miss_node[@]}"}"
     report warn "HTTP load generator for make bench; the throughput benchmark is skipped" \
         "${miss_bench[@]+"${miss_bench[@]}"}"
     if ((${#miss_required[@]})); then

@@ -8,6 +8,7 @@ import os
 import re
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -348,14 +349,17 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # static files, never inline, so that HTML slipping past the sanitiser could
 # not run. The editor's preview posts to our own URL (connect-src). Images may
 # come from any HTTPS site: the archive, written for GitHub, embeds them. The
-# admin needs nothing more (Django 5.2's admin has no inline scripts).
+# admin needs nothing more (Django 5.2's admin has no inline scripts). The live room's WebSockets are our
+# own too: 'self' covers them in CSP 3 browsers, the site's ws(s):// origin is named for the others.
+_SITE = urlsplit(PMC_SITE_URL)
+_SOCKET_ORIGIN = f"{_SITE.scheme.replace('http', 'ws')}://{_SITE.netloc}" if _SITE.scheme in ("http", "https") else ""
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
         "img-src": [SELF, "https:"],
-        "connect-src": [SELF],
+        "connect-src": [SELF, *([_SOCKET_ORIGIN] if _SOCKET_ORIGIN else [])],
         "font-src": [SELF],
         "object-src": [NONE],
         "base-uri": [NONE],

@@ -14,6 +14,7 @@ import asyncio
 import colorsys
 import hashlib
 import time
+from datetime import date
 from types import SimpleNamespace
 
 from channels.db import database_sync_to_async
@@ -41,14 +42,18 @@ HEARTBEAT_SECONDS = 20
 _HEARTBEAT = yprotocol.encode_awareness(yprotocol.encode_awareness_update([]))
 
 
-def find_section(user, committee: str, date, anchor: str) -> tuple[AgendaItem | BacklogReport, bool]:
+def find_section(user, committee: str, day: str, anchor: str) -> tuple[AgendaItem | BacklogReport, bool]:
     """The section with that anchor on the meeting page, and whether the user may write it (else read it).
 
     Raises PermissionDenied or Http404 as the views' lookups do, for anyone not signed in too.
     """
     if not user.is_authenticated or not get_user_model().objects.filter(pk=user.pk, is_active=True).exists():
         raise PermissionDenied
-    meeting = get_meeting(SimpleNamespace(user=user), committee, date)
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        raise Http404("No such date.") from None
+    meeting = get_meeting(SimpleNamespace(user=user), committee, when)
     found = next((s for s in written_sections(meeting) if s.anchor == anchor and s.field == "body"), None)
     if found is None:
         raise Http404("No such section.")

@@ -39,10 +39,12 @@ def test_the_manifest_deploys_one_python_app_probed_on_healthz(manifest, client,
     assert "command" not in app  # the Procfile's web process is the one
 
 
-def test_the_procfile_s_web_process_migrates_then_serves(procfile):
+def test_the_procfile_s_web_process_migrates_then_serves_the_asgi_application(procfile):
     assert set(procfile) >= {"web"}
     words = shlex.split(procfile["web"])
-    assert words[-3:] == ["exec", "gunicorn", "pmc_minutes.wsgi"]
+    assert words[words.index("exec") + 1] == "daphne"
+    assert words[-1] == "pmc_minutes.asgi:application"  # HTTP and the live room's WebSockets
+    assert "--proxy-headers" in words  # behind the router: the client's address from X-Forwarded-For
     migrate = words.index("manage.py")
     assert words[migrate + 1] == "migrate"
 
@@ -56,11 +58,11 @@ def test_every_manage_py_command_named_exists(procfile):
                 assert words[at + 1] in commands, command
 
 
-def test_the_web_command_s_gunicorn_loads_its_config_and_the_app(procfile):
-    words = shlex.split(procfile["web"])
-    gunicorn = [str(Path(sys.executable).with_name("gunicorn")), *words[words.index("gunicorn") + 1 :]]
+def test_the_wsgi_entry_kept_for_gunicorn_loads_its_config_and_the_app():
+    """`gunicorn pmc_minutes.wsgi` still serves HTTP alone (benches, hosts without WebSockets)."""
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     result = subprocess.run(
-        [*gunicorn, "--check-config"],
+        [gunicorn, "pmc_minutes.wsgi", "--check-config"],
         cwd=BASE_DIR,
         env=production_env(PORT="8123"),
         capture_output=True,

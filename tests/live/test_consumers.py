@@ -125,6 +125,12 @@ async def test_a_section_that_does_not_exist_is_closed_with_4403(people, draft):
 
 
 @synchronously
+async def test_an_impossible_date_is_closed_with_4403(people, draft):
+    peer, _ = await connect(people["chair"], "runtime", "2030-02-30", "diego")
+    assert await peer.closed_with() == 4403
+
+
+@synchronously
 async def test_a_socket_from_another_origin_is_refused(people, draft):
     _, connected = await connect(people["lead_x"], "runtime", draft.date, "diego", origin="https://evil.example")
     assert not connected

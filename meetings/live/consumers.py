@@ -13,6 +13,7 @@ the document itself is the room's (meetings/services/live.py), which applies, pe
 import asyncio
 import colorsys
 import hashlib
+import logging
 import time
 from datetime import date
 from types import SimpleNamespace
@@ -33,11 +34,17 @@ from ..queries.minutes import written_sections
 from ..services.live import RoomError, open_room
 from ..views.lookup import get_meeting
 
+logger = logging.getLogger(__name__)
+
 REFUSED = 4403  # not signed in, may not read the section, or no longer may write it
 MALFORMED = 4400  # not y-websocket's protocol
 TOO_LARGE = 4413
+SERVER_ERROR = 1011
 # y-websocket reconnects after 30 s without a message: something goes out well before.
 HEARTBEAT_SECONDS = 20
+# Awareness client ids one connection may hold (a tab has one; a few more across its reconnections): what it
+# sends for more is dropped, so that a writer cannot grow the server's memory or fill others' screens.
+MAX_CLIENTS_PER_CONNECTION = 8
 # An empty awareness update: harmless to every client, and it counts as a message.
 _HEARTBEAT = yprotocol.encode_awareness(yprotocol.encode_awareness_update([]))
 
@@ -78,6 +85,8 @@ def group_name(section: AgendaItem | BacklogReport) -> str:
 class SectionConsumer(AsyncWebsocketConsumer):
     room = None
     ticker = None
+    can_write = False
+    closing = False
 
     async def connect(self):
         self.user = self.scope["user"]
@@ -88,7 +97,7 @@ class SectionConsumer(AsyncWebsocketConsumer):
         try:
             section, self.can_write = await self._look_up()
         except (PermissionDenied, Http404):
-            await self.close(code=REFUSED)
+            await self._refuse(REFUSED)
             return
         self.group = group_name(section)
         # What others see of this connection, whatever its client says (awareness is client-forged).
@@ -116,13 +125,13 @@ class SectionConsumer(AsyncWebsocketConsumer):
         await room.leave()
 
     async def receive(self, text_data=None, bytes_data=None):
-        if self.room is None:
+        if self.room is None or self.closing:
             return
         if bytes_data is None:
-            await self.close(code=MALFORMED)
+            await self._refuse(MALFORMED)
             return
         if len(bytes_data) > settings.PMC_LIVE_MAX_FRAME_BYTES:
-            await self.close(code=TOO_LARGE)
+            await self._refuse(TOO_LARGE)
             return
         try:
             message = yprotocol.decode(bytes_data)
@@ -133,7 +142,12 @@ class SectionConsumer(AsyncWebsocketConsumer):
             else:
                 await self._ask_awareness()
         except (ProtocolError, RoomError):
-            await self.close(code=MALFORMED)
+            await self._refuse(MALFORMED)
+
+    async def _refuse(self, code: int) -> None:
+        """Close; frames already on their way are not acted on."""
+        self.closing, self.can_write = True, False
+        await self.close(code=code)
 
     async def _on_sync(self, message, frame: bytes) -> None:
         if message.subtype == yprotocol.SYNC_STEP1:
@@ -152,6 +166,10 @@ class SectionConsumer(AsyncWebsocketConsumer):
             return  # a reader is nobody's cursor: its states could only be forged
         rewritten = []
         for state in states:
+            if state.client_id not in self.owned and (
+                state.state is None or len(self.owned) >= MAX_CLIENTS_PER_CONNECTION
+            ):
+                continue  # past the cap, or another connection's client to remove
             if state.state is not None:
                 user = state.state.get("user")
                 user = dict(user) if isinstance(user, dict) else {}
@@ -161,7 +179,8 @@ class SectionConsumer(AsyncWebsocketConsumer):
             else:
                 self.owned.pop(state.client_id, None)
             rewritten.append(state)
-        await self._broadcast(yprotocol.encode_awareness(yprotocol.encode_awareness_update(rewritten)))
+        if rewritten:
+            await self._broadcast(yprotocol.encode_awareness(yprotocol.encode_awareness_update(rewritten)))
 
     async def _ask_awareness(self) -> None:
         """Every connection of the room, on every server, sends this one its clients' states."""
@@ -197,26 +216,30 @@ class SectionConsumer(AsyncWebsocketConsumer):
             can_write = False
         self.checked_at = time.monotonic()
         if not can_write:
-            self.can_write = False
-            await self.close(code=REFUSED)
+            await self._refuse(REFUSED)
         return can_write
 
     async def _tick(self) -> None:
-        """Keeps the link alive, and asks the writer's rights again while they do not write."""
+        """Keeps the link alive, and asks the connection's rights again while it does not write."""
         interval = min(HEARTBEAT_SECONDS, max(settings.PMC_LIVE_RECHECK_SECONDS, 0.5))
-        while True:
-            await asyncio.sleep(interval)
-            if self.can_write:
-                await self._may_still_write()
-            elif not await self._may_still_read():
-                return
-            if time.monotonic() - self.sent_at >= HEARTBEAT_SECONDS:
-                await self._send(_HEARTBEAT)
+        try:
+            while not self.closing:
+                await asyncio.sleep(interval)
+                if self.can_write:
+                    await self._may_still_write()
+                elif not self.closing:
+                    await self._may_still_read()
+                if not self.closing and time.monotonic() - self.sent_at >= HEARTBEAT_SECONDS:
+                    await self._send(_HEARTBEAT)
+        except Exception:
+            # Rights that cannot be asked are not assumed: the client reconnects (1011 is not final) and is asked anew.
+            logger.exception("The live room could not check a connection's rights")
+            await self._refuse(SERVER_ERROR)
 
     async def _may_still_read(self) -> bool:
         try:
             await self._look_up()
         except (PermissionDenied, Http404):
-            await self.close(code=REFUSED)
+            await self._refuse(REFUSED)
             return False
         return True

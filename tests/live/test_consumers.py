@@ -1,12 +1,12 @@
 """The live room's socket (meetings/live/consumers.py) through pmc_minutes.asgi, with real sessions and origins.
 
 Each test is one coroutine run with async_to_sync, so that the consumer's database calls run in the test's
-thread and see the test's transaction. Clients are pycrdt Docs speaking y-websocket's protocol.
+thread. Clients are pycrdt Docs speaking y-websocket's protocol.
 """
 
 import functools
-import json
 
+import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
@@ -21,6 +21,9 @@ from meetings.services.publishing import publish_meeting
 from pmc_minutes.asgi import application
 
 ORIGIN = "http://localhost"
+# The consumer's database calls close the connection they used (Channels' database_sync_to_async, as in
+# production): the test's data must be committed, not in a transaction of the test's own.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def synchronously(test):
@@ -239,6 +242,24 @@ async def test_a_leaving_writer_s_awareness_is_removed_for_the_others(people, dr
 
 
 @synchronously
+async def test_a_writer_holds_a_few_awareness_clients_and_removes_only_its_own(people, draft):
+    lead = await joined(people["lead_x"], draft, "diego")
+    chair = await joined(people["chair"], draft, "diego")
+    await chair.say_awareness(1, {"user": {}})
+    many = [AwarenessState(100 + n, 1, {"user": {}}) for n in range(50)] + [AwarenessState(1, 2, None)]
+    await lead.socket.send_to(bytes_data=yprotocol.encode_awareness(yprotocol.encode_awareness_update(many)))
+    seen = []
+    while not any(s.client_id >= 100 for s in seen):
+        message = await chair.receive()
+        if message.type == yprotocol.AWARENESS:
+            seen = yprotocol.decode_awareness(message.payload)
+    assert len(seen) == consumers.MAX_CLIENTS_PER_CONNECTION
+    assert all(s.state is not None for s in seen)  # the chair's client 1 is not the lead's to remove
+    await lead.socket.disconnect()
+    await chair.socket.disconnect()
+
+
+@synchronously
 async def test_a_newcomer_is_sent_the_states_already_there(people, draft):
     lead = await joined(people["lead_x"], draft, "diego")
     await lead.say_awareness(55, {"user": {}})
@@ -313,5 +334,5 @@ async def test_an_idle_connection_is_sent_something_before_y_websocket_gives_up(
     reader = await joined(people["lead_x"], draft, "cli")
     message = await reader.receive()
     assert message.type == yprotocol.AWARENESS
-    assert json.loads("[]") == yprotocol.decode_awareness(message.payload)
+    assert yprotocol.decode_awareness(message.payload) == []  # an empty update: a message, and nothing else
     await reader.socket.disconnect()

@@ -8,6 +8,7 @@ import os
 import re
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -34,6 +35,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # First: its runserver serves HTTP and the live room's WebSockets (pmc_minutes/asgi.py) in development.
+    "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -46,6 +49,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "ninja",  # its Swagger UI files, served from our own static files (the CSP allows no CDN)
+    "channels",
     "django_tasks",
     "django_tasks_db",
     # Sign-in with GitHub and OpenID Connect (django-allauth; see "Signing in" in README.md).
@@ -85,6 +89,8 @@ FORM_RENDERER = "meetings.forms.fields.SiteFormRenderer"
 
 ROOT_URLCONF = "pmc_minutes.urls"
 WSGI_APPLICATION = "pmc_minutes.wsgi.application"
+# HTTP and the live room's WebSockets (meetings/live/); production serves this with daphne (Procfile).
+ASGI_APPLICATION = "pmc_minutes.asgi.application"
 
 TEMPLATES = [
     {
@@ -134,6 +140,22 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 1000}}
     )
 }
+# The live room's broadcasts between app servers (meetings/live/): over the same Redis when REDIS_URL is set,
+# else in this process's memory (one server only). Pub/sub rather than RedisChannelLayer's lists: a room's
+# frames are fan-out to whoever listens now, never queued for a listener that is gone, and nothing is
+# kept in Redis; a frame lost meanwhile heals at the client's next resync (SyncStep1), as with either layer.
+CHANNEL_LAYERS = {
+    "default": (
+        {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+        if REDIS_URL
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    )
+}
+# The live room (meetings/live/consumers.py): the largest frame a client may send (a paste of a whole
+# report is about 200,000 characters, up to 800 KB as UTF-8 in one update), and how often a connection's
+# right to write is asked again, so that a lead whose team was taken away stops writing within that time.
+PMC_LIVE_MAX_FRAME_BYTES = env.int("PMC_LIVE_MAX_FRAME_BYTES", default=1024 * 1024)
+PMC_LIVE_RECHECK_SECONDS = env.float("PMC_LIVE_RECHECK_SECONDS", default=5.0)
 # Background work (meetings/services/background.py), through Django's tasks API (the
 # django-tasks backport). PMC_TASKS=database queues it in the database for
 # `manage.py db_worker` (production); the default, immediate, runs each task at once
@@ -327,14 +349,17 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # static files, never inline, so that HTML slipping past the sanitiser could
 # not run. The editor's preview posts to our own URL (connect-src). Images may
 # come from any HTTPS site: the archive, written for GitHub, embeds them. The
-# admin needs nothing more (Django 5.2's admin has no inline scripts).
+# admin needs nothing more (Django 5.2's admin has no inline scripts). The live room's WebSockets are our
+# own too: 'self' covers them in CSP 3 browsers, the site's ws(s):// origin is named for the others.
+_SITE = urlsplit(PMC_SITE_URL)
+_SOCKET_ORIGIN = f"{_SITE.scheme.replace('http', 'ws')}://{_SITE.netloc}" if _SITE.scheme in ("http", "https") else ""
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
         "img-src": [SELF, "https:"],
-        "connect-src": [SELF],
+        "connect-src": [SELF, *([_SOCKET_ORIGIN] if _SOCKET_ORIGIN else [])],
         "font-src": [SELF],
         "object-src": [NONE],
         "base-uri": [NONE],

@@ -52,10 +52,16 @@ def test_every_kind_of_page_sends_the_security_headers(page, settings, name):
     assert policy["default-src"] == ["'self'"]
     assert policy["script-src"] == ["'self'"], "scripts only from our static files: no inline, no eval"
     assert policy["style-src"] == ["'self'"]
-    assert policy["connect-src"] == ["'self'"]  # the editor's preview posts to our own URL
+    # The editor's preview posts to our own URL; the live room's socket is ours too (PMC_SITE_URL's, as ws://).
+    assert policy["connect-src"] == ["'self'", "ws://127.0.0.1:8000"]
     assert policy["object-src"] == ["'none'"]
     assert policy["frame-ancestors"] == ["'none'"]
     assert policy["base-uri"] == ["'none'"]
+
+
+def test_production_pages_may_open_sockets_to_the_site_s_own_wss_origin_only():
+    policy = production_settings("CONTENT_SECURITY_POLICY")["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
+    assert policy["connect-src"] == ["'self'", "wss://minutes.example.org"]  # PMC_SITE_URL's origin, no path
 
 
 def test_hsts_is_on_in_production_for_a_year_with_subdomains():

@@ -12,20 +12,14 @@ from meetings.services import live
 from meetings.services.editing import save_item, save_report
 from meetings.services.live import RoomError, flush_rooms, merge_text, open_room
 from tests.support.builders import make_user
+from tests.support.live import drop_rooms
 
 
 @pytest.fixture(autouse=True)
 def no_room_outlives_its_test():
     """Rooms are per process: a test's rooms (and their section ids) must not meet the next test's."""
     yield
-    _drop_rooms()
-
-
-def _drop_rooms():
-    """What a killed process leaves: no room in memory, no save, only what reached the database."""
-    for room in list(live._rooms.values()):
-        room._cancel_timers()
-    live._rooms.clear()
+    drop_rooms()
 
 
 @pytest.fixture
@@ -96,7 +90,7 @@ def test_typed_updates_survive_a_killed_process_and_an_old_client_merges_back_wi
         await live.sync_to_async(room.write_log)()  # the batch of the last 200 ms reached the database
 
     run(before_the_crash)
-    _drop_rooms()  # killed before any save
+    drop_rooms()  # killed before any save
     assert stored(report).body == "Shipped cells.\n"
     # Offline, the old client keeps typing.
     body_of(old_client).insert(len(str(body_of(old_client)).encode()), "More.\n")
@@ -351,7 +345,7 @@ def test_the_save_waits_for_a_pause_in_the_typing(report, people, monkeypatch):
         assert await live.sync_to_async(lambda: stored(report).body)() == "Shipped cells.\n"
         await live.asyncio.sleep(0.2)
         assert await live.sync_to_async(lambda: stored(report).body)() == "AShipped cells.\n"
-        _drop_rooms()
+        drop_rooms()
 
     run(scenario)
 
@@ -368,7 +362,7 @@ def test_continuous_typing_is_saved_without_waiting_for_a_pause(report, people, 
             await type_into(room, client, 0, "a", by=people["lead_x"])
             await live.asyncio.sleep(0.05)
         saved = await live.sync_to_async(lambda: stored(report).body)()
-        _drop_rooms()
+        drop_rooms()
         return saved
 
     assert run(scenario).startswith("aaaa")
@@ -406,7 +400,7 @@ def test_an_update_sent_twice_is_applied_and_logged_once(report, people):
         await room.apply(update, by=people["lead_x"])  # a reconnecting client's SyncStep2 repeats it
         await live.sync_to_async(room.write_log)()
         assert room.text == "Diego: Shipped cells.\n"
-        _drop_rooms()
+        drop_rooms()
 
     run(scenario)
 

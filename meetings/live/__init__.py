@@ -1,0 +1,1 @@
+"""The live room's WebSocket interface: consumers and their routes, at the views' layer."""

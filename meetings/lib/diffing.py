@@ -63,7 +63,7 @@ class _Fixed(difflib.SequenceMatcher):
         return self.opcodes
 
 
-def _line_opcodes(old: list[str], new: list[str]) -> tuple[list[tuple[str, int, int, int, int]], bool]:
+def line_opcodes(old: list[str], new: list[str]) -> tuple[list[tuple[str, int, int, int, int]], bool]:
     """difflib's opcodes of the lines, and whether the changed middle was too long to compare line by line.
 
     The common start and end are set aside first (cheap, and most edits touch
@@ -114,7 +114,7 @@ def diff_lines(before: str, after: str, context: int | None = 3) -> Diff:
     """
     old, new = before.splitlines(), after.splitlines()
     result = Diff()
-    opcodes, coarse_lines = _line_opcodes(old, new)
+    opcodes, coarse_lines = line_opcodes(old, new)
     matcher = _Fixed(opcodes)
     groups = [opcodes] if context is None else list(matcher.get_grouped_opcodes(context))
     budget, coarse_words = MAX_WORD_PAIRS, False
@@ -148,7 +148,7 @@ def diff_lines(before: str, after: str, context: int | None = 3) -> Diff:
 def change_counts(before: str, after: str) -> tuple[int, int]:
     """(lines added, lines removed), as a summary of a revision."""
     added = removed = 0
-    for op, i1, i2, j1, j2 in _line_opcodes(before.splitlines(), after.splitlines())[0]:
+    for op, i1, i2, j1, j2 in line_opcodes(before.splitlines(), after.splitlines())[0]:
         if op != "equal":
             removed += i2 - i1
             added += j2 - j1

@@ -6,11 +6,9 @@ of its text keeps its identity and merges with what clients still hold;
 rebuilding it from the new text duplicates content on the next merge.
 """
 
-import difflib
 from dataclasses import dataclass
 
-# Bound on difflib's (quadratic) work: a changed middle longer than this, in lines, is one replacement.
-MAX_LINES = 1_000
+from .diffing import line_opcodes
 
 
 @dataclass(frozen=True)
@@ -30,22 +28,8 @@ def text_edits(before: str, after: str) -> list[Edit]:
     offsets = [0]
     for line in old:
         offsets.append(offsets[-1] + len(line))
-    start, limit = 0, min(len(old), len(new))
-    while start < limit and old[start] == new[start]:
-        start += 1
-    end = 0
-    while end < limit - start and old[-1 - end] == new[-1 - end]:
-        end += 1
-    old_end, new_end = len(old) - end, len(new) - end
-    if max(old_end - start, new_end - start) > MAX_LINES:
-        blocks = [(start, old_end, start, new_end)]
-    else:
-        matcher = difflib.SequenceMatcher(None, old[start:old_end], new[start:new_end], autojunk=True)
-        blocks = [
-            (i1 + start, i2 + start, j1 + start, j2 + start)
-            for op, i1, i2, j1, j2 in matcher.get_opcodes()
-            if op != "equal"
-        ]
+    # The history pages' line diff, within its bounds: the common ends set aside, a long middle one block.
+    blocks = [(i1, i2, j1, j2) for op, i1, i2, j1, j2 in line_opcodes(old, new)[0] if op != "equal"]
     edits = []
     for i1, i2, j1, j2 in blocks:
         edits.append(_narrowed(offsets[i1], "".join(old[i1:i2]), "".join(new[j1:j2])))

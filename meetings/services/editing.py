@@ -377,12 +377,18 @@ def restore_revision(revision: Revision, *, by) -> bool:
 
 
 def save_section_body(
-    section: AgendaItem | BacklogReport, body: str, *, by, expected_version: int, reason: str = ""
+    section: AgendaItem | BacklogReport,
+    body: str,
+    *,
+    by,
+    expected_version: int,
+    reason: str = "",
+    source: str = RevisionSource.WEB,
 ) -> bool:
     """Save a new text of a report or a chair's section, keeping the rest of it (a line added to it: an action,
-    a decision); False when someone saved it since `expected_version`."""
+    a decision, the live room's text); False when someone saved it since `expected_version`."""
     if isinstance(section, BacklogReport):
-        return save_report(section, body=body, by=by, expected_version=expected_version, reason=reason)
+        return save_report(section, body=body, by=by, expected_version=expected_version, reason=reason, source=source)
     return save_item(
         section,
         body=body,
@@ -391,4 +397,5 @@ def save_section_body(
         by=by,
         expected_version=expected_version,
         reason=reason,
+        source=source,
     )

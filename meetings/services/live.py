@@ -35,7 +35,7 @@ from pycrdt import Doc, Text, merge_updates
 from ..lib.rendering import MAX_MARKDOWN_CHARS, MarkdownTooComplex, check_markdown
 from ..lib.textedits import text_edits, utf8_offset
 from ..models import AgendaItem, BacklogReport, LiveState, LiveUpdate, Revision, RevisionSource
-from .editing import save_item, save_report
+from .editing import save_section_body
 
 logger = logging.getLogger(__name__)
 
@@ -359,18 +359,8 @@ def _in_loop(loop: asyncio.AbstractEventLoop) -> bool:
 
 
 def _save_section(section: Section, body: str, *, by, expected_version: int | None, source, reason: str) -> bool:
-    if isinstance(section, BacklogReport):
-        return save_report(section, body=body, by=by, expected_version=expected_version, source=source, reason=reason)
-    return save_item(
-        section,
-        body=body,
-        title=section.title,
-        agenda_label=section.agenda_label,
-        by=by,
-        expected_version=section.version if expected_version is None else expected_version,
-        source=source,
-        reason=reason,
-    )
+    version = section.version if expected_version is None else expected_version
+    return save_section_body(section, body, by=by, expected_version=version, source=source, reason=reason)
 
 
 def _coalesce(section: Section) -> None:

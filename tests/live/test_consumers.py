@@ -1,13 +1,13 @@
 """The live room's socket (meetings/live/consumers.py) through pmc_minutes.asgi, with real sessions and origins.
 
-Each test is one coroutine run with async_to_sync, so that the consumer's database calls run in the test's
-thread. Clients are pycrdt Docs speaking y-websocket's protocol.
+Each test is one coroutine run to its end in a thread of its own (tests/support/live.py).
+Clients are pycrdt Docs speaking y-websocket's protocol.
 """
 
 import functools
 
 import pytest
-from asgiref.sync import async_to_sync, sync_to_async
+from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
@@ -19,6 +19,7 @@ from meetings.live import consumers
 from meetings.queries.minutes import written_sections
 from meetings.services.publishing import publish_meeting
 from pmc_minutes.asgi import application
+from tests.support.live import run_coroutine
 
 ORIGIN = "http://localhost"
 # The consumer's database calls close the connection they used (Channels' database_sync_to_async, as in
@@ -29,7 +30,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def synchronously(test):
     @functools.wraps(test)
     def run(*args, **kwargs):
-        return async_to_sync(test)(*args, **kwargs)
+        return run_coroutine(test, *args, **kwargs)
 
     return run
 

@@ -79,8 +79,34 @@ def demo(live_server, monkeypatch, settings, tmp_path):
 
 
 @pytest.fixture
+def asgi_demo(transactional_db, monkeypatch, settings, tmp_path):
+    """The demo data served by the ASGI application (pages and the live room's sockets), restartable: `.restart()`."""
+    from meetings.demo import load_demo
+    from tests.support.asgi_server import AsgiServer
+
+    monkeypatch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
+    list(load_demo())
+    server = AsgiServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def new_context(browser, demo) -> Iterator[Callable]:
     """Make a browser context on the live server; all are closed after the test."""
+    yield from _contexts(browser, demo.url)
+
+
+@pytest.fixture
+def live_context(browser, asgi_demo) -> Iterator[Callable]:
+    """As new_context, on the ASGI server (WebSockets work there)."""
+    yield from _contexts(browser, asgi_demo.url)
+
+
+def _contexts(browser, base_url: str) -> Iterator[Callable]:
     contexts = []
 
     def make(**options):
@@ -88,7 +114,7 @@ def new_context(browser, demo) -> Iterator[Callable]:
         # axe is injected as an inline script, which the app's Content-Security-Policy refuses;
         # journeys that need no axe pass bypass_csp=False to run under the real policy.
         options.setdefault("bypass_csp", True)
-        context = browser.new_context(base_url=demo.url, **options)
+        context = browser.new_context(base_url=base_url, **options)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         return context

@@ -74,6 +74,37 @@ def can_edit_meeting(user: AnyUser, meeting: Meeting) -> bool:
     return is_chair(user, meeting.committee)
 
 
+def committee_people(committee: Committee):
+    """The committee's chairs, leads and co-leads (active accounts): those a chair may name note-takers."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(chaired_committees=committee) | Q(led_teams__committee=committee) | Q(co_led_teams__committee=committee)
+        )
+        .distinct()
+    )
+
+
+def can_name_note_takers(user: AnyUser, meeting: Meeting) -> bool:
+    """The chair, while the minutes are not published (note-takers write only drafts)."""
+    return not meeting.is_published and is_chair(user, meeting.committee)
+
+
+def can_take_notes(user: AnyUser, meeting: Meeting) -> bool:
+    """The chair's sections in the live room: the chair; the meeting's note-takers while it is not published,
+    as long as they still lead or co-lead a team of the committee (the forms stay the chair's: can_edit_meeting)."""
+    if can_edit_meeting(user, meeting):
+        return True
+    if meeting.is_published or not user.is_authenticated:
+        return False
+    return meeting.note_takers.filter(pk=user.pk).exists() and leads_in(user, meeting.committee)
+
+
+def can_use_live_room(user: AnyUser, meeting: Meeting) -> bool:
+    """Whether the room is worth a link: the user may write some section of it there."""
+    return can_take_notes(user, meeting) or bool(editable_reports(user, meeting))
+
+
 def can_publish(user: AnyUser, meeting: Meeting) -> bool:
     """The chair, unless the meeting was cancelled (take the cancellation back first)."""
     return is_chair(user, meeting.committee) and not meeting.is_cancelled

@@ -68,7 +68,7 @@ def find_section(user, committee: str, day: str, anchor: str) -> tuple[AgendaIte
     section.meeting = meeting
     if isinstance(section, BacklogReport):
         return section, permissions.can_edit_report(user, section)
-    return section, permissions.can_edit_meeting(user, meeting)
+    return section, permissions.can_take_notes(user, meeting)
 
 
 def user_colour(user_id: int) -> str:

@@ -73,6 +73,8 @@ class Meeting(models.Model):
     source_path = models.CharField(
         max_length=500, blank=True, help_text="The imported file's path in its archive, e.g. Runtime/2018/x.md."
     )
+    # Named by the chair for the live room: they write the chair's sections with the chair (permissions.py).
+    note_takers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

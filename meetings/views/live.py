@@ -1,0 +1,112 @@
+"""The meeting's live room: every written section, a live editor where the user may write it, read-only elsewhere.
+
+Each section keeps its meeting-page anchor, which is also its socket's last path segment (live/consumers.py).
+Without JavaScript a writable section is the old form, posting to its edit page (with its 409 on a stale save).
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch, prefetch_related_objects
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from .. import permissions
+from ..format.choices import ItemKind
+from ..forms.live import NoteTakersForm
+from ..models import BacklogReport
+from ..models.people import person_name
+from ..queries.live_run import run_panel_context
+from ..queries.minutes import WrittenSection, written_sections
+from .lookup import get_meeting
+
+
+@dataclass
+class RoomSection:
+    written: WrittenSection
+    writable: bool
+    form_url: str  # the section's edit page, which the no-JavaScript form posts to; "" when the user has none
+    children: list["RoomSection"] = field(default_factory=list)  # the reports, under the backlog's heading
+
+    @property
+    def anchor(self) -> str:
+        return self.written.anchor
+
+    @property
+    def is_report(self) -> bool:
+        return isinstance(self.written.section, BacklogReport)
+
+
+def room(request, committee, date):
+    meeting = get_meeting(request, committee, date)
+    prefetch_related_objects(
+        [meeting], "items", Prefetch("reports", queryset=BacklogReport.objects.select_related("team"))
+    )
+    user = request.user
+    takes_notes = permissions.can_take_notes(user, meeting)
+    forms_allowed = permissions.can_edit_meeting(user, meeting)
+    editable = permissions.editable_reports(user, meeting)
+    sections = _room_sections(meeting, takes_notes=takes_notes, forms_allowed=forms_allowed, editable=editable)
+    naming = permissions.can_name_note_takers(user, meeting)
+    context = {
+        "meeting": meeting,
+        "committee": meeting.committee,
+        "sections": sections,
+        "amending": meeting.is_published,
+        "writes_any": takes_notes or bool(editable),
+        "live_user": _label(user) if user.is_authenticated else "",
+        "can_edit_meeting": forms_allowed,
+        "note_takers": [_label(u) for u in meeting.note_takers.select_related("profile").order_by("username")]
+        if naming
+        else [],
+        "note_form": _note_form(meeting) if naming else None,
+        "room_url": reverse("meetings:meeting_live", args=[meeting.committee.slug, meeting.date]),
+        **run_panel_context(meeting, user),
+    }
+    return render(request, "meetings/live/room.html", context)
+
+
+@require_POST
+@login_required
+def note_takers(request, committee, date):
+    meeting = get_meeting(request, committee, date, allowed=permissions.can_name_note_takers)
+    form = _note_form(meeting, request.POST)
+    if not form.is_valid():
+        messages.error(request, "Note-takers not saved: " + " ".join(form.errors["note_takers"]))
+    else:
+        meeting.note_takers.set(form.cleaned_data["note_takers"])
+        named = ", ".join(map(_label, form.cleaned_data["note_takers"]))
+        messages.success(request, f"Note-takers: {named}." if named else "No note-takers: the chair writes alone.")
+    return redirect(reverse("meetings:meeting_live", args=[meeting.committee.slug, meeting.date]) + "#note-takers")
+
+
+def _label(user) -> str:
+    return person_name(user) or f"@{user.username}"
+
+
+def _note_form(meeting, data=None) -> NoteTakersForm:
+    people = permissions.committee_people(meeting.committee).select_related("profile").order_by("username")
+    return NoteTakersForm(data, people=people, initial={"note_takers": list(meeting.note_takers.all())})
+
+
+def _room_sections(meeting, *, takes_notes: bool, forms_allowed: bool, editable: set[int]) -> list[RoomSection]:
+    """The sections' texts in the minutes' order, the reports nested under the backlog's item as on the page."""
+    slug, day = meeting.committee.slug, meeting.date
+    top: list[RoomSection] = []
+    for written in written_sections(meeting):
+        section = written.section
+        if written.field != "body":
+            continue  # the backlog's footnote: no room of its own (the sockets serve bodies)
+        if isinstance(section, BacklogReport):
+            section.meeting = meeting
+            writable = section.pk in editable
+            url = reverse("meetings:report_edit", args=[slug, day, section.team.slug]) if writable else ""
+            entry = RoomSection(written, writable, url)
+            parent = next((s for s in reversed(top) if s.written.section.kind == ItemKind.BACKLOG), None)
+            (parent.children if parent else top).append(entry)
+        else:
+            url = reverse("meetings:item_edit", args=[slug, day, section.pk]) if forms_allowed else ""
+            top.append(RoomSection(written, takes_notes, url))
+    return top

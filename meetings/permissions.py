@@ -100,11 +100,6 @@ def can_take_notes(user: AnyUser, meeting: Meeting) -> bool:
     return meeting.note_takers.filter(pk=user.pk).exists() and leads_in(user, meeting.committee)
 
 
-def can_use_live_room(user: AnyUser, meeting: Meeting) -> bool:
-    """Whether the room is worth a link: the user may write some section of it there."""
-    return can_take_notes(user, meeting) or bool(editable_reports(user, meeting))
-
-
 def can_publish(user: AnyUser, meeting: Meeting) -> bool:
     """The chair, unless the meeting was cancelled (take the cancellation back first)."""
     return is_chair(user, meeting.committee) and not meeting.is_cancelled

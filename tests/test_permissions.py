@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
 from meetings import permissions
@@ -163,3 +164,41 @@ def test_recording_a_decision_is_editing_the_section(world, who):
 )
 def test_only_the_committees_chairs_handle_its_failed_background_work(world, who, allowed):
     assert permissions.can_handle_failed_tasks(world[who], world["runtime"]) is allowed
+
+
+@pytest.mark.parametrize(
+    ("who", "in_draft", "in_published"),
+    [
+        ("anonymous", N, N),
+        ("member", N, N),
+        ("lead_x", Y, N),  # named, and a lead of the committee
+        ("lead_y", N, N),  # a lead, not named
+        ("lead_x_elsewhere", N, N),  # named, but of another committee
+        ("chair", Y, Y),
+        ("other_chair", N, N),
+        ("superuser", Y, Y),
+    ],
+)
+def test_the_chair_s_sections_are_written_live_by_the_chair_and_the_named_note_takers(
+    world, who, in_draft, in_published
+):
+    for meeting in (world["draft"], world["published"]):
+        meeting.note_takers.add(world["lead_x"], world["lead_x_elsewhere"])
+    assert permissions.can_take_notes(world[who], world["draft"]) is in_draft
+    assert permissions.can_take_notes(world[who], world["published"]) is in_published
+
+
+def test_a_note_taker_who_leads_no_team_of_the_committee_any_more_takes_no_notes(world):
+    world["draft"].note_takers.add(world["lead_x"])
+    world["team_x"].leads.remove(world["lead_x"])
+    assert not permissions.can_take_notes(world["lead_x"], world["draft"])
+
+
+def test_note_takers_are_named_by_the_chair_from_the_committee_s_people_while_a_draft(world):
+    co_lead = get_user_model().objects.create_user("co-lead")
+    world["team_y"].co_leads.add(co_lead)
+    people = set(permissions.committee_people(world["runtime"]))
+    assert people == {world["chair"], world["lead_x"], world["lead_y"], co_lead}
+    assert permissions.can_name_note_takers(world["chair"], world["draft"])
+    assert not permissions.can_name_note_takers(world["chair"], world["published"])
+    assert not permissions.can_name_note_takers(world["lead_x"], world["draft"])

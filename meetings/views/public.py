@@ -105,6 +105,8 @@ def _meeting_page(request, committee, date):
     show_questions = bool(minutes.reports) and permissions.can_ask_question(request.user, minutes.reports[0])
     if show_questions:
         attach_questions(minutes)
+    can_edit = permissions.can_edit_meeting(request.user, meeting)
+    editable = permissions.editable_reports(request.user, meeting)
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -115,8 +117,10 @@ def _meeting_page(request, committee, date):
             "previous": previous,
             "next": next_,
             "canonical_url": request.build_absolute_uri(meeting.get_absolute_url()),
-            "can_edit_meeting": permissions.can_edit_meeting(request.user, meeting),
-            "editable_reports": permissions.editable_reports(request.user, meeting),
+            "can_edit_meeting": can_edit,
+            "editable_reports": editable,
+            # The room is linked for those who write something there (the asked-last note-takers: rarely asked).
+            "live_room": can_edit or bool(editable) or permissions.can_take_notes(request.user, meeting),
             # Chairs and leads only: an anonymous reader's page (the one cached and shared) never has them.
             "private_notes": private_notes,
             "show_questions": show_questions,

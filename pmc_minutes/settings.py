@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
-from csp.constants import NONCE, NONE, SELF
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from pmc_minutes.cloudfoundry import service_url
@@ -357,8 +357,7 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        # The nonce only on pages that ask for one (request.csp_nonce): the live room's editor injects <style>.
-        "style-src": [SELF, NONCE],
+        "style-src": [SELF],
         "img-src": [SELF, "https:"],
         "connect-src": [SELF, *([_SOCKET_ORIGIN] if _SOCKET_ORIGIN else [])],
         "font-src": [SELF],

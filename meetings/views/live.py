@@ -6,6 +6,8 @@ Without JavaScript a writable section is the old form, posting to its edit page 
 
 from dataclasses import dataclass, field
 
+from csp.constants import NONCE
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, prefetch_related_objects
@@ -39,6 +41,8 @@ class RoomSection:
         return isinstance(self.written.section, BacklogReport)
 
 
+# The editor (CodeMirror) injects <style> elements: they carry this page's nonce; no other page allows one.
+@csp_update({"style-src": [NONCE]})
 def room(request, committee, date):
     meeting = get_meeting(request, committee, date)
     prefetch_related_objects(

@@ -268,3 +268,20 @@ def test_the_presence_list_shows_who_is_in_which_section(live_context, asgi_demo
     expect(people.nth(0).locator("a")).to_have_attribute("href", "#diego")
     expect(people.nth(1)).to_have_text("Bob")
     assert people.nth(1).locator("circle").get_attribute("fill") == "#6b7280"  # not a colour: the default
+
+
+def test_the_room_works_under_the_site_s_content_security_policy(live_context, asgi_demo):
+    context = live_context(bypass_csp=False)
+    context.add_init_script(
+        "window.violations = [];"
+        "document.addEventListener('securitypolicyviolation', e => window.violations.push(e.violatedDirective));"
+    )
+    page = context.new_page()
+    sign_in(page, "diego-lead")
+    page.goto(ROOM)
+    connected(page, "diego")
+    type_at_end(page, "diego", "Under the policy, *styled*.")
+    expect(page.locator('[id="diego"] [data-live-preview] em')).to_have_text("styled")
+    # CodeMirror's own styles apply (its <style> elements carry the page's nonce): the text area is laid out.
+    assert page.locator('[id="diego"] .cm-editor').evaluate("e => getComputedStyle(e).display") == "flex"
+    assert page.evaluate("window.violations") == []

@@ -8,7 +8,7 @@ its backlog review's time, and the review's clock counts its teams' time too.
 
 import copy
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
@@ -36,6 +36,11 @@ class Clock:
     spent: int = 0  # up to the current stretch, which `running` sections add from the run's `since`
     running: bool = False
     parent: str | None = None  # a report's backlog review
+    elapsed: int = 0  # spent, with the running stretch up to the state's `now`
+
+    @property
+    def over(self) -> bool:
+        return self.planned is not None and self.elapsed > self.planned
 
 
 @dataclass
@@ -100,14 +105,19 @@ class RunState:
             "since": _iso(self.since),
             "now": _iso(self.now),
             "clocks": {
-                clock.anchor: {"spent": clock.spent, "planned": clock.planned, "running": clock.running}
+                clock.anchor: {
+                    "title": clock.title,
+                    "spent": clock.spent,
+                    "planned": clock.planned,
+                    "running": clock.running,
+                }
                 for clock in self.clocks
             },
         }
 
 
 def _iso(moment: datetime | None) -> str | None:
-    return moment.astimezone(timezone.UTC).isoformat().replace("+00:00", "Z") if moment else None
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z") if moment else None
 
 
 def run_state(meeting: Meeting, *, now: datetime | None = None) -> RunState:
@@ -134,7 +144,10 @@ def run_state(meeting: Meeting, *, now: datetime | None = None) -> RunState:
                 clock.planned, clock.parent = share, backlog.anchor
                 backlog.spent += clock.spent
                 backlog.running = backlog.running or clock.running
-    return RunState(meeting, run, clocks, sections, now or timezone.now())
+    state = RunState(meeting, run, clocks, sections, now or timezone.now())
+    for clock in clocks:
+        clock.elapsed = state.elapsed(clock)
+    return state
 
 
 def room_sections(meeting: Meeting) -> list[WrittenSection]:

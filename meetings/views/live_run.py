@@ -44,7 +44,6 @@ class SectionTools:
     """What _section_tools.html shows for one section: its clock, and the forms the user may use there."""
 
     clock: Clock
-    elapsed: int
     decision_form: LiveDecisionForm | None = None
     action_form: LiveActionForm | None = None
     decision_url: str = ""
@@ -96,7 +95,7 @@ def run_panel_context(meeting: Meeting, user) -> dict:
     owners = owner_choices(meeting.committee) if in_items or in_reports else None
     amending = meeting.is_published
     for clock in state.clocks:
-        tools = panel.tools[clock.anchor] = SectionTools(clock=clock, elapsed=state.elapsed(clock))
+        tools = panel.tools[clock.anchor] = SectionTools(clock=clock)
         kind, pk = clock.key
         if in_items if kind == "item" else pk in in_reports:
             args = [meeting.committee.slug, meeting.date, clock.anchor]

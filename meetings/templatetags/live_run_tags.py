@@ -17,8 +17,8 @@ def section_tools(context, section):
 @register.filter
 def clock_time(seconds) -> str:
     """Seconds as the clocks show them: 4:05, 1:02:03."""
-    if seconds is None:
-        return ""
+    if not isinstance(seconds, int):
+        return ""  # no clock (nothing current yet)
     minutes, seconds = divmod(int(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"

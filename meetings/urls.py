@@ -98,6 +98,6 @@ urlpatterns = [
     path(f"{meeting}/live/run/current/", live_run.run_current, name="run_current"),
     path(f"{meeting}/live/run/end/", live_run.run_end, name="run_end"),
     path(f"{meeting}/live/run/attendance/", live_run.run_attendance, name="run_attendance"),
-    path(f"{meeting}/live/run/sections/<str:anchor>/decisions/", live_run.run_decision, name="run_decision"),
-    path(f"{meeting}/live/run/sections/<str:anchor>/actions/", live_run.run_action, name="run_action"),
+    path(f"{meeting}/live/run/sections/<slug:anchor>/decisions/", live_run.run_decision, name="run_decision"),
+    path(f"{meeting}/live/run/sections/<slug:anchor>/actions/", live_run.run_action, name="run_action"),
 ]

@@ -151,12 +151,16 @@ def run_state(meeting: Meeting, *, now: datetime | None = None) -> RunState:
 
 
 def room_sections(meeting: Meeting) -> list[WrittenSection]:
-    """The meeting's written sections, one per section (a backlog review's footnote is part of its section)."""
-    meeting = copy.copy(meeting)  # its own prefetch: the caller's meeting keeps reading fresh
-    meeting._prefetched_objects_cache = {}
-    reports = BacklogReport.objects.select_related("team")
-    items = Prefetch("items", queryset=AgendaItem.objects.all())
-    prefetch_related_objects([meeting], Prefetch("reports", queryset=reports), items)
+    """The meeting's written sections, one per section (a backlog review's footnote is part of its section).
+
+    Reads the meeting's items and reports (with their teams) as prefetched by the caller, else in two queries.
+    """
+    cache = getattr(meeting, "_prefetched_objects_cache", {})
+    if "items" not in cache or "reports" not in cache:
+        meeting = copy.copy(meeting)  # its own prefetch: the caller's meeting keeps reading fresh
+        meeting._prefetched_objects_cache = {}
+        reports = Prefetch("reports", queryset=BacklogReport.objects.select_related("team"))
+        prefetch_related_objects([meeting], reports, Prefetch("items", queryset=AgendaItem.objects.all()))
     return [written for written in written_sections(meeting) if written.field == "body"]
 
 

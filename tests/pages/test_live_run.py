@@ -5,10 +5,12 @@ import json
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 
 from meetings.models import ActionItem, BacklogReport, MeetingRun
+from meetings.queries.live_run import room_sections
 from meetings.services import live_events
 from meetings.services.meeting_run import set_current_section, start_meeting
 from meetings.views.live_run import run_panel_context
@@ -327,8 +329,6 @@ def test_the_panels_cost_the_same_queries_however_many_sections(
 
 
 def render_panels(rf: RequestFactory, user, meeting, context) -> str:
-    from meetings.queries.live_run import room_sections
-
     request = rf.get(ROOM)
     request.user = user
     html = render_to_string("meetings/live/_run_panel.html", context, request=request)
@@ -383,3 +383,11 @@ def test_the_meeting_page_of_a_draft_offers_to_follow_the_chair_and_published_mi
 
     assert "data-run-follow" in client.get(DRAFT).content.decode()
     assert "data-run-follow" not in client.get("/runtime/2029-12-25/").content.decode()
+
+
+def test_the_panels_read_the_sections_the_room_prefetched(people, started, django_assert_max_num_queries):
+    reports = Prefetch("reports", queryset=BacklogReport.objects.select_related("team"))
+    prefetch_related_objects([started], "items", reports)
+
+    with django_assert_max_num_queries(14):  # the panels' 16, less the items and the reports
+        run_panel_context(started, people["chair"])

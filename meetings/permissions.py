@@ -177,6 +177,11 @@ def can_record_attendance(user: AnyUser, meeting: Meeting) -> bool:
     return is_chair(user, meeting.committee)
 
 
+def can_run_meeting(user: AnyUser, meeting: Meeting) -> bool:
+    """Starting the meeting in its live room, moving the current item, ending it: its chairs, while a draft."""
+    return meeting.status == MeetingStatus.DRAFT and is_chair(user, meeting.committee)
+
+
 def can_schedule(user: AnyUser, committee: Committee) -> bool:
     """Creating the next meetings from the committee's cadence, like creating one: its chairs."""
     return is_chair(user, committee)
@@ -246,6 +251,12 @@ def can_create_chair_token(user: AnyUser) -> bool:
 def can_record_action(user: AnyUser, section: AgendaItem | BacklogReport) -> bool:
     """As a decision: in a report, whoever may edit it (its lead while a draft, the chair); elsewhere the chair."""
     return can_record_decision(user, section)
+
+
+def recording_sections(user: AnyUser, meeting: Meeting) -> tuple[bool, set[int]]:
+    """Where the user may record decisions and actions, as can_record_decision answers for each section, for
+    pages listing them all: (in the chair's sections?, ids of the reports), in two queries at most."""
+    return can_edit_meeting(user, meeting), editable_reports(user, meeting)
 
 
 def owns_action(user: AnyUser, action: ActionItem) -> bool:

@@ -13,6 +13,7 @@ from .views import (
     invitations,
     lead,
     live,
+    live_run,
     notes,
     profile,
     public,
@@ -94,4 +95,12 @@ urlpatterns = [
     path(f"{meeting}/readiness/", readiness.readiness, name="readiness"),
     path(f"{meeting}/readiness/remind/", readiness.send_meeting_reminders, name="send_reminders"),
     path(f"{meeting}/attendance/", readiness.attendance, name="attendance"),
+    # The chair's controls of the live room (views/live_run.py), beside the room at live/.
+    path(f"{meeting}/live/run/", live_run.run_state_json, name="run_state"),
+    path(f"{meeting}/live/run/start/", live_run.run_start, name="run_start"),
+    path(f"{meeting}/live/run/current/", live_run.run_current, name="run_current"),
+    path(f"{meeting}/live/run/end/", live_run.run_end, name="run_end"),
+    path(f"{meeting}/live/run/attendance/", live_run.run_attendance, name="run_attendance"),
+    path(f"{meeting}/live/run/sections/<slug:anchor>/decisions/", live_run.run_decision, name="run_decision"),
+    path(f"{meeting}/live/run/sections/<slug:anchor>/actions/", live_run.run_action, name="run_action"),
 ]

@@ -21,6 +21,7 @@ from .people import (
 )
 from .question import Question
 from .revision import GitImport, Revision, RevisionSource
+from .run import MeetingRun, SectionTime
 from .search import SearchDocument
 from .tasks import FailedTask
 from .token import ApiToken, TokenLimitReached, TokenScope
@@ -48,6 +49,7 @@ __all__ = [
     "LiveState",
     "LiveUpdate",
     "Meeting",
+    "MeetingRun",
     "MeetingStatus",
     "MirrorSync",
     "Outcome",
@@ -60,6 +62,7 @@ __all__ = [
     "RevisionSource",
     "RoadmapEntry",
     "SearchDocument",
+    "SectionTime",
     "Team",
     "TeamAlias",
     "TeamStatus",

@@ -25,14 +25,21 @@ from .mirroring import mirror_later
 
 
 def record_action(
-    section: AgendaItem | BacklogReport, *, action: ActionLine, by, expected_version: int, reason: str = ""
+    section: AgendaItem | BacklogReport,
+    *,
+    action: ActionLine,
+    by,
+    expected_version: int,
+    reason: str = "",
+    save=save_section_body,
 ) -> bool:
     """Add the action at the end of the section unless someone saved it since `expected_version`; False then.
 
-    In published minutes it is an amendment, which `reason` explains (the form asks for it).
+    In published minutes it is an amendment, which `reason` explains (the form asks for it). `save` as for
+    decisions.record_decision.
     """
     body = with_action(section.body, action)
-    saved = save_section_body(section, body, by=by, expected_version=expected_version, reason=reason)
+    saved = save(section, body, by=by, expected_version=expected_version, reason=reason)
     if saved:
         # The sync made the row; the newest one with this line, not yet claimed, is this one.
         row = (

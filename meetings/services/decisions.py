@@ -11,11 +11,18 @@ from .editing import save_section_body
 
 
 def record_decision(
-    section: AgendaItem | BacklogReport, *, decision: DecisionLine, by, expected_version: int, reason: str = ""
+    section: AgendaItem | BacklogReport,
+    *,
+    decision: DecisionLine,
+    by,
+    expected_version: int,
+    reason: str = "",
+    save=save_section_body,
 ) -> bool:
     """Add the decision at the end of the section unless someone saved it since `expected_version`; False then.
 
-    In published minutes it is an amendment, which `reason` explains (the form asks for it).
+    In published minutes it is an amendment, which `reason` explains (the form asks for it). `save` is
+    save_section_body's equal: the live room passes live.merge_text, so that its document takes the line too.
     """
     body = with_decision(section.body, decision)
-    return save_section_body(section, body, by=by, expected_version=expected_version, reason=reason)
+    return save(section, body, by=by, expected_version=expected_version, reason=reason)

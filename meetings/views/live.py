@@ -20,8 +20,8 @@ from ..format.choices import ItemKind
 from ..forms.live import NoteTakersForm
 from ..models import BacklogReport
 from ..models.people import person_name
-from ..queries.live_run import run_panel_context
 from ..queries.minutes import WrittenSection, written_sections
+from .live_run import run_panel_context
 from .lookup import get_meeting
 
 

@@ -113,7 +113,7 @@ def test_the_room_s_anchors_are_the_meeting_page_s_in_the_same_order(client, peo
 
 def test_the_room_is_linked_from_the_meeting_page_for_its_writers_only(client, people, draft):
     publish_meeting(draft)
-    assert "/live/" not in client.get(f"{MEETING}/").content.decode()  # an anonymous reader
+    assert f'href="{ROOM}"' not in client.get(f"{MEETING}/").content.decode()  # an anonymous reader
     client.force_login(people["member"])
     assert ROOM not in client.get(f"{MEETING}/").content.decode()
     client.force_login(people["chair"])
@@ -233,4 +233,5 @@ def room_queries(client, teams: int) -> int:
 
 
 def test_the_room_costs_as_many_queries_for_20_teams_as_for_2(client, db):
-    assert room_queries(client, 2) == room_queries(client, 20) <= 15
+    # The chair's page: sections, editors, note-takers, and the run panel (clocks, attendance, outcome forms).
+    assert room_queries(client, 2) == room_queries(client, 20) <= 28

@@ -366,6 +366,8 @@ class Room:
                 with self._lock:  # the text and the state it renders from, at one moment
                     text, snapshot = str(self._text), self._doc.get_update()
                     authors, self._authors = self._authors, []
+                if text == section.body and not rows:
+                    break  # nothing new since the state was saved
                 if text == section.body or self._save_body(section, text, authors):
                     state.state, state.version, state.markdown_sha = snapshot, section.version, _sha(text)
                     LiveUpdate.objects.filter(pk__in=[row.pk for row in rows]).delete()  # all in the state now

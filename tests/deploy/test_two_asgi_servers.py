@@ -1,10 +1,10 @@
 """Two app servers on one Redis and one PostgreSQL database, each the Procfile's production command, with the live
 room's clients (pycrdt documents over real WebSockets, signed in by a session cookie).
 
-A keystroke on one server reaches a reader on the other; both servers save and the text is stored once; a form
-saved on one reaches the room's clients on the other; a server stopped with SIGTERM saves what was typed. Redis is a redis-server of the test's own
-(Debian's `redis-server`; without it the test is skipped, or fails under CI). PostgreSQL only, as
-test_two_instances.py: SQLite's file is no database server.
+A keystroke on one server reaches a reader on the other; both servers save and the text is stored once; a
+form saved on one reaches the room's clients on the other; a server stopped with SIGTERM saves what was typed.
+Redis is a redis-server of the test's own (Debian's `redis-server`; without it the test is skipped, or fails
+under CI). PostgreSQL only, as test_two_instances.py: SQLite's file is no database server.
 """
 
 import asyncio

@@ -89,7 +89,7 @@ FORM_RENDERER = "meetings.forms.fields.SiteFormRenderer"
 
 ROOT_URLCONF = "pmc_minutes.urls"
 WSGI_APPLICATION = "pmc_minutes.wsgi.application"
-# HTTP and the live room's WebSockets (meetings/live/); production serves this with daphne (Procfile).
+# HTTP and the live room's WebSockets (meetings/live/); production with gunicorn's uvicorn workers (Procfile).
 ASGI_APPLICATION = "pmc_minutes.asgi.application"
 
 TEMPLATES = [

@@ -22,7 +22,7 @@ from ..queries.actions import agreed_actions, open_actions
 from ..queries.minutes import gather
 from ..queries.search import LIMIT, MAX_QUERY_CHARS, MAX_TERMS, Order
 from ..queries.timeline import Gap, team_timeline
-from ..services.editing import save_report
+from ..services.live import merge_text
 from ..views.lookup import get_committee, get_report
 from . import problems
 from .auth import guarded, token_optional, token_required
@@ -368,9 +368,9 @@ def report_put(request, committee: str, date: datetime.date, team: str, payload:
     if not form.is_valid():
         errors = [{"loc": ["body", name], "msg": " ".join(messages)} for name, messages in form.errors.items()]
         raise Problem(422, "The report cannot be saved as it is.", errors=errors)
-    saved = save_report(
+    saved = merge_text(  # with a live room open, the text merges into its document and the version moves on
         found,
-        body=form.cleaned_data["body"],
+        form.cleaned_data["body"],
         by=request.user,
         expected_version=expected,
         source=RevisionSource.API,

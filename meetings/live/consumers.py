@@ -6,8 +6,9 @@ document frames and awareness are dropped here, frame by frame, while its state 
 right to write is asked again every PMC_LIVE_RECHECK_SECONDS (on the next write, and by a timer), so a lead whose
 team was taken away, or whose meeting was published meanwhile, is closed with 4403.
 
-Updates go to the room's channel-layer group, so that every app server's connections to the section get them;
-the document itself is the room's (meetings/services/live.py), which applies, persists and saves the Markdown.
+The document is the room's (meetings/services/live.py), one copy per app server: a client's update is applied to
+this server's copy, which sends it to the other connections here, and relayed through the section's channel-layer
+group to the other servers, whose copies apply it and send it to theirs. Awareness goes through the group alone.
 """
 
 import asyncio
@@ -31,7 +32,7 @@ from ..lib.yprotocol import AwarenessState, ProtocolError
 from ..models import AgendaItem, BacklogReport
 from ..models.people import person_name
 from ..queries.minutes import written_sections
-from ..services.live import RoomError, open_room
+from ..services.live import RoomError, open_room, room_group
 from ..views.lookup import get_meeting
 
 logger = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ def user_colour(user_id: int) -> str:
 
 
 def group_name(section: AgendaItem | BacklogReport) -> str:
-    return f"live.{'report' if isinstance(section, BacklogReport) else 'item'}.{section.pk}"
+    return room_group("report" if isinstance(section, BacklogReport) else "item", section.pk)
 
 
 class SectionConsumer(AsyncWebsocketConsumer):
@@ -106,7 +107,9 @@ class SectionConsumer(AsyncWebsocketConsumer):
         self.owned: dict[int, AwarenessState] = {}  # the awareness states this connection's clients sent
         self.checked_at = time.monotonic()
         self.sent_at = time.monotonic()
+        self.sending = set()
         self.room = await open_room(section)
+        self.room.observe(self._forward, key=self.channel_name)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self._send(yprotocol.encode_sync(yprotocol.SYNC_STEP1, self.room.sync_step1()))
         await self._ask_awareness()
@@ -122,7 +125,8 @@ class SectionConsumer(AsyncWebsocketConsumer):
             await self._broadcast(yprotocol.encode_awareness(yprotocol.encode_awareness_update(gone)))
         await self.channel_layer.group_discard(self.group, self.channel_name)
         room, self.room = self.room, None
-        await room.leave()
+        room.unobserve(self._forward)
+        await room.leave()  # saves: on a server's shutdown too, which closes every socket first
 
     async def receive(self, text_data=None, bytes_data=None):
         if self.room is None or self.closing:
@@ -156,9 +160,25 @@ class SectionConsumer(AsyncWebsocketConsumer):
         # SyncStep2 and Update both change the document (a reconnecting client's offline edits come as step 2).
         if not self.can_write or not await self._may_still_write():
             return
-        await self.room.apply(message.payload, by=self.user)
-        update = yprotocol.encode_sync(yprotocol.SYNC_UPDATE, message.payload)
-        await self._broadcast(update, exclude=self.channel_name)
+        await self.room.apply(message.payload, by=self.user, sender=self.channel_name)
+        # The other servers' copies of the room (this server's connections were sent it by the room).
+        await self.channel_layer.group_send(
+            self.group,
+            {"type": "room.update", "update": message.payload, "by": self.user.pk, "origin": self.room.origin},
+        )
+
+    def _forward(self, update: bytes) -> None:
+        """The room's document changed (another connection here, another server, a form): tell this client."""
+        if self.closing or self.room is None:
+            return
+        task = asyncio.ensure_future(self._send_unless_gone(yprotocol.encode_sync(yprotocol.SYNC_UPDATE, update)))
+        self.sending.add(task)
+        task.add_done_callback(self.sending.discard)
+
+    async def room_update(self, event):
+        """Another server's client changed the document: apply it to this server's copy (once for all here)."""
+        if self.room is not None and event["origin"] != self.room.origin:
+            await self.room.apply_remote(event["update"], by=event["by"])
 
     async def _on_awareness(self, update: bytes) -> None:
         states = yprotocol.decode_awareness(update)
@@ -198,6 +218,12 @@ class SectionConsumer(AsyncWebsocketConsumer):
             frame = yprotocol.encode_awareness(yprotocol.encode_awareness_update(list(self.owned.values())))
             await self.channel_layer.send(event["to"], {"type": "room.frame", "frame": frame, "exclude": ""})
 
+    async def _send_unless_gone(self, frame: bytes) -> None:
+        try:
+            await self._send(frame)
+        except Exception:  # the socket closed meanwhile: nothing to tell it any more
+            logger.debug("A live room's update was not sent to a closed socket", exc_info=True)
+
     async def _send(self, frame: bytes) -> None:
         self.sent_at = time.monotonic()
         await self.send(bytes_data=frame)
@@ -229,6 +255,8 @@ class SectionConsumer(AsyncWebsocketConsumer):
                     await self._may_still_write()
                 elif not self.closing:
                     await self._may_still_read()
+                if not self.closing and self.room is not None:
+                    await self.room.catch_up(older_than=interval / 2)  # once per room, whichever connection asks
                 if not self.closing and time.monotonic() - self.sent_at >= HEARTBEAT_SECONDS:
                     await self._send(_HEARTBEAT)
         except Exception:

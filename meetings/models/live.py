@@ -3,7 +3,8 @@
 The section's Markdown body stays the minutes' text; these rows keep the
 document's history (the identity of every character) so a room opened again,
 in this process or another, merges with what its clients still hold instead of
-duplicating it (services/live.py writes them).
+duplicating it (services/live.py writes them). Every app server appends to one
+log, so it is ordered by its auto-incremented key, not by a counter of a process.
 """
 
 import uuid
@@ -20,7 +21,11 @@ _ONE_SECTION = Q(report__isnull=False, item__isnull=True) | Q(report__isnull=Tru
 
 
 class LiveState(models.Model):
-    """A section's document squashed (its log merged in up to `seq`), and the body it rendered to then."""
+    """A section's document as it was when its text was saved as the section's body (at `version`).
+
+    The rows of the log are what was applied since. A body of a newer version
+    was saved outside the room: it is merged into this state, once.
+    """
 
     report = models.OneToOneField(BacklogReport, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     item = models.OneToOneField(AgendaItem, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
@@ -29,14 +34,13 @@ class LiveState(models.Model):
     lineage = models.UUIDField(default=uuid.uuid4)
     markdown_sha = models.CharField(max_length=64, help_text="SHA-256 of the text the state renders to.")
     version = models.PositiveIntegerField(help_text="The section's version when that text was its body.")
-    seq = models.PositiveBigIntegerField(default=0, help_text="The last update of the log merged into the state.")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [models.CheckConstraint(condition=_ONE_SECTION, name="live_state_of_one_section")]
 
     def __str__(self) -> str:
-        return f"live state of {self.report or self.item} at {self.seq}"
+        return f"live state of {self.report or self.item} at version {self.version}"
 
 
 class LiveUpdate(models.Model):
@@ -44,7 +48,6 @@ class LiveUpdate(models.Model):
 
     report = models.ForeignKey(BacklogReport, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     item = models.ForeignKey(AgendaItem, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    seq = models.PositiveBigIntegerField()
     update = models.BinaryField()
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -52,12 +55,8 @@ class LiveUpdate(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["seq"]
-        constraints = [
-            models.CheckConstraint(condition=_ONE_SECTION, name="live_update_of_one_section"),
-            models.UniqueConstraint(fields=["report", "seq"], name="one_live_update_per_report_seq"),
-            models.UniqueConstraint(fields=["item", "seq"], name="one_live_update_per_item_seq"),
-        ]
+        ordering = ["pk"]
+        constraints = [models.CheckConstraint(condition=_ONE_SECTION, name="live_update_of_one_section")]
 
     def __str__(self) -> str:
-        return f"live update {self.seq} of {self.report or self.item}"
+        return f"live update {self.pk} of {self.report or self.item}"

@@ -1,41 +1,32 @@
 """The live room's document of a section: one Yjs document per report or agenda item, kept in step with its body.
 
-The section's Markdown body stays the minutes' text. The room holds the same
-text as a pycrdt `Doc` with a `Text` named "body", which any Yjs client can
-sync with; every change applied to it is appended to an update log
-(`LiveUpdate`, in batches of LOG_BATCH_SECONDS) and, debounced, saved as the
-section's body through services/editing.py (its version check, Revision,
-search index and mirror), after which the log is merged into the squashed
-state (`LiveState`). Nothing is ever rebuilt from the text: a body changed
-outside the room (a form, the API, an import, another process) enters the
-document as a text diff made against the state it was saved from, so every
-character keeps its identity and clients still holding an old copy merge
-without duplicating it.
-
-Threads: the consumer calls the room from its event loop; the ORM runs through
-sync_to_async; `merge_text` and `flush_rooms` are called from synchronous code.
-Each room has one lock for its document and what is waiting to be written,
-held only for in-memory work, and one for its writes to the database, so a
-keystroke never waits for a save.
+The body stays the minutes' text; a room holds it as a pycrdt `Doc` (Text "body") in each app server with a
+connection to it. The database is where the servers meet: `LiveState` is the document as its text was last
+saved as the body, `LiveUpdate` the log of what was applied since, by every server. A server logs and saves what
+its own clients send; what other servers relay it applies (Yjs updates are idempotent) without logging. A body
+saved outside the room (a form, the API) is merged into the state once, under a lock on its `LiveState`, as a
+text diff against the state it was saved from, so every character keeps its identity and nothing is doubled.
 """
 
 import asyncio
 import hashlib
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
 
-from asgiref.sync import sync_to_async
+from asgiref.sync import async_to_sync, sync_to_async
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from pycrdt import Doc, Text, merge_updates
+from pycrdt import Doc, Text
 
 from ..lib.rendering import MAX_MARKDOWN_CHARS, MarkdownTooComplex, check_markdown
 from ..lib.textedits import text_edits, utf8_offset
 from ..models import AgendaItem, BacklogReport, LiveState, LiveUpdate, Revision, RevisionSource
-from .editing import save_section_body
+from .editing import save_item, save_section_body
 
 logger = logging.getLogger(__name__)
 
@@ -49,28 +40,39 @@ REVISION_PAUSE = timedelta(seconds=60)
 AMENDED_LIVE = "Amended live"  # the reason an amendment made in the room records
 # A whole text pasted at once, in UTF-8 (up to 4 bytes a character), with room for the update's own encoding.
 MAX_UPDATE_BYTES = 4 * MAX_MARKDOWN_CHARS + 65_536
+_NOTHING = b"\x00\x00"  # the update of a transaction that changed nothing
 
 Section = BacklogReport | AgendaItem
+
+# Called as hook(room, local) on the room's event loop after its text changed: `local` when this process made the
+# change (its own client, merge_text, an outside save it merged), not when it took in another server's.
+text_changed: list[Callable[["Room", bool], None]] = []
 
 
 class RoomError(Exception):
     """An update the room refuses (not applied), with a message for the writer."""
 
 
-class Room:
-    """The live document of one section in this process; made by `open_room`."""
+def room_group(kind: str, section_id: int) -> str:
+    """The channel-layer group of a section's connections on every server."""
+    return f"live.{kind}.{section_id}"
 
-    def __init__(self, section: Section, *, state: LiveState, updates: list[LiveUpdate]):
-        self.kind = "report" if isinstance(section, BacklogReport) else "item"
-        self.section_id = section.pk
-        self.lineage = str(state.lineage)
+
+class Room:
+    """The live document of one section in this process; made by `open_room` (or by `merge_text`, for one save)."""
+
+    def __init__(self, kind: str, section_id: int, *, lineage):
+        self.kind = kind
+        self.section_id = section_id
+        self.lineage = str(lineage)
+        self.origin = uuid.uuid4().hex  # this copy of the document: relayed updates name it, so it skips its own
         self._lock = threading.RLock()  # the document and what waits to be written
         self._write_lock = threading.Lock()  # one writer to the database at a time
         self._doc = Doc()
         self._text = self._doc.get(TEXT_NAME, type=Text)
         self._changes: list[bytes] = []
         self._subscription = self._doc.observe(lambda event: self._changes.append(event.update))
-        self._observers: list[Callable[[bytes], None]] = []
+        self._observers: list[tuple[Callable[[bytes], None], object]] = []
         self._connections = 0
         self._pending: list[LiveUpdate] = []  # applied, not yet in the log
         self._authors: list[int | None] = []  # who changed the text since the last save, in order
@@ -79,17 +81,8 @@ class Room:
         self._save_timer: asyncio.TimerHandle | None = None
         self._first_unsaved: float | None = None
         self._tasks: set[asyncio.Task] = set()
-        # The state the section's stored body was saved from, and that body: the base of a three-way merge.
-        self._base_state = bytes(state.state)
-        self._base_text = _text_of(self._base_state)
-        self._doc.apply_update(self._base_state)
-        self._seq = state.seq
-        for row in updates:
-            self._doc.apply_update(bytes(row.update))
-            self._seq = row.seq
-            self._authors.append(row.author_id)  # not saved before the process stopped: still theirs
-        self._changes.clear()
-        self._saved_seq = state.seq
+        self._caught_up_at = time.monotonic()
+        self._unsaved = False  # opened with text the body does not have yet (a restart's log)
 
     # The interface of the WebSocket consumer.
 
@@ -106,28 +99,54 @@ class Room:
         except Exception as error:  # pycrdt raises its own on bytes that are not a state vector
             raise RoomError("This is not a Yjs state vector.") from error
 
-    async def apply(self, update: bytes, *, by) -> None:
-        """Apply a client's update (an Update or a SyncStep2), log it and schedule the save.
+    async def apply(self, update: bytes, *, by, sender: object = None) -> list[bytes]:
+        """Apply a client's update (an Update or a SyncStep2), log it and schedule the save; the changes it made.
 
         Raises RoomError, without applying anything, for bytes that are not an
         update or an update that would make the text one the forms refuse.
+        Observers registered with `key=sender` are not told of it (they sent it).
         """
         changes = self._apply(update, author=by)
         if changes:
             self._schedule()
-        self._notify(changes)
+        self._notify(changes, sender=sender, local=True)
+        return changes
 
-    def observe(self, callback: Callable[[bytes], None]) -> None:
-        """Call `callback(update)` after each change of the document, whoever made it (the sender's own too).
+    async def apply_remote(self, update: bytes, *, by: int | None) -> None:
+        """Apply an update another server's room took from its client: not logged (that server logs it).
+
+        A save is still scheduled, late: should that server die before saving, the text reaches the body anyway.
+        """
+        try:
+            with self._lock:
+                self._doc.apply_update(bytes(update))
+                changes = self._drain()
+                if changes:
+                    self._authors.append(by)
+        except Exception:  # relayed by our own servers: checked where it came from
+            logger.warning("The live room of %s %s ignored an update it could not apply.", self.kind, self.section_id)
+            return
+        if changes:
+            self._schedule(own=False)
+        self._notify(changes, local=False)
+
+    async def catch_up(self, *, older_than: float = 0.0) -> None:
+        """Take in what the database has that this copy lacks (an update relayed through Redis may be dropped)."""
+        if time.monotonic() - self._caught_up_at < older_than:
+            return
+        self._caught_up_at = time.monotonic()
+        await sync_to_async(self.catch_up_now)()
+
+    def observe(self, callback: Callable[[bytes], None], *, key: object = None) -> None:
+        """Call `callback(update)` after each change of the document, except those applied with `sender=key`.
 
         It runs on the event loop the room was last used from (a change made by
         `merge_text` in another thread is handed over to it).
         """
-        self._observers.append(callback)
+        self._observers.append((callback, key))
 
     def unobserve(self, callback: Callable[[bytes], None]) -> None:
-        if callback in self._observers:
-            self._observers.remove(callback)
+        self._observers = [(known, key) for known, key in self._observers if known != callback]
 
     async def leave(self) -> None:
         """A connection left: save what it wrote, and close the room when no one is left."""
@@ -139,6 +158,11 @@ class Room:
             return str(self._text)
 
     # Applying.
+
+    def _drain(self) -> list[bytes]:
+        changes = [change for change in self._changes if change != _NOTHING]
+        self._changes.clear()
+        return changes
 
     def _apply(self, update: bytes, *, author) -> list[bytes]:
         """Apply an update after trying it on a copy; the changes it made (none for one already known)."""
@@ -161,53 +185,82 @@ class Room:
                 except MarkdownTooComplex as error:
                     raise RoomError(str(error)) from None
             self._doc.apply_update(bytes(update))
-            return self._record(author)
+            changes = self._drain()
+            author_id = author.pk if author is not None and author.is_authenticated else None
+            for change in changes:
+                self._pending.append(LiveUpdate(update=change, author_id=author_id, **self._where()))
+                self._authors.append(author_id)
+            return changes
 
-    def _record(self, author) -> list[bytes]:
-        """Queue the changes the last transaction made for the log, with their author."""
-        changes = [change for change in self._changes if change != b"\x00\x00"]
-        self._changes.clear()
-        author_id = author.pk if author is not None and author.is_authenticated else None
-        for change in changes:
-            self._seq += 1
-            self._pending.append(
-                LiveUpdate(seq=self._seq, update=change, author_id=author_id, **{f"{self.kind}_id": self.section_id})
-            )
-            self._authors.append(author_id)
+    def _take_in(self, state: LiveState, rows: list[LiveUpdate]) -> list[bytes]:
+        """Apply the stored state and log (what this copy already has changes nothing); the changes they made.
+
+        The state was saved with its revision; a row that brings something new is its author's unsaved text.
+        """
+        with self._lock:
+            self._doc.apply_update(bytes(state.state))
+            changes = self._drain()
+            for row in rows:
+                self._doc.apply_update(bytes(row.update))
+                new = self._drain()
+                if new:
+                    changes += new
+                    self._authors.append(row.author_id)
         return changes
 
-    def _take_outside(self, body: str) -> list[bytes]:
-        """Merge a body saved outside the room: its diff from the base, made on a copy of the base, joins the document.
+    def _merge_outside(self, state: LiveState, section: Section) -> tuple[bytes | None, list[bytes]]:
+        """Merge a body saved outside the room into `state` (saved by the caller) and the document.
 
-        Made against the state the stored body was saved from, the diff undoes
-        nothing typed in the room since: the two merge as concurrent edits.
+        The diff is made on a copy of the state that body's predecessor was saved
+        from, so it undoes nothing typed in the room since: the two merge as
+        concurrent edits. Returns the update (None if the text is the same) and the document's changes.
         """
         fork = Doc()
-        fork.apply_update(self._base_state)
+        fork.apply_update(bytes(state.state))
         before = fork.get_state()
-        _edit(fork.get(TEXT_NAME, type=Text), self._base_text, body)
+        _edit(fork.get(TEXT_NAME, type=Text), _text_of(bytes(state.state)), section.body)
+        update = fork.get_update(before)
+        state.state, state.version, state.markdown_sha = fork.get_update(), section.version, _sha(section.body)
+        if update == _NOTHING:
+            return None, []
         with self._lock:
-            self._doc.apply_update(fork.get_update(before))
-            changes = self._record(None)
-            self._authors = [author for author in self._authors if author is not None]  # the outside save has its own
-        self._base_state, self._base_text = fork.get_update(), body
-        return changes
+            self._doc.apply_update(update)
+            return update, self._drain()
 
-    def _notify(self, changes: list[bytes]) -> None:
+    def _notify(self, changes: list[bytes], *, sender: object = None, local: bool) -> None:
+        if not changes:
+            return
+        calls = [
+            (callback, change)
+            for change in changes
+            for callback, key in self._observers
+            if key is None or key != sender
+        ]
+        calls += [(hook, self, local) for hook in text_changed]
         loop = self._loop
-        for change in changes:
-            for callback in list(self._observers):
-                if loop is not None and loop.is_running() and not _in_loop(loop):
-                    loop.call_soon_threadsafe(callback, change)
-                else:
-                    callback(change)
+        for callback, *args in calls:
+            if loop is not None and loop.is_running() and not _in_loop(loop):
+                loop.call_soon_threadsafe(callback, *args)
+            else:
+                callback(*args)
 
     # Writing.
 
-    def _schedule(self) -> None:
-        """Log the batch soon, and save after a pause (or, under continuous typing, at most SAVE_AT_MOST later)."""
+    def _where(self) -> dict:
+        return {f"{self.kind}_id": self.section_id}
+
+    def _schedule(self, *, own: bool = True) -> None:
+        """Log the batch soon, and save after a pause (or, under continuous typing, at most SAVE_AT_MOST later).
+
+        Not `own` (another server's update): only make sure a save comes, SAVE_AT_MOST_SECONDS later at the latest.
+        """
         loop = self._loop = asyncio.get_running_loop()
         now = loop.time()
+        if not own:
+            if self._save_timer is None:
+                self._first_unsaved = now
+                self._save_timer = loop.call_later(SAVE_AT_MOST_SECONDS, self._spawn, self._save_later)
+            return
         if self._log_timer is None:
             self._log_timer = loop.call_later(LOG_BATCH_SECONDS, self._spawn, self._log_later)
         if self._first_unsaved is None:
@@ -265,33 +318,73 @@ class Room:
             raise
 
     def save(self) -> None:
-        """Save the document's text as the section's body (a live revision), then squash the log into the state.
+        """Save the document's text as the section's body (a live revision) and make its state the stored one.
 
-        A body saved meanwhile by anyone else is merged into the document first;
-        the version check of the editing service makes sure nothing is overwritten.
+        Every server's logged updates are taken in first, and a body saved
+        meanwhile outside the room is merged, once: the saved text is everyone's.
         """
         with self._write_lock:
-            self._write_log()
+            self._settle(save=True)
+
+    def catch_up_now(self) -> None:
+        """Take in the stored state and log; merge a body saved outside the room if no one has yet."""
+        rows = list(LiveUpdate.objects.filter(**self._where()).order_by("pk"))
+        # Read after the log: a save squashing those rows in between has put them in this state.
+        state = LiveState.objects.filter(**self._where()).first()
+        if state is None:
+            raise RoomError("This section is no longer part of the minutes.")
+        changes = self._take_in(state, rows)
+        self._notify(changes, local=False)
+        if self._fresh().version != state.version:
+            with self._write_lock:
+                self._settle(save=False)
+
+    def _settle(self, *, save: bool) -> None:
+        """Under the lock of the section's LiveState: take in every server's log, merge an outside body, save."""
+        self._write_log()
+        caught: list[bytes] = []
+        merged: list[bytes] = []
+        outside: list[bytes] = []
+        with transaction.atomic():
+            state = LiveState.objects.select_for_update().filter(**self._where()).first()
+            if state is None:
+                raise RoomError("This section is no longer part of the minutes.")
+            rows = list(LiveUpdate.objects.filter(**self._where()).order_by("pk"))
+            caught = self._take_in(state, rows)
+            self._caught_up_at = time.monotonic()
+            changed = False
             for _attempt in range(3):
                 section = self._fresh()
-                if section.body != self._base_text:
-                    changes = self._take_outside(section.body)
-                    self._write_log()
-                    self._notify(changes)
-                with self._lock:
-                    text, state, seq = str(self._text), self._doc.get_update(), self._seq
+                if section.version != state.version:
+                    update, changes = self._merge_outside(state, section)
+                    changed = True
+                    if update is not None:
+                        outside.append(update)
+                        merged += changes
+                if not save:
+                    break
+                with self._lock:  # the text and the state it renders from, at one moment
+                    text, snapshot = str(self._text), self._doc.get_update()
                     authors, self._authors = self._authors, []
-                if seq == self._saved_seq and text == section.body:
-                    return
+                if text == section.body and not rows:
+                    break  # nothing new since the state was saved
                 if text == section.body or self._save_body(section, text, authors):
-                    self._base_state, self._base_text = state, text
-                    self._squash(section, text=text, seq=seq)
-                    return
+                    state.state, state.version, state.markdown_sha = snapshot, section.version, _sha(text)
+                    LiveUpdate.objects.filter(pk__in=[row.pk for row in rows]).delete()  # all in the state now
+                    changed = True
+                    break
                 with self._lock:
                     self._authors[:0] = authors  # someone saved in between: theirs is merged on the next attempt
-            logger.warning(
-                "The live room of %s %s lost three saves in a row to other writers.", self.kind, self.section_id
-            )
+            else:
+                logger.warning(
+                    "The live room of %s %s lost three saves in a row to other writers.", self.kind, self.section_id
+                )
+            if changed:
+                state.save()
+        self._notify(caught, local=False)
+        self._notify(merged, local=True)
+        for update in outside:
+            self._tell_others(update)
 
     def _fresh(self) -> Section:
         """The section as stored now; RoomError once it was removed (its state and log went with it)."""
@@ -302,31 +395,31 @@ class Room:
             raise RoomError("This section is no longer part of the minutes.") from None
 
     def _save_body(self, section: Section, text: str, authors: list[int | None]) -> bool:
-        """Save the text in one transaction with its revision, extending the author's live revision if it is open."""
+        """Save the text with its revision, extending the author's live revision if it is open."""
         author_id = next((author for author in reversed(authors) if author is not None), None)
         author = None if author_id is None else get_user_model().objects.filter(pk=author_id).first()
         reason = AMENDED_LIVE if section.meeting.is_published else ""
-        with transaction.atomic():
-            saved = _save_section(
-                section, text, by=author, expected_version=section.version, source=RevisionSource.LIVE, reason=reason
-            )
-            if saved and len(set(authors)) <= 1:
-                _coalesce(section)
+        saved = _save_section(
+            section, text, by=author, expected_version=section.version, source=RevisionSource.LIVE, reason=reason
+        )
+        if saved and len(set(authors)) <= 1:
+            _coalesce(section)
         return saved
 
-    def _squash(self, section: Section, *, text: str, seq: int) -> None:
-        """Merge the log up to `seq` into the state, which then renders to the body just saved."""
-        where = {self.kind: section}
-        with transaction.atomic():
-            row = LiveState.objects.select_for_update().get(**where)
-            logged = LiveUpdate.objects.filter(**where, seq__gt=row.seq, seq__lte=seq)
-            updates = [bytes(update) for update in logged.values_list("update", flat=True)]
-            if updates:
-                row.state = merge_updates(bytes(row.state), *updates)
-            row.seq, row.version, row.markdown_sha = max(row.seq, seq), section.version, _sha(text)
-            row.save()
-            LiveUpdate.objects.filter(**where, seq__lte=seq).delete()
-        self._saved_seq = seq
+    def _tell_others(self, update: bytes) -> None:
+        """Relay an update this process made (a merged outside save) to the rooms of the other servers."""
+        layer = get_channel_layer()
+        if layer is None or isinstance(layer, InMemoryChannelLayer):
+            return  # one process: its room was told directly
+        message = {"type": "room.update", "update": update, "by": None, "origin": self.origin}
+        group = room_group(self.kind, self.section_id)
+        try:
+            if _running_loop() is None:
+                async_to_sync(layer.group_send)(group, message)
+            else:
+                self._spawn(lambda: layer.group_send(group, message))
+        except Exception:  # the others catch up from the database (consumers ask every few seconds)
+            logger.warning("The live room of %s %s could not tell the other servers.", self.kind, self.section_id)
 
 
 def _text_of(state: bytes) -> str:
@@ -351,15 +444,33 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _in_loop(loop: asyncio.AbstractEventLoop) -> bool:
+def _running_loop() -> asyncio.AbstractEventLoop | None:
     try:
-        return asyncio.get_running_loop() is loop
+        return asyncio.get_running_loop()
     except RuntimeError:
-        return False
+        return None
 
 
-def _save_section(section: Section, body: str, *, by, expected_version: int | None, source, reason: str) -> bool:
+def _in_loop(loop: asyncio.AbstractEventLoop) -> bool:
+    return _running_loop() is loop
+
+
+def _save_section(
+    section: Section, body: str, *, by, expected_version: int | None, source, reason: str, **fields
+) -> bool:
     version = section.version if expected_version is None else expected_version
+    if fields and isinstance(section, AgendaItem):
+        title, label = fields.get("title", section.title), fields.get("agenda_label", section.agenda_label)
+        return save_item(
+            section,
+            body=body,
+            title=title,
+            agenda_label=label,
+            by=by,
+            expected_version=version,
+            source=source,
+            reason=reason,
+        )
     return save_section_body(section, body, by=by, expected_version=version, source=source, reason=reason)
 
 
@@ -400,8 +511,9 @@ async def open_room(section: Section) -> Room:
     """The section's room in this process, opened from the database if no one is in it; counts one connection."""
     room = await sync_to_async(_join)(section)
     room._loop = asyncio.get_running_loop()
-    if room._seq != room._saved_seq or room.text != room._base_text:
-        room._schedule()  # updates logged but not saved before a restart, or a body changed outside: save them
+    if room._unsaved:
+        room._unsaved = False
+        room._schedule()  # updates logged but not saved before a restart: save them
     return room
 
 
@@ -416,9 +528,9 @@ def _join(section: Section) -> Room:
 
 
 def _load(section: Section) -> Room:
-    """Open a section's document: its state and log replayed, and a body changed outside merged in as a diff."""
-    kind = _key(section)[0]
-    section = type(section).objects.select_related("meeting").get(pk=section.pk)
+    """Open a section's document: its state and log taken in, and a body changed outside merged in as a diff."""
+    kind, pk = _key(section)
+    section = type(section).objects.get(pk=pk)
     where = {kind: section}
     state = LiveState.objects.filter(**where).first()
     if state is None:
@@ -433,10 +545,9 @@ def _load(section: Section) -> Room:
                 "version": section.version,
             },
         )
-    updates = list(LiveUpdate.objects.filter(**where, seq__gt=state.seq).order_by("seq"))
-    room = Room(section, state=state, updates=updates)
-    if section.body != room._base_text:
-        room._take_outside(section.body)
+    room = Room(kind, pk, lineage=state.lineage)
+    room.catch_up_now()
+    room._unsaved = room.text != room._fresh().body
     return room
 
 
@@ -452,36 +563,54 @@ def _leave(room: Room) -> None:
 
 
 def merge_text(
-    section: Section, text: str, *, by, expected_version: int | None = None, source=RevisionSource.WEB, reason: str = ""
+    section: Section,
+    text: str,
+    *,
+    by,
+    expected_version: int | None = None,
+    source=RevisionSource.WEB,
+    reason: str = "",
+    **fields,
 ) -> bool:
     """Save a new body written outside the room (a form, the API); False if someone saved since `expected_version`.
 
-    With the section's room open in this process, what the room holds is
-    saved first, then the new text is saved and enters the document as a diff,
-    so the people in the room see it. Without one, the body is saved as usual
-    and the room opened next merges it the same way.
+    With a room open on any server, what it holds (its log) is saved first, so a
+    form read before is out of date; then the new text is saved and merged into
+    the document as a diff, which the people in the room see. An agenda item's
+    `title` and `agenda_label` may come in `fields`. On False, `section` is reloaded.
     """
     try:
         check_markdown(text)
     except MarkdownTooComplex as error:
         raise RoomError(str(error)) from None
+    kind, pk = _key(section)
     with _rooms_lock:
-        room = _rooms.get(_key(section))
+        room = _rooms.get((kind, pk))
     if room is None:
-        return _save_section(section, text, by=by, expected_version=expected_version, source=source, reason=reason)
-    room.save()  # what the room holds first: a form read before it was saved is then out of date
+        state = LiveState.objects.filter(**{kind: pk}).first()
+        if state is None:  # never live: a save as any other
+            return _save_section(
+                section, text, by=by, expected_version=expected_version, source=source, reason=reason, **fields
+            )
+        room = Room(kind, pk, lineage=state.lineage)  # the document as the database has it, for this save
     with room._write_lock:
-        fresh = room._fresh()
-        if expected_version is not None and expected_version != fresh.version:
-            section.refresh_from_db()
-            return False
-        if not _save_section(fresh, text, by=by, expected_version=fresh.version, source=source, reason=reason):
-            section.refresh_from_db()
-            return False
-        changes = room._take_outside(text)
-        room._write_log()
-    room._notify(changes)
+        room._settle(save=True)  # what the room holds first: a form read before it was saved is then out of date
+        with transaction.atomic():
+            state = LiveState.objects.select_for_update().get(**room._where())
+            fresh = room._fresh()
+            stale = expected_version is not None and expected_version != fresh.version
+            saved = not stale and _save_section(
+                fresh, text, by=by, expected_version=fresh.version, source=source, reason=reason, **fields
+            )
+            if saved:
+                update, changes = room._merge_outside(state, fresh)
+                state.save()
     section.refresh_from_db()
+    if not saved:
+        return False
+    room._notify(changes, local=True)
+    if update is not None:
+        room._tell_others(update)
     return True
 
 

@@ -25,8 +25,9 @@ from ..lib.diffing import diff_lines
 from ..models import AgendaItem, Meeting
 from ..queries.minutes import gather, publication_summary, section_anchor
 from ..queries.questions import attach_questions
-from ..services.editing import move_report, save_agenda, save_item, save_roadmap
+from ..services.editing import move_report, save_agenda, save_roadmap
 from ..services.importing import import_uploads
+from ..services.live import merge_text
 from ..services.notifications import Notice, notify_published
 from ..services.publishing import publish_meeting, unpublish_meeting
 from ..services.scheduling import create_meeting
@@ -125,9 +126,9 @@ def item_edit(request, committee, date, item):
     }
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        saved = save_item(
+        saved = merge_text(  # through the live room's document, if a room is open on any server
             item,
-            body=data["body"],
+            data["body"],
             title=data["title"],
             agenda_label=data["agenda_label"],
             by=request.user,

@@ -1,11 +1,12 @@
-"""The ASGI application served by daphne, as `runserver` serves it: pages, static files and the live room's sockets.
+"""The ASGI application served by the production command (the Procfile's gunicorn with uvicorn workers): pages,
+static files and the live room's sockets.
 
 One server for the module, in README's production environment, with collected static files and a real socket.
+(`runserver` and `make run` serve the same application with daphne.)
 """
 
 import base64
 import os
-import shlex
 import socket
 import subprocess
 import sys
@@ -16,16 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.production import production_env
+from tests.support.production import production_env, web_command
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 HOST = "minutes.example.org"  # production_env's ALLOWED_HOSTS
-
-
-def web_command(port: int) -> list[str]:
-    """daphne on the ASGI application, behind a proxy, on this port."""
-    daphne = str(Path(sys.executable).with_name("daphne"))
-    return [daphne, "--bind", "127.0.0.1", "--port", str(port), "--proxy-headers", "pmc_minutes.asgi:application"]
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +37,7 @@ def server(tmp_path_factory) -> Iterator[str]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     command = web_command(port)
-    assert "--port" in shlex.split(shlex.join(command))
-    log = (folder / "daphne.log").open("wb")
+    log = (folder / "server.log").open("wb")
     process = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -53,7 +47,7 @@ def server(tmp_path_factory) -> Iterator[str]:
                 urllib.request.urlopen(f"{base}/healthz", timeout=5)  # noqa: S310 (local)
                 break
             except OSError:
-                assert process.poll() is None and time.monotonic() < deadline, (folder / "daphne.log").read_text()
+                assert process.poll() is None and time.monotonic() < deadline, (folder / "server.log").read_text()
                 time.sleep(0.2)
         yield base
     finally:

@@ -42,7 +42,14 @@ def test_the_manifest_deploys_one_python_app_probed_on_healthz(manifest, client,
 def test_the_procfile_s_web_process_migrates_then_serves(procfile):
     assert set(procfile) >= {"web"}
     words = shlex.split(procfile["web"])
-    assert words[-3:] == ["exec", "gunicorn", "pmc_minutes.wsgi"]
+    # gunicorn with uvicorn workers on the ASGI application: pages and the live room's WebSockets.
+    assert words[-5:] == [
+        "exec",
+        "gunicorn",
+        "--worker-class",
+        "pmc_minutes.workers.AsgiWorker",
+        "pmc_minutes.asgi:application",
+    ]
     migrate = words.index("manage.py")
     assert words[migrate + 1] == "migrate"
 

@@ -8,6 +8,7 @@ import functools
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
@@ -17,6 +18,7 @@ from meetings.lib import yprotocol
 from meetings.lib.yprotocol import AwarenessState
 from meetings.live import consumers
 from meetings.queries.minutes import written_sections
+from meetings.services.live import merge_text
 from meetings.services.publishing import publish_meeting
 from pmc_minutes.asgi import application
 from tests.support.live import run_coroutine
@@ -337,3 +339,62 @@ async def test_an_idle_connection_is_sent_something_before_y_websocket_gives_up(
     assert message.type == yprotocol.AWARENESS
     assert yprotocol.decode_awareness(message.payload) == []  # an empty update: a message, and nothing else
     await reader.socket.disconnect()
+
+
+# Several app servers: the room's copy on each applies what the others' clients send, through the channel layer.
+
+
+@synchronously
+async def test_a_client_s_update_is_relayed_to_the_other_servers_copies(people, draft):
+    layer = get_channel_layer()
+    other_server = await layer.new_channel()
+    report = await sync_to_async(draft.reports.get)(team=people["team_x"])
+    await layer.group_add(consumers.group_name(report), other_server)
+    lead = await joined(people["lead_x"], draft, "diego")
+    await lead.sync()
+
+    update = await lead.type("Shipped v2.")
+
+    while (message := await layer.receive(other_server))["type"] != "room.update":
+        pass
+    assert (message["update"], message["by"]) == (update, people["lead_x"].pk)
+    assert message["origin"]  # this server's copy, which skips it when it comes back
+    await lead.socket.disconnect()
+
+
+@synchronously
+async def test_an_update_relayed_from_another_server_reaches_the_clients_here(people, draft):
+    report = await sync_to_async(draft.reports.get)(team=people["team_x"])
+    lead = await joined(people["lead_x"], draft, "diego")
+    await lead.sync()
+    elsewhere = Doc()
+    elsewhere.apply_update(lead.doc.get_update())
+    before = elsewhere.get_state()
+    elsewhere.get("body", type=Text).insert(0, "From the other server. ")
+    update = elsewhere.get_update(before)
+
+    relayed = {"type": "room.update", "update": update, "by": people["chair"].pk, "origin": "another-server"}
+    await get_channel_layer().group_send(consumers.group_name(report), relayed)
+
+    lead.doc.apply_update((await lead.receive_sync(yprotocol.SYNC_UPDATE)).payload)
+    assert str(lead.text) == "From the other server. "
+    assert await room_contents(people["chair"], draft, "diego") == "From the other server. "
+    await lead.socket.disconnect()
+
+
+@synchronously
+async def test_a_form_save_while_the_room_is_open_reaches_its_clients(people, draft):
+    report = await sync_to_async(draft.reports.get)(team=people["team_x"])
+    lead = await joined(people["lead_x"], draft, "diego")
+    await lead.sync()
+    await lead.type("Typed live.")
+    await lead.socket.receive_nothing(timeout=0.1)
+
+    saved = await sync_to_async(merge_text)(report, "Typed live.\nSaved by the form.\n", by=people["chair"])
+
+    assert saved
+    while str(lead.text) != "Typed live.\nSaved by the form.\n":
+        lead.doc.apply_update((await lead.receive_sync(yprotocol.SYNC_UPDATE)).payload)
+    await report.arefresh_from_db()
+    assert report.body == "Typed live.\nSaved by the form.\n"
+    await lead.socket.disconnect()

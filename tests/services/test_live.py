@@ -426,3 +426,163 @@ def test_an_update_writing_anything_but_the_section_text_is_refused(report, peop
     run(scenario)
 
     assert not LiveUpdate.objects.filter(report=report).exists()
+
+
+# Several app servers: each holds its own copy of a room; the database is where they meet.
+
+
+async def other_server(section):
+    """The section's room as another app server holds it: a copy of its own, not this process's."""
+    return await live.sync_to_async(live._load)(section)
+
+
+async def relay(update_of, *rooms):
+    """What the channel layer does: the other servers' copies apply an update a client sent to one."""
+    for room in rooms:
+        await room.apply_remote(update_of, by=None)
+
+
+async def send(room, doc: Doc, index: int, text: str, *, by) -> bytes:
+    before = doc.get_state()
+    body_of(doc).insert(index, text)
+    update = doc.get_update(before)
+    await room.apply(update, by=by)
+    return update
+
+
+def test_a_save_on_one_server_is_no_outside_edit_to_another_even_when_the_relay_was_dropped(report, people):
+    alice, bob = Doc(), Doc()
+
+    async def scenario():
+        here, there = await open_room(report), await other_server(report)
+        await join(here, alice, by=people["lead_x"])
+        await join(there, bob, by=people["chair"])
+        await send(here, alice, 0, "Diego: ", by=people["lead_x"])  # never relayed to `there`
+        await live.sync_to_async(here.save)()
+        await send(there, bob, len("Shipped cells."), " Next: routing.", by=people["chair"])
+        await live.sync_to_async(there.save)()  # takes in what `here` saved first: no diff of it
+        await join(there, bob, by=people["chair"])
+        await live.sync_to_async(here.catch_up_now)()
+        await join(here, alice, by=people["lead_x"])
+        drop_rooms()
+        return here.text, there.text
+
+    texts = run(scenario)
+
+    assert texts == ("Diego: Shipped cells. Next: routing.\n",) * 2
+    assert str(body_of(alice)) == str(body_of(bob)) == stored(report).body == texts[0]
+    assert LiveState.objects.get(report=report).version == stored(report).version
+
+
+def test_relayed_updates_are_applied_not_logged_and_both_servers_saving_store_the_text_once(report, people):
+    alice, bob = Doc(), Doc()
+    seen_there = []
+
+    async def scenario():
+        here, there = await open_room(report), await other_server(report)
+        there.observe(seen_there.append)
+        await join(here, alice, by=people["lead_x"])
+        await join(there, bob, by=people["chair"])
+        await relay(await send(here, alice, 0, "Diego: ", by=people["lead_x"]), there)
+        bob.apply_update(there.answer_step1(bob.get_state()))  # as `there` sends it on to its client
+        await relay(await send(there, bob, len("Diego: Shipped cells."), " Yes.", by=people["chair"]), here)
+        assert here.text == there.text == "Diego: Shipped cells. Yes.\n"
+        await live.sync_to_async(here.write_log)()
+        await live.sync_to_async(there.write_log)()
+        assert await live.sync_to_async(LiveUpdate.objects.filter(report=report).count)() == 2  # once each
+        await live.sync_to_async(here.save)()
+        await live.sync_to_async(there.save)()
+        drop_rooms()
+
+    run(scenario)
+
+    assert stored(report).body == "Diego: Shipped cells. Yes.\n"
+    assert not LiveUpdate.objects.filter(report=report).exists()  # all in the state saved with the body
+    assert len(seen_there) == 2  # the relayed update, and its own client's
+    live_revisions = Revision.objects.filter(report=report, source=RevisionSource.LIVE)
+    assert [r.after for r in live_revisions] == ["Diego: Shipped cells. Yes.\n"]  # the second save had nothing new
+
+
+def test_an_outside_save_is_merged_once_by_whichever_server_gets_there_first(report, people):
+    alice, bob = Doc(), Doc()
+
+    async def typing():
+        here, there = await open_room(report), await other_server(report)
+        await join(here, alice, by=people["lead_x"])
+        await join(there, bob, by=people["chair"])
+        await send(there, bob, 0, "Diego: ", by=people["chair"])  # logged, not saved, not relayed
+        await live.sync_to_async(there.write_log)()
+        return here, there
+
+    here, there = run(typing)
+    assert save_report(stored(report), body="Shipped cells.\nAgreed.\n", by=people["chair"], expected_version=2)
+
+    here.catch_up_now()  # merges it, under the lock of the section's state
+    merged = LiveState.objects.get(report=report)
+    there.catch_up_now()  # finds it merged: takes it in
+    assert LiveState.objects.get(report=report).state == merged.state
+    for room, doc in ((here, alice), (there, bob)):
+        doc.apply_update(room.answer_step1(doc.get_state()))
+    assert here.text == there.text == str(body_of(alice)) == str(body_of(bob)) == "Diego: Shipped cells.\nAgreed.\n"
+    there.save()
+    here.save()
+    assert stored(report).body == "Diego: Shipped cells.\nAgreed.\n"
+
+
+def test_merge_text_with_the_room_open_on_another_server(report, people):
+    client = Doc()
+
+    async def typing():
+        there = await other_server(report)
+        await join(there, client, by=people["lead_x"])
+        await send(there, client, 0, "Diego: ", by=people["lead_x"])
+        await live.sync_to_async(there.write_log)()  # the batch of the last 200 ms reached the database
+        return there
+
+    there = run(typing)
+    form_copy = stored(report)
+
+    # A form read before that typing is out of date: what the room logged is saved first, and the form gets its 409.
+    assert merge_text(form_copy, "Overwritten.\n", by=people["chair"], expected_version=form_copy.version) is False
+    assert form_copy.body == stored(report).body == "Diego: Shipped cells.\n"
+
+    assert merge_text(form_copy, "Diego: Shipped cells.\nAgreed.\n", by=people["chair"], expected_version=3)
+    assert stored(report).version == 4
+    assert LiveState.objects.get(report=report).version == 4  # merged into the state: no one merges it again
+    there.catch_up_now()  # as its connections ask every few seconds (or as the relayed update does at once)
+    client.apply_update(there.answer_step1(client.get_state()))
+    assert there.text == str(body_of(client)) == "Diego: Shipped cells.\nAgreed.\n"
+    there.save()
+    assert stored(report).version == 4
+    assert Revision.objects.filter(report=report).latest("pk").author == people["chair"]
+
+
+def test_killed_servers_lose_nothing_and_their_old_clients_merge_back_once(report, people):
+    alice, bob = Doc(), Doc()
+
+    async def before_the_crash():
+        here, there = await open_room(report), await other_server(report)
+        await join(here, alice, by=people["lead_x"])
+        await join(there, bob, by=people["chair"])
+        await relay(await send(here, alice, 0, "Diego: ", by=people["lead_x"]), there)
+        bob.apply_update(there.answer_step1(bob.get_state()))  # as `there` sends it on to its client
+        await relay(await send(there, bob, len("Diego: Shipped cells."), " Yes.", by=people["chair"]), here)
+        await live.sync_to_async(here.save)()  # one server saved...
+        await send(there, bob, 0, "> ", by=people["chair"])  # ...the other logged more, and both were killed
+        await live.sync_to_async(there.write_log)()
+        drop_rooms()
+
+    run(before_the_crash)
+    assert stored(report).body == "Diego: Shipped cells. Yes.\n"
+    body_of(alice).insert(len(str(body_of(alice)).encode()), "Offline.\n")  # typed while the servers were down
+
+    async def after_the_restart():
+        room = await open_room(report)
+        assert room.text == "> Diego: Shipped cells. Yes.\n"
+        await join(room, alice, by=people["lead_x"])
+        await join(room, bob, by=people["chair"])
+        assert room.text == str(body_of(alice)) == str(body_of(bob)) == "> Diego: Shipped cells. Yes.\nOffline.\n"
+        await room.leave()
+
+    run(after_the_restart)
+    assert stored(report).body == "> Diego: Shipped cells. Yes.\nOffline.\n"

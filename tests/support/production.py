@@ -3,9 +3,12 @@
 import json
 import os
 import secrets
+import shlex
 import subprocess
 import sys
 from pathlib import Path
+
+import yaml
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -24,6 +27,14 @@ def production_env(**extra: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "pmc_minutes.settings",
         **extra,
     }
+
+
+def web_command(port: int, *, workers: int = 1) -> list[str]:
+    """The Procfile's web server (its gunicorn, without the migration before it) on 127.0.0.1:`port`."""
+    words = shlex.split(yaml.safe_load((BASE_DIR / "Procfile").read_text())["web"])
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    # Options on the command line win over gunicorn.conf.py's ($PORT on every interface, $WEB_CONCURRENCY).
+    return [gunicorn, *words[words.index("gunicorn") + 1 :], f"--bind=127.0.0.1:{port}", f"--workers={workers}"]
 
 
 def run(*args: str, **extra_env: str) -> subprocess.CompletedProcess:

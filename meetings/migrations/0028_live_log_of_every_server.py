@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0025_live_documents'),
+        ('meetings', '0027_meeting_run'),
     ]
 
     operations = [

@@ -36,6 +36,7 @@ from ..lib.rendering import MAX_MARKDOWN_CHARS, MarkdownTooComplex, check_markdo
 from ..lib.textedits import text_edits, utf8_offset
 from ..models import AgendaItem, BacklogReport, LiveState, LiveUpdate, Revision, RevisionSource
 from .editing import save_section_body
+from .live_events import section_changed
 
 logger = logging.getLogger(__name__)
 
@@ -193,7 +194,7 @@ class Room:
         self._base_state, self._base_text = fork.get_update(), body
         return changes
 
-    def _notify(self, changes: list[bytes]) -> None:
+    def _notify(self, changes: list[bytes], *, local: bool = True) -> None:
         loop = self._loop
         for change in changes:
             for callback in list(self._observers):
@@ -201,6 +202,8 @@ class Room:
                     loop.call_soon_threadsafe(callback, change)
                 else:
                     callback(change)
+        if changes:  # the meeting page's followers (a remote change is told by the server that applied it)
+            section_changed(self, local=local, loop=loop)
 
     # Writing.
 

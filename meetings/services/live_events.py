@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 SECTION_THROTTLE_SECONDS = 0.25
 # A published meeting's page connects only while its sections change (meeting_consumer.py): this long after the last.
 LIVE_MARK_SECONDS = 600
+FORGET_AFTER_SECTIONS = 256  # throttles kept before the idle ones are forgotten
 
 
 def meeting_group(meeting_id: int) -> str:
@@ -55,7 +56,7 @@ def render_section_body(section: AgendaItem | BacklogReport) -> str:
     return render_to_string("meetings/includes/section_body.html", {"section": section, "kind": kind})
 
 
-def section_event(section: AgendaItem | BacklogReport, text: str) -> tuple[int, dict, bool]:
+def section_event(section: AgendaItem | BacklogReport, text: str) -> tuple[int, dict, bool] | None:
     """(meeting id, the "section" event of `text` as the section's body, whether only the committee may read it)."""
     if isinstance(section, BacklogReport):
         anchor = section.team.slug
@@ -63,7 +64,9 @@ def section_event(section: AgendaItem | BacklogReport, text: str) -> tuple[int, 
         items = list(AgendaItem.objects.filter(meeting=section.meeting_id).only("pk", "title", "position"))
         taken = BacklogReport.objects.filter(meeting=section.meeting_id).values_list("team__slug", flat=True)
         number_anchors(items, taken=list(taken))
-        anchor = next(item.page_anchor for item in items if item.pk == section.pk)
+        anchor = next((item.page_anchor for item in items if item.pk == section.pk), None)
+        if anchor is None:
+            return None  # removed meanwhile: no page shows it
     section.body = text  # not saved: the room's text, ahead of the debounced save
     meeting = section.meeting
     event = {"type": "section", "anchor": anchor, "html": render_section_body(section)}
@@ -112,11 +115,15 @@ def section_changed(room, *, local: bool, loop: asyncio.AbstractEventLoop | None
     elif loop is not None and loop.is_running():
         loop.call_soon_threadsafe(_schedule, room, loop)
     else:
-        # A writer outside any event loop (a form, the API) with no loop to wait on: told at once.
-        event = _event_of(room)
-        if event is not None:
-            meeting_id, body, committee_only = event
-            publish(meeting_id, body, committee_only=committee_only)
+        # A writer outside any event loop (a form, the API) with no loop to wait on: told at once. Their save
+        # is done; a follower missing it is no reason to fail it.
+        try:
+            event = _event_of(room)
+            if event is not None:
+                meeting_id, body, committee_only = event
+                publish(meeting_id, body, committee_only=committee_only)
+        except Exception:
+            logger.exception("The live section %s %s could not be told to its followers", room.kind, room.section_id)
 
 
 def _schedule(room, loop: asyncio.AbstractEventLoop) -> None:
@@ -130,7 +137,11 @@ def _schedule(room, loop: asyncio.AbstractEventLoop) -> None:
 
 def _spawn(room, pending: _Pending) -> None:
     pending.timer = None
-    pending.sent_at = time.monotonic()
+    pending.sent_at = now = time.monotonic()
+    if len(_pending) > FORGET_AFTER_SECTIONS:  # the sections nobody changed for a while
+        for key, idle in list(_pending.items()):
+            if idle.timer is None and now - idle.sent_at > 60:
+                del _pending[key]
     task = asyncio.ensure_future(_send(room))
     _tasks.add(task)
     task.add_done_callback(_tasks.discard)

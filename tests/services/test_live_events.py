@@ -9,6 +9,7 @@ import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
 from django.core.cache import cache
+from django.db import connections
 from django.test import Client
 from pycrdt import Doc, Text
 
@@ -57,6 +58,14 @@ async def listen(meeting_id: int) -> str:
 async def next_event(channel: str, timeout: float = 2) -> dict:
     async with asyncio.timeout(timeout):
         return await get_channel_layer().receive(channel)
+
+
+def from_another_thread(function, *args, **kwargs):
+    """Call as a view's thread does, and close that thread's database connection as its request would."""
+    try:
+        return function(*args, **kwargs)
+    finally:
+        connections.close_all()
 
 
 def page_body(client: Client, meeting, anchor: str) -> str:
@@ -154,8 +163,8 @@ def test_a_form_s_text_merged_into_an_open_room_is_told_too(report, people):
     async def scenario():
         channel = await listen(report.meeting_id)
         room = await open_room(report)
-        saved = await sync_to_async(merge_text, thread_sensitive=False)(
-            report, "From the form.\n", by=people["lead_x"], expected_version=report.version
+        saved = await sync_to_async(from_another_thread, thread_sensitive=False)(
+            merge_text, report, "From the form.\n", by=people["lead_x"], expected_version=report.version
         )
         assert saved
         message = await next_event(channel)
@@ -170,3 +179,21 @@ def test_a_change_applied_as_a_remote_one_is_left_to_the_server_that_applied_it(
     room = SimpleNamespace(kind="report", section_id=report.pk, text="Typed elsewhere.")
     live_events.section_changed(room, local=False)
     assert live_events._pending == {}  # nothing scheduled, nothing rendered
+
+
+def test_a_form_s_save_stands_when_its_followers_cannot_be_told(report, people, monkeypatch):
+    async def opened():
+        return await open_room(report)
+
+    async_to_sync(opened)()  # its loop is gone: the form's change is told at once, from the form's thread
+
+    tried = []
+
+    def broken(*args, **kwargs):
+        tried.append(args)
+        raise ConnectionError("the channel layer is down")
+
+    monkeypatch.setattr(live_events, "publish", broken)
+    assert merge_text(report, "Saved anyway.\n", by=people["lead_x"], expected_version=report.version)
+    assert BacklogReport.objects.get(pk=report.pk).body == "Saved anyway.\n"
+    assert tried  # it was tried, and failed

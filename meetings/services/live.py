@@ -27,6 +27,7 @@ from ..lib.rendering import MAX_MARKDOWN_CHARS, MarkdownTooComplex, check_markdo
 from ..lib.textedits import text_edits, utf8_offset
 from ..models import AgendaItem, BacklogReport, LiveState, LiveUpdate, Revision, RevisionSource
 from .editing import save_item, save_section_body
+from .live_events import section_changed
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,9 @@ Section = BacklogReport | AgendaItem
 
 # Called as hook(room, local) on the room's event loop after its text changed: `local` when this process made the
 # change (its own client, merge_text, an outside save it merged), not when it took in another server's.
-text_changed: list[Callable[["Room", bool], None]] = []
+text_changed: list[Callable[["Room", bool], None]] = [
+    lambda room, local: section_changed(room, local=local, loop=room._loop),  # the meeting page's followers
+]
 
 
 class RoomError(Exception):

@@ -88,6 +88,9 @@ export function here(anchor) {
   if (current !== null) current.here(anchor);
 }
 
+// The room's page (static/js/live/room.js) says where the person is as a "live:here" event.
+document.addEventListener("live:here", (event) => here(event.detail?.anchor ?? null));
+
 function receive(data) {
   let frame;
   try {

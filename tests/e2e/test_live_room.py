@@ -285,3 +285,38 @@ def test_the_room_works_under_the_site_s_content_security_policy(live_context, a
     # CodeMirror's own styles apply (its <style> elements carry the page's nonce): the text area is laid out.
     assert page.locator('[id="diego"] .cm-editor').evaluate("e => getComputedStyle(e).display") == "flex"
     assert page.evaluate("window.violations") == []
+
+
+PUBLISHED_ROOM = "/runtime/2018-06-12/live/"
+PRIVATE = "Private: the chair's note on Diego, for the committee only."
+
+
+def test_a_reader_follows_an_amendment_in_the_room_and_never_receives_a_private_note(live_context, asgi_demo):
+    BacklogReport.objects.filter(
+        meeting__committee__slug="runtime", meeting__date=date(2018, 6, 12), team__slug="diego"
+    ).update(private_note=PRIVATE)
+    frames: list[str] = []
+    reader = live_context().new_page()  # anonymous: published minutes are public, their private notes are not
+    reader.on("websocket", lambda socket: socket.on("framereceived", lambda payload: frames.append(str(payload))))
+    reader.goto(PUBLISHED_ROOM)
+    assert reader.locator('[id="diego"] [data-live-section]').count() == 0  # nothing to type in
+    _, chair = open_room(live_context, "chair")
+    chair.goto(PUBLISHED_ROOM)
+    connected(chair, "diego")
+    type_at_end(chair, "diego", " Amended while the reader watched.")
+
+    expect(reader.locator('[data-live-body="diego"]')).to_contain_text("Amended while the reader watched.")
+    expect(reader.locator('[id="diego"]')).to_contain_text("updated just now")
+    assert frames, "the reader's page follows the meeting over its socket"
+    assert not any(PRIVATE in frame for frame in frames)
+    assert PRIVATE not in reader.content()
+
+
+def test_the_presence_list_names_the_people_in_the_room_and_their_section(live_context, asgi_demo):
+    _, chair = open_room(live_context, "chair")
+    _, lead = open_room(live_context, "diego-lead")
+    connected(lead, "diego")
+    editor(lead, "diego").click()
+    people = chair.locator("[data-presence-list] li", has_text="in Diego")
+    expect(people).to_have_count(1)
+    expect(people.locator("a")).to_have_attribute("href", "#diego")

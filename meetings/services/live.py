@@ -34,8 +34,11 @@ logger = logging.getLogger(__name__)
 TEXT_NAME = "body"
 SEED_CLIENT_ID = 0  # every process seeds a text with the same update: no duplicate if two do it
 LOG_BATCH_SECONDS = 0.2
-SAVE_PAUSE_SECONDS = 1.0  # saved this long after the last change...
-SAVE_AT_MOST_SECONDS = 5.0  # ...and at least this often while people keep typing
+# The section's Markdown is at most a second behind what is typed: saved after a pause in typing, and under
+# continuous typing a second after the first unsaved change (the log, every LOG_BATCH_SECONDS, covers a crash).
+SAVE_PAUSE_SECONDS = 1.0
+SAVE_AT_MOST_SECONDS = 1.0
+BACKUP_SAVE_SECONDS = 5.0  # another server's change: its own server saves it; this one only in case that one died
 # One revision per author while they keep writing; a new one after this pause or once someone else wrote.
 REVISION_PAUSE = timedelta(seconds=60)
 AMENDED_LIVE = "Amended live"  # the reason an amendment made in the room records
@@ -255,14 +258,14 @@ class Room:
     def _schedule(self, *, own: bool = True) -> None:
         """Log the batch soon, and save after a pause (or, under continuous typing, at most SAVE_AT_MOST later).
 
-        Not `own` (another server's update): only make sure a save comes, SAVE_AT_MOST_SECONDS later at the latest.
+        Not `own` (another server's update): only make sure a save comes, BACKUP_SAVE_SECONDS later at the latest.
         """
         loop = self._loop = asyncio.get_running_loop()
         now = loop.time()
         if not own:
             if self._save_timer is None:
                 self._first_unsaved = now
-                self._save_timer = loop.call_later(SAVE_AT_MOST_SECONDS, self._spawn, self._save_later)
+                self._save_timer = loop.call_later(BACKUP_SAVE_SECONDS, self._spawn, self._save_later)
             return
         if self._log_timer is None:
             self._log_timer = loop.call_later(LOG_BATCH_SECONDS, self._spawn, self._log_later)

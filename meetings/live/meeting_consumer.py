@@ -27,7 +27,7 @@ from django.http import Http404
 
 from .. import permissions
 from ..models import Meeting
-from ..models.people import public_name
+from ..models.people import person_name, public_name
 from ..queries.minutes import written_sections
 from ..services.live_events import live_mark_key, meeting_group
 from ..views.lookup import get_meeting
@@ -182,7 +182,7 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         await asyncio.sleep(PRESENCE_COALESCE_SECONDS)
         if self.meeting is None or self.closing:
             return
-        frame = presence_frame(self.present.values())
+        frame = presence_frame(self.present.values(), inside=self.member)
         if frame != self.told:
             self.told = frame
             await self._send_json(frame)
@@ -192,7 +192,9 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         entry = {"channel": self.channel_name, "who": None, "name": None, "colour": None, "anchor": None}
         if self.member:
             name = await database_sync_to_async(public_name)(self.user)
-            entry.update(who=self.user.pk, name=name, colour=user_colour(self.user.pk))
+            # Inside the committee a person without a name is known by their handle, as their cursor is.
+            handle = await database_sync_to_async(person_name)(self.user) or f"@{self.user.username}"
+            entry.update(who=self.user.pk, name=name, handle=handle, colour=user_colour(self.user.pk))
         return entry
 
     # Rights, and keeping the link.
@@ -257,9 +259,10 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         await self.close(code=code)
 
 
-def presence_frame(entries) -> dict:
+def presence_frame(entries, *, inside: bool = False) -> dict:
     """{"type": "presence", "people": [{"name", "colour", "anchor"}], "others": n}: each named person once (in a
-    section if any of their tabs is), everyone else as a count."""
+    section if any of their tabs is), everyone else as a count. `inside` (the committee's own people) get handles
+    for the people with no name; the public never sees a username."""
     people: dict[int, dict] = {}
     others = 0
     for entry in entries:
@@ -268,6 +271,7 @@ def presence_frame(entries) -> dict:
             continue
         known = people.get(entry["who"])
         if known is None or (known["anchor"] is None and entry["anchor"] is not None):
-            people[entry["who"]] = {"name": entry["name"], "colour": entry["colour"], "anchor": entry["anchor"]}
+            name = entry.get("handle", entry["name"]) if inside else entry["name"]
+            people[entry["who"]] = {"name": name, "colour": entry["colour"], "anchor": entry["anchor"]}
     named = sorted(people.values(), key=lambda person: (person["name"].casefold(), person["colour"]))
     return {"type": "presence", "people": named, "others": others}

@@ -208,8 +208,8 @@ async def test_presence_names_the_committee_s_people_with_the_server_s_colours_a
     assert both == {
         "type": "presence",
         "people": [
-            # The chair has no name of their own: "a member", never the username.
-            {"name": "a member", "colour": user_colour(people["chair"].pk), "anchor": None},
+            # The chair has no name of their own: inside the committee their handle, as their cursor shows it.
+            {"name": f"@{people['chair'].username}", "colour": user_colour(people["chair"].pk), "anchor": None},
             {"name": "Eric Malm", "colour": user_colour(people["lead_x"].pk), "anchor": None},
         ],
         "others": 0,
@@ -228,11 +228,16 @@ async def test_presence_names_the_committee_s_people_with_the_server_s_colours_a
 @synchronously
 async def test_readers_who_are_not_of_the_committee_are_counted_never_named(people, published):
     chair = await following(people["chair"], published)
-    await following(None, published)
+    anonymous = await following(None, published)
     member = await following(people["member"], published)
     await member.here("diego")  # says nothing: not named, so in no section
     frame = await chair.presence_where(lambda frame: frame["others"] == 2)
-    assert frame["people"] == [{"name": "a member", "colour": user_colour(people["chair"].pk), "anchor": None}]
+    assert frame["people"] == [
+        {"name": f"@{people['chair'].username}", "colour": user_colour(people["chair"].pk), "anchor": None}
+    ]
+    # The public sees the people with no name as "a member", never their username.
+    seen = await anonymous.presence_where(lambda frame: frame["others"] == 2)
+    assert seen["people"] == [{"name": "a member", "colour": user_colour(people["chair"].pk), "anchor": None}]
 
 
 @synchronously

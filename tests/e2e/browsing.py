@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 import re
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from django.db import OperationalError
 from PIL import Image
 
 if TYPE_CHECKING:  # conftest imports this module to learn what is missing, maybe Playwright itself
@@ -76,3 +79,24 @@ def tab_to(page: Page, target: Locator, max_presses: int = 60) -> int:
 def scroll_overflow(page: Page) -> int:
     """How many pixels the page is wider than the window (0: no horizontal scrolling)."""
     return page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def eventually(read: Callable[[], object], check: Callable[[object], bool], within: float = 5.0):
+    """What `read` gives once `check` holds, asked again until `within` seconds have passed (then fails).
+
+    For what the ASGI server's thread writes: SQLite's shared in-memory test database is locked a moment meanwhile.
+    """
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            value = read()
+        except OperationalError as error:
+            if "locked" not in str(error):
+                raise
+            value = error
+        else:
+            if check(value):
+                return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still {value!r} after {within} s")
+        time.sleep(0.1)

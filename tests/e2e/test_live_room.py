@@ -7,13 +7,10 @@ lead's forged frames are sent to sections that are not theirs.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import OperationalError
 from playwright.sync_api import expect
 from pycrdt import Doc, Text
 
@@ -21,11 +18,10 @@ from meetings.lib import yprotocol
 from meetings.models import AgendaItem, BacklogReport
 from meetings.queries.minutes import written_sections
 
-from .browsing import DEMO_PASSWORD, assert_accessible, scroll_overflow, sign_in
+from .browsing import DEMO_PASSWORD, assert_accessible, eventually, scroll_overflow, sign_in
 
 DRAFT = date(2018, 6, 26)
 ROOM = "/runtime/2018-06-26/live/"
-SAVED_WITHIN_S = 2.0 + 1.0  # the room saves a second after the last keystroke; slack for a busy machine
 
 
 def discussion():
@@ -39,25 +35,6 @@ def discussion_anchor() -> str:
 
 def report(team: str) -> BacklogReport:
     return BacklogReport.objects.get(meeting__committee__slug="runtime", meeting__date=DRAFT, team__slug=team)
-
-
-def eventually(read: Callable[[], object], check: Callable[[object], bool], within: float = SAVED_WITHIN_S):
-    """What `read` gives once `check` holds, asked again until `within` seconds have passed (then fails)."""
-    deadline = time.monotonic() + within
-    while True:
-        try:
-            value = read()
-        except OperationalError as error:
-            # SQLite's shared in-memory test database locks a table while the server's thread writes it.
-            if "locked" not in str(error):
-                raise
-            value = error
-        else:
-            if check(value):
-                return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"still {value!r} after {within} s")
-        time.sleep(0.1)
 
 
 def editor(page, anchor: str):

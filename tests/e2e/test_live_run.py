@@ -4,40 +4,20 @@ clicking names, records a decision inline, and ends it on the publish review."""
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import pytest
-from django.db import OperationalError
 from playwright.sync_api import expect
 
 from meetings.models import AgendaItem, Attendee, MeetingRun
 
-from .browsing import assert_accessible, sign_in
+from .browsing import assert_accessible, eventually, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 DRAFT = date(2018, 6, 26)
 MEETING = "/runtime/2018-06-26/"
 ROOM = MEETING + "live/"
-
-
-def eventually(read, check, within: float = 5.0):
-    """What `read` gives once `check` holds (SQLite's shared test database may be locked by the server a moment)."""
-    deadline = time.monotonic() + within
-    while True:
-        try:
-            value = read()
-        except OperationalError as error:
-            if "locked" not in str(error):
-                raise
-            value = error
-        else:
-            if check(value):
-                return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"still {value!r} after {within} s")
-        time.sleep(0.1)
 
 
 def badge(page, anchor: str):

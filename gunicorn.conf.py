@@ -47,7 +47,8 @@ def post_worker_init(worker):
 
 
 # Each access line names the request id the app answered with (X-Request-ID: the proxy's, or one the app
-# made), so that it joins the app's own lines of that request. Access lines are written when
+# made), so that it joins the app's own lines of that request; the ASGI worker writes them in this format
+# (pmc_minutes/workers.py), a WebSocket's followed by its state. Access lines are written when
 # --access-logfile (or GUNICORN_ACCESS_LOG, e.g. "-" for stdout) names a destination.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'

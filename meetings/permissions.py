@@ -92,12 +92,19 @@ def can_name_note_takers(user: AnyUser, meeting: Meeting) -> bool:
 
 def can_take_notes(user: AnyUser, meeting: Meeting) -> bool:
     """The chair's sections in the live room: the chair; the meeting's note-takers while it is not published,
-    as long as they still lead or co-lead a team of the committee (the forms stay the chair's: can_edit_meeting)."""
+    as long as they still lead or co-lead a team of the committee (the chair's own forms stay the chair's:
+    can_edit_meeting; the room's form of a section's text is can_write_item_text)."""
     if can_edit_meeting(user, meeting):
         return True
     if meeting.is_published or not user.is_authenticated:
         return False
     return meeting.note_takers.filter(pk=user.pk).exists() and leads_in(user, meeting.committee)
+
+
+def can_write_item_text(user: AnyUser, item: AgendaItem) -> bool:
+    """A chair's section's text alone, through the live room's form (without JavaScript, or when its socket
+    cannot connect): whoever writes it live. Its heading and place on the agenda stay the chair's."""
+    return can_take_notes(user, item.meeting)
 
 
 def can_publish(user: AnyUser, meeting: Meeting) -> bool:

@@ -69,6 +69,7 @@ urlpatterns = [
     path(f"{meeting}/edit/", chair.meeting_edit, name="meeting_edit"),
     path(f"{meeting}/live/", live.room, name="meeting_live"),
     path(f"{meeting}/live/note-takers/", live.note_takers, name="meeting_note_takers"),
+    path(f"{meeting}/live/items/<int:item>/", live.item_text, name="live_item_text"),
     path(f"{meeting}/publish/", chair.meeting_publish, name="meeting_publish"),
     path(f"{meeting}/cancel/", schedule.meeting_cancel, name="meeting_cancel"),
     path(f"{meeting}/items/<int:item>/edit/", chair.item_edit, name="item_edit"),

@@ -1,9 +1,9 @@
 """ASGI entry point: gunicorn's uvicorn workers in production (Procfile), `manage.py runserver` (daphne) in development.
 
 HTTP goes to Django as under WSGI (its middleware, WhiteNoise's static files included); WebSockets to the live
-room (meetings/live/), only from the site's own origins (ALLOWED_HOSTS) and with the session's user. On shutdown
-(uvicorn's lifespan, after it closed every socket, which saves each room as its last connection leaves) the live
-rooms still open are saved.
+room (meetings/live/), only from the site's own origins (ALLOWED_HOSTS), with the session's user and a request id
+as a page has. On shutdown (uvicorn's lifespan, after it closed every socket, which saves each room as its last
+connection leaves) the live rooms still open are saved.
 """
 
 import logging
@@ -23,6 +23,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from meetings.live.routing import websocket_urlpatterns  # noqa: E402
 from meetings.services.live import flush_rooms  # noqa: E402
+from pmc_minutes.observability import WebSocketRequestId  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +46,9 @@ async def lifespan(scope, receive, send):
 application = ProtocolTypeRouter(
     {
         "http": http,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": WebSocketRequestId(
+            AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+        ),
         "lifespan": lifespan,
     }
 )

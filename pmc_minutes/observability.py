@@ -45,6 +45,30 @@ class RequestIdMiddleware:
         return response
 
 
+class WebSocketRequestId:
+    """ASGI middleware around the WebSocket routes, as RequestIdMiddleware around the pages: every log line of a
+    connection carries its id, and the handshake's answer says it (so the server's access lines name it)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        rid = incoming_request_id(given)
+        token = request_id.set(rid)  # the consumer runs in this task, and its database calls copy the context
+        sentry_sdk.set_tag("request_id", rid)
+
+        async def send_with_id(message):
+            if message["type"] == "websocket.accept":
+                message = {**message, "headers": [*message.get("headers", []), (b"x-request-id", rid.encode())]}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            request_id.reset(token)
+
+
 class RequestIdFilter(logging.Filter):
     """Adds `request_id` to every record, so that any formatter may name it."""
 

@@ -186,6 +186,9 @@ def test_the_chair_s_sections_are_written_live_by_the_chair_and_the_named_note_t
         meeting.note_takers.add(world["lead_x"], world["lead_x_elsewhere"])
     assert permissions.can_take_notes(world[who], world["draft"]) is in_draft
     assert permissions.can_take_notes(world[who], world["published"]) is in_published
+    # The room's form without JavaScript writes what the room does: a chair's section's text.
+    for meeting, allowed in ((world["draft"], in_draft), (world["published"], in_published)):
+        assert permissions.can_write_item_text(world[who], meeting.items.get(title="Discussion")) is allowed
 
 
 def test_a_note_taker_who_leads_no_team_of_the_committee_any_more_takes_no_notes(world):

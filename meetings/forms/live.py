@@ -1,8 +1,9 @@
-"""The live room's form (views/live.py): the meeting's note-takers."""
+"""The live room's forms (views/live.py): the meeting's note-takers, and a chair's section's text without JavaScript."""
 
 from django import forms
 
 from ..models.people import person_name
+from .fields import AmendingForm, markdown_field
 
 
 class PersonChoiceField(forms.ModelMultipleChoiceField):
@@ -26,3 +27,10 @@ class NoteTakersForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Anyone else is refused here, whatever the browser sent: "Select a valid choice."
         self.fields["note_takers"].queryset = people
+
+
+class ItemTextForm(AmendingForm):
+    """A chair's section's text alone, as the room's note-takers write it (its heading is the chair's: ItemForm)."""
+
+    body = markdown_field(label="Notes")
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -1,7 +1,8 @@
 """The meeting's live room: every written section, a live editor where the user may write it, read-only elsewhere.
 
 Each section keeps its meeting-page anchor, which is also its socket's last path segment (live/consumers.py).
-Without JavaScript a writable section is the old form, posting to its edit page (with its 409 on a stale save).
+Without JavaScript (or when the socket cannot connect) a writable section is a form, with its 409 on a stale save:
+a report's posts to its edit page, a chair's section's to item_text here (its text alone: note-takers write it).
 """
 
 from dataclasses import dataclass, field
@@ -17,19 +18,22 @@ from django.views.decorators.http import require_POST
 
 from .. import permissions
 from ..format.choices import ItemKind
-from ..forms.live import NoteTakersForm
+from ..forms.live import ItemTextForm, NoteTakersForm
+from ..lib.diffing import diff_lines
 from ..models import BacklogReport
 from ..models.people import person_name
-from ..queries.minutes import WrittenSection, written_sections
+from ..queries.minutes import WrittenSection, section_anchor, written_sections
+from ..services.live import merge_text
 from .live_run import run_panel_context
-from .lookup import get_meeting
+from .lookup import get_meeting, get_written_section
+from .navigation import go_back
 
 
 @dataclass
 class RoomSection:
     written: WrittenSection
     writable: bool
-    form_url: str  # the section's edit page, which the no-JavaScript form posts to; "" when the user has none
+    form_url: str  # where the no-JavaScript form posts (a report's edit page, item_text); "" if not writable
     children: list["RoomSection"] = field(default_factory=list)  # the reports, under the backlog's heading
 
     @property
@@ -50,9 +54,8 @@ def room(request, committee, date):
     )
     user = request.user
     takes_notes = permissions.can_take_notes(user, meeting)
-    forms_allowed = permissions.can_edit_meeting(user, meeting)
     editable = permissions.editable_reports(user, meeting)
-    sections = _room_sections(meeting, takes_notes=takes_notes, forms_allowed=forms_allowed, editable=editable)
+    sections = _room_sections(meeting, takes_notes=takes_notes, editable=editable)
     naming = permissions.can_name_note_takers(user, meeting)
     context = {
         "meeting": meeting,
@@ -61,7 +64,7 @@ def room(request, committee, date):
         "amending": meeting.is_published,
         "writes_any": takes_notes or bool(editable),
         "live_user": _label(user) if user.is_authenticated else "",
-        "can_edit_meeting": forms_allowed,
+        "can_edit_meeting": permissions.can_edit_meeting(user, meeting),
         "note_takers": [_label(u) for u in meeting.note_takers.select_related("profile").order_by("username")]
         if naming
         else [],
@@ -86,6 +89,32 @@ def note_takers(request, committee, date):
     return redirect(reverse("meetings:meeting_live", args=[meeting.committee.slug, meeting.date]) + "#note-takers")
 
 
+@login_required
+def item_text(request, committee, date, item):
+    """A chair's section's text alone: what the room's form posts without JavaScript, for its note-takers too.
+
+    Its heading and label stay the chair's (chair.item_edit); the text merges into the room if one is open.
+    """
+    item = get_written_section(request, committee, date, item, allowed=permissions.can_write_item_text)
+    meeting = item.meeting
+    amending = meeting.is_published
+    room = reverse("meetings:meeting_live", args=[meeting.committee.slug, meeting.date])
+    back = f"{room}#{section_anchor(meeting, item)}"
+    form = ItemTextForm(request.POST or None, initial={"body": item.body, "version": item.version}, amending=amending)
+    context = {"meeting": meeting, "item": item, "form": form, "amending": amending, "back_url": back}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        saved = merge_text(item, data["body"], by=request.user, expected_version=data["version"], reason=form.reason())
+        if saved:
+            messages.success(request, f"Saved “{item}”.")
+            return go_back(request, back)
+        # Someone wrote in between (in the room, most likely): the form keeps this user's text, on the new version.
+        context["form"] = ItemTextForm(initial={**data, "version": item.version}, amending=amending)
+        context["conflict"] = {"saved": item.body, "diff": diff_lines(item.body, data["body"], context=None)}
+        return render(request, "meetings/live/item_text.html", context, status=409)
+    return render(request, "meetings/live/item_text.html", context)
+
+
 def _label(user) -> str:
     return person_name(user) or f"@{user.username}"
 
@@ -95,7 +124,7 @@ def _note_form(meeting, data=None) -> NoteTakersForm:
     return NoteTakersForm(data, people=people, initial={"note_takers": list(meeting.note_takers.all())})
 
 
-def _room_sections(meeting, *, takes_notes: bool, forms_allowed: bool, editable: set[int]) -> list[RoomSection]:
+def _room_sections(meeting, *, takes_notes: bool, editable: set[int]) -> list[RoomSection]:
     """The sections' texts in the minutes' order, the reports nested under the backlog's item as on the page."""
     slug, day = meeting.committee.slug, meeting.date
     top: list[RoomSection] = []
@@ -111,6 +140,6 @@ def _room_sections(meeting, *, takes_notes: bool, forms_allowed: bool, editable:
             parent = next((s for s in reversed(top) if s.written.section.kind == ItemKind.BACKLOG), None)
             (parent.children if parent else top).append(entry)
         else:
-            url = reverse("meetings:item_edit", args=[slug, day, section.pk]) if forms_allowed else ""
+            url = reverse("meetings:live_item_text", args=[slug, day, section.pk]) if takes_notes else ""
             top.append(RoomSection(written, takes_notes, url))
     return top

@@ -7,15 +7,17 @@ import logging.config
 import re
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
+from asgiref.sync import sync_to_async
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
 
-from pmc_minutes.observability import logging_config
-from tests.support.production import BASE_DIR, production_env, production_settings, run
+from pmc_minutes.observability import RequestIdFilter, WebSocketRequestId, logging_config
+from tests.support.live import run_coroutine
+from tests.support.production import BASE_DIR, production_env, production_settings, run, web_command
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +81,42 @@ def test_every_line_of_a_failing_request_has_its_id(client, json_log):
     assert "RuntimeError: boom" in records[-1]["exc_info"]
 
 
+def socket_through_the_request_id(headers: list) -> tuple[list[dict], list[dict]]:
+    """A WebSocket app that logs a line, wrapped as pmc_minutes/asgi.py wraps the live room; what it sent, logged."""
+    buffer, sent = io.StringIO(), []
+    handler = logging.StreamHandler(buffer)
+    handler.setFormatter(logging.Formatter("%(request_id)s %(message)s"))
+    handler.addFilter(RequestIdFilter())
+    logger = logging.getLogger("meetings.live")
+    logger.addHandler(handler)
+
+    async def app(scope, receive, send):
+        await send({"type": "websocket.accept", "headers": [(b"sec-websocket-extensions", b"none")]})
+        await sync_to_async(logger.warning)("in the room")  # as the consumer's database calls run
+
+    async def send(message):
+        sent.append(message)
+
+    try:
+        run_coroutine(WebSocketRequestId(app), {"type": "websocket", "headers": headers}, None, send)
+    finally:
+        logger.removeHandler(handler)
+    return sent, buffer.getvalue()
+
+
+def test_a_socket_s_lines_and_handshake_carry_the_proxy_s_request_id():
+    sent, logged = socket_through_the_request_id([(b"x-request-id", b"lb-9.1")])
+    assert sent[0]["headers"] == [(b"sec-websocket-extensions", b"none"), (b"x-request-id", b"lb-9.1")]
+    assert logged == "lb-9.1 in the room\n"
+
+
+def test_a_socket_without_a_usable_request_id_gets_a_new_one():
+    sent, logged = socket_through_the_request_id([(b"x-request-id", b'x" level="ERROR')])
+    made = dict(sent[0]["headers"])[b"x-request-id"].decode()
+    assert re.fullmatch(r"[0-9a-f]{32}", made)
+    assert logged == f"{made} in the room\n"
+
+
 def test_text_logs_name_the_request_id_too():
     buffer = io.StringIO()
     config = logging_config(log_format="text", level="INFO")
@@ -123,23 +161,17 @@ def test_sentry_starts_with_a_dsn_and_sends_no_personal_data():
     assert json.loads(result.stdout) == [True, True, False, "staging"]
 
 
-def test_gunicorn_writes_json_lines_naming_the_request_id(tmp_path):
-    """The production server with LOG_FORMAT=json: its own lines and its access lines are JSON objects."""
+def test_the_production_server_writes_json_lines_naming_the_request_id(tmp_path):
+    """The Procfile's server with LOG_FORMAT=json: its own lines and its access lines are JSON objects, a page's
+    and a WebSocket's (as it opens and as it closes, with the close code) each naming the request id."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = production_env(LOG_FORMAT="json", GUNICORN_ACCESS_LOG="-", ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="0")
     env["MEDIA_ROOT"] = str(tmp_path / "media")
     env["STATIC_ROOT"] = str(tmp_path)  # as after collectstatic (WhiteNoise warns about a missing folder)
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     out, err = (tmp_path / "out.log").open("wb"), (tmp_path / "err.log").open("wb")
-    server = subprocess.Popen(
-        [gunicorn, "pmc_minutes.wsgi", "--workers=1", f"--bind=127.0.0.1:{port}"],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=out,
-        stderr=err,
-    )
+    server = subprocess.Popen(web_command(port), cwd=BASE_DIR, env=env, stdout=out, stderr=err)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -153,12 +185,30 @@ def test_gunicorn_writes_json_lines_naming_the_request_id(tmp_path):
             except OSError:
                 assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "err.log").read_text()
                 time.sleep(0.2)
+        # Anyone not signed in is accepted, then closed with 4403 (meetings/live/consumers.py).
+        with connect(
+            f"ws://127.0.0.1:{port}/ws/live/runtime/2030-01-08/diego/",
+            origin=f"http://127.0.0.1:{port}",
+            additional_headers={"X-Request-ID": "socket-7"},
+            open_timeout=10,
+        ) as socket_:
+            assert socket_.response.headers["X-Request-ID"] == "socket-7"
+            with pytest.raises(ConnectionClosed) as closed:
+                socket_.recv(timeout=10)
+        assert closed.value.rcvd.code == 4403
     finally:
         server.terminate()
         server.wait(timeout=15)
         out.close()
         err.close()
-    access = [json.loads(line) for line in (tmp_path / "out.log").read_text().splitlines()]
-    assert any("GET /healthz" in line["message"] and "request_id=probe-42" in line["message"] for line in access)
+    access = [json.loads(line)["message"] for line in (tmp_path / "out.log").read_text().splitlines()]
+    assert any("GET /healthz" in line and "request_id=probe-42" in line for line in access), access
+    socket_lines = [line for line in access if "/ws/live/runtime/2030-01-08/diego/" in line]
+    assert [line.split(" 101 ")[0] for line in socket_lines] == [
+        '127.0.0.1 "GET /ws/live/runtime/2030-01-08/diego/ HTTP/1.1"'
+    ] * 2
+    assert socket_lines[0].endswith("request_id=socket-7 websocket=open"), socket_lines
+    assert socket_lines[1].endswith("request_id=socket-7 websocket=closed code=4403"), socket_lines
+    assert not any("GET /healthz" in line and "request_id=" not in line for line in access)  # uvicorn's own lines
     errors = [json.loads(line) for line in (tmp_path / "err.log").read_text().splitlines()]
     assert any("Booting worker" in line["message"] for line in errors), errors

@@ -297,3 +297,18 @@ def test_the_presence_list_names_the_people_in_the_room_and_their_section(live_c
     people = chair.locator("[data-presence-list] li", has_text="in Diego")
     expect(people).to_have_count(1)
     expect(people.locator("a")).to_have_attribute("href", "#diego")
+
+
+def test_a_note_taker_whose_socket_cannot_connect_saves_the_discussion_with_the_form(new_context, demo):
+    """On the WSGI live server, which has no WebSockets: the editor never mounts, the textarea stays, and the
+    form the editor's status points to saves a note-taker's text (through the room's text-only form)."""
+    discussion().meeting.note_takers.add(get_user_model().objects.get(username="diego-lead"))
+    anchor = discussion_anchor()
+    page = new_context().new_page()
+    sign_in(page, "diego-lead")
+    page.goto(ROOM)
+    expect(status(page, anchor)).to_have_attribute("data-live-state", "connecting")  # and so it stays
+    page.locator(f'[id="{anchor}"] textarea').fill("Noted without the room.")
+    page.locator(f'[id="{anchor}"]').get_by_role("button", name="Save this section").click()
+    expect(page.locator(".messages")).to_contain_text("Saved")
+    assert discussion().body == "Noted without the room."

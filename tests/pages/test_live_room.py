@@ -3,13 +3,18 @@
 from datetime import date
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from meetings.format.choices import ItemKind
+from meetings.services import live
 from meetings.services.publishing import publish_meeting
 from meetings.services.scheduling import create_meeting
 from tests.support.builders import make_committee, make_team, make_user
 from tests.support.html_tree import parse_html
+from tests.support.live import drop_rooms
+from tests.support.pages import browser_form
 
 MEETING = "/runtime/2030-01-08"
 ROOM = f"{MEETING}/live/"
@@ -138,10 +143,10 @@ def test_a_note_taker_writes_the_chair_s_sections_live_and_their_own_team_s_only
     draft.note_takers.add(people["lead_x"])
     tree = room_of(client, people["lead_x"])
     kinds = sections(tree)
-    assert kinds["section-discussion"] == "live-only"  # the chair's form stays the chair's
+    assert kinds["section-discussion"] == "live"  # with a form to save the text without JavaScript
     assert kinds["diego"] == "live"
     assert kinds["cli"] == "read"
-    assert "readonly" in tree.by_id("section-discussion").find("textarea").attrs
+    assert "readonly" not in tree.by_id("section-discussion").find("textarea").attrs
     assert not tree.find(id_="note-takers")  # naming them is the chair's
 
 
@@ -213,6 +218,127 @@ def test_the_fallback_form_of_a_stale_page_is_a_409_and_loses_nothing(client, pe
     assert "Mine, from the old page." in response.content.decode()
     discussion.refresh_from_db()
     assert discussion.body == "Written live meanwhile."
+
+
+def discussion_form(client, user) -> tuple[str, dict]:
+    """The Discussion's form in the room as `user` sees it: where it posts, and what it sends unchanged."""
+    form = room_of(client, user).by_id("section-discussion").find("form")
+    data = {e.attrs["name"]: e.attrs.get("value", "") for e in form.find_all("input") if e.attrs.get("name")}
+    return form.attrs["action"], data
+
+
+def test_a_chair_s_section_s_form_posts_its_text_alone(client, people, draft):
+    discussion = draft.items.get(title="Discussion")
+    action, data = discussion_form(client, people["chair"])
+    assert action == f"{ROOM}items/{discussion.pk}/"
+    assert set(data) == {"csrfmiddlewaretoken", "version", "next"}  # no heading to send back stale
+
+
+def test_a_note_taker_saves_the_discussion_without_javascript(client, people, draft):
+    draft.note_takers.add(people["lead_x"])
+    discussion = draft.items.get(title="Discussion")
+    title, label = discussion.title, discussion.agenda_label
+    action, data = discussion_form(client, people["lead_x"])
+
+    response = client.post(action, {**data, "body": "Typed without JavaScript."})
+
+    assert response.status_code == 302 and response["Location"] == f"{ROOM}#section-discussion"
+    discussion.refresh_from_db()
+    assert discussion.body == "Typed without JavaScript."
+    assert (discussion.title, discussion.agenda_label) == (title, label)
+    assert draft.revisions.latest("pk").author == people["lead_x"]
+
+
+def test_a_note_taker_cannot_change_a_heading_or_label_through_the_text_s_form(client, people, draft):
+    draft.note_takers.add(people["lead_x"])
+    discussion = draft.items.get(title="Discussion")
+    action, data = discussion_form(client, people["lead_x"])
+    client.post(action, {**data, "body": "Notes.", "title": "Renamed", "agenda_label": "Hijacked"})
+    discussion.refresh_from_db()
+    assert (discussion.body, discussion.title) == ("Notes.", "Discussion")
+    assert discussion.agenda_label != "Hijacked"
+
+
+def test_a_note_taker_s_stale_save_is_a_409_that_keeps_both_texts(client, people, draft):
+    draft.note_takers.add(people["lead_x"])
+    action, data = discussion_form(client, people["lead_x"])
+    discussion = draft.items.get(title="Discussion")
+    discussion.body, discussion.version = "Written live meanwhile.", discussion.version + 1
+    discussion.save()
+
+    response = client.post(action, {**data, "body": "Mine, from the old page."})
+
+    assert response.status_code == 409
+    form = browser_form(response)
+    assert form["body"] == "Mine, from the old page."
+    assert form["version"] == str(discussion.version)  # a second save is on the new version
+    assert "title" not in form and "agenda_label" not in form
+    assert "Written live meanwhile." in response.content.decode()  # the saved text, to merge from
+    discussion.refresh_from_db()
+    assert discussion.body == "Written live meanwhile."
+    assert client.post(action, form).status_code == 302  # the merged text saves
+    discussion.refresh_from_db()
+    assert discussion.body == "Mine, from the old page."
+
+
+def test_a_note_taker_s_form_merges_into_the_open_room(client, people, draft):
+    draft.note_takers.add(people["lead_x"])
+    discussion = draft.items.get(title="Discussion")
+    action, data = discussion_form(client, people["lead_x"])
+    room = async_to_sync(live.open_room)(discussion)
+    try:
+        assert client.post(action, {**data, "body": "Into the room."}).status_code == 302
+        assert room.text == "Into the room."  # what the people in the room see
+    finally:
+        drop_rooms()
+
+
+def test_the_text_s_form_is_refused_to_whoever_does_not_take_notes(client, people, draft):
+    discussion = draft.items.get(title="Discussion")
+    url = f"{ROOM}items/{discussion.pk}/"
+    form = {"body": "Not theirs.", "version": discussion.version}
+    assert client.post(url, form).status_code == 302  # to sign in
+    client.force_login(people["lead_y"])  # a lead, not named
+    assert client.post(url, form).status_code == 403
+    client.force_login(people["lead_x_elsewhere"])  # named, but of another committee: the draft is not theirs
+    draft.note_takers.add(people["lead_x_elsewhere"])
+    assert client.post(url, form).status_code == 404
+    draft.note_takers.add(people["lead_x"])
+    publish_meeting(draft)
+    client.force_login(people["lead_x"])  # note-takers write drafts only
+    assert client.post(url, form).status_code == 403
+    discussion.refresh_from_db()
+    assert discussion.body != "Not theirs."
+
+
+def test_on_published_minutes_the_chair_s_text_form_asks_why(client, people, draft):
+    publish_meeting(draft)
+    discussion = draft.items.get(title="Discussion")
+    action, data = discussion_form(client, people["chair"])
+    response = client.post(action, {**data, "body": "Amended."})
+    assert response.status_code == 200 and "reason" in browser_form(response)
+    discussion.refresh_from_db()
+    assert discussion.body != "Amended."
+    assert client.post(action, {**data, "body": "Amended.", "reason": "A typo"}).status_code == 302
+    assert draft.revisions.latest("pk").reason == "A typo"
+
+
+def test_the_agenda_list_has_no_text_form(client, people, draft):
+    draft.note_takers.add(people["lead_x"])
+    agenda = draft.items.get(kind=ItemKind.AGENDA)
+    client.force_login(people["lead_x"])
+    assert client.post(f"{ROOM}items/{agenda.pk}/", {"body": "x", "version": agenda.version}).status_code == 404
+
+
+def test_the_text_s_page_shows_the_section_s_text_to_a_note_taker(client, people, draft):
+    draft.note_takers.add(people["lead_x"])
+    discussion = draft.items.get(title="Discussion")
+    discussion.body = "So far."
+    discussion.save()
+    client.force_login(people["lead_x"])
+    response = client.get(f"{ROOM}items/{discussion.pk}/")
+    assert response.status_code == 200
+    assert browser_form(response)["body"] == "So far."
 
 
 # --- budget -----------------------------------------------------------------------------------------------

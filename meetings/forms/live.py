@@ -1,6 +1,7 @@
 """The live room's forms (views/live.py): the meeting's note-takers, and a chair's section's text without JavaScript."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 
 from ..models.people import person_name
 from .fields import AmendingForm, markdown_field
@@ -16,7 +17,7 @@ class NoteTakersForm(forms.Form):
     """Whom the chair names to write the chair's sections with them; only the committee's people are offered."""
 
     note_takers = PersonChoiceField(
-        queryset=None,
+        queryset=get_user_model().objects.none(),  # the committee's people, given by the view
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Note-takers",

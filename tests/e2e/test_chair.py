@@ -81,7 +81,15 @@ def test_the_chairs_page_the_publish_question_and_the_cancel_question(new_contex
     desktop.goto("/runtime/2018-06-26/edit/")
     bar = desktop.get_by_role("navigation", name="Chair's actions")
     expect(bar.get_by_role("link")).to_have_text(
-        ["Publish the minutes…", "Preview", "Edit the agenda", "Who has reported", "Record who attended", "History"]
+        [
+            "Publish the minutes…",
+            "Preview",
+            "Live room",
+            "Edit the agenda",
+            "Who has reported",
+            "Record who attended",
+            "History",
+        ]
     )
     # Cancelling is apart from the other actions, at the end, and only asks.
     danger = desktop.get_by_role("region", name="Cancel the meeting")

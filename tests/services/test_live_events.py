@@ -6,7 +6,7 @@ import time
 from types import SimpleNamespace
 
 import pytest
-from asgiref.sync import async_to_sync, sync_to_async
+from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.core.cache import cache
 from django.db import connections
@@ -20,7 +20,7 @@ from meetings.services.editing import save_report
 from meetings.services.live import merge_text, open_room
 from meetings.services.live_events import live_mark_key, meeting_group, render_section_body, section_event
 from meetings.services.publishing import publish_meeting
-from tests.support.live import drop_rooms
+from tests.support.live import drop_rooms, run_coroutine
 
 
 @pytest.fixture(autouse=True)
@@ -143,7 +143,7 @@ def test_typing_in_a_room_reaches_the_meeting_s_group_throttled_with_the_last_st
             received.append((time.monotonic() - started, message))
         await room.leave()
 
-    async_to_sync(scenario)()
+    run_coroutine(scenario)
 
     *_, (_, last) = received
     assert last == {
@@ -171,7 +171,7 @@ def test_a_form_s_text_merged_into_an_open_room_is_told_too(report, people):
         await room.leave()
         return message
 
-    message = async_to_sync(scenario)()
+    message = run_coroutine(scenario)
     assert message["event"]["html"] == "<p>From the form.</p>\n"
 
 
@@ -181,11 +181,12 @@ def test_a_change_applied_as_a_remote_one_is_left_to_the_server_that_applied_it(
     assert live_events._pending == {}  # nothing scheduled, nothing rendered
 
 
+@pytest.mark.django_db(transaction=True)  # the room opens in a thread of its own, with its own connection
 def test_a_form_s_save_stands_when_its_followers_cannot_be_told(report, people, monkeypatch):
     async def opened():
         return await open_room(report)
 
-    async_to_sync(opened)()  # its loop is gone: the form's change is told at once, from the form's thread
+    run_coroutine(opened)  # its loop is gone: the form's change is told at once, from the form's thread
 
     tried = []
 

@@ -46,6 +46,7 @@ INITIAL_BODY = "Written live by the bench.\n"
 SAVE_WAIT_SECONDS = 15  # the room saves as its last connection leaves; this long at most
 CATCH_UP_SECONDS = 30  # after the writers stop, every client must hold every keystroke within this
 SETTLE_SECONDS = 3  # after the rooms closed, before their memory is read again
+RESYNC_SECONDS = 5.0  # the site's editor asks for what it lacks this often (RESYNC_INTERVAL_MS, live-editor.js)
 SATURATED_CPU, SATURATED_LAG_MS = 0.8, 20  # a client process past either may be measuring itself
 _client_ids = itertools.count(1001)  # writers' Yjs client ids: new in every phase, so clocks start at 0
 
@@ -61,6 +62,7 @@ class Plan:
     rate: float = RATE
     awareness: bool = True  # writers announce their cursor after each keystroke, as CodeMirror's yCollab does
     settle: float = SETTLE_SECONDS
+    resync: float = RESYNC_SECONDS
 
     @classmethod
     def from_environment(cls) -> "Plan":
@@ -96,6 +98,9 @@ class Phase:
     missing: int = 0  # keystrokes that never reached a reader (one per reader)
     problems: list[str] = field(default_factory=list)
     server_cpu: float = 0.0  # share of one core while the writers typed
+    server_cpu_seconds: float = 0.0
+    machine_busy: float = 0.0  # share of all the machine's cores busy meanwhile, whoever's
+    healed: int = 0  # keystrokes a reader got only from a resync: their update was dropped on the way
     rss_open_kb: int = 0
     connect_seconds: float = 0.0
     saved_seconds: float = 0.0  # from the last close to every room's body saved
@@ -181,6 +186,13 @@ def rss_kb(pid: int) -> int:
     return 0
 
 
+def machine_ticks() -> tuple[int, int]:
+    """All cores' busy and total time so far, in clock ticks (/proc/stat)."""
+    ticks = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]  # to steal
+    idle = ticks[3] + ticks[4]  # idle, iowait
+    return sum(ticks) - idle, sum(ticks)
+
+
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
@@ -262,7 +274,7 @@ def run_phase(server: Server, rooms: list[RoomPlan], seconds: float, plan: Plan)
         room.writer_ids = [(next(_client_ids), writer) for writer in room.writers]
         room.report.refresh_from_db()
         room.before = room.report.body
-    common = {"seed": 26, "rate": plan.rate, "awareness": plan.awareness}
+    common = {"seed": 26, "rate": plan.rate, "awareness": plan.awareness, "resync": plan.resync}
     started = time.monotonic()
     readers = Clients("readers", {**common, "clients": specs(server, rooms, "reader", cookies)})
     writers = None
@@ -273,11 +285,15 @@ def run_phase(server: Server, rooms: list[RoomPlan], seconds: float, plan: Plan)
         phase.connect_seconds = time.monotonic() - started
         for who, message in (("readers", ready), ("writers", ready_w)):
             check(not message["refused"], f"the server refused {who}: close codes {message['refused']}")
-        cpu, start = cpu_seconds(server.pid), time.monotonic()
+        cpu, machine, start = cpu_seconds(server.pid), machine_ticks(), time.monotonic()
         readers.send({"cmd": "go", "seconds": seconds})
         writers.send({"cmd": "go", "seconds": seconds})
         typed = writers.expect("typed", seconds + 60)
-        phase.server_cpu = (cpu_seconds(server.pid) - cpu) / (time.monotonic() - start)
+        wall = time.monotonic() - start
+        phase.server_cpu_seconds = cpu_seconds(server.pid) - cpu
+        phase.server_cpu = phase.server_cpu_seconds / wall
+        busy, total = (after - before for after, before in zip(machine_ticks(), machine, strict=True))
+        phase.machine_busy = busy / total if total else 0.0
         phase.rss_open_kb = rss_kb(server.pid)
         finish = {"cmd": "finish", "sent": typed["sent"], "start": start, "window": max(seconds / 10, 0.1)}
         finish["timeout"] = CATCH_UP_SECONDS
@@ -291,19 +307,23 @@ def run_phase(server: Server, rooms: list[RoomPlan], seconds: float, plan: Plan)
                 process.stop()
     for counts in done["readers"]["windows"]:
         phase.windows.append(Counter({int(key): count for key, count in counts.items()}))
-    phase.missing = done["readers"]["missing"]
+    phase.missing, phase.healed = done["readers"]["missing"], done["readers"]["healed"]
     phase.keystrokes = sum(len(times) for times in typed["sent"].values())
     phase.clients = {name: {"cpu": message["cpu"], "lag": message["lag"]} for name, message in done.items()}
+    texts = []
     for number, room in enumerate(rooms):
-        phase.problems += check_room(room, number, typed["typed"], [done["readers"], done["writers"]])
-    phase.saved_seconds = wait_for_saves(rooms, [done["readers"]["rooms"][str(n)]["text"] for n in range(len(rooms))])
+        seen = [message["rooms"][str(number)] for message in done.values()]
+        phase.problems += check_clients(number, seen)
+        runs = [typed["typed"][str(client_id)] for client_id, _ in room.writer_ids]
+        phase.problems += [f"room {number}, the clients' text: {p}" for p in check_text(seen[0]["text"], room, runs)]
+        texts.append((room, runs, seen[0]["text"]))
+    phase.saved_seconds = wait_for_saves(texts, phase.problems)
     return phase
 
 
-def check_room(room: RoomPlan, number: int, typed: dict, done: list[dict]) -> list[str]:
-    """Every client's document the same; it is the body before plus each writer's keystrokes, once each."""
+def check_clients(number: int, seen: list[dict]) -> list[str]:
+    """Every client of the room holds the same text, and held every keystroke in time; none was closed on."""
     problems = []
-    seen = [message["rooms"][str(number)] for message in done if str(number) in message["rooms"]]
     if len({sha for part in seen for sha in part["shas"]}) != 1:
         problems.append(f"room {number}: the clients' documents differ")
     incomplete = sum(part["incomplete"] for part in seen)
@@ -312,24 +332,31 @@ def check_room(room: RoomPlan, number: int, typed: dict, done: list[dict]) -> li
     refused = [code for part in seen for code in part["codes"] if code not in (1000, 1005)]
     if refused:
         problems.append(f"room {number}: sockets closed by the server with {sorted(set(refused))}")
-    rest = seen[0]["text"]
-    for client_id, _ in room.writer_ids:
-        run = typed[str(client_id)]
-        if run and rest.count(run) != 1:
-            problems.append(f"room {number}: writer {client_id}'s keystrokes are there {rest.count(run)} times")
-        rest = rest.replace(run, "", 1)
-    if rest != room.before:
-        problems.append(f"room {number}: the text is not the body before plus the writers' keystrokes")
     return problems
 
 
-def wait_for_saves(rooms: list[RoomPlan], texts: list[str]) -> float:
-    """Seconds until every room's body in the database is its clients' text; problems if not in time."""
+def check_text(text: str, room: RoomPlan, runs: list[str]) -> list[str]:
+    """The body before the phase plus each writer's keystrokes, each run of them once, and nothing else."""
+    problems, rest = [], text
+    for number, run in enumerate(runs):
+        if run and rest.count(run) != 1:
+            problems.append(f"writer {number}'s keystrokes are there {rest.count(run)} times")
+        rest = rest.replace(run, "", 1)
+    if rest != room.before:
+        problems.append(f"{len(rest) - len(room.before):+d} characters besides the body before and the keystrokes")
+    return problems
+
+
+def wait_for_saves(texts: list[tuple[RoomPlan, list[str], str]], problems: list[str]) -> float:
+    """Seconds until every room's body in the database is its clients' text (inf, and problems, if not in time)."""
     started = time.monotonic()
-    waiting = list(zip(rooms, texts, strict=True))
+    waiting = texts
     while waiting:
-        waiting = [(room, text) for room, text in waiting if not _saved(room, text)]
+        waiting = [(room, runs, text) for room, runs, text in waiting if not _saved(room, text)]
         if waiting and time.monotonic() - started > SAVE_WAIT_SECONDS:
+            for room, runs, _ in waiting:
+                problems.append(f"{room.report.team.slug}: the saved body is not the clients' text")
+                problems += [f"{room.report.team.slug}, saved: {p}" for p in check_text(room.report.body, room, runs)]
             return float("inf")
         if waiting:
             time.sleep(0.05)
@@ -371,7 +398,7 @@ def percentiles(counts: Counter, *fractions: float) -> list[float]:
     return out
 
 
-def describe(phase: Phase, what: str) -> None:
+def describe(phase: Phase, what: str, plan: Plan) -> None:
     p50, p95, p99, top = percentiles(phase.latencies, 0.5, 0.95, 0.99, 1.0)
     note(
         f"{what}: {phase.rooms} room(s), {phase.writers} writers, {phase.readers} readers, {phase.seconds:.0f} s; "
@@ -382,21 +409,34 @@ def describe(phase: Phase, what: str) -> None:
     if len(phase.windows) > 1:
         tenths = [f"{percentiles(w, 0.95)[0]:.0f}" if w else "-" for w in phase.windows]
         note(f"p95 per tenth of the run: {', '.join(tenths)} ms")
-    note(f"server worker: {phase.server_cpu:.0%} of a core while typing, {phase.rss_open_kb / 1024:.0f} MB resident")
+    if phase.healed:
+        note(f"{phase.healed} deliveries came only with a resync (every {plan.resync:.0f} s): their update was dropped")
+    per_key = phase.server_cpu_seconds / phase.keystrokes * 1000 if phase.keystrokes else 0
+    note(
+        f"server worker: {phase.server_cpu:.0%} of a core while typing ({per_key:.1f} ms a keystroke), "
+        f"{phase.rss_open_kb / 1024:.0f} MB resident; the machine's cores {phase.machine_busy:.0%} busy meanwhile "
+        f"(load average {os.getloadavg()[0]:.1f})"
+    )
     for name, usage in phase.clients.items():
-        saturated = usage["cpu"] > SATURATED_CPU or usage["lag"]["p99_ms"] > SATURATED_LAG_MS
+        lag = usage["lag"]
+        if usage["cpu"] > SATURATED_CPU:
+            flag = " (SATURATED: its latencies include its own delay)"
+        elif lag["p99_ms"] > SATURATED_LAG_MS:
+            flag = " (woken late: the machine is busy, its latencies include that)"
+        else:
+            flag = ""
         note(
-            f"{name}' process: {usage['cpu']:.0%} of a core, event-loop lag p99 {usage['lag']['p99_ms']:.1f} ms, "
-            f"max {usage['lag']['max_ms']:.0f} ms" + (" (SATURATED: its latencies include its own delay)" * saturated)
+            f"{name}' process: {usage['cpu']:.0%} of a core, event-loop lag p99 {lag['p99_ms']:.1f} ms, "
+            f"max {lag['max_ms']:.0f} ms{flag}"
         )
-    for problem in phase.problems[:5]:
+    for problem in phase.problems[:8]:
         note(f"problem: {problem}")
 
 
 def report(results: Results, plan: Plan) -> None:
     note(f"load average {os.getloadavg()[0]:.1f} at the end")
     rooms, busy = results.rooms, results.busy
-    describe(rooms, "rooms at once")
+    describe(rooms, "rooms at once", plan)
     p95 = percentiles(rooms.latencies, 0.95)[0]
     verdict(f"live k) p95 to reader, {rooms.rooms} rooms at once", f"{p95:.0f} ms", f"< {LATENCY_TARGET_MS} ms",
             p95 < LATENCY_TARGET_MS)  # fmt: skip
@@ -409,7 +449,7 @@ def report(results: Results, plan: Plan) -> None:
     )
     verdict("live k) server memory per open room", f"{grown / rooms.rooms / 1024:.2f} MB (with its "
             f"{1 + plan.room_readers} sockets)", "recorded", True)  # fmt: skip
-    describe(busy, "the busy room")
+    describe(busy, "the busy room", plan)
     p50, p95, p99 = percentiles(busy.latencies, 0.5, 0.95, 0.99)
     verdict(f"live k) p95 to reader, {busy.writers} writers {busy.readers} readers", f"{p95:.0f} ms "
             f"(p50 {p50:.0f}, p99 {p99:.0f})", f"< {LATENCY_TARGET_MS} ms", p95 < LATENCY_TARGET_MS)  # fmt: skip

@@ -83,8 +83,10 @@ class Client:
         self.arrivals = {writer: array("d") for writer in spec["watch"]}
         self.sent = array("d")  # a writer's: when each of its keystrokes went out
         self.typed: list[str] = []
+        self.healed = 0  # keystrokes that came in a resync's answer: their update was dropped on the way
         self.socket = None
         self.listener: asyncio.Task | None = None
+        self.resyncer: asyncio.Task | None = None
         self.close_code: int | None = None
 
     async def open(self) -> None:
@@ -98,6 +100,14 @@ class Client:
         )
         self.listener = asyncio.create_task(self.listen())
         await self.socket.send(create_sync_message(self.doc))  # what y-websocket sends first: its state vector
+        self.resyncer = asyncio.create_task(self.resync())
+
+    async def resync(self) -> None:
+        """Send the state vector again now and then, as the site's editor does (y-websocket's resyncInterval)."""
+        with contextlib.suppress(ConnectionClosed):
+            while True:
+                await asyncio.sleep(self.plan["resync"])
+                await self.socket.send(create_sync_message(self.doc))
 
     async def listen(self) -> None:
         try:
@@ -115,16 +125,19 @@ class Client:
         reply = handle_sync_message(frame[1:], self.doc)
         if reply is not None:
             await self.socket.send(reply)
+        if frame[1] == YSyncMessageType.SYNC_STEP1:
+            return
+        now = time.monotonic()
+        clocks = state_vector(self.doc)
+        for writer, arrived in self.arrivals.items():
+            missing = clocks.get(writer, 0) - len(arrived)
+            if missing > 0:
+                arrived.extend(itertools.repeat(now, missing))
+                if frame[1] == YSyncMessageType.SYNC_STEP2 and self.synced.is_set():
+                    self.healed += missing
         if frame[1] == YSyncMessageType.SYNC_STEP2:
             self.synced.set()
-        if frame[1] != YSyncMessageType.SYNC_STEP1:
-            now = time.monotonic()
-            clocks = state_vector(self.doc)
-            for writer, arrived in self.arrivals.items():
-                missing = clocks.get(writer, 0) - len(arrived)
-                if missing > 0:
-                    arrived.extend(itertools.repeat(now, missing))
-            self.changed.set()
+        self.changed.set()
 
     async def type(self, seconds: float) -> None:
         """Type at the plan's rate, each keystroke after the writer's own last one, wherever others write."""
@@ -167,6 +180,7 @@ class Client:
         return all(clocks.get(writer, 0) >= expected.get(writer, 0) for writer in self.spec["watch"])
 
     async def close(self) -> None:
+        self.resyncer.cancel()
         await self.socket.close()
         await self.listener
 
@@ -269,13 +283,14 @@ async def run(plan: dict) -> None:
     complete = await asyncio.gather(*(client.wait_for(expected, finish["timeout"]) for client in clients))
     sent = {int(writer): times for writer, times in finish["sent"].items()}
     windows: list[Counter] = []
-    missing = 0
+    missing = healed = 0
     rooms: dict[str, dict] = {}
     for client, done in zip(clients, complete, strict=True):
         client_windows, client_missing = latencies(client, sent, finish["start"], finish["window"])
         if not client.writer:
             merge(windows, client_windows)
             missing += client_missing
+            healed += client.healed
         text = str(client.text)
         room = rooms.setdefault(str(client.spec["room"]), {"text": text, "shas": [], "incomplete": 0, "codes": []})
         room["shas"].append(hashlib.sha256(text.encode()).hexdigest())
@@ -287,6 +302,7 @@ async def run(plan: dict) -> None:
         "done",
         windows=[{str(key): count for key, count in counts.items()} for counts in windows],
         missing=missing,
+        healed=healed,
         rooms=rooms,
         **usage,
     )

@@ -46,8 +46,11 @@ VOCABULARY = (
 
 
 def keystrokes(writer: int, seed: int):
-    """What writer `writer` types, a character at a time: a line of its own, then words, a newline now and then."""
-    yield from f"\n\n[writer {writer}] "
+    """What writer `writer` (its Yjs client id) types, a character at a time: a line of its own, then words.
+
+    The line starts with the id, so that each writer's keystrokes can be found in the text once (bench/live.py).
+    """
+    yield from f"\n{writer}: "
     vocabulary = VOCABULARY.split()
     words = random.Random(seed * 1000 + writer)  # noqa: S311 (a repeatable text, no secret)
     for count in itertools.count(1):
@@ -143,7 +146,7 @@ class Client:
         """Type at the plan's rate, each keystroke after the writer's own last one, wherever others write."""
         loop = asyncio.get_running_loop()
         pace = random.Random(self.spec["client_id"])  # noqa: S311 (a repeatable pace)
-        stream = keystrokes(self.spec["writer"], self.plan["seed"])
+        stream = keystrokes(self.spec["client_id"], self.plan["seed"])
         cursor = None
         deadline = next_at = loop.time()
         deadline += seconds

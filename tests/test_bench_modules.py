@@ -25,7 +25,7 @@ def test_the_live_section_runs_tiny(settings):
     server = AsgiServer()
     server.start()
     try:
-        plan = live.Plan(writers=1, readers=2, seconds=3, rooms=2, room_readers=1, rooms_seconds=1, settle=0.1)
+        plan = live.Plan(writers=1, readers=2, seconds=3, rooms=2, room_readers=1, rooms_seconds=2, settle=0.1)
         results = live.measure(live.Server(server.url, os.getpid()), plan)
     finally:
         server.stop()
@@ -37,5 +37,6 @@ def test_the_live_section_runs_tiny(settings):
     assert busy.missing == 0
     assert busy.problems == []
     assert results.rooms.problems == []
+    assert results.again.problems == []
     assert results.rooms.keystrokes > 0
     assert busy.saved_seconds < live.SAVE_WAIT_SECONDS

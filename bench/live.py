@@ -100,7 +100,8 @@ class Phase:
     server_cpu: float = 0.0  # share of one core while the writers typed
     server_cpu_seconds: float = 0.0
     machine_busy: float = 0.0  # share of all the machine's cores busy meanwhile, whoever's
-    healed: int = 0  # keystrokes a reader got only from a resync: their update was dropped on the way
+    healed: int = 0  # keystrokes a reader got first from a resync's answer (still on their way, or dropped)
+    gaps: int = 0  # times a reader got an update it could not apply yet: one before it was dropped on the way
     rss_open_kb: int = 0
     connect_seconds: float = 0.0
     saved_seconds: float = 0.0  # from the last close to every room's body saved
@@ -308,7 +309,7 @@ def run_phase(server: Server, rooms: list[RoomPlan], seconds: float, plan: Plan)
                 process.stop()
     for counts in done["readers"]["windows"]:
         phase.windows.append(Counter({int(key): count for key, count in counts.items()}))
-    phase.missing, phase.healed = done["readers"]["missing"], done["readers"]["healed"]
+    phase.missing, phase.healed, phase.gaps = (done["readers"][key] for key in ("missing", "healed", "gaps"))
     phase.keystrokes = sum(len(times) for times in typed["sent"].values())
     phase.clients = {name: {"cpu": message["cpu"], "lag": message["lag"]} for name, message in done.items()}
     texts = []
@@ -429,8 +430,10 @@ def describe(phase: Phase, what: str, plan: Plan) -> None:
     if len(phase.windows) > 1:
         tenths = [f"{percentiles(w, 0.95)[0]:.0f}" if w else "-" for w in phase.windows]
         note(f"p95 per tenth of the run: {', '.join(tenths)} ms")
-    if phase.healed:
-        note(f"{phase.healed} deliveries came only with a resync (every {plan.resync:.0f} s): their update was dropped")
+    note(
+        f"dropped on the way: {phase.gaps} gaps in readers' updates; {phase.healed} deliveries came first in the "
+        f"answer to a resync (every {plan.resync:.0f} s): dropped, or still on their way"
+    )
     per_key = phase.server_cpu_seconds / phase.keystrokes * 1000 if phase.keystrokes else 0
     note(
         f"server worker: {phase.server_cpu:.0%} of a core while typing ({per_key:.1f} ms a keystroke), "

@@ -31,6 +31,7 @@ from pycrdt import (
     create_sync_message,
     create_update_message,
     handle_sync_message,
+    read_message,
 )
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
@@ -59,8 +60,22 @@ def keystrokes(writer: int, seed: int):
 
 
 def state_vector(doc: Doc) -> dict[int, int]:
-    """The document's clock per client: how many characters each has inserted (lib0's encoded state vector)."""
-    decoder = Decoder(doc.get_state())
+    """The document's clock per client: how many characters each has inserted."""
+    return decode_state_vector(doc.get_state())
+
+
+def update_start(update: bytes) -> tuple[int, int] | None:
+    """The client and first clock of an update's first run of items (a keystroke's update holds one)."""
+    decoder = Decoder(update)
+    if decoder.read_var_uint() == 0:  # clients
+        return None
+    decoder.read_var_uint()  # items of the first client
+    return decoder.read_var_uint(), decoder.read_var_uint()
+
+
+def decode_state_vector(encoded: bytes) -> dict[int, int]:
+    """lib0's encoding: a count, then (client, clock) pairs."""
+    decoder = Decoder(encoded)
     return {decoder.read_var_uint(): decoder.read_var_uint() for _ in range(decoder.read_var_uint())}
 
 
@@ -86,7 +101,9 @@ class Client:
         self.arrivals = {writer: array("d") for writer in spec["watch"]}
         self.sent = array("d")  # a writer's: when each of its keystrokes went out
         self.typed: list[str] = []
-        self.healed = 0  # keystrokes that came in a resync's answer: their update was dropped on the way
+        self.healed = 0  # keystrokes that came first in a resync's answer (still on their way, or dropped)
+        self.gaps = 0  # times an update came that could not be applied yet: one before it was dropped on the way
+        self.highest: dict[int, int] = {}  # writers with updates waiting for a missing one: the clock they reach
         self.socket = None
         self.listener: asyncio.Task | None = None
         self.resyncer: asyncio.Task | None = None
@@ -125,6 +142,11 @@ class Client:
     async def on_frame(self, frame: bytes) -> None:
         if not isinstance(frame, bytes) or len(frame) < 2 or frame[0] != YMessageType.SYNC:
             return  # awareness (others' cursors) and heartbeats: nothing to measure
+        start = update_start(read_message(frame[2:])) if frame[1] == YSyncMessageType.SYNC_UPDATE else None
+        if start is not None and start[0] in self.arrivals and start[1] > state_vector(self.doc).get(start[0], 0):
+            # An update from further on than this document: one before it was dropped on the way.
+            self.gaps += start[0] not in self.highest
+            self.highest[start[0]] = max(self.highest.get(start[0], 0), start[1] + 1)
         reply = handle_sync_message(frame[1:], self.doc)
         if reply is not None:
             await self.socket.send(reply)
@@ -132,6 +154,7 @@ class Client:
             return
         now = time.monotonic()
         clocks = state_vector(self.doc)
+        self.highest = {writer: end for writer, end in self.highest.items() if clocks.get(writer, 0) < end}
         for writer, arrived in self.arrivals.items():
             missing = clocks.get(writer, 0) - len(arrived)
             if missing > 0:
@@ -286,7 +309,7 @@ async def run(plan: dict) -> None:
     complete = await asyncio.gather(*(client.wait_for(expected, finish["timeout"]) for client in clients))
     sent = {int(writer): times for writer, times in finish["sent"].items()}
     windows: list[Counter] = []
-    missing = healed = 0
+    missing = healed = gaps = 0
     rooms: dict[str, dict] = {}
     for client, done in zip(clients, complete, strict=True):
         client_windows, client_missing = latencies(client, sent, finish["start"], finish["window"])
@@ -294,6 +317,7 @@ async def run(plan: dict) -> None:
             merge(windows, client_windows)
             missing += client_missing
             healed += client.healed
+            gaps += client.gaps
         text = str(client.text)
         room = rooms.setdefault(str(client.spec["room"]), {"text": text, "shas": [], "incomplete": 0, "codes": []})
         room["shas"].append(hashlib.sha256(text.encode()).hexdigest())
@@ -306,6 +330,7 @@ async def run(plan: dict) -> None:
         windows=[{str(key): count for key, count in counts.items()} for counts in windows],
         missing=missing,
         healed=healed,
+        gaps=gaps,
         rooms=rooms,
         **usage,
     )

@@ -93,7 +93,7 @@ test: system-deps venv e2e-deps ## Lint, check the built assets and for missing 
 e2e: system-deps venv e2e-deps ## Run only the browser tests (tests/e2e; screenshots in test-artifacts/)
 	$(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
 
-bench: venv ## Run the benchmarks (bench/run.py; installs wrk when it can, BENCH_RUNS=n, BENCH_ONLY=a,b,c,d,e,f,g,h,i,j; BENCH_SCALE=n meetings for i)
+bench: venv ## Run the benchmarks (bench/run.py; installs wrk when it can, BENCH_RUNS=n, BENCH_ONLY=a,b,c,d,e,f,g,h,i,j,k; BENCH_SCALE=n meetings for i; BENCH_LIVE_SECONDS=600 for k's 10-minute run)
 	@bash scripts/system-deps.sh --bench || echo "bench: some system packages are missing (see above); going on"
 	@command -v wrk >/dev/null || echo "bench: wrk is missing: the throughput benchmark (a) will say so and be skipped"
 	$(VENV_PY) bench/run.py

@@ -122,12 +122,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(env: dict, workers: int = 2) -> Iterator[str]:
+def gunicorn(env: dict, workers: int = 2, app: str = "pmc_minutes.wsgi") -> Iterator[str]:
     """A gunicorn serving the app on 127.0.0.1; yields its base URL and stops it afterwards."""
     port = free_port()
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
-        "pmc_minutes.wsgi",
+        app,
         f"--workers={workers}",
         f"--bind=127.0.0.1:{port}",
         "--log-level=warning",

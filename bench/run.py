@@ -7,6 +7,7 @@ connections). Sections: (b) cold renders, (a) throughput under gunicorn
 against a static file, (d) concurrent saves over HTTP, (c) the community's
 pages at 200 and 2,000 meetings, (f) parsing hostile 2 MB files, (h) hostile input under gunicorn while a
 reader loads the home page, (j) a burst of 50 cold PDFs under gunicorn while 20 clients read pages,
+(k) the live room: simulated Yjs clients on the ASGI server (BENCH_LIVE_SECONDS of typing, 60 by default),
 (i) a foundation's archive (200 committees, 50,000 meetings: BENCH_SCALE),
 (e) the corpus import, (g) the git history import. Every ratio is
 measured side by side in the same run. BENCH_RUNS sets the runs (default 5),
@@ -80,7 +81,7 @@ def main() -> int:
         call_command("collectstatic", "--noinput", verbosity=0)
         call_command("migrate", verbosity=0)
 
-        from bench import burst, data, foundation, hostile, pages, parsing, scale, writes
+        from bench import burst, data, foundation, hostile, live, pages, parsing, scale, writes
 
         seed = data.load_seed()
         if wanted("b"):
@@ -104,6 +105,9 @@ def main() -> int:
         if wanted("j"):
             print("\n(j) a burst of cold PDFs under gunicorn")
             burst.burst(env)
+        if wanted("k"):
+            print("\n(k) the live room: simulated Yjs clients on the ASGI server")
+            live.live(env)
         if wanted("i"):
             # Last: its 50,000 meetings stay in the bench database until it is dropped.
             print(f"\n(i) a foundation's archive: {foundation.COMMITTEES} committees, {foundation.SCALE} meetings")

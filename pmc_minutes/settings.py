@@ -148,7 +148,9 @@ CHANNEL_LAYERS = {
     "default": (
         {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
         if REDIS_URL
-        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+        # One process: a connection may fall a few seconds behind in a busy room before frames are dropped (the
+        # default, 100, drops them after a moment's stall; the editor's periodic resync would heal it, late).
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 2000}}
     )
 }
 # The live room (meetings/live/consumers.py): the largest frame a client may send (a paste of a whole

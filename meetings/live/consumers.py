@@ -3,8 +3,9 @@
 Connect is a view's lookup and permission check: whoever may not read the section is closed with 4403 (a close
 code y-websocket clients take as final); whoever may read but not write gets a read-only connection, whose
 document frames and awareness are dropped here, frame by frame, while its state vector is still answered. The
-right to write is asked again every PMC_LIVE_RECHECK_SECONDS (on the next write, and by a timer), so a lead whose
-team was taken away, or whose meeting was published meanwhile, is closed with 4403.
+right to write is asked again every PMC_LIVE_RECHECK_SECONDS by a timer (a frame asks only when the timer is
+late, so that keystrokes do not wait for the database), so a lead whose team was taken away, or whose meeting was
+published meanwhile, is closed with 4403.
 
 The document is the room's (meetings/services/live.py), one copy per app server: a client's update is applied to
 this server's copy, which sends it to the other connections here, and relayed through the section's channel-layer
@@ -21,6 +22,7 @@ from types import SimpleNamespace
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import InMemoryChannelLayer
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -77,6 +79,11 @@ def user_colour(user_id: int) -> str:
     hue = int.from_bytes(hashlib.sha256(str(user_id).encode()).digest()[:2], "big") / 65536
     red, green, blue = colorsys.hls_to_rgb(hue, 0.45, 0.7)
     return "#{:02x}{:02x}{:02x}".format(*(round(channel * 255) for channel in (red, green, blue)))
+
+
+def other_servers(layer) -> bool:
+    """Whether other app servers may hold copies of a room: not with the in-memory layer, which is this process's."""
+    return not isinstance(layer, InMemoryChannelLayer)
 
 
 def group_name(section: AgendaItem | BacklogReport) -> str:
@@ -158,14 +165,17 @@ class SectionConsumer(AsyncWebsocketConsumer):
             await self._send(yprotocol.encode_sync(yprotocol.SYNC_STEP2, self.room.answer_step1(message.payload)))
             return
         # SyncStep2 and Update both change the document (a reconnecting client's offline edits come as step 2).
-        if not self.can_write or not await self._may_still_write():
+        # The ticker asks for the right to write again on time; a frame asks only when it is late (a stalled loop),
+        # so a keystroke does not wait for the database.
+        if not self.can_write or not await self._may_still_write(settings.PMC_LIVE_RECHECK_SECONDS * 2):
             return
         await self.room.apply(message.payload, by=self.user, sender=self.channel_name)
-        # The other servers' copies of the room (this server's connections were sent it by the room).
-        await self.channel_layer.group_send(
-            self.group,
-            {"type": "room.update", "update": message.payload, "by": self.user.pk, "origin": self.room.origin},
-        )
+        if other_servers(self.channel_layer):
+            # The other servers' copies of the room (this server's connections were sent it by the room).
+            await self.channel_layer.group_send(
+                self.group,
+                {"type": "room.update", "update": message.payload, "by": self.user.pk, "origin": self.room.origin},
+            )
 
     def _forward(self, update: bytes) -> None:
         """The room's document changed (another connection here, another server, a form): tell this client."""
@@ -232,9 +242,10 @@ class SectionConsumer(AsyncWebsocketConsumer):
         route = self.route
         return await database_sync_to_async(find_section)(self.user, route["committee"], route["date"], route["anchor"])
 
-    async def _may_still_write(self) -> bool:
-        """Asks again when the last answer is older than PMC_LIVE_RECHECK_SECONDS; closes with 4403 on a no."""
-        if time.monotonic() - self.checked_at < settings.PMC_LIVE_RECHECK_SECONDS:
+    async def _may_still_write(self, older_than: float | None = None) -> bool:
+        """Asks again when the last answer is older than that (PMC_LIVE_RECHECK_SECONDS); closes with 4403 on a no."""
+        limit = settings.PMC_LIVE_RECHECK_SECONDS if older_than is None else older_than
+        if time.monotonic() - self.checked_at < limit:
             return True
         try:
             _, can_write = await self._look_up()
@@ -258,7 +269,7 @@ class SectionConsumer(AsyncWebsocketConsumer):
                 if not self.closing and self.room is not None:
                     await self.room.catch_up(older_than=interval / 2)  # once per room, whichever connection asks
                 if not self.closing and time.monotonic() - self.sent_at >= HEARTBEAT_SECONDS:
-                    await self._send(_HEARTBEAT)
+                    await self._send_unless_gone(_HEARTBEAT)
         except Exception:
             # Rights that cannot be asked are not assumed: the client reconnects (1011 is not final) and is asked anew.
             logger.exception("The live room could not check a connection's rights")

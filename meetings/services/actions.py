@@ -21,6 +21,7 @@ from ..models import (
     Outcome,
 )
 from .editing import save_section_body
+from .live import merge_text
 from .mirroring import mirror_later
 
 
@@ -31,15 +32,14 @@ def record_action(
     by,
     expected_version: int,
     reason: str = "",
-    save=save_section_body,
 ) -> bool:
     """Add the action at the end of the section unless someone saved it since `expected_version`; False then.
 
-    In published minutes it is an amendment, which `reason` explains (the form asks for it). `save` as for
-    decisions.record_decision.
+    In published minutes it is an amendment, which `reason` explains (the form asks for it). Saved as
+    decisions.record_decision saves.
     """
     body = with_action(section.body, action)
-    saved = save(section, body, by=by, expected_version=expected_version, reason=reason)
+    saved = merge_text(section, body, by=by, expected_version=expected_version, reason=reason)
     if saved:
         # The sync made the row; the newest one with this line, not yet claimed, is this one.
         row = (

@@ -7,7 +7,7 @@ it the decisions page) and the git mirror, as any edit of the section.
 
 from ..format.decisions import DecisionLine, with_decision
 from ..models import AgendaItem, BacklogReport
-from .editing import save_section_body
+from .live import merge_text
 
 
 def record_decision(
@@ -17,12 +17,11 @@ def record_decision(
     by,
     expected_version: int,
     reason: str = "",
-    save=save_section_body,
 ) -> bool:
     """Add the decision at the end of the section unless someone saved it since `expected_version`; False then.
 
-    In published minutes it is an amendment, which `reason` explains (the form asks for it). `save` is
-    save_section_body's equal: the live room passes live.merge_text, so that its document takes the line too.
+    In published minutes it is an amendment, which `reason` explains (the form asks for it). Saved through
+    live.merge_text, so that the section's open live room takes the line too (RoomError: a text the forms refuse).
     """
     body = with_decision(section.body, decision)
-    return save(section, body, by=by, expected_version=expected_version, reason=reason)
+    return merge_text(section, body, by=by, expected_version=expected_version, reason=reason)

@@ -3,7 +3,7 @@ record decisions and actions in the section being discussed, end it.
 
 Each change is told to the room's followers (services/live_events.py) once committed. Time per section is
 accumulated here at every switch, so every screen shows the same clocks. Decisions and actions are the usual
-services, saved through live.merge_text so that the section's open room takes the line as its people type.
+services, which save through live.merge_text so that the section's open room takes the line as its people type.
 """
 
 import logging
@@ -21,7 +21,7 @@ from . import live_events
 from .actions import record_action
 from .attendance import record_attendance
 from .decisions import record_decision
-from .live import RoomError, merge_text
+from .live import RoomError
 
 logger = logging.getLogger(__name__)
 
@@ -155,7 +155,7 @@ def _add_line(record, section: AgendaItem | BacklogReport, **line) -> None:
     for _attempt in range(LINE_ATTEMPTS):
         section.refresh_from_db()
         try:
-            if record(section, expected_version=section.version, save=merge_text, **line):
+            if record(section, expected_version=section.version, **line):
                 return
         except RoomError as error:
             raise RunError(str(error)) from None

@@ -14,6 +14,7 @@ from ..models import ActionItem
 from ..queries.actions import committee_actions
 from ..queries.candidates import meeting_candidates
 from ..services.actions import accept_candidate, dismiss_candidate, record_action, record_outcome
+from ..services.live import RoomError
 from .lookup import check, get_committee, get_meeting, get_report, get_written_section
 
 PER_PAGE = 50
@@ -63,9 +64,14 @@ def _record(request, section, *, name: str, back: str):
     }
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if record_action(
-            section, action=data["action"], by=request.user, expected_version=data["version"], reason=form.reason()
-        ):
+        try:
+            recorded = record_action(
+                section, action=data["action"], by=request.user, expected_version=data["version"], reason=form.reason()
+            )
+        except RoomError as error:  # the section with the line would be a text the forms refuse
+            form.add_error(None, str(error))
+            return render(request, "meetings/action_new.html", context)
+        if recorded:
             messages.success(request, f"Recorded the action in {name}.")
             return redirect(back)
         # Someone saved the section in between: the action is not recorded; it may no longer belong there.

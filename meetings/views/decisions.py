@@ -9,6 +9,7 @@ from .. import permissions
 from ..forms.decisions import DecisionFilterForm, DecisionForm
 from ..queries.decisions import committee_decisions
 from ..services.decisions import record_decision
+from ..services.live import RoomError
 from .lookup import get_committee, get_report, get_written_section
 
 PER_PAGE = 50
@@ -52,9 +53,18 @@ def _record(request, section, *, name: str, back: str):
     }
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if record_decision(
-            section, decision=data["decision"], by=request.user, expected_version=data["version"], reason=form.reason()
-        ):
+        try:
+            recorded = record_decision(
+                section,
+                decision=data["decision"],
+                by=request.user,
+                expected_version=data["version"],
+                reason=form.reason(),
+            )
+        except RoomError as error:  # the section with the line would be a text the forms refuse
+            form.add_error(None, str(error))
+            return render(request, "meetings/decision_new.html", context)
+        if recorded:
             messages.success(request, f"Recorded the decision in {name}.")
             return redirect(back)
         # Someone saved the section in between: the decision is not recorded; it may no longer belong there.

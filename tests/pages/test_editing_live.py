@@ -120,3 +120,26 @@ def test_the_api_s_put_merges_into_the_open_room_and_a_stale_one_gets_412(client
 
     assert stale.status_code == 412
     assert stale.json()["current"]["body"] == writer.text
+
+
+@pytest.mark.parametrize("where", ["here", "elsewhere"])
+def test_a_decision_recorded_on_its_page_goes_into_the_open_room_after_what_was_typed(people, report, where):
+    room = open_here(report) if where == "here" else open_elsewhere(report)
+    writer = Writer(room)
+    lead = signed_in(people["lead_x"])
+    url = "/runtime/2030-01-08/reports/diego/decisions/new/"
+    form = browser_form(lead.get(url))
+    writer.type(0, "Diego: ", by=people["lead_x"])
+    room.write_log()  # typed after the decision's page was read
+
+    stale = lead.post(url, {**form, "text": "Adopt the Xenial stemcell"})
+    assert stale.status_code == 409  # the page was read before the typing: nothing is overwritten
+    response = lead.post(url, {**browser_form(stale), "text": "Adopt the Xenial stemcell"})
+
+    assert response.status_code == 302
+    if where == "elsewhere":
+        room.catch_up_now()
+    report.refresh_from_db()
+    assert report.body.startswith("Diego: Shipped cells.\n")
+    assert "Adopt the Xenial stemcell" in report.body
+    assert writer.text == room.text == report.body

@@ -11,7 +11,7 @@ from meetings.format.actions import ActionLine
 from meetings.format.decisions import DecisionLine
 from meetings.models import ActionItem, MeetingRun, SectionTime
 from meetings.queries.live_run import attendance_people, run_state
-from meetings.services import live_events, meeting_run
+from meetings.services import decisions, live_events, meeting_run
 from meetings.services.editing import save_item
 from meetings.services.live import open_room
 from meetings.services.meeting_run import (
@@ -311,7 +311,7 @@ def test_a_line_the_minutes_refuse_is_refused_with_the_renderers_reason(draft, p
     def refuse(*args, **kwargs):
         raise meeting_run.RoomError("This text nests too deeply to show.")
 
-    monkeypatch.setattr(meeting_run, "merge_text", refuse)
+    monkeypatch.setattr(decisions, "merge_text", refuse)  # where the decision's text is saved
 
     with pytest.raises(RunError, match="nests too deeply"):
         record_decision_now(discussion, decision=DecisionLine("Adopt Xenial"), by=people["chair"])

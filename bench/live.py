@@ -26,6 +26,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.db import OperationalError
 
 from meetings.models import BacklogReport, Committee, Team
 from meetings.services.editing import save_report
@@ -271,10 +272,10 @@ def run_phase(server: Server, rooms: list[RoomPlan], seconds: float, plan: Plan)
     """Writers type in each room for `seconds` while its readers follow; then everything is checked."""
     phase = Phase(len(rooms), sum(len(r.writers) for r in rooms), sum(len(r.readers) for r in rooms), seconds)
     people = {person.pk: person for room in rooms for person in room.writers + room.readers}
-    cookies = {pk: session_cookie(person) for pk, person in people.items()}
+    cookies = {pk: patiently(lambda person=person: session_cookie(person)) for pk, person in people.items()}
     for room in rooms:
         room.writer_ids = [(next(_client_ids), writer) for writer in room.writers]
-        room.report.refresh_from_db()
+        patiently(room.report.refresh_from_db)
         room.before = room.report.body
     common = {"seed": 26, "rate": plan.rate, "awareness": plan.awareness, "resync": plan.resync}
     started = time.monotonic()
@@ -380,8 +381,21 @@ def wait_for_saves(texts: list[tuple[RoomPlan, list[str], str]], problems: list[
 
 
 def _saved(room: RoomPlan, runs: list[str]) -> bool:
-    room.report.refresh_from_db(fields=["body"])
+    patiently(lambda: room.report.refresh_from_db(fields=["body"]))
     return not check_text(room.report.body, room, runs)
+
+
+def patiently(call, seconds: float = 10.0):
+    """call(), again while the database is locked: SQLite's (the bench's own test, on a server in the same process)
+    is, a moment, while the server saves a room."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return call()
+        except OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+        time.sleep(0.05)
 
 
 # The whole section ----------------------------------------------------------------------------

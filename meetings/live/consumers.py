@@ -9,7 +9,9 @@ published meanwhile, is closed with 4403.
 
 The document is the room's (meetings/services/live.py), one copy per app server: a client's update is applied to
 this server's copy, which sends it to the other connections here, and relayed through the section's channel-layer
-group to the other servers, whose copies apply it and send it to theirs. Awareness goes through the group alone.
+group to the other servers, whose copies apply it and send it to theirs. Awareness goes the same two ways: through
+the room to this server's connections, through the group to the others'. What a socket is sent waits in its
+Outbox (outbox.py), which merges what gathers while a frame is on its way.
 """
 
 import asyncio
@@ -21,11 +23,11 @@ from datetime import date
 from types import SimpleNamespace
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import InMemoryChannelLayer
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 
 from .. import permissions
@@ -36,6 +38,8 @@ from ..models.people import person_name
 from ..queries.minutes import written_sections
 from ..services.live import RoomError, open_room, room_group
 from ..views.lookup import get_meeting
+from .base import LiveConsumer
+from .outbox import Outbox
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +68,8 @@ def find_section(user, committee: str, day: str, anchor: str) -> tuple[AgendaIte
     except ValueError:
         raise Http404("No such date.") from None
     meeting = get_meeting(SimpleNamespace(user=user), committee, when)
+    # Asked again every few seconds for every connection: the reports' teams read with them, not one by one.
+    prefetch_related_objects([meeting], Prefetch("reports", BacklogReport.objects.select_related("team")), "items")
     found = next((s for s in written_sections(meeting) if s.anchor == anchor and s.field == "body"), None)
     if found is None:
         raise Http404("No such section.")
@@ -90,7 +96,7 @@ def group_name(section: AgendaItem | BacklogReport) -> str:
     return room_group("report" if isinstance(section, BacklogReport) else "item", section.pk)
 
 
-class SectionConsumer(AsyncWebsocketConsumer):
+class SectionConsumer(LiveConsumer):
     room = None
     ticker = None
     can_write = False
@@ -102,6 +108,7 @@ class SectionConsumer(AsyncWebsocketConsumer):
         # Accepted before refusing: a WebSocket refused at the handshake tells the client nothing, and
         # y-websocket retries it forever; a close code in 4400-4499 it takes as final.
         await self.accept()
+        self.outbox = Outbox(self._send)
         try:
             section, self.can_write = await self._look_up()
         except (PermissionDenied, Http404):
@@ -114,11 +121,11 @@ class SectionConsumer(AsyncWebsocketConsumer):
         self.owned: dict[int, AwarenessState] = {}  # the awareness states this connection's clients sent
         self.checked_at = time.monotonic()
         self.sent_at = time.monotonic()
-        self.sending = set()
         self.room = await open_room(section)
         self.room.observe(self._forward, key=self.channel_name)
+        self.room.observe_presence(self.outbox.awareness, key=self.channel_name)
         await self.channel_layer.group_add(self.group, self.channel_name)
-        await self._send(yprotocol.encode_sync(yprotocol.SYNC_STEP1, self.room.sync_step1()))
+        self.outbox.frame(yprotocol.encode_sync(yprotocol.SYNC_STEP1, self.room.sync_step1()))
         await self._ask_awareness()
         self.ticker = asyncio.create_task(self._tick())
 
@@ -127,12 +134,13 @@ class SectionConsumer(AsyncWebsocketConsumer):
             self.ticker.cancel()
         if self.room is None:
             return
+        self.outbox.close()
+        self.room.unobserve(self._forward)
+        self.room.unobserve_presence(self.channel_name)
         if self.owned:
-            gone = [AwarenessState(state.client_id, state.clock + 1, None) for state in self.owned.values()]
-            await self._broadcast(yprotocol.encode_awareness(yprotocol.encode_awareness_update(gone)))
+            await self._share_awareness([AwarenessState(s.client_id, s.clock + 1, None) for s in self.owned.values()])
         await self.channel_layer.group_discard(self.group, self.channel_name)
         room, self.room = self.room, None
-        room.unobserve(self._forward)
         await room.leave()  # saves: on a server's shutdown too, which closes every socket first
 
     async def receive(self, text_data=None, bytes_data=None):
@@ -158,11 +166,12 @@ class SectionConsumer(AsyncWebsocketConsumer):
     async def _refuse(self, code: int) -> None:
         """Close; frames already on their way are not acted on."""
         self.closing, self.can_write = True, False
+        self.outbox.close()
         await self.close(code=code)
 
     async def _on_sync(self, message, frame: bytes) -> None:
         if message.subtype == yprotocol.SYNC_STEP1:
-            await self._send(yprotocol.encode_sync(yprotocol.SYNC_STEP2, self.room.answer_step1(message.payload)))
+            self.outbox.frame(yprotocol.encode_sync(yprotocol.SYNC_STEP2, self.room.answer_step1(message.payload)))
             return
         # SyncStep2 and Update both change the document (a reconnecting client's offline edits come as step 2).
         # The ticker asks for the right to write again on time; a frame asks only when it is late (a stalled loop),
@@ -179,11 +188,8 @@ class SectionConsumer(AsyncWebsocketConsumer):
 
     def _forward(self, update: bytes) -> None:
         """The room's document changed (another connection here, another server, a form): tell this client."""
-        if self.closing or self.room is None:
-            return
-        task = asyncio.ensure_future(self._send_unless_gone(yprotocol.encode_sync(yprotocol.SYNC_UPDATE, update)))
-        self.sending.add(task)
-        task.add_done_callback(self.sending.discard)
+        if not self.closing and self.room is not None:
+            self.outbox.update(update)
 
     async def room_update(self, event):
         """Another server's client changed the document: apply it to this server's copy (once for all here)."""
@@ -210,29 +216,30 @@ class SectionConsumer(AsyncWebsocketConsumer):
                 self.owned.pop(state.client_id, None)
             rewritten.append(state)
         if rewritten:
-            await self._broadcast(yprotocol.encode_awareness(yprotocol.encode_awareness_update(rewritten)))
+            await self._share_awareness(rewritten)
 
     async def _ask_awareness(self) -> None:
         """Every connection of the room, on every server, sends this one its clients' states."""
         await self.channel_layer.group_send(self.group, {"type": "room.awareness_query", "to": self.channel_name})
 
-    async def _broadcast(self, frame: bytes, *, exclude: str = "") -> None:
-        await self.channel_layer.group_send(self.group, {"type": "room.frame", "frame": frame, "exclude": exclude})
+    async def _share_awareness(self, states: list[AwarenessState]) -> None:
+        """To every connection of the room: this server's through the room, the others' through the group."""
+        self.room.share_presence(states)
+        if other_servers(self.channel_layer):
+            update = yprotocol.encode_awareness_update(states)
+            await self.channel_layer.group_send(
+                self.group, {"type": "room.awareness", "update": update, "origin": self.room.origin}
+            )
 
-    async def room_frame(self, event):
-        if event["exclude"] != self.channel_name and self.room is not None:
-            await self._send(event["frame"])
+    async def room_awareness(self, event):
+        """Cursors from another server's connections (this server's own came through the room), or asked for."""
+        if self.room is not None and event["origin"] != self.room.origin:
+            self.outbox.awareness(yprotocol.decode_awareness(event["update"]))
 
     async def room_awareness_query(self, event):
         if self.owned and self.room is not None:
-            frame = yprotocol.encode_awareness(yprotocol.encode_awareness_update(list(self.owned.values())))
-            await self.channel_layer.send(event["to"], {"type": "room.frame", "frame": frame, "exclude": ""})
-
-    async def _send_unless_gone(self, frame: bytes) -> None:
-        try:
-            await self._send(frame)
-        except Exception:  # the socket closed meanwhile: nothing to tell it any more
-            logger.debug("A live room's update was not sent to a closed socket", exc_info=True)
+            update = yprotocol.encode_awareness_update(list(self.owned.values()))
+            await self.channel_layer.send(event["to"], {"type": "room.awareness", "update": update, "origin": ""})
 
     async def _send(self, frame: bytes) -> None:
         self.sent_at = time.monotonic()
@@ -269,7 +276,7 @@ class SectionConsumer(AsyncWebsocketConsumer):
                 if not self.closing and self.room is not None:
                     await self.room.catch_up(older_than=interval / 2)  # once per room, whichever connection asks
                 if not self.closing and time.monotonic() - self.sent_at >= HEARTBEAT_SECONDS:
-                    await self._send_unless_gone(_HEARTBEAT)
+                    self.outbox.frame(_HEARTBEAT)
         except Exception:
             # Rights that cannot be asked are not assumed: the client reconnects (1011 is not final) and is asked anew.
             logger.exception("The live room could not check a connection's rights")

@@ -17,7 +17,6 @@ from datetime import date
 from types import SimpleNamespace
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
@@ -31,6 +30,7 @@ from ..models.people import person_name, public_name
 from ..queries.minutes import written_sections
 from ..services.live_events import live_mark_key, meeting_group
 from ..views.lookup import get_meeting
+from .base import LiveConsumer
 from .consumers import MALFORMED, REFUSED, SERVER_ERROR, user_colour
 
 logger = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ def section_anchors(meeting: Meeting) -> set[str]:
     return {section.anchor for section in written_sections(meeting) if section.field == "body"}
 
 
-class MeetingConsumer(AsyncWebsocketConsumer):
+class MeetingConsumer(LiveConsumer):
     meeting = None
     ticker = None
     flusher = None

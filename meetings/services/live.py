@@ -17,7 +17,8 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 
-from asgiref.sync import async_to_sync, sync_to_async
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -76,9 +77,13 @@ class Room:
         self._write_lock = threading.Lock()  # one writer to the database at a time
         self._doc = Doc()
         self._text = self._doc.get(TEXT_NAME, type=Text)
+        # A copy kept in step, on which a client's update is tried before the document takes it: trying it on a copy
+        # made for each keystroke cost the whole document's encoding every time.
+        self._shadow = Doc()
         self._changes: list[bytes] = []
         self._subscription = self._doc.observe(lambda event: self._changes.append(event.update))
         self._observers: list[tuple[Callable[[bytes], None], object]] = []
+        self._presence: list[tuple[Callable[[list], None], object]] = []
         self._connections = 0
         self._pending: list[LiveUpdate] = []  # applied, not yet in the log
         self._authors: list[int | None] = []  # who changed the text since the last save, in order
@@ -141,7 +146,7 @@ class Room:
         if time.monotonic() - self._caught_up_at < older_than:
             return
         self._caught_up_at = time.monotonic()
-        await sync_to_async(self.catch_up_now)()
+        await database_sync_to_async(self.catch_up_now)()
 
     def observe(self, callback: Callable[[bytes], None], *, key: object = None) -> None:
         """Call `callback(update)` after each change of the document, except those applied with `sender=key`.
@@ -154,9 +159,22 @@ class Room:
     def unobserve(self, callback: Callable[[bytes], None]) -> None:
         self._observers = [(known, key) for known, key in self._observers if known != callback]
 
+    def observe_presence(self, callback: Callable[[list], None], *, key: object) -> None:
+        """Call `callback(states)` with the cursors another connection here announces (`share_presence`)."""
+        self._presence.append((callback, key))
+
+    def unobserve_presence(self, key: object) -> None:
+        self._presence = [(known, owner) for known, owner in self._presence if owner != key]
+
+    def share_presence(self, states: list) -> None:
+        """Hand awareness states to every connection of this process, the sender's too (y-websocket echoes them):
+        directly, not once per connection through the channel layer."""
+        for callback, _key in list(self._presence):
+            callback(states)
+
     async def leave(self) -> None:
         """A connection left: save what it wrote, and close the room when no one is left."""
-        await sync_to_async(_leave)(self)
+        await database_sync_to_async(_leave)(self)
 
     @property
     def text(self) -> str:
@@ -165,24 +183,27 @@ class Room:
 
     # Applying.
 
-    def _drain(self) -> list[bytes]:
+    def _drain(self, *, tried: bool = False) -> list[bytes]:
+        """The document's changes since the last drain, also applied to the shadow copy (unless `tried` there)."""
         changes = [change for change in self._changes if change != _NOTHING]
         self._changes.clear()
+        if not tried:
+            for change in changes:
+                self._shadow.apply_update(change)
         return changes
 
-    def _apply(self, update: bytes, *, author) -> list[bytes]:
-        """Apply an update after trying it on a copy; the changes it made (none for one already known)."""
-        if len(update) > MAX_UPDATE_BYTES:
-            raise RoomError("This change is too large to take at once.")
-        with self._lock:
-            trial = Doc()
+    def _try(self, update: bytes) -> None:
+        """Raise RoomError unless the update, applied to the shadow copy, leaves a text the forms take.
+
+        On a refusal the copy is made again from the document, which never took the update.
+        """
+        try:
             try:
-                trial.apply_update(self._doc.get_update())
-                trial.apply_update(bytes(update))
-                text = str(trial.get(TEXT_NAME, type=Text))
+                self._shadow.apply_update(update)
+                text = str(self._shadow.get(TEXT_NAME, type=Text))
             except Exception as error:  # pycrdt's own errors: bytes that are no update, a "body" of another type
                 raise RoomError("This is not a Yjs update of the section's text.") from error
-            if set(trial.keys()) != {TEXT_NAME}:
+            if set(self._shadow.keys()) != {TEXT_NAME}:
                 # Anything else in the document would be stored and sent to everyone, unchecked and unsaved.
                 raise RoomError("The room holds the section's text only.")
             if text != str(self._text):
@@ -190,8 +211,19 @@ class Room:
                     check_markdown(text)
                 except MarkdownTooComplex as error:
                     raise RoomError(str(error)) from None
+        except RoomError:
+            self._shadow = Doc()
+            self._shadow.apply_update(self._doc.get_update())
+            raise
+
+    def _apply(self, update: bytes, *, author) -> list[bytes]:
+        """Apply an update after trying it on the shadow copy; the changes it made (none for one already known)."""
+        if len(update) > MAX_UPDATE_BYTES:
+            raise RoomError("This change is too large to take at once.")
+        with self._lock:
+            self._try(bytes(update))
             self._doc.apply_update(bytes(update))
-            changes = self._drain()
+            changes = self._drain(tried=True)
             author_id = author.pk if author is not None and author.is_authenticated else None
             for change in changes:
                 self._pending.append(LiveUpdate(update=change, author_id=author_id, **self._where()))
@@ -284,7 +316,7 @@ class Room:
     async def _log_later(self) -> None:
         self._log_timer = None
         try:
-            await sync_to_async(self.write_log)()
+            await database_sync_to_async(self.write_log)()
         except Exception:
             logger.exception(
                 "The live room of %s %s could not write its log; it tries again.", self.kind, self.section_id
@@ -293,7 +325,7 @@ class Room:
     async def _save_later(self) -> None:
         self._save_timer, self._first_unsaved = None, None
         try:
-            await sync_to_async(self.save)()
+            await database_sync_to_async(self.save)()
         except Exception:
             logger.exception("The live room of %s %s could not save; it tries again.", self.kind, self.section_id)
 
@@ -515,7 +547,7 @@ def _key(section: Section) -> tuple[str, int]:
 
 async def open_room(section: Section) -> Room:
     """The section's room in this process, opened from the database if no one is in it; counts one connection."""
-    room = await sync_to_async(_join)(section)
+    room = await database_sync_to_async(_join)(section)
     room._loop = asyncio.get_running_loop()
     if room._unsaved:
         room._unsaved = False

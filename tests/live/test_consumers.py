@@ -4,7 +4,9 @@ Each test is one coroutine run to its end in a thread of its own (tests/support/
 Clients are pycrdt Docs speaking y-websocket's protocol.
 """
 
+import asyncio
 import functools
+import threading
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -82,7 +84,9 @@ class Peer:
                 return output.get("code")
 
 
-async def connect(user, committee: str, date, anchor: str, *, origin: str = ORIGIN) -> tuple[Peer, bool]:
+async def connect(
+    user, committee: str, date, anchor: str, *, origin: str = ORIGIN, app=application
+) -> tuple[Peer, bool]:
     """A socket to the section as `user` (None: anonymous), signed in through a real session cookie."""
     headers = [(b"origin", origin.encode())]
     if user is not None:
@@ -90,14 +94,14 @@ async def connect(user, committee: str, date, anchor: str, *, origin: str = ORIG
         await sync_to_async(client.force_login)(user)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
         headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
-    communicator = WebsocketCommunicator(application, f"/ws/live/{committee}/{date}/{anchor}/", headers=headers)
+    communicator = WebsocketCommunicator(app, f"/ws/live/{committee}/{date}/{anchor}/", headers=headers)
     connected, _ = await communicator.connect(timeout=2)
     return Peer(communicator), connected
 
 
-async def joined(user, meeting, anchor: str) -> Peer:
+async def joined(user, meeting, anchor: str, *, app=application) -> Peer:
     """Connected, and past the server's opening state vector."""
-    peer, connected = await connect(user, meeting.committee.slug, meeting.date, anchor)
+    peer, connected = await connect(user, meeting.committee.slug, meeting.date, anchor, app=app)
     assert connected
     await peer.receive_sync(yprotocol.SYNC_STEP1)
     return peer
@@ -341,6 +345,53 @@ async def test_an_idle_connection_is_sent_something_before_y_websocket_gives_up(
     await reader.socket.disconnect()
 
 
+@synchronously
+async def test_a_keystroke_reaches_the_others_while_the_database_thread_is_busy(people, draft):
+    lead = await joined(people["lead_x"], draft, "diego")
+    chair = await joined(people["chair"], draft, "diego")
+    await lead.sync()
+    await chair.sync()
+    released = threading.Event()
+    # The one thread all sync_to_async work runs in (saves, rights checks), held for longer than the wait below.
+    held = asyncio.ensure_future(sync_to_async(released.wait)(5))
+    try:
+        await asyncio.sleep(0.05)
+        await lead.type("Shipped v2.")
+        chair.doc.apply_update((await chair.receive_sync(yprotocol.SYNC_UPDATE)).payload)
+        assert str(chair.text) == "Shipped v2."
+    finally:
+        released.set()
+        await held
+    await lead.socket.disconnect()
+    await chair.socket.disconnect()
+
+
+@synchronously
+async def test_what_a_writer_sent_before_closing_is_kept_though_the_server_can_no_longer_answer(people, draft):
+    gone = False
+
+    async def server(scope, receive, send):
+        async def send_until_gone(message):
+            if gone:
+                raise OSError("the client closed its socket")  # as uvicorn's ClientDisconnected
+            await send(message)
+
+        await application(scope, receive, send_until_gone)
+
+    lead = await joined(people["lead_x"], draft, "diego", app=server)
+    await lead.sync()
+    gone = True
+    # Its last frames, queued in the server behind the close: a cursor (echoed to it), a resync, a keystroke.
+    await lead.say_awareness(5, {"cursor": {"anchor": 0}})
+    await lead.socket.send_to(bytes_data=yprotocol.encode_sync(yprotocol.SYNC_STEP1, lead.doc.get_state()))
+    await lead.type("The last words.")
+    await lead.socket.send_input({"type": "websocket.disconnect", "code": 1000})
+    await lead.socket.wait(timeout=5)
+
+    report = await sync_to_async(draft.reports.get)(team=people["team_x"])
+    assert report.body == "The last words."  # saved as its connection left
+
+
 # Several app servers: the room's copy on each applies what the others' clients send, through the channel layer.
 
 
@@ -398,4 +449,38 @@ async def test_a_form_save_while_the_room_is_open_reaches_its_clients(people, dr
         lead.doc.apply_update((await lead.receive_sync(yprotocol.SYNC_UPDATE)).payload)
     await report.arefresh_from_db()
     assert report.body == "Typed live.\nSaved by the form.\n"
+    await lead.socket.disconnect()
+
+
+async def awareness_of(peer: Peer, client_id: int) -> AwarenessState:
+    while True:
+        message = await peer.receive()
+        if message.type == yprotocol.AWARENESS:
+            found = [s for s in yprotocol.decode_awareness(message.payload) if s.client_id == client_id]
+            if found:
+                return found[0]
+
+
+@synchronously
+async def test_cursors_go_to_the_other_servers_and_theirs_come_here(people, draft, monkeypatch):
+    monkeypatch.setattr(consumers, "other_servers", lambda layer: True)  # a shared layer (Redis), stood in for here
+    layer = get_channel_layer()
+    other_server = await layer.new_channel()
+    report = await sync_to_async(draft.reports.get)(team=people["team_x"])
+    await layer.group_add(consumers.group_name(report), other_server)
+    lead = await joined(people["lead_x"], draft, "diego")
+
+    await lead.say_awareness(11, {"cursor": {"anchor": 2}})
+
+    while (message := await layer.receive(other_server))["type"] != "room.awareness":
+        pass
+    [state] = yprotocol.decode_awareness(message["update"])
+    assert (state.client_id, state.state["user"]["name"]) == (11, "Eric Malm")  # the server's name, not the client's
+    assert (await awareness_of(lead, 11)).state["cursor"] == {"anchor": 2}  # echoed here once, through the room
+
+    elsewhere = [AwarenessState(99, 1, {"user": {"name": "Abby Chau"}})]
+    relayed = {"type": "room.awareness", "update": yprotocol.encode_awareness_update(elsewhere), "origin": "another"}
+    await layer.group_send(consumers.group_name(report), relayed)
+    assert (await awareness_of(lead, 99)).state["user"]["name"] == "Abby Chau"
+    assert await lead.socket.receive_nothing(timeout=0.1)  # its own state did not come back a second time
     await lead.socket.disconnect()

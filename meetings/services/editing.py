@@ -29,6 +29,7 @@ def save_report(
     expected_version: int | None = None,
     source=RevisionSource.WEB,
     reason: str = "",
+    index: bool = True,
 ) -> bool:
     """Store a new body unless someone saved since `expected_version` was read.
 
@@ -37,6 +38,8 @@ def save_report(
     conflict (the report is then reloaded with the text saved in between).
     The report says “no update this cycle” exactly while its body is that
     sentence: writing any other text clears it, restoring it sets it again.
+    Not `index`: the caller brings the search index (and the decisions read
+    from the text) up to date itself, later (the live room, saving every second).
     """
     expected = report.version if expected_version is None else expected_version
     if body == report.body:
@@ -57,7 +60,8 @@ def save_report(
         if updated:
             # The version matched, so `before` is exactly the text this save replaced.
             report.record_revision(before, body, author=editor, source=source, reason=reason)
-            reindex_meeting(report.meeting)
+            if index:
+                reindex_meeting(report.meeting)
             mirror_later(report.meeting, author=editor, message=f"{report.team_name} report {_done(source)}")
     if updated:
         render_markdown(body)  # rendered once, when written: the pages then read it from the cache
@@ -80,6 +84,7 @@ def save_item(
     expected_version: int,
     source=RevisionSource.WEB,
     reason: str = "",
+    index: bool = True,
 ) -> bool:
     """Save the section's title, agenda label and notes unless someone saved since `expected_version`.
 
@@ -114,7 +119,8 @@ def save_item(
             agenda_after = "\n".join(agenda_lines(siblings, meeting.agenda_marker))
             if agenda_after != agenda_before:
                 Revision.record(meeting, "agenda", agenda_before, agenda_after, author=by, source=source, reason=reason)
-            reindex_meeting(meeting)
+            if index:
+                reindex_meeting(meeting)
             mirror_later(meeting, author=by, message=f"{item} {_done(source)}")
     if updated:
         render_markdown(body)  # as for a report: rendered when written, read from the cache
@@ -384,11 +390,14 @@ def save_section_body(
     expected_version: int,
     reason: str = "",
     source: str = RevisionSource.WEB,
+    index: bool = True,
 ) -> bool:
     """Save a new text of a report or a chair's section, keeping the rest of it (a line added to it: an action,
     a decision, the live room's text); False when someone saved it since `expected_version`."""
     if isinstance(section, BacklogReport):
-        return save_report(section, body=body, by=by, expected_version=expected_version, reason=reason, source=source)
+        return save_report(
+            section, body=body, by=by, expected_version=expected_version, reason=reason, source=source, index=index
+        )
     return save_item(
         section,
         body=body,
@@ -398,4 +407,5 @@ def save_section_body(
         expected_version=expected_version,
         reason=reason,
         source=source,
+        index=index,
     )

@@ -29,6 +29,7 @@ from ..lib.textedits import text_edits, utf8_offset
 from ..models import AgendaItem, BacklogReport, LiveState, LiveUpdate, Revision, RevisionSource
 from .editing import save_item, save_section_body
 from .live_events import section_changed
+from .search_index import reindex_meeting
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,9 @@ LOG_BATCH_SECONDS = 0.2
 SAVE_PAUSE_SECONDS = 1.0
 SAVE_AT_MOST_SECONDS = 1.0
 BACKUP_SAVE_SECONDS = 5.0  # another server's change: its own server saves it; this one only in case that one died
+# The search index (and the decisions and actions read from the text) follows the room's saves this far behind at
+# most: rebuilding a meeting's index at every save, once a second in each of twenty rooms, held up every room.
+INDEX_SECONDS = 10.0
 # One revision per author while they keep writing; a new one after this pause or once someone else wrote.
 REVISION_PAUSE = timedelta(seconds=60)
 AMENDED_LIVE = "Amended live"  # the reason an amendment made in the room records
@@ -94,6 +98,8 @@ class Room:
         self._tasks: set[asyncio.Task] = set()
         self._caught_up_at = time.monotonic()
         self._unsaved = False  # opened with text the body does not have yet (a restart's log)
+        self._unindexed = False  # saved since the meeting's search index was last rebuilt
+        self._index_timer: asyncio.TimerHandle | None = None
 
     # The interface of the WebSocket consumer.
 
@@ -328,12 +334,21 @@ class Room:
             await database_sync_to_async(self.save)()
         except Exception:
             logger.exception("The live room of %s %s could not save; it tries again.", self.kind, self.section_id)
+        if self._unindexed and self._index_timer is None:
+            self._index_timer = asyncio.get_running_loop().call_later(INDEX_SECONDS, self._spawn, self._index_later)
+
+    async def _index_later(self) -> None:
+        self._index_timer = None
+        try:
+            await database_sync_to_async(self.index)()
+        except Exception:
+            logger.exception("The live room of %s %s could not update the search index.", self.kind, self.section_id)
 
     def _cancel_timers(self) -> None:
-        for timer in (self._log_timer, self._save_timer):
+        for timer in (self._log_timer, self._save_timer, self._index_timer):
             if timer is not None:
                 timer.cancel()
-        self._log_timer = self._save_timer = self._first_unsaved = None
+        self._log_timer = self._save_timer = self._first_unsaved = self._index_timer = None
 
     def write_log(self) -> None:
         """Append the changes applied since the last batch to the log."""
@@ -363,6 +378,18 @@ class Room:
         """
         with self._write_lock:
             self._settle(save=True)
+
+    def index(self) -> None:
+        """Bring the meeting's search index up to the text the room saved, if it is behind."""
+        with self._write_lock:
+            if not self._unindexed:
+                return
+            self._unindexed = False
+            try:
+                reindex_meeting(self._fresh().meeting)
+            except Exception:
+                self._unindexed = True
+                raise
 
     def catch_up_now(self) -> None:
         """Take in the stored state and log; merge a body saved outside the room if no one has yet."""
@@ -438,10 +465,18 @@ class Room:
         author = None if author_id is None else get_user_model().objects.filter(pk=author_id).first()
         reason = AMENDED_LIVE if section.meeting.is_published else ""
         saved = _save_section(
-            section, text, by=author, expected_version=section.version, source=RevisionSource.LIVE, reason=reason
+            section,
+            text,
+            by=author,
+            expected_version=section.version,
+            source=RevisionSource.LIVE,
+            reason=reason,
+            index=False,
         )
-        if saved and len(set(authors)) <= 1:
-            _coalesce(section)
+        if saved:
+            self._unindexed = True
+            if len(set(authors)) <= 1:
+                _coalesce(section)
         return saved
 
     def _tell_others(self, update: bytes) -> None:
@@ -494,7 +529,7 @@ def _in_loop(loop: asyncio.AbstractEventLoop) -> bool:
 
 
 def _save_section(
-    section: Section, body: str, *, by, expected_version: int | None, source, reason: str, **fields
+    section: Section, body: str, *, by, expected_version: int | None, source, reason: str, index=True, **fields
 ) -> bool:
     version = section.version if expected_version is None else expected_version
     if fields and isinstance(section, AgendaItem):
@@ -508,8 +543,9 @@ def _save_section(
             expected_version=version,
             source=source,
             reason=reason,
+            index=index,
         )
-    return save_section_body(section, body, by=by, expected_version=version, source=source, reason=reason)
+    return save_section_body(section, body, by=by, expected_version=version, source=source, reason=reason, index=index)
 
 
 def _coalesce(section: Section) -> None:
@@ -594,6 +630,8 @@ def _leave(room: Room) -> None:
         room._connections -= 1
         try:
             room.save()
+            if room._connections <= 0:
+                room.index()
         finally:
             if room._connections <= 0:
                 room._cancel_timers()
@@ -643,6 +681,7 @@ def merge_text(
             if saved:
                 update, changes = room._merge_outside(state, fresh)
                 state.save()
+                room._unindexed = False  # this save indexed the meeting, the room's text with it
     section.refresh_from_db()
     if not saved:
         return False
@@ -658,3 +697,4 @@ def flush_rooms() -> None:
         rooms = list(_rooms.values())
     for room in rooms:
         room.save()
+        room.index()

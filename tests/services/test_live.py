@@ -7,7 +7,7 @@ from asgiref.sync import async_to_sync, sync_to_async
 from pycrdt import Doc, Map, Text
 
 from meetings.lib.rendering import MAX_MARKDOWN_CHARS
-from meetings.models import BacklogReport, LiveState, LiveUpdate, Revision, RevisionSource
+from meetings.models import BacklogReport, LiveState, LiveUpdate, Revision, RevisionSource, SearchDocument
 from meetings.services import live
 from meetings.services.editing import save_item, save_report
 from meetings.services.live import RoomError, flush_rooms, merge_text, open_room
@@ -371,6 +371,32 @@ def test_continuous_typing_is_saved_without_waiting_for_a_pause(report, people, 
         return saved
 
     assert run(scenario).startswith("aaaa")
+
+
+def test_the_search_index_follows_the_room_s_saves_later_and_when_the_room_closes(report, people, monkeypatch):
+    monkeypatch.setattr(live, "SAVE_PAUSE_SECONDS", 0.02)
+    monkeypatch.setattr(live, "LOG_BATCH_SECONDS", 0.01)
+    monkeypatch.setattr(live, "INDEX_SECONDS", 0.3)
+    indexed = sync_to_async(
+        lambda: SearchDocument.objects.filter(meeting=report.meeting_id, text__contains="Zanzibar").exists()
+    )
+    client = Doc()
+
+    async def scenario():
+        room = await open_room(report)
+        await join(room, client, by=people["lead_x"])
+        await type_into(room, client, 0, "Zanzibar. ", by=people["lead_x"])
+        await live.asyncio.sleep(0.15)
+        assert await sync_to_async(lambda: stored(report).body)() == "Zanzibar. Shipped cells.\n"
+        assert not await indexed()  # saved, not yet indexed: a save a second must not rebuild the index each time
+        await live.asyncio.sleep(0.4)
+        assert await indexed()
+        await type_into(room, client, 0, "Timbuktu. ", by=people["lead_x"])
+        await room.leave()  # the last one out: saved and indexed at once
+
+    run(scenario)
+
+    assert SearchDocument.objects.filter(meeting=report.meeting_id, text__contains="Timbuktu").exists()
 
 
 def test_a_room_whose_section_was_removed_says_so_and_closes(draft, people):

@@ -6,15 +6,25 @@ from django.db.models import Q
 
 from ..format.actions import ActionLine, action_line, read_action
 from ..models import Outcome
-from .fields import AmendingForm, validate_single_line
+from .fields import TYPE_AHEAD, AmendingForm, team_groups, validate_single_line
 
 MAX_ACTION_CHARS = 1_000
 MAX_NOTE_CHARS = 2_000
 
 
 def owner_choices(committee) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The teams of the roster, then the people who chair or lead there, as the line names them (two queries)."""
-    teams = [(team.slug, team.name) for team in committee.teams.order_by("position", "name")]
+    """The teams of the roster by status, then the people who chair or lead there, as the line names them.
+
+    Two queries; the teams' groups are labelled “Active teams”, “Retired teams”...
+    """
+    return [*_team_choices(committee), ("People", _people_choices(committee))]
+
+
+def _team_choices(committee) -> list[tuple[str, list[tuple[str, str]]]]:
+    return [(f"{label} teams", teams) for label, teams in team_groups(committee.teams.all())]
+
+
+def _people_choices(committee) -> list[tuple[str, str]]:
     people = (
         get_user_model()
         .objects.filter(
@@ -22,11 +32,10 @@ def owner_choices(committee) -> list[tuple[str, list[tuple[str, str]]]]:
         )
         .distinct()
     )
-    named = sorted(
+    return sorted(
         ((user.username, f"{user.get_full_name() or user.username} (@{user.username})") for user in people),
         key=lambda choice: choice[1].lower(),
     )
-    return [("Teams", teams), ("People", named)]
 
 
 class ActionForm(AmendingForm):
@@ -38,7 +47,9 @@ class ActionForm(AmendingForm):
         validators=[validate_single_line],
         help_text="One line of Markdown, e.g. “Write the RFC for the v7 CLI”.",
     )
-    owner = forms.ChoiceField(label="Who", help_text="A team of the roster or a person.")
+    owner = forms.ChoiceField(
+        label="Who", help_text="A team of the roster or a person.", widget=forms.Select(attrs=TYPE_AHEAD)
+    )
     due = forms.DateField(
         label="Due", required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="Optional."
     )
@@ -77,11 +88,10 @@ class OutcomeForm(forms.Form):
 
 
 class ActionFilterForm(forms.Form):
-    team = forms.ChoiceField(label="Team", required=False)
+    team = forms.ChoiceField(label="Team", required=False, widget=forms.Select(attrs=TYPE_AHEAD))
     person = forms.ChoiceField(label="Person", required=False)
 
     def __init__(self, *args, committee, **kwargs):
         super().__init__(*args, **kwargs)
-        teams, people = (choices for _, choices in owner_choices(committee))
-        self.fields["team"].choices = [("", "Any team"), *teams]
-        self.fields["person"].choices = [("", "Anyone"), *people]
+        self.fields["team"].choices = [("", "Any team"), *team_groups(committee.teams.all())]
+        self.fields["person"].choices = [("", "Anyone"), *_people_choices(committee)]

@@ -12,7 +12,7 @@ from ..format.choices import ItemKind, TeamStatus
 from ..format.reading import notes_team_name, parse_team_heading, team_key
 from ..models import Committee, Invitation, Team, TeamAlias
 from ..services.mirroring import MirrorError, check_branch, check_remote
-from .fields import MAX_BODY_CHARS, InlineMarkdownField, SingleLineField, validate_markdown
+from .fields import MAX_BODY_CHARS, TYPE_AHEAD, InlineMarkdownField, SingleLineField, team_groups, validate_markdown
 
 MAX_PLACEHOLDER_LINES = 50
 MAX_PLACEHOLDER_CHARS = 200
@@ -408,12 +408,16 @@ class InvitationForm(forms.Form):
         required=False,
         empty_label="— no team: invite a co-chair —",
         label="To lead",
+        widget=forms.Select(attrs=TYPE_AHEAD),
     )
 
     def __init__(self, *args, committee: Committee, **kwargs):
         self.committee = committee
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = committee.teams.exclude(status=TeamStatus.RETIRED)
+        team = self.fields["team"]
+        team.queryset = committee.teams.exclude(status=TeamStatus.RETIRED)
+        # Grouped by status and sorted; the field still reads the choice back through its queryset.
+        team.choices = [("", team.empty_label), *team_groups(team.queryset, value=lambda team: team.pk)]
 
     def clean(self):
         data = super().clean()

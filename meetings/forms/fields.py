@@ -10,6 +10,7 @@ from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 from markdownx.widgets import MarkdownxWidget
 
+from ..format.choices import TeamStatus
 from ..lib.rendering import MAX_MARKDOWN_CHARS, MarkdownTooComplex, check_markdown
 from ..lib.text import UNSTORABLE, storable
 
@@ -21,6 +22,25 @@ MEETING_DATE_VALIDATORS = [
     MinValueValidator(date(1970, 1, 1), "Meeting dates start in 1970."),
     MaxValueValidator(date(2199, 12, 31), "Meeting dates end in 2199."),
 ]
+
+
+# A team picker's groups, in this order: the teams a chair most often means first, the retired last.
+TEAM_GROUPS = [TeamStatus.ACTIVE, TeamStatus.INCUBATING, TeamStatus.PROPOSED, TeamStatus.RETIRED]
+# Pickers marked so get a filter box (static/js/type-ahead.js) once they offer this many options.
+TYPE_AHEAD = {"data-type-ahead": ""}
+
+
+def team_groups(teams, *, value=lambda team: team.slug) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The teams as a select's <optgroup>s by status (Active, Incubating, Proposed, Retired), by name within each.
+
+    The roster's import order means nothing to someone looking for a team; a group without teams is left out.
+    """
+    groups = []
+    for status in TEAM_GROUPS:
+        members = sorted((team for team in teams if team.status == status), key=lambda team: team.name.casefold())
+        if members:
+            groups.append((status.label, [(str(value(team)), team.name) for team in members]))
+    return groups
 
 
 # Every character str.splitlines() breaks at: in a title or a name, one breaks

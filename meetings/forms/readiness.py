@@ -9,8 +9,8 @@ class AttendanceForm(forms.Form):
     """Who came: the roster's people ticked (each with an affiliation), and others as `Name, Affiliation` lines.
 
     The roster's people are its accounts and the leads the minutes name
-    without an account; an account without a name cannot be ticked (the
-    minutes would have to publish its username).
+    without an account. An account without a name gets a name field of its
+    own: ticked, it is listed under the name typed there, never its username.
     """
 
     others = forms.CharField(
@@ -42,6 +42,13 @@ class AttendanceForm(forms.Form):
         )
         for user, name, affiliation in accounts:
             self.fields[f"affiliation_{user.pk}"] = self._affiliation(name or user.get_username(), affiliation)
+            if not name:
+                self.fields[f"name_{user.pk}"] = SingleLineField(
+                    max_length=self.NAME_LIMIT,
+                    required=False,
+                    label=f"Name of {user.get_username()}, as the minutes write it",
+                    widget=forms.TextInput(attrs={"placeholder": "Name, as the minutes write it"}),
+                )
         for number, (name, affiliation) in enumerate(self.names):
             self.fields[f"affiliation_name_{number}"] = self._affiliation(name, affiliation)
 
@@ -55,12 +62,12 @@ class AttendanceForm(forms.Form):
         )
 
     def account_rows(self):
-        """(checkbox, affiliation field) per person of the roster, accounts first, for the template."""
+        """(checkbox, name field or None, affiliation field) per person of the roster, accounts first."""
         rows = [
-            (box, self[f"affiliation_{user.pk}"])
-            for box, (user, _, _) in zip(list(self["users"]), self.accounts, strict=True)
+            (box, self[f"name_{user.pk}"] if not name else None, self[f"affiliation_{user.pk}"])
+            for box, (user, name, _) in zip(list(self["users"]), self.accounts, strict=True)
         ]
-        rows += [(box, self[f"affiliation_name_{number}"]) for number, box in enumerate(self["names"])]
+        rows += [(box, None, self[f"affiliation_name_{number}"]) for number, box in enumerate(self["names"])]
         return rows
 
     def clean_others(self) -> list[tuple[str, str]]:
@@ -80,12 +87,19 @@ class AttendanceForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         ticked = set(cleaned.get("users", []))
-        nameless = [user.get_username() for user, name, _ in self.accounts if str(user.pk) in ticked and not name]
-        if nameless:
-            raise forms.ValidationError(
-                f"{', '.join(nameless)}: no name yet, and the minutes never show a username. "
-                "Type the person under “Other attendees”, or ask them to set a name on their profile."
-            )
+        # The name typed beside a ticked account that has none; a missing one is that row's error, not the form's.
+        typed = {}
+        for user, name, _ in self.accounts:
+            if name or str(user.pk) not in ticked:
+                continue
+            typed[user.pk] = (cleaned.get(f"name_{user.pk}") or "").strip()
+            if not typed[user.pk] and f"name_{user.pk}" not in self.errors:
+                self.add_error(
+                    f"name_{user.pk}",
+                    f"{user.get_username()} has no name yet, and the minutes never show a username: "
+                    "type their name as the minutes write it, or untick them.",
+                )
+        cleaned["typed_names"] = {pk: name for pk, name in typed.items() if name}
         cleaned["accounts"] = [
             (user, cleaned.get(f"affiliation_{user.pk}", "").strip())
             for user, _, _ in self.accounts
@@ -98,7 +112,8 @@ class AttendanceForm(forms.Form):
             if name in named
         ]
         cleaned["others"] = people + cleaned.get("others", [])
-        names = [name for user, name, _ in self.accounts if str(user.pk) in ticked]
+        names = [name or typed.get(user.pk) for user, name, _ in self.accounts if str(user.pk) in ticked]
+        names = [name for name in names if name]
         names += [name for name, _ in cleaned["others"]]
         seen = set()
         for name in names:

@@ -60,6 +60,17 @@ def affiliations_known(users: Iterable, meeting: Meeting) -> dict[int, str]:
     return {**known, **this_meeting}
 
 
+def names_recorded(users: Iterable, meeting: Meeting) -> dict[int, str]:
+    """The name each account was last listed under up to this meeting (what the chair typed for one without a name)."""
+    rows = (
+        Attendee.objects.filter(user__in=list(users), meeting__date__lte=meeting.date)
+        .exclude(name="")
+        .order_by("meeting__date", "meeting_id")
+        .values_list("user_id", "name")
+    )
+    return dict(rows)  # later meetings overwrite earlier ones
+
+
 def affiliations_by_name(names: Iterable[str], meeting: Meeting) -> dict[str, str]:
     """Each person's affiliation as last recorded (by name, without an account) up to this meeting (one query)."""
     rows = (

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Case, Max, Q, Value, When
+from django.db.models.functions import Lower
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +16,8 @@ from django.views.decorators.http import require_POST
 
 from .. import permissions
 from ..forms.committee import AgendaTemplateFormSet, CommitteeSettingsForm, InvitationForm, TeamCreateForm, TeamForm
-from ..models import HandleClaim, MeetingStatus
+from ..forms.fields import TEAM_GROUPS
+from ..models import HandleClaim, MeetingStatus, TeamStatus
 from ..services.invitations import invite, is_pending, role_of
 from ..services.mirroring import queue_published, sync_mirror
 from ..services.roster import update_open_reports
@@ -84,13 +86,20 @@ def mirror_sync(request, committee):
     return redirect("meetings:committee_settings", committee.slug)
 
 
+# The roster's order: what a chair looks after now first, the retired last (the import's order means nothing).
+_STATUS_RANK = Case(
+    *(When(status=status, then=Value(rank)) for rank, status in enumerate(TEAM_GROUPS)),
+    default=Value(len(TEAM_GROUPS)),
+)
+
+
 def _roster_teams(committee):
     """The teams with their people and the date of their latest written report: three queries."""
     written = ~Q(reports__body="") & ~Q(reports__meeting__status=MeetingStatus.CANCELLED)
     # An aggregate drops Meta.ordering: the roster's order is said again.
     return (
         committee.teams.annotate(last_report=Max("reports__meeting__date", filter=written))
-        .order_by("position", "name")
+        .order_by(_STATUS_RANK, Lower("name"))
         .prefetch_related("leads", "co_leads")
     )
 
@@ -135,7 +144,9 @@ def roster(request, committee):
         "meetings/roster.html",
         {
             "committee": committee,
-            "teams": teams,
+            # Active teams first, then incubating and proposed, by name; the retired ones folded below.
+            "current_teams": [team for team in teams if team.status != TeamStatus.RETIRED],
+            "retired_teams": [team for team in teams if team.status == TeamStatus.RETIRED],
             "chairs": committee.chairs.order_by("username"),
             "invitations": invitations,
             "refusals": refusals.order_by("-refused_at"),

@@ -14,6 +14,7 @@ from ..queries.attendance import (
     affiliations_by_name,
     affiliations_known,
     display_name,
+    names_recorded,
     roster_accounts,
     roster_names,
 )
@@ -105,7 +106,11 @@ def attendance(request, committee, date):
     names = [(name, named_affiliations.get(name, "")) for name in named]
     # Roster names recorded already are ticked; every other name typed in stays in the box.
     ticked_names = {row.name for row in recorded if row.user_id is None and row.name in named}
+    # An account without a name is offered the name it was listed under before (typed by a chair then).
+    nameless = [user for user, name, _ in accounts if not name]
+    typed_before = names_recorded(nameless, meeting) if nameless else {}
     initial = {
+        **{f"name_{user.pk}": typed_before[user.pk] for user in nameless if user.pk in typed_before},
         "users": [str(row.user_id) for row in recorded if row.user_id is not None],
         "names": sorted(ticked_names),
         "others": "\n".join(str(row) for row in recorded if row.user_id is None and row.name not in ticked_names),
@@ -113,7 +118,13 @@ def attendance(request, committee, date):
     form = AttendanceForm(request.POST or None, accounts=accounts, names=names, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        saved = record_attendance(meeting, accounts=data["accounts"], others=data["others"], by=request.user)
+        saved = record_attendance(
+            meeting,
+            accounts=data["accounts"],
+            others=data["others"],
+            typed_names=data["typed_names"],
+            by=request.user,
+        )
         messages.success(request, f"Recorded {len(saved)} attendee{'s' if len(saved) != 1 else ''} of {meeting}.")
         shown = saved and not has_attendees_section(meeting.items.all())  # else the chair's page has no such section
         return go_back(request, meeting.get_edit_url() + ("#section-attendees" if shown else ""))

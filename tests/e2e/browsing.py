@@ -40,6 +40,17 @@ def screenshot(page: Page, name: str) -> Path:
     return path
 
 
+def save_screenshots(page: Page, name: str) -> None:
+    """The page as it is now, full length, at 1280 px and on a 390 px phone, into docs/screenshots/ (kept small)."""
+    folder = ROOT / "docs" / "screenshots"
+    size = page.viewport_size
+    for suffix, width in (("desktop", 1280), ("phone", 390)):
+        page.set_viewport_size({"width": width, "height": 844 if width < 600 else 900})
+        path = folder / f"{name}-{suffix}.png"
+        Image.open(io.BytesIO(page.screenshot(full_page=True))).quantize(256).save(path, optimize=True)
+    page.set_viewport_size(size)
+
+
 def assert_accessible(page: Page, name: str) -> None:
     """axe-core finds no serious or critical violation on the page as it is now."""
     page.add_script_tag(path=str(AXE_JS))

@@ -353,14 +353,29 @@ def test_a_team_made_active_again_gets_a_report_in_drafts(client, people, minute
     assert not minutes["published"].reports.filter(team=old_team).exists()
 
 
-def test_the_order_of_the_roster_is_the_teams_position(client, people):
+def test_the_roster_lists_active_teams_first_by_name_whatever_their_position(client, people):
+    make_team(people["runtime"], "Abacus", status=TeamStatus.INCUBATING, position=9)
+    make_team(people["runtime"], "zebra", position=8)
+    make_team(people["runtime"], "Ancient", status=TeamStatus.RETIRED, position=7)
     client.force_login(people["chair"])
 
-    assert list(roster_rows(client.get(ROSTER))) == ["Diego", "CLI", "Old Team"]
+    assert list(roster_rows(client.get(ROSTER))) == ["CLI", "Diego", "zebra", "Abacus", "Ancient", "Old Team"]
 
-    assert edit_team(client, DIEGO, position="5").status_code == 302
+    assert edit_team(client, DIEGO, position="0").status_code == 302  # the position orders the minutes' sections
 
-    assert list(roster_rows(client.get(ROSTER))) == ["CLI", "Old Team", "Diego"]
+    assert list(roster_rows(client.get(ROSTER)))[:2] == ["CLI", "Diego"]
+
+
+def test_the_retired_teams_are_folded_under_their_count(client, people):
+    client.force_login(people["chair"])
+    page = parse_html(client.get(ROSTER).content.decode())
+
+    [folded] = page.find_all("details", class_="retired-teams")
+    assert folded.find("summary").text == "1 retired team"
+    assert "open" not in folded.attrs
+    assert [row.find("th").text for row in folded.find("tbody").find_all("tr")] == ["Old Team"]
+    current = page.find("table", class_="roster")
+    assert [row.find("th").text for row in current.find("tbody").find_all("tr")] == ["CLI", "Diego"]
 
 
 # --- leads -----------------------------------------------------------------------------------------

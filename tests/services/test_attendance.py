@@ -100,7 +100,7 @@ def test_an_account_without_a_name_cannot_be_listed_under_its_username(client, p
     response = client.post(ATTENDANCE, tick(client.get(ATTENDANCE), people["lead_y"]))
 
     assert response.status_code == 200
-    assert "lead-y: no name yet, and the minutes never show a username" in response.content.decode()
+    assert "lead-y has no name yet, and the minutes never show a username" in response.content.decode()
     assert not Attendee.objects.exists()
 
 

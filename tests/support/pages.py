@@ -105,10 +105,10 @@ def form_errors(response) -> list[str]:
 
 
 def roster_rows(response) -> dict[str, Element]:
-    """The rows of the roster's table of teams, by team name."""
-    table = parse_html(response.content.decode()).find("table", class_="roster")
-    assert table is not None, "expected the roster's table"
-    return {row.find("th").text: row for row in table.find("tbody").find_all("tr")}
+    """The rows of the roster's tables of teams (the current ones, then the retired ones), by team name."""
+    tables = parse_html(response.content.decode()).find_all("table", class_="roster")
+    assert tables, "expected the roster's table"
+    return {row.find("th").text: row for table in tables for row in table.find("tbody").find_all("tr")}
 
 
 def cells(row: Element) -> list[str]:

@@ -16,6 +16,7 @@ from ..queries.candidates import meeting_candidates
 from ..services.actions import accept_candidate, dismiss_candidate, record_action, record_outcome
 from ..services.live import RoomError
 from .lookup import check, get_committee, get_meeting, get_report, get_written_section
+from .navigation import go_back, safe_next
 
 PER_PAGE = 50
 
@@ -97,11 +98,10 @@ def action_outcome(request, committee, date, action):
         record_outcome(action, meeting=meeting, outcome=data["outcome"], note=data["note"], by=request.user)
         label = dict(form.fields["outcome"].choices)[data["outcome"]]
         messages.success(request, f"Recorded the outcome of the action: {label}.")
-        return redirect(f"{meeting.get_absolute_url()}#action-{action.pk}")
+        return go_back(request, f"{meeting.get_absolute_url()}#action-{action.pk}")  # My sections sends `next`
     status = 400 if request.method == "POST" else 200
-    return render(
-        request, "meetings/action_outcome.html", {"meeting": meeting, "action": action, "form": form}, status=status
-    )
+    context = {"meeting": meeting, "action": action, "form": form, "next": safe_next(request)}
+    return render(request, "meetings/action_outcome.html", context, status=status)
 
 
 @login_required

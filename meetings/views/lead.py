@@ -12,7 +12,7 @@ from ..forms.notes import PrivateNoteForm
 from ..forms.questions import AnswerForm
 from ..lib.diffing import diff_lines
 from ..models import BacklogReport, Meeting, MeetingStatus
-from ..queries.actions import open_actions_of
+from ..queries.actions import open_actions_of, with_closing_meetings
 from ..queries.questions import with_unanswered
 from ..services.editing import mark_no_update
 from ..services.live import merge_text
@@ -33,10 +33,16 @@ def my_sections(request):
         .select_related("committee")
         .order_by("date")
     )
+    actions = with_closing_meetings(open_actions_of(request.user))
     return render(
         request,
         "meetings/my_sections.html",
-        {"reports": reports, "chaired_drafts": chaired, "open_actions": open_actions_of(request.user)},
+        {
+            "reports": reports,
+            "chaired_drafts": chaired,
+            "open_actions": actions,
+            "closable": permissions.closable_actions(request.user, actions),
+        },
     )
 
 

@@ -205,6 +205,30 @@ def test_a_bad_outcome_is_a_clear_400_and_records_nothing(client, people, draft,
     assert not ActionOutcome.objects.exists()
 
 
+def test_the_outcome_forms_start_at_no_choice(client, people, draft, later):
+    action = record(draft, people)
+    client.force_login(people["chair"])
+
+    own_page = parse_html(client.get(outcome_url(action)).content.decode()).find("select", name="outcome")
+    listed = open_list(client.get(LATER)).find("select", name="outcome")
+
+    for select in (own_page, listed):
+        first, *others = select.find_all("option")
+        assert (first.attrs["value"], first.text) == ("", "Choose an outcome")
+        assert not any("selected" in option.attrs for option in others)
+
+
+def test_an_outcome_not_chosen_is_a_clear_400_and_records_nothing(client, people, draft, later):
+    action = record(draft, people)
+    client.force_login(people["chair"])
+
+    response = client.post(outcome_url(action), {"outcome": "", "note": "Forgot to choose"})
+
+    assert response.status_code == 400
+    assert form_errors(response) == ["Choose what became of the action: done, dropped or carried."]
+    assert not ActionOutcome.objects.exists()
+
+
 def test_no_outcome_in_a_meeting_before_the_action(client, people, draft, later):
     action = record(draft, people)
     client.force_login(people["chair"])

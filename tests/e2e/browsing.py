@@ -100,3 +100,18 @@ def eventually(read: Callable[[], object], check: Callable[[object], bool], with
         if time.monotonic() > deadline:
             raise AssertionError(f"still {value!r} after {within} s")
         time.sleep(0.1)
+
+
+DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+def docs_screenshots(page: Page, name: str) -> None:
+    """The page in full at 1280 px and at a 390 px phone's width, as docs/screenshots/<name>.png and
+    <name>-phone.png (256 colours: small enough to keep in the repository)."""
+    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size or {"width": 1280, "height": 900}
+    for width, suffix in ((1280, ""), (390, "-phone")):
+        page.set_viewport_size({"width": width, "height": size["height"]})
+        picture = Image.open(io.BytesIO(page.screenshot(full_page=True))).convert("RGB")
+        picture.quantize(colors=256).save(DOCS_SCREENSHOTS / f"{name}{suffix}.png", optimize=True)
+    page.set_viewport_size(size)

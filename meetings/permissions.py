@@ -299,6 +299,25 @@ def outcome_actions(user: AnyUser, meeting: Meeting, actions: list[ActionItem]) 
     return {action.pk for action in actions if action.owner_user_id == user.pk or action.owner_team_id in led}
 
 
+def closable_actions(user: AnyUser, actions: list[ActionItem]) -> set[int]:
+    """Ids of the listed actions whose outcome the user may record in each one's `closing_meeting`, as
+    can_record_outcome answers, in two queries at most (for My sections)."""
+    listed = [action for action in actions if action.closing_meeting is not None]
+    if not user.is_authenticated or not listed:
+        return set()
+    chaired = set(chaired_committees(user).values_list("pk", flat=True))
+    led = set(Team.objects.filter(_led_by(user)).values_list("pk", flat=True))
+    return {
+        action.pk
+        for action in listed
+        if action.committee_id in chaired
+        or (
+            action.closing_meeting.status == MeetingStatus.DRAFT
+            and (action.owner_user_id == user.pk or action.owner_team_id in led)
+        )
+    }
+
+
 def can_review_candidates(user: AnyUser, meeting: Meeting) -> bool:
     """The archive's own action lines, accepted as actions or left as text: the chair, who imports."""
     return is_chair(user, meeting.committee)

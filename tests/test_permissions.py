@@ -7,6 +7,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
 from meetings import permissions
+from meetings.format.actions import ActionLine
+from meetings.models import ActionItem
+from meetings.queries.actions import with_closing_meetings
+from meetings.services.actions import record_action
 from meetings.services.publishing import publish_meeting
 from meetings.services.scheduling import create_meeting
 
@@ -205,3 +209,27 @@ def test_note_takers_are_named_by_the_chair_from_the_committee_s_people_while_a_
     assert permissions.can_name_note_takers(world["chair"], world["draft"])
     assert not permissions.can_name_note_takers(world["chair"], world["published"])
     assert not permissions.can_name_note_takers(world["lead_x"], world["draft"])
+
+
+@pytest.mark.parametrize("published", [False, True])
+def test_closable_actions_answers_as_can_record_outcome_does_for_each_action(people, published):
+    """My sections' batch answer (two queries) is the sentence asked of each action in its next meeting."""
+    first = create_meeting(people["runtime"], day=date(2030, 1, 8))
+    later = create_meeting(people["runtime"], day=date(2030, 1, 22))
+    item = first.items.get(title="Announcements")
+    for owner in ("cli", "diego", "lead-x"):
+        item.refresh_from_db()
+        assert record_action(item, action=ActionLine(owner, f"For {owner}"), by=None, expected_version=item.version)
+    if published:
+        publish_meeting(later)  # then no draft after the first: nothing to close in
+    actions = with_closing_meetings(list(ActionItem.objects.select_related("meeting")))
+    for who in ("chair", "lead_x", "lead_y", "member", "other_chair", "superuser"):
+        user = people[who]
+        expected = {
+            a.pk
+            for a in actions
+            if a.closing_meeting is not None and permissions.can_record_outcome(user, a, a.closing_meeting)
+        }
+        assert permissions.closable_actions(user, actions) == expected, who
+        assert bool(expected) is (not published and who in {"chair", "lead_x", "lead_y", "superuser"}), who
+    assert not permissions.closable_actions(AnonymousUser(), actions)

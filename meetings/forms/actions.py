@@ -81,7 +81,12 @@ class CandidateForm(ActionForm):
 
 
 class OutcomeForm(forms.Form):
-    outcome = forms.ChoiceField(label="Outcome", choices=Outcome.choices)
+    # No default: a form that starts at "Done" closes an action nobody meant to close.
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=[("", "Choose an outcome"), *Outcome.choices],
+        error_messages={"required": "Choose what became of the action: done, dropped or carried."},
+    )
     note = forms.CharField(
         label="Note", required=False, max_length=MAX_NOTE_CHARS, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -11,7 +11,8 @@ class ReportForm(AmendingForm):
 
 
 class NoUpdateForm(forms.Form):
-    """One click: the team has nothing new this cycle (at the version the page showed)."""
+    """The team has nothing new this cycle (at the version the page showed); `confirm` once asked to replace text."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     back = forms.ChoiceField(choices=[("editor", "editor"), ("sections", "sections")], required=False)
+    confirm = forms.BooleanField(widget=forms.HiddenInput, required=False)

@@ -62,3 +62,15 @@ def dates_from(first: date, count: int, *, every_weeks: int) -> list[date]:
     """`count` dates from `first` on, `every_weeks` weeks apart."""
     step = timedelta(weeks=max(every_weeks, 1))
     return [first + step * i for i in range(count)]
+
+
+def days_in_words(day: date, today: date) -> str:
+    """When `day` is, seen from `today`: "today", "tomorrow", "in 3 days", "yesterday", "2 days ago"."""
+    days = (day - today).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days == -1:
+        return "yesterday"
+    return f"in {days} days" if days > 0 else f"{-days} days ago"

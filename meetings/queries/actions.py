@@ -87,6 +87,24 @@ def open_actions_of(user) -> list[ActionItem]:
     return list(_listed(actions).order_by("meeting__date", "position"))
 
 
+def with_closing_meetings(actions: list[ActionItem]) -> list[ActionItem]:
+    """The actions, each with its `closing_meeting`: its committee's first draft meeting after the one that agreed
+    it, where done, dropped or carried is recorded (None when there is none yet); one query."""
+    if not actions:
+        return actions
+    drafts = list(
+        Meeting.objects.drafts()
+        .filter(committee_id__in={action.committee_id for action in actions})
+        .select_related("committee")
+        .order_by("date")
+    )
+    for action in actions:
+        action.closing_meeting = next(
+            (m for m in drafts if m.committee_id == action.committee_id and m.date > action.meeting.date), None
+        )
+    return actions
+
+
 def feed_actions(committee: Committee, *, limit: int) -> list[ActionItem]:
     """The actions of the committee's published minutes, newest meeting first, for its Atom feed.
 

@@ -3,6 +3,7 @@
 import re
 
 from django import template
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -10,10 +11,17 @@ from django.utils.safestring import SafeString, mark_safe
 from .. import permissions
 from ..format.reading import hidden_lines
 from ..lib.rendering import plain_text, render_inline, render_markdown
+from ..lib.scheduling import days_in_words
 
 register = template.Library()
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@register.filter
+def from_today(day) -> str:
+    """The day in words from the site's today: "in 3 days", "today", "2 days ago"."""
+    return days_in_words(day, timezone.localdate())
 
 
 @register.filter

@@ -13,9 +13,11 @@ from ..forms.actions import ActionFilterForm, ActionForm, CandidateForm, Outcome
 from ..models import ActionItem
 from ..queries.actions import committee_actions
 from ..queries.candidates import meeting_candidates
+from ..queries.minutes import section_anchor
 from ..services.actions import accept_candidate, dismiss_candidate, record_action, record_outcome
 from ..services.live import RoomError
 from .lookup import check, get_committee, get_meeting, get_report, get_written_section
+from .navigation import go_back, safe_next
 
 PER_PAGE = 50
 
@@ -40,13 +42,16 @@ def actions_page(request, committee):
 @login_required
 def item_action(request, committee, date, item):
     section = get_written_section(request, committee, date, item, allowed=permissions.can_record_action)
-    return _record(request, section, name=str(section), back=section.meeting.get_edit_url())
+    back = f"{section.meeting.get_edit_url()}#{section_anchor(section.meeting, section)}"  # its section, not the top
+    return _record(request, section, name=str(section), back=safe_next(request) or back)
 
 
 @login_required
 def report_action(request, committee, date, team):
     report = get_report(request, committee, date, team, allowed=permissions.can_record_action)
-    return _record(request, report, name=f"the {report.team_name} report", back=report.get_edit_url())
+    return _record(
+        request, report, name=f"the {report.team_name} report", back=safe_next(request) or report.get_edit_url()
+    )
 
 
 def _record(request, section, *, name: str, back: str):
@@ -59,6 +64,7 @@ def _record(request, section, *, name: str, back: str):
         "section": section,
         "name": name,
         "back": back,
+        "next": safe_next(request),
         "form": form,
         "amending": amending,
     }
@@ -97,11 +103,10 @@ def action_outcome(request, committee, date, action):
         record_outcome(action, meeting=meeting, outcome=data["outcome"], note=data["note"], by=request.user)
         label = dict(form.fields["outcome"].choices)[data["outcome"]]
         messages.success(request, f"Recorded the outcome of the action: {label}.")
-        return redirect(f"{meeting.get_absolute_url()}#action-{action.pk}")
+        return go_back(request, f"{meeting.get_absolute_url()}#action-{action.pk}")  # My sections sends `next`
     status = 400 if request.method == "POST" else 200
-    return render(
-        request, "meetings/action_outcome.html", {"meeting": meeting, "action": action, "form": form}, status=status
-    )
+    context = {"meeting": meeting, "action": action, "form": form, "next": safe_next(request)}
+    return render(request, "meetings/action_outcome.html", context, status=status)
 
 
 @login_required

@@ -8,9 +8,11 @@ from django.shortcuts import redirect, render
 from .. import permissions
 from ..forms.decisions import DecisionFilterForm, DecisionForm
 from ..queries.decisions import committee_decisions
+from ..queries.minutes import section_anchor
 from ..services.decisions import record_decision
 from ..services.live import RoomError
 from .lookup import get_committee, get_report, get_written_section
+from .navigation import safe_next
 
 PER_PAGE = 50
 
@@ -31,13 +33,16 @@ def decisions_page(request, committee):
 @login_required
 def item_decision(request, committee, date, item):
     section = get_written_section(request, committee, date, item, allowed=permissions.can_record_decision)
-    return _record(request, section, name=str(section), back=section.meeting.get_edit_url())
+    back = f"{section.meeting.get_edit_url()}#{section_anchor(section.meeting, section)}"  # its section, not the top
+    return _record(request, section, name=str(section), back=safe_next(request) or back)
 
 
 @login_required
 def report_decision(request, committee, date, team):
     report = get_report(request, committee, date, team, allowed=permissions.can_record_decision)
-    return _record(request, report, name=f"the {report.team_name} report", back=report.get_edit_url())
+    return _record(
+        request, report, name=f"the {report.team_name} report", back=safe_next(request) or report.get_edit_url()
+    )
 
 
 def _record(request, section, *, name: str, back: str):
@@ -48,6 +53,7 @@ def _record(request, section, *, name: str, back: str):
         "section": section,
         "name": name,
         "back": back,
+        "next": safe_next(request),
         "form": form,
         "amending": amending,
     }

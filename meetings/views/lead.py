@@ -12,7 +12,7 @@ from ..forms.notes import PrivateNoteForm
 from ..forms.questions import AnswerForm
 from ..lib.diffing import diff_lines
 from ..models import BacklogReport, Meeting, MeetingStatus
-from ..queries.actions import open_actions_of
+from ..queries.actions import open_actions_of, with_closing_meetings
 from ..queries.questions import with_unanswered
 from ..services.editing import mark_no_update
 from ..services.live import merge_text
@@ -33,10 +33,16 @@ def my_sections(request):
         .select_related("committee")
         .order_by("date")
     )
+    actions = with_closing_meetings(open_actions_of(request.user))
     return render(
         request,
         "meetings/my_sections.html",
-        {"reports": reports, "chaired_drafts": chaired, "open_actions": open_actions_of(request.user)},
+        {
+            "reports": reports,
+            "chaired_drafts": chaired,
+            "open_actions": actions,
+            "closable": permissions.closable_actions(request.user, actions),
+        },
     )
 
 
@@ -103,12 +109,27 @@ def report_edit(request, committee, date, team):
 @require_POST
 @login_required
 def report_no_update(request, committee, date, team):
-    """One click from My sections or the editor: the team has no update this cycle."""
+    """From My sections or the editor: the team has no update this cycle; written text is replaced once confirmed."""
     report = get_report(request, committee, date, team, allowed=permissions.can_edit_report)
     form = NoUpdateForm(request.POST)
     check(form.is_valid())
-    back = "meetings:my_sections" if form.cleaned_data["back"] == "sections" else None
-    if mark_no_update(report, by=request.user, expected_version=form.cleaned_data["version"]):
+    data = form.cleaned_data
+    back = "meetings:my_sections" if data["back"] == "sections" else None
+    written = not report.no_update and not report.is_empty
+    if written and not data["confirm"] and data["version"] == report.version:  # a stale page: the conflict below
+        # Asked by the server, not a script's confirm(): one click must not replace a written report.
+        return render(
+            request,
+            "meetings/report_no_update.html",
+            {
+                "report": report,
+                "meeting": report.meeting,
+                "version": data["version"],
+                "back": data["back"],
+                "back_url": reverse(back) if back else report.get_edit_url(),
+            },
+        )
+    if mark_no_update(report, by=request.user, expected_version=data["version"]):
         messages.success(request, f"The {report.team_name} section now says “No update this cycle.”")
     else:
         messages.error(

@@ -43,7 +43,7 @@ def question_answer(request, committee, date, question):
     if form.is_valid():
         answer_question(question, answer=form.cleaned_data["answer"], by=request.user)
         messages.success(request, "Saved the answer.")
-    return redirect(question.report.get_edit_url())
+    return redirect(f"{question.report.get_edit_url()}#question-{question.pk}")  # back at the question answered
 
 
 @require_POST
@@ -57,4 +57,4 @@ def question_copy(request, committee, date, question):
         messages.error(request, str(error))
     else:
         messages.success(request, f"Copied the question and its answer into “{item}”.")
-    return redirect(question.report.meeting.get_edit_url())
+    return redirect(f"{question.report.meeting.get_edit_url()}#{question.report.team.slug}")  # where it was copied

@@ -6,7 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from meetings.format.actions import ActionLine
 from meetings.models import BacklogReport, Meeting
+from meetings.services.actions import record_action
 from meetings.services.questions import answer_question, ask_question
 from meetings.services.scheduling import create_meeting
 from tests.support.builders import make_team
@@ -48,3 +50,20 @@ def _with_questions(meeting: Meeting, people) -> Meeting:
         answer_question(ask_question(report, text="Why?", by=people["lead_y"]), answer="Because.", by=people["lead_x"])
         ask_question(report, text="And when?", by=people["chair"])
     return meeting
+
+
+def test_my_sections_offers_to_close_each_action_without_a_query_per_action(client, people, draft):
+    """The next draft of each action and whether its owner may close it there: read once, not per action."""
+    create_meeting(people["runtime"], day=date(2030, 1, 22))
+    client.force_login(people["lead_y"])
+    item = draft.items.get(title="Announcements")
+
+    def add(text):
+        item.refresh_from_db()
+        assert record_action(item, action=ActionLine("cli", text), by=people["chair"], expected_version=item.version)
+
+    add("First")
+    few = _queries(client, "/my-sections/")
+    for n in range(5):
+        add(f"Another {n}")
+    assert _queries(client, "/my-sections/") == few

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from meetings.models import Meeting
 
-from .browsing import assert_accessible, screenshot, scroll_overflow, sign_in, tab_to
+from .browsing import assert_accessible, save_screenshots, screenshot, scroll_overflow, sign_in, tab_to
 
 
 def test_chair_creates_fills_in_and_publishes_the_next_meeting(page):
@@ -156,3 +156,33 @@ def test_the_chair_records_attendance_from_the_roster_by_name(page):
     expect(attendees).to_contain_text("Eric Malm, Pivotal")
     expect(attendees).to_be_in_viewport()
     expect(page.get_by_role("status")).to_be_in_viewport()
+
+
+def test_the_chair_records_a_decision_and_an_action_from_a_section_and_comes_back_to_it(page):
+    """The "+ Decision" and "+ Action" of each section of the chair's page; saving returns to that section."""
+    sign_in(page, "chair")
+    page.goto("/runtime/2018-06-26/edit/")
+    announcements = page.get_by_role("region", name="Announcements")
+    expect(announcements.get_by_role("link", name=re.compile(r"^\+ Decision"))).to_be_visible()
+    assert_accessible(page, "chair-page-plus-links")
+    save_screenshots(page, "noloss-chair-page")
+
+    announcements.get_by_role("link", name=re.compile(r"^\+ Decision")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Record a decision in Announcements")
+    assert_accessible(page, "decision-new-from-section")
+    page.get_by_label("Decision", exact=True).fill("Meet every week until the v7 release")
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_role("status")).to_contain_text("Recorded the decision in Announcements")
+    assert page.url.endswith("/runtime/2018-06-26/edit/#section-announcements")
+    expect(announcements).to_contain_text("Meet every week until the v7 release")
+
+    cli = page.get_by_role("region", name=re.compile("^CLI"))
+    cli.get_by_role("link", name=re.compile(r"^\+ Action")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Record an action in the CLI report")
+    assert_accessible(page, "action-new-from-report")
+    page.get_by_label("What").fill("Write the v7 migration guide")
+    page.get_by_label("Who").select_option("cli")
+    page.get_by_role("button", name="Record the action").click()
+    expect(page.get_by_role("status")).to_contain_text("Recorded the action in the CLI report")
+    assert page.url.endswith("/runtime/2018-06-26/edit/#cli")
+    expect(page.get_by_role("region", name=re.compile("^CLI"))).to_contain_text("Write the v7 migration guide")

@@ -2,13 +2,18 @@
 
 import base64
 import re
+from datetime import date
 
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from meetings.models import Team
+from meetings.format.actions import ActionLine
+from meetings.models import ActionItem, Committee, Meeting, Team
+from meetings.services.actions import record_action
+from meetings.services.editing import save_report
+from meetings.services.scheduling import create_meeting
 
-from .browsing import screenshot, sign_in, small_png
+from .browsing import assert_accessible, save_screenshots, screenshot, sign_in, small_png
 
 DRAFT = "/runtime/2018-06-26/"
 REPORT = """\
@@ -133,3 +138,49 @@ def test_second_of_two_racing_leads_gets_the_conflict_page_with_their_text(new_c
     expect(second.get_by_label("Backlog report")).to_have_value(mine)
     expect(second.locator(".saved-text")).to_have_text("- Eric's report: cell rep 2.8 is out")
     screenshot(second, "race-conflict")
+
+
+def test_the_lead_closes_an_action_on_my_sections_and_is_asked_before_text_is_replaced(new_context):
+    """Done / Dropped / Carried where My sections lists the action, back there; "No update" asks first."""
+    runtime = Committee.objects.get(slug="runtime")
+    draft = Meeting.objects.get(committee=runtime, date=date(2018, 6, 26))
+    item = draft.items.get(title="Announcements")
+    for text in ("Publish the v7 CLI guide", "Retire the v6 installer"):
+        item.refresh_from_db()
+        assert record_action(item, action=ActionLine("cli", text), by=None, expected_version=item.version)
+    create_meeting(runtime, day=date(2018, 7, 10))
+    page = new_context().new_page()
+    sign_in(page, "cli-lead")
+
+    page.goto("/my-sections/")
+    listed = page.locator(".open-actions")
+    expect(listed.get_by_role("listitem")).to_have_count(2)
+    expect(page.locator(".when").first).to_contain_text("days ago")  # the 2018 meetings, from today
+    assert_accessible(page, "my-sections-actions")
+    save_screenshots(page, "noloss-my-sections")
+    guide = listed.get_by_role("listitem").filter(has_text="Publish the v7 CLI guide")
+    guide.get_by_label("Note").fill("Waits for the v7 release")
+    guide.get_by_role("button", name=re.compile("^Carried")).click()
+
+    expect(page.get_by_role("status")).to_contain_text("Carried to the next meeting")
+    assert page.url.endswith("/my-sections/#my-actions")
+    installer = listed.get_by_role("listitem").filter(has_text="Retire the v6 installer")
+    installer.get_by_role("button", name=re.compile("^Done")).click()
+    expect(page.get_by_role("status")).to_contain_text("Recorded the outcome of the action: Done.")
+    expect(listed.get_by_role("listitem")).to_have_count(1)  # carried stays, done goes
+    statuses = dict(ActionItem.objects.values_list("text", "status"))
+    assert statuses == {"Publish the v7 CLI guide": "open", "Retire the v6 installer": "done"}
+
+    report = draft.reports.get(team__slug="cli")
+    save_report(report, body="- The v7 CLI is in beta\n", by=None)
+    page.goto("/my-sections/")
+    row = page.get_by_role("row").filter(has_text="CLI")
+    row.get_by_role("button", name=re.compile("^No update this cycle")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("“No update this cycle”?")
+    expect(page.get_by_role("main")).to_contain_text("The text stays in the section's history")
+    assert_accessible(page, "no-update-confirmation")
+    save_screenshots(page, "noloss-no-update-confirmation")
+    page.get_by_role("link", name="No, keep the text").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My sections")
+    report.refresh_from_db()
+    assert report.body == "- The v7 CLI is in beta\n"

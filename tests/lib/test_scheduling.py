@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from meetings.lib.scheduling import cadence_dates, nearest_weekday, starts_at
+from meetings.lib.scheduling import cadence_dates, days_in_words, nearest_weekday, starts_at
 
 TUESDAY = 1
 
@@ -64,3 +64,17 @@ def test_without_a_meeting_the_cadence_starts_on_the_next_weekday():
 )
 def test_the_local_start_is_the_right_utc_instant_on_both_sides_of_a_dst_change(day, instant):
     assert starts_at(day, time(10, 30), "America/Los_Angeles") == instant
+
+
+@pytest.mark.parametrize(
+    ("day", "words"),
+    [
+        (date(2030, 1, 11), "in 3 days"),
+        (date(2030, 1, 9), "tomorrow"),
+        (date(2030, 1, 8), "today"),
+        (date(2030, 1, 7), "yesterday"),
+        (date(2030, 1, 6), "2 days ago"),
+    ],
+)
+def test_a_day_is_said_in_words_from_today(day, words):
+    assert days_in_words(day, date(2030, 1, 8)) == words

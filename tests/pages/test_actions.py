@@ -58,6 +58,33 @@ def test_the_chair_records_an_action_for_a_team_in_a_section(client, people, dra
 
 
 @pytest.mark.parametrize(
+    ("link", "back"),
+    [
+        ("items/{item}/actions/new/?next=/runtime/2030-01-08/edit/%23section-announcements", "section-announcements"),
+        ("reports/cli/actions/new/?next=/runtime/2030-01-08/edit/%23cli", "cli"),
+    ],
+)
+def test_an_action_recorded_from_the_chairs_page_returns_to_its_section(client, people, draft, link, back):
+    client.force_login(people["chair"])
+    url = DRAFT + link.format(item=draft.items.get(title="Announcements").pk)
+    assert url in client.get(DRAFT + "edit/").content.decode().replace("&amp;", "&")
+
+    response = client.post(url, {**browser_form(client.get(url)), "text": "Cut v7", "owner": "cli"})
+
+    assert response["Location"] == f"{DRAFT}edit/#{back}"
+    assert ActionItem.objects.get().text == "Cut v7"
+
+
+def test_an_action_with_a_next_off_the_site_returns_to_the_section_instead(client, people, draft):
+    client.force_login(people["chair"])
+    url = f"{DRAFT}items/{draft.items.get(title='Announcements').pk}/actions/new/?next=https://evil.example/"
+
+    response = client.post(url, {**browser_form(client.get(url)), "text": "Cut v7", "owner": "cli"})
+
+    assert response["Location"] == f"{DRAFT}edit/#section-announcements"
+
+
+@pytest.mark.parametrize(
     ("who", "team", "status"),
     [("lead_x", "diego", 200), ("lead_x", "cli", 403), ("lead_x_elsewhere", "diego", 404), ("chair", "cli", 200)],
 )
@@ -202,6 +229,30 @@ def test_a_bad_outcome_is_a_clear_400_and_records_nothing(client, people, draft,
 
     assert response.status_code == 400
     assert form_errors(response)
+    assert not ActionOutcome.objects.exists()
+
+
+def test_the_outcome_forms_start_at_no_choice(client, people, draft, later):
+    action = record(draft, people)
+    client.force_login(people["chair"])
+
+    own_page = parse_html(client.get(outcome_url(action)).content.decode()).find("select", name="outcome")
+    listed = open_list(client.get(LATER)).find("select", name="outcome")
+
+    for select in (own_page, listed):
+        first, *others = select.find_all("option")
+        assert (first.attrs["value"], first.text) == ("", "Choose an outcome")
+        assert not any("selected" in option.attrs for option in others)
+
+
+def test_an_outcome_not_chosen_is_a_clear_400_and_records_nothing(client, people, draft, later):
+    action = record(draft, people)
+    client.force_login(people["chair"])
+
+    response = client.post(outcome_url(action), {"outcome": "", "note": "Forgot to choose"})
+
+    assert response.status_code == 400
+    assert form_errors(response) == ["Choose what became of the action: done, dropped or carried."]
     assert not ActionOutcome.objects.exists()
 
 

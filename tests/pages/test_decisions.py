@@ -157,6 +157,54 @@ def test_the_edit_pages_link_to_recording_a_decision(client, people, draft):
     assert item_url(draft, "Announcements") in client.get(f"{DRAFT}items/{item.pk}/edit/").content.decode()
 
 
+# --- one click from the chair's page, and back to the section ---------------------------------------------
+
+
+def plus_links(response, section_id: str) -> dict[str, str]:
+    """The "+ Decision" and "+ Action" links of a section of the chair's page, by their visible words."""
+    section = parse_html(response.content.decode()).by_id(section_id)
+    return {a.text.split(" in ")[0]: a.attrs["href"] for a in section.find_all("a") if a.text.startswith("+ ")}
+
+
+def test_each_section_of_the_chairs_page_has_its_decision_and_action_one_click_away(client, people, draft):
+    client.force_login(people["chair"])
+    page = client.get(DRAFT + "edit/")
+    item = draft.items.get(title="Announcements").pk
+
+    assert plus_links(page, "section-announcements") == {
+        "+ Decision": f"{DRAFT}items/{item}/decisions/new/?next=/runtime/2030-01-08/edit/%23section-announcements",
+        "+ Action": f"{DRAFT}items/{item}/actions/new/?next=/runtime/2030-01-08/edit/%23section-announcements",
+    }
+    assert plus_links(page, "diego") == {
+        "+ Decision": f"{REPORT_X}?next=/runtime/2030-01-08/edit/%23diego",
+        "+ Action": f"{DRAFT}reports/diego/actions/new/?next=/runtime/2030-01-08/edit/%23diego",
+    }
+    agenda = parse_html(page.content.decode()).find("section", class_="kind-agenda")
+    assert not [a for a in agenda.find_all("a") if a.text.startswith("+ ")]  # the list is made, not written
+
+
+@pytest.mark.parametrize("section_id", ["section-announcements", "diego"])
+def test_a_decision_recorded_from_the_chairs_page_returns_to_its_section(client, people, draft, section_id):
+    client.force_login(people["chair"])
+    url = plus_links(client.get(DRAFT + "edit/"), section_id)["+ Decision"]
+    form = client.get(url)
+    assert parse_html(form.content.decode()).find("input", name="next").attrs["value"] == f"{DRAFT}edit/#{section_id}"
+
+    response = client.post(url, {**browser_form(form), "text": "Meet weekly"})
+
+    assert response["Location"] == f"{DRAFT}edit/#{section_id}"
+    assert Decision.objects.get().text == "Meet weekly"
+
+
+def test_a_decision_recorded_from_the_sections_editor_returns_to_the_section_on_the_chairs_page(client, people, draft):
+    client.force_login(people["chair"])
+    url = item_url(draft, "Announcements")
+
+    response = client.post(url, {**browser_form(client.get(url)), "text": "Meet weekly"})
+
+    assert response["Location"] == f"{DRAFT}edit/#section-announcements"
+
+
 # --- the committee's decisions page ---------------------------------------------------------------
 
 

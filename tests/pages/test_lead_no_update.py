@@ -5,8 +5,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from meetings.models import NO_UPDATE_TEXT, BacklogReport
-from meetings.services.editing import mark_no_update
+from meetings.models import NO_UPDATE_TEXT, BacklogReport, Revision
+from meetings.services.editing import mark_no_update, save_report
 from meetings.services.publishing import publish_meeting
 from tests.support.html_tree import parse_html
 
@@ -60,6 +60,50 @@ def test_a_click_on_a_page_read_before_someone_saved_changes_nothing(client, peo
 
     assert "saved the Diego section meanwhile" in response.content.decode()
     assert (diego(draft).no_update, diego(draft).body) == (False, "- Written meanwhile\n")
+
+
+@pytest.fixture
+def written(people, draft) -> BacklogReport:
+    report = diego(draft)
+    save_report(report, body="- Shipped the parser\n", by=people["lead_x"])
+    return report
+
+
+@pytest.mark.parametrize(("page", "back"), [("/my-sections/", "/my-sections/"), (EDIT, EDIT)])
+def test_a_written_section_is_not_replaced_without_asking_first(client, people, written, page, back):
+    client.force_login(people["lead_x"])
+
+    response = client.post(NO_UPDATE, form_to(client.get(page), NO_UPDATE))
+
+    assert response.status_code == 200
+    asked = parse_html(response.content.decode())
+    assert "The text stays in the section's history" in asked.text
+    assert "Shipped the parser" in asked.find("div", class_="replaced-text").text
+    assert form_to(response, NO_UPDATE)["confirm"] == "true"
+    [keep] = [a for a in asked.find_all("a") if a.text == "No, keep the text"]
+    assert keep.attrs["href"] == back
+    assert diego(written.meeting).body == "- Shipped the parser\n"
+
+
+def test_the_confirmation_works_without_javascript_and_keeps_the_text_in_the_history(client, people, written):
+    client.force_login(people["lead_x"])
+    asked = client.post(NO_UPDATE, form_to(client.get("/my-sections/"), NO_UPDATE))
+
+    response = client.post(NO_UPDATE, form_to(asked, NO_UPDATE), follow=True)
+
+    assert response.redirect_chain[-1][0] == "/my-sections/"
+    assert (diego(written.meeting).no_update, diego(written.meeting).body) == (True, NO_UPDATE_TEXT)
+    latest = Revision.objects.filter(report=written).latest("created_at")
+    assert (latest.before, latest.after) == ("- Shipped the parser\n", NO_UPDATE_TEXT)
+
+
+def test_an_empty_section_still_takes_one_click(client, people, draft):
+    client.force_login(people["lead_x"])
+
+    response = client.post(NO_UPDATE, form_to(client.get(EDIT), NO_UPDATE))
+
+    assert response.status_code == 302
+    assert diego(draft).no_update
 
 
 @pytest.mark.parametrize("who", ["lead_y", "member", "lead_x_elsewhere"])

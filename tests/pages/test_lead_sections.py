@@ -1,18 +1,20 @@
 """A lead's start page: the sections they owe, their state, and starting from their last report; co-leads."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.utils import dateformat, timezone
 
 from meetings import permissions
-from meetings.models import BacklogReport, Meeting, Revision
+from meetings.format.actions import ActionLine
+from meetings.models import ActionItem, ActionOutcome, ActionStatus, BacklogReport, Meeting, Revision
+from meetings.services.actions import record_action
 from meetings.services.editing import save_report
 from meetings.services.publishing import publish_meeting
 from meetings.services.scheduling import create_meeting
 from tests.support.builders import make_user
 from tests.support.html_tree import Element, parse_html
-from tests.support.pages import browser_form
+from tests.support.pages import browser_form, form_errors
 
 MY_SECTIONS = "/my-sections/"
 
@@ -209,3 +211,104 @@ def test_chairs_and_superusers_find_the_drafts_they_chair(client, people, draft)
         assert draft.get_edit_url() in client.get("/my-sections/").content.decode(), who
     client.force_login(people["other_chair"])
     assert draft.get_edit_url() not in client.get("/my-sections/").content.decode()
+
+
+# --- when, in words, soonest first ----------------------------------------------------------------------
+
+
+def test_sections_are_listed_by_meeting_date_with_when_in_words(client, people):
+    today = timezone.localdate()
+    for days in (3, -2, 0):  # created out of order
+        meeting_on(people, today + timedelta(days=days))
+    client.force_login(people["lead_x"])
+
+    rows = parse_html(client.get(MY_SECTIONS).content.decode()).find("tbody").find_all("tr")
+
+    whens = [row.find("span", class_="when") for row in rows]
+    assert [when.find("time").attrs["datetime"] for when in whens] == [
+        (today + timedelta(days=days)).isoformat() for days in (-2, 0, 3)
+    ]
+    assert [when.text.split(" · ")[1] for when in whens] == ["2 days ago", "today", "in 3 days"]
+
+
+# --- closing one's own actions where they are listed -----------------------------------------------------
+
+
+@pytest.fixture
+def cli_action(people, draft) -> ActionItem:
+    """An action of the CLI team (led by lead_y) agreed in the draft of 2030-01-08."""
+    item = draft.items.get(title="Announcements")
+    assert record_action(item, action=ActionLine("cli", "Cut v7"), by=people["chair"], expected_version=item.version)
+    return ActionItem.objects.get(text="Cut v7")
+
+
+@pytest.fixture
+def next_draft(people, draft) -> Meeting:
+    return create_meeting(people["runtime"], day=date(2030, 1, 22))
+
+
+def outcome_form(response, action: ActionItem) -> Element | None:
+    return parse_html(response.content.decode()).by_id(f"action-{action.pk}").find("form")
+
+
+@pytest.mark.parametrize(("button", "status", "closed"), [("done", "done", True), ("dropped", "dropped", True)])
+def test_the_owner_closes_an_action_on_my_sections_and_comes_back_there(
+    client, people, cli_action, next_draft, button, status, closed
+):
+    client.force_login(people["lead_y"])
+    form = outcome_form(client.get(MY_SECTIONS), cli_action)
+    assert [b.attrs["value"] for b in form.find_all("button")] == ["done", "dropped", "carried"]
+    fields = {i.attrs["name"]: i.attrs.get("value", "") for i in form.find_all("input")}
+
+    response = client.post(form.attrs["action"], {**fields, "outcome": button, "note": "Shipped"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == "/my-sections/#my-actions"
+    cli_action.refresh_from_db()
+    assert (cli_action.status, cli_action.closed_in) == (status, next_draft)
+    assert ActionOutcome.objects.get().note == "Shipped"
+    assert "Cut v7" not in parse_html(response.content.decode()).by_id("my-actions").next_element().text
+
+
+def test_carried_with_a_note_keeps_the_action_open_and_listed(client, people, cli_action, next_draft):
+    client.force_login(people["lead_y"])
+    form = outcome_form(client.get(MY_SECTIONS), cli_action)
+
+    response = client.post(
+        form.attrs["action"], {"next": "/my-sections/#my-actions", "outcome": "carried", "note": "Waits for v6.3"}
+    )
+
+    assert response["Location"] == "/my-sections/#my-actions"
+    cli_action.refresh_from_db()
+    assert cli_action.status == ActionStatus.OPEN
+    assert (ActionOutcome.objects.get().outcome, ActionOutcome.objects.get().note) == ("carried", "Waits for v6.3")
+    assert outcome_form(client.get(MY_SECTIONS), cli_action) is not None
+
+
+def test_without_a_later_draft_there_is_nothing_to_close_in_yet(client, people, cli_action):
+    client.force_login(people["lead_y"])
+
+    response = client.get(MY_SECTIONS)
+
+    assert outcome_form(response, cli_action) is None
+    assert "once the chair creates it" in parse_html(response.content.decode()).by_id(f"action-{cli_action.pk}").text
+
+
+def test_a_later_published_meeting_is_not_where_the_owner_closes_it(client, people, cli_action, next_draft):
+    publish_meeting(next_draft)
+    client.force_login(people["lead_y"])
+
+    assert outcome_form(client.get(MY_SECTIONS), cli_action) is None
+
+
+def test_pressing_no_button_is_a_clear_error_and_keeps_the_way_back(client, people, cli_action, next_draft):
+    client.force_login(people["lead_y"])
+    form = outcome_form(client.get(MY_SECTIONS), cli_action)
+
+    response = client.post(form.attrs["action"], {"next": "/my-sections/#my-actions", "note": "Kept"})
+
+    assert response.status_code == 400
+    assert form_errors(response) == ["Choose what became of the action: done, dropped or carried."]
+    page = parse_html(response.content.decode())
+    assert page.find("input", name="next").attrs["value"] == "/my-sections/#my-actions"
+    assert page.find("textarea", name="note").text == "Kept"
+    assert not ActionOutcome.objects.exists()

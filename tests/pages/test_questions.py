@@ -71,7 +71,9 @@ def test_the_lead_sees_the_question_on_my_sections_and_answers_it_in_the_editor(
 
     response = client.post(answer_url, {"answer": "Next sprint."}, follow=True)
 
-    assert response.redirect_chain[-1][0] == EDIT
+    # Back at the question answered, not the top of the editor.
+    assert response.redirect_chain[-1][0] == f"{EDIT}#question-{asked.pk}"
+    assert "Next sprint." in parse_html(response.content.decode()).by_id(f"question-{asked.pk}").text
     asked.refresh_from_db()
     assert (asked.answer, asked.answered_by) == ("Next sprint.", people["lead_x"])
     assert "unanswered question" not in text_of(client.get("/my-sections/"))
@@ -106,7 +108,7 @@ def test_the_chair_copies_an_answered_question_into_the_discussion(client, peopl
 
     response = client.post(copy_url)
 
-    assert response.status_code == 302
+    assert response["Location"] == f"{MEETING}/edit/#diego"  # the team's section the question was copied from
     discussion = draft.items.get(title="Discussion")
     assert "When does routing ship?" in discussion.body and "Next sprint." in discussion.body
 

@@ -5,28 +5,33 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from ..format.actions import ActionLine, action_line, read_action
-from ..models import Outcome
+from ..models import Outcome, person_name
 from .fields import AmendingForm, validate_single_line
 
 MAX_ACTION_CHARS = 1_000
 MAX_NOTE_CHARS = 2_000
 
 
-def owner_choices(committee) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The teams of the roster, then the people who chair or lead there, as the line names them (two queries)."""
+def owner_choices(committee, *, public: bool = False) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The teams of the roster, then the people who chair or lead there, as the line names them (two queries).
+
+    For the committee's own forms a person reads “Eric Malm (@lead-x)”, the handle the line will write; for the
+    `public`, by name only, and people without a name are not offered (each would read “a member”).
+    """
     teams = [(team.slug, team.name) for team in committee.teams.order_by("position", "name")]
     people = (
         get_user_model()
         .objects.filter(
             Q(chaired_committees=committee) | Q(led_teams__committee=committee) | Q(co_led_teams__committee=committee)
         )
+        .select_related("profile")
         .distinct()
     )
-    named = sorted(
-        ((user.username, f"{user.get_full_name() or user.username} (@{user.username})") for user in people),
-        key=lambda choice: choice[1].lower(),
-    )
-    return [("Teams", teams), ("People", named)]
+    if public:
+        named = [(user.username, name) for user in people if (name := person_name(user))]
+    else:
+        named = [(user.username, f"{person_name(user) or user.username} (@{user.username})") for user in people]
+    return [("Teams", teams), ("People", sorted(named, key=lambda choice: choice[1].lower()))]
 
 
 class ActionForm(AmendingForm):
@@ -80,8 +85,8 @@ class ActionFilterForm(forms.Form):
     team = forms.ChoiceField(label="Team", required=False)
     person = forms.ChoiceField(label="Person", required=False)
 
-    def __init__(self, *args, committee, **kwargs):
+    def __init__(self, *args, committee, public: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        teams, people = (choices for _, choices in owner_choices(committee))
+        teams, people = (choices for _, choices in owner_choices(committee, public=public))
         self.fields["team"].choices = [("", "Any team"), *teams]
         self.fields["person"].choices = [("", "Anyone"), *people]

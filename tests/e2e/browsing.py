@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # conftest imports this module to learn what is missing, mayb
 ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / ".e2e" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
+DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
 DEMO_PASSWORD = "e2e-demo-password-7"
 
 
@@ -38,6 +39,21 @@ def screenshot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def docs_screenshots(page: Page, name: str) -> list[Path]:
+    """`docs/screenshots/<name>.png` at 1280 px wide and `<name>-phone.png` at 390 px, full page, in 256 colours
+    (a tenth of the bytes: they are committed)."""
+    size = page.viewport_size
+    paths = []
+    for suffix, width in (("", 1280), ("-phone", 390)):
+        page.set_viewport_size({"width": width, "height": 900})
+        path = DOCS_SCREENSHOTS / f"{name}{suffix}.png"
+        picture = Image.open(io.BytesIO(page.screenshot(full_page=True))).convert("RGB")
+        picture.quantize(256).save(path, optimize=True)
+        paths.append(path)
+    page.set_viewport_size(size)
+    return paths
 
 
 def assert_accessible(page: Page, name: str) -> None:

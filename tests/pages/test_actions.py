@@ -418,3 +418,17 @@ def test_the_publish_page_warns_of_owners_without_a_name(client, people, draft):
 
     assert warning is not None
     assert "@lead-y, @someone-else will read “a member”" in " ".join(warning.text.split())
+
+
+def test_a_name_with_html_in_it_reaches_the_page_as_text(client, people, draft):
+    name = '<img src=x onerror="alert(1)">'
+    Profile.objects.create(user=people["lead_x"], display_name=name)
+    record(draft, people, owner="lead-x", text="Write the RFC")
+    publish_meeting(draft)
+
+    section = parse_html(client.get(DRAFT).content.decode()).by_id("section-announcements")
+    listed = parse_html(client.get(ACTIONS).content.decode()).find("table")
+
+    for shown in [section, listed]:
+        assert f"{name}: Write the RFC" in shown.text
+        assert shown.find("img") is None

@@ -135,7 +135,7 @@ def written_sections(meeting: Meeting) -> list[WrittenSection]:
 def gather(meeting: Meeting) -> Minutes:
     """The meeting's minutes, ready for the page, the PDF and the chair's overview."""
     items = list(meeting.items.all())
-    reports = list(meeting.reports.select_related("team__committee", "updated_by"))
+    reports = list(meeting.reports.select_related("team__committee", "updated_by__profile"))
     entries = list(meeting.roadmap_entries.all())
     number_anchors(items, taken={report.team.slug for report in reports})
     open_ = open_actions(meeting)

@@ -11,7 +11,7 @@ from .. import permissions
 from ..format.actions import with_owner_names
 from ..format.reading import hidden_lines
 from ..lib.rendering import plain_text, render_inline, render_markdown
-from ..models import NAMELESS
+from ..models import NAMELESS, member_name
 from ..queries.actions import owner_names
 
 register = template.Library()
@@ -34,6 +34,12 @@ def owners_named(text: str, meeting) -> str:
     if not text or "@" not in text:
         return text
     return with_owner_names(text, owner_names(meeting), NAMELESS)
+
+
+@register.filter(name="member_name")
+def member_name_filter(user) -> str:
+    """The person as the committee's own pages name them: their name, else their handle (models.member_name)."""
+    return member_name(user)
 
 
 @register.filter

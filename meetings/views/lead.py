@@ -25,7 +25,7 @@ def my_sections(request):
     reports = with_unanswered(
         BacklogReport.objects.owed_by(request.user)
         .with_previous()
-        .select_related("meeting__committee", "team", "updated_by")
+        .select_related("meeting__committee", "team", "updated_by__profile")
     )
     chaired = (
         Meeting.objects.drafts()

@@ -184,7 +184,7 @@ class ActionFeed(Feed):
 
     def item_title(self, action):
         status = "" if action.said_status == ActionStatus.OPEN else f" ({action.said_status_label})"
-        return f"{action.meeting.date:%Y-%m-%d}: @{action.owner}: {Truncator(action.text).chars(120)}{status}"
+        return f"{action.meeting.date:%Y-%m-%d}: {action.owner_name}: {Truncator(action.text).chars(120)}{status}"
 
     def item_description(self, action):
         return render("meetings/includes/action_entry.html", {"action": action})

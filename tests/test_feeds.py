@@ -213,8 +213,8 @@ def test_actions_feed_is_valid_atom_with_the_published_actions_and_their_publish
     assert feed.feed.link == BASE + "/runtime/actions/"
     assert_entries_are_complete(feed)
     assert [entry.title for entry in feed.entries] == [
-        "2030-01-08: @cli: Cut v7 (Done)",
-        "2030-01-08: @diego: Ship cell rebalancing",
+        "2030-01-08: CLI: Cut v7 (Done)",  # the teams' names, never a handle
+        "2030-01-08: Diego: Ship cell rebalancing",
     ]
     assert {entry.link for entry in feed.entries} == {BASE + "/runtime/2030-01-08/#section-announcements"}
     assert "2030-01-22: <strong>Done</strong>: Released" in feed.entries[0].summary

@@ -159,6 +159,26 @@ def read_actions(markdown: str) -> list[ActionLine]:
     return [action for _, line in _lines_outside_fences(markdown) if (action := read_action(line)) is not None]
 
 
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def with_owner_names(markdown: str, names: dict[str, str], nameless: str) -> str:
+    """The Markdown with each action line's `@owner` written as the name its readers read (`nameless` if unknown).
+
+    For display only: the text keeps the owner as the line names it, which an import or an export reads back.
+    """
+    markdown = markdown.replace("\r\n", "\n").replace("\r", "\n")
+    lines = markdown.split("\n")
+    for number, line in _lines_outside_fences(markdown):
+        match = _OPEN.match(line) or _ACTION.match(line)
+        if match is None or not match["what"].strip():
+            continue
+        name = _MARKDOWN_PUNCTUATION.sub(r"\\\1", names.get(match["owner"], nameless))
+        start, end = match.span("owner")
+        lines[number - 1] = line[: start - 1] + name + line[end:]
+    return "\n".join(lines)
+
+
 def candidate_actions(markdown: str) -> list[Candidate]:
     """Lines that may record an action in the archive's ways, not in the site's form: for the chair to look at."""
     found = []

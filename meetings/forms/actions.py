@@ -5,37 +5,41 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from ..format.actions import ActionLine, action_line, read_action
-from ..models import Outcome
+from ..models import Outcome, person_name
 from .fields import TYPE_AHEAD, AmendingForm, team_groups, validate_single_line
 
 MAX_ACTION_CHARS = 1_000
 MAX_NOTE_CHARS = 2_000
 
 
-def owner_choices(committee) -> list[tuple[str, list[tuple[str, str]]]]:
+def owner_choices(committee, *, public: bool = False) -> list[tuple[str, list[tuple[str, str]]]]:
     """The teams of the roster by status, then the people who chair or lead there, as the line names them.
 
-    Two queries; the teams' groups are labelled “Active teams”, “Retired teams”...
+    Two queries; the teams' groups are labelled “Active teams”, “Retired teams”... For the committee's own forms a
+    person reads “Eric Malm (@lead-x)”, the handle the line will write; for the `public`, by name only, and people
+    without a name are not offered (each would read “a member”).
     """
-    return [*_team_choices(committee), ("People", _people_choices(committee))]
+    return [*_team_choices(committee), ("People", _people_choices(committee, public=public))]
 
 
 def _team_choices(committee) -> list[tuple[str, list[tuple[str, str]]]]:
     return [(f"{label} teams", teams) for label, teams in team_groups(committee.teams.all())]
 
 
-def _people_choices(committee) -> list[tuple[str, str]]:
+def _people_choices(committee, *, public: bool = False) -> list[tuple[str, str]]:
     people = (
         get_user_model()
         .objects.filter(
             Q(chaired_committees=committee) | Q(led_teams__committee=committee) | Q(co_led_teams__committee=committee)
         )
+        .select_related("profile")
         .distinct()
     )
-    return sorted(
-        ((user.username, f"{user.get_full_name() or user.username} (@{user.username})") for user in people),
-        key=lambda choice: choice[1].lower(),
-    )
+    if public:
+        named = [(user.username, name) for user in people if (name := person_name(user))]
+    else:
+        named = [(user.username, f"{person_name(user) or user.username} (@{user.username})") for user in people]
+    return sorted(named, key=lambda choice: choice[1].lower())
 
 
 class ActionForm(AmendingForm):
@@ -96,7 +100,7 @@ class ActionFilterForm(forms.Form):
     team = forms.ChoiceField(label="Team", required=False, widget=forms.Select(attrs=TYPE_AHEAD))
     person = forms.ChoiceField(label="Person", required=False)
 
-    def __init__(self, *args, committee, **kwargs):
+    def __init__(self, *args, committee, public: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].choices = [("", "Any team"), *team_groups(committee.teams.all())]
-        self.fields["person"].choices = [("", "Anyone"), *_people_choices(committee)]
+        self.fields["person"].choices = [("", "Anyone"), *_people_choices(committee, public=public)]

@@ -16,6 +16,7 @@ from .people import (
     ReminderKind,
     ReminderSent,
     affiliation_of,
+    member_name,
     person_name,
     public_name,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "TokenLimitReached",
     "TokenScope",
     "affiliation_of",
+    "member_name",
     "person_name",
     "public_name",
 ]

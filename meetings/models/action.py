@@ -13,6 +13,7 @@ from django.db.models import Case, F, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from .meeting import MeetingStatus
+from .people import NAMELESS, person_name, public_name
 
 
 class ActionStatus(models.TextChoices):
@@ -145,6 +146,18 @@ class ActionItem(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == ActionStatus.OPEN
+
+    @property
+    def owner_name(self) -> str:
+        """Who owns it as readers read it: the team's name, the person's, else “a member” (never a user name)."""
+        if self.owner_team is not None:
+            return self.owner_team.name
+        return public_name(self.owner_user) if self.owner_user is not None else NAMELESS
+
+    @property
+    def owner_is_nameless(self) -> bool:
+        """Readers would read “a member”: the line names no team nor person of the roster, or one without a name."""
+        return self.owner_team is None and (self.owner_user is None or not person_name(self.owner_user))
 
     @property
     def said_status_label(self) -> str:

@@ -60,6 +60,11 @@ class Meeting(models.Model):
     title = models.CharField(max_length=300)
     status = models.CharField(max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Minutes imported published were published before: when, only their git history tells (services/importing.py
+    # _published_at). A file without it keeps the moment of its import in both fields, for amendments and caches.
+    imported_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the minutes came in by an import; empty for minutes written here."
+    )
     preamble = models.TextField(blank=True, help_text="Markdown between the title and the first section.")
     agenda_marker = models.CharField(
         max_length=2, default="*", help_text="List marker of the agenda in the Markdown: *, - or 1."
@@ -118,6 +123,13 @@ class Meeting(models.Model):
     def held_at(self) -> datetime:
         """When the meeting took place: its start, else the start of its day in the committee's time zone."""
         return self.starts_at or datetime.combine(self.date, time(), tzinfo=self.committee.zone)
+
+    @property
+    def first_published_at(self) -> datetime | None:
+        """When the minutes were first published, where known: None for a file imported without its history."""
+        if self.imported_at is not None and self.published_at == self.imported_at:
+            return None
+        return self.published_at
 
     def unpublish(self) -> None:
         self.status = MeetingStatus.DRAFT

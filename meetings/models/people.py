@@ -36,6 +36,14 @@ def public_name(user) -> str:
     return person_name(user) or NAMELESS
 
 
+def member_name(user) -> str:
+    """The name the committee's own pages show (history, questions): the person's own, else their handle (“@lead-y”).
+
+    Its chairs and leads must tell who did what; “a member” is for the public only.
+    """
+    return person_name(user) or f"@{user.get_username()}"
+
+
 def affiliation_of(user) -> str:
     try:
         return user.profile.affiliation

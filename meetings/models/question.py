@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from .people import member_name
+
 
 class QuestionQuerySet(models.QuerySet):
     def unanswered(self):
@@ -41,4 +43,8 @@ class Question(models.Model):
 
     @property
     def asker_name(self) -> str:
-        return self.asked_by.get_username() if self.asked_by else "someone"
+        return member_name(self.asked_by) if self.asked_by else "someone"
+
+    @property
+    def answerer_name(self) -> str:
+        return member_name(self.answered_by) if self.answered_by else ""

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..lib.diffing import word_changes
-from .people import person_name, public_name
+from .people import member_name, person_name, public_name
 
 
 class RevisionSource(models.TextChoices):
@@ -137,6 +137,13 @@ class Revision(models.Model):
     def words_changed(self) -> tuple[int, int]:
         """(words added, words removed) by this revision."""
         return word_changes(self.before, self.after)
+
+    @property
+    def member_author_name(self) -> str:
+        """Who saved it, as the committee's own history shows it: the person's name, else their handle."""
+        if self.author is not None and (person_name(self.author) or not self.commit_author):
+            return member_name(self.author)
+        return self.author_name
 
     @property
     def author_name(self) -> str:

@@ -15,7 +15,19 @@ from ..models import (
 
 def _listed(actions):
     # Where an action stands is read from the `as_said` annotations, never from its `status` and `closed_in`.
-    return actions.select_related("committee", "meeting__committee", "owner_team", "owner_user")
+    return actions.select_related("committee", "meeting__committee", "owner_team", "owner_user__profile")
+
+
+def owner_names(meeting: Meeting) -> dict[str, str]:
+    """Each owner the meeting's action lines name (`@diego`), as its readers read it (ActionItem.owner_name).
+
+    One query, kept on the meeting: each of its sections asks, in the page and the PDF.
+    """
+    names = getattr(meeting, "_owner_names", None)
+    if names is None:
+        actions = meeting.actions.select_related("owner_team", "owner_user__profile")
+        names = meeting._owner_names = {action.owner: action.owner_name for action in actions}
+    return names
 
 
 def open_actions(meeting: Meeting) -> list[ActionItem]:

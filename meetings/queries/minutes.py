@@ -135,7 +135,7 @@ def written_sections(meeting: Meeting) -> list[WrittenSection]:
 def gather(meeting: Meeting) -> Minutes:
     """The meeting's minutes, ready for the page, the PDF and the chair's overview."""
     items = list(meeting.items.all())
-    reports = list(meeting.reports.select_related("team__committee", "updated_by"))
+    reports = list(meeting.reports.select_related("team__committee", "updated_by__profile"))
     entries = list(meeting.roadmap_entries.all())
     number_anchors(items, taken={report.team.slug for report in reports})
     open_ = open_actions(meeting)
@@ -178,6 +178,7 @@ class PublicationSummary:
     empty: list[str]
     attendees: int
     attendance_in_notes: bool  # imported minutes with an “Attendees” section of their own
+    nameless_owners: list[str] = field(default_factory=list)  # handles of owners readers would read as “a member”
 
     @property
     def teams(self) -> int:
@@ -195,4 +196,11 @@ def publication_summary(meeting: Meeting) -> PublicationSummary:
         empty=[report.team_name for report in reports if report.is_empty],
         attendees=meeting.attendees.count(),
         attendance_in_notes=has_attendees_section(meeting.items.only("level", "title")),
+        nameless_owners=sorted(
+            {
+                action.owner
+                for action in meeting.actions.select_related("owner_team", "owner_user__profile")
+                if action.owner_is_nameless
+            }
+        ),
     )

@@ -22,7 +22,9 @@ def with_unanswered(reports):
 def attach_questions(minutes) -> None:
     """Give each report of the gathered minutes its `question_list`, in the order asked: one query."""
     grouped: dict[int, list[Question]] = {}
-    for question in Question.objects.filter(report__meeting=minutes.meeting).select_related("asked_by", "answered_by"):
+    for question in Question.objects.filter(report__meeting=minutes.meeting).select_related(
+        "asked_by__profile", "answered_by__profile"
+    ):
         grouped.setdefault(question.report_id, []).append(question)
     for report in minutes.reports:
         report.question_list = grouped.get(report.pk, [])

@@ -559,7 +559,8 @@ def _save_meeting(
         meeting.save(update_fields=["title", "preamble", "agenda_marker", "updated_at"])
     else:
         meeting.status = MeetingStatus.DRAFT if draft else MeetingStatus.PUBLISHED
-        meeting.published_at = None if draft else _published_at(meeting, details.get("created_at"))
+        meeting.imported_at = timezone.now()
+        meeting.published_at = None if draft else _published_at(meeting, details.get("created_at"), meeting.imported_at)
         meeting.save()
 
     changed = _save_items(meeting, parsed.items, old_items, update=bool(existing))
@@ -781,15 +782,16 @@ def _team_key_of(name: str, teams: dict[str, Team], aliased: dict[str, Team]) ->
     return mapped if mapped in aliased else key
 
 
-def _published_at(meeting: Meeting, committed_at=None):
-    """When minutes come in published: now, or for a version replayed from git, the end of the meeting's day.
+def _published_at(meeting: Meeting, committed_at, imported_at):
+    """When minutes come in published: for a version replayed from git, the end of the meeting's day; for a file
+    alone, the moment of its import, which no one knows better (Meeting.first_published_at then says so).
 
     A git archive has no moment of publication: its file is public from its first commit, written by the leads
     before the meeting and on its day. What its history did after that day are the amendments; a file first
     committed later was published then.
     """
     if committed_at is None:
-        return timezone.now()
+        return imported_at
     day_ends = datetime.combine(meeting.date + timedelta(days=1), day_start(), tzinfo=meeting.committee.zone)
     return max(committed_at, day_ends - timedelta(microseconds=1))
 

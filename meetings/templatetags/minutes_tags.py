@@ -9,9 +9,12 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from .. import permissions
+from ..format.actions import with_owner_names
 from ..format.reading import hidden_lines
 from ..lib.rendering import plain_text, render_inline, render_markdown
 from ..lib.scheduling import days_in_words
+from ..models import NAMELESS, member_name
+from ..queries.actions import owner_names
 
 register = template.Library()
 
@@ -28,6 +31,23 @@ def from_today(day) -> str:
 def markdown(text: str):
     """Render Markdown as sanitised HTML (the same function as the editor's preview)."""
     return render_markdown(text)
+
+
+@register.filter
+def owners_named(text: str, meeting) -> str:
+    """A text of the minutes with its action lines' owners as names: `{{ body|owners_named:meeting|markdown }}`.
+
+    Every page and the PDF show the minutes' texts through this: the line's `@username` never reaches a reader.
+    """
+    if not text or "@" not in text:
+        return text
+    return with_owner_names(text, owner_names(meeting), NAMELESS)
+
+
+@register.filter(name="member_name")
+def member_name_filter(user) -> str:
+    """The person as the committee's own pages name them: their name, else their handle (models.member_name)."""
+    return member_name(user)
 
 
 @register.filter

@@ -24,11 +24,12 @@ PER_PAGE = 50
 
 def actions_page(request, committee):
     committee = get_committee(committee)
-    form = ActionFilterForm(request.GET, committee=committee)
+    drafts = permissions.can_see_draft_actions(request.user, committee)
+    # The committee knows its people by handle too; a reader is offered names only.
+    form = ActionFilterForm(request.GET, committee=committee, public=not drafts)
     team = person = ""
     if form.is_valid():
         team, person = form.cleaned_data["team"], form.cleaned_data["person"]
-    drafts = permissions.can_see_draft_actions(request.user, committee)
     paginator = Paginator(committee_actions(committee, drafts=drafts, team=team, person=person), PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     query = urlencode({name: value for name, value in (("team", team), ("person", person)) if value})

@@ -55,9 +55,10 @@ def report_history(request, committee, date, team):
 def revision_detail(request, committee, date, revision):
     meeting = get_meeting(request, committee, date)
     revision = get_object_or_404(
-        Revision.objects.select_related("author", "report__team"), meeting=meeting, pk=revision
+        Revision.objects.select_related("author__profile", "report__team"), meeting=meeting, pk=revision
     )
-    if not (revision.after_publication or permissions.can_view_history(request.user, meeting)):
+    full = permissions.can_view_history(request.user, meeting)
+    if not (revision.after_publication or full):
         raise PermissionDenied
     return render(
         request,
@@ -67,6 +68,7 @@ def revision_detail(request, committee, date, revision):
             "revision": revision,
             "diff": diff_lines(revision.before, revision.after, context=None),
             "can_restore": permissions.can_restore(request.user, revision),
+            "full": full,  # the committee's own: names people by handle where they gave no name
         },
     )
 

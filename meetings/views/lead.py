@@ -25,7 +25,7 @@ def my_sections(request):
     reports = with_unanswered(
         BacklogReport.objects.owed_by(request.user)
         .with_previous()
-        .select_related("meeting__committee", "team", "updated_by")
+        .select_related("meeting__committee", "team", "updated_by__profile")
     )
     chaired = (
         Meeting.objects.drafts()
@@ -61,7 +61,7 @@ def report_edit(request, committee, date, team):
         "back_url": back,
         "amending": amending,
         "note_form": PrivateNoteForm(initial={"private_note": report.private_note}),
-        "questions": report.questions.select_related("asked_by", "answered_by"),
+        "questions": report.questions.select_related("asked_by__profile", "answered_by__profile"),
         "answer_form": AnswerForm(),
         "report_note_url": reverse(
             "meetings:report_note", args=[meeting.committee.slug, meeting.date, report.team.slug]

@@ -28,7 +28,9 @@ def question_ask(request, committee, date, team):
 def _question(request, committee, date, question) -> Question:
     meeting = get_meeting(request, committee, date)
     return get_object_or_404(
-        Question.objects.select_related("report__meeting__committee", "report__team", "answered_by", "asked_by"),
+        Question.objects.select_related(
+            "report__meeting__committee", "report__team", "answered_by__profile", "asked_by__profile"
+        ),
         report__meeting=meeting,
         pk=question,
     )

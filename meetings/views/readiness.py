@@ -35,7 +35,7 @@ def readiness(request, committee, date):
     meeting = get_meeting(request, committee, date, allowed=permissions.can_view_readiness)
     reports = list(
         with_unanswered(meeting.reports.with_previous())
-        .select_related("team", "updated_by")
+        .select_related("team", "updated_by__profile")
         .prefetch_related("team__leads", "team__co_leads")
     )
     reminded = {sent.user_id: sent.sent_at for sent in ReminderSent.objects.filter(meeting=meeting)}

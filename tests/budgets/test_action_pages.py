@@ -31,8 +31,9 @@ PAGES = {
     "actions of a person": (None, "/runtime/actions/?person=eric", 5),
     "actions, a later page": (None, "/runtime/actions/?page=3", 5),
     "actions, signed in": ("eric", "/runtime/actions/", 9),
-    # The minutes as before, plus the open actions and the outcomes recorded in the meeting.
-    "meeting with open actions": (None, f"/runtime/{LATEST}/", 9),
+    # The minutes as before, plus the open actions and the outcomes recorded in the meeting, and the names of the
+    # owners its own action lines name (readers read names, not handles).
+    "meeting with open actions": (None, f"/runtime/{LATEST}/", 10),
     "meeting with open actions, chair": ("chair", f"/runtime/{LATEST}/", 20),
     # The minutes' file as before, plus the actions open then and the outcomes recorded in it (its section).
     "Markdown with open actions": (None, f"/runtime/{LATEST}.md", 8),

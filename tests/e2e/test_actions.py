@@ -28,9 +28,7 @@ def test_an_action_recorded_in_one_meeting_is_closed_by_its_owner_in_the_next(ne
     chair.get_by_role("button", name="Record the action").click()
     expect(chair.get_by_role("status")).to_contain_text("Recorded the action in Announcements")
     chair.goto(MEETING_A)
-    expect(chair.get_by_role("region", name="Announcements")).to_contain_text(
-        "@cli: Publish the v7 CLI migration guide"
-    )
+    expect(chair.get_by_role("region", name="Announcements")).to_contain_text("CLI: Publish the v7 CLI migration guide")
 
     create_meeting(Committee.objects.get(slug="runtime"), day=date(2018, 7, 10))
 

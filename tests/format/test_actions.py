@@ -20,6 +20,7 @@ from meetings.format.actions import (
     read_open_action,
     read_open_actions,
     with_action,
+    with_owner_names,
 )
 
 
@@ -159,3 +160,26 @@ def test_the_open_actions_section_holds_only_such_lines_or_says_there_are_none()
     ]
     assert read_open_actions("- [ ] @cli: Cut v7 (from 2030-01-08)\nAnd some prose.") is None
     assert read_open_actions("- [ ] @cli: Cut v7 (from 2030-02-30)") is None
+
+
+def test_with_owner_names_writes_each_action_lines_owner_as_its_name_for_display():
+    text = (
+        "Intro by @chair: not a task\r\n"
+        "- [ ] @lead-x: Write the RFC (due 2030-01-01)\n"
+        "- [x] @cli: Cut v7\n"
+        "- [ ] @gone: Who?\n"
+        "- [ ] @cli: Carried on (from 2030-01-01, Announcements) — carried\n"
+        "```\n- [ ] @lead-x: in a fence\n```"
+    )
+    names = {"lead-x": "Eric *M*", "cli": "CLI"}
+
+    assert with_owner_names(text, names, "a member").split("\n") == [
+        "Intro by @chair: not a task",
+        "- [ ] Eric \\*M\\*: Write the RFC (due 2030-01-01)",
+        "- [x] CLI: Cut v7",
+        "- [ ] a member: Who?",
+        "- [ ] CLI: Carried on (from 2030-01-01, Announcements) — carried",
+        "```",
+        "- [ ] @lead-x: in a fence",
+        "```",
+    ]

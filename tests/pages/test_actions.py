@@ -7,10 +7,11 @@ import pytest
 
 from meetings.format.actions import ActionLine
 from meetings.format.choices import ItemKind
-from meetings.models import ActionItem, ActionOutcome, ActionStatus, Revision
+from meetings.models import ActionItem, ActionOutcome, ActionStatus, Profile, Revision
 from meetings.services.actions import record_action
 from meetings.services.publishing import publish_meeting
 from meetings.services.scheduling import create_meeting
+from meetings.services.search_index import reindex_meeting
 from tests.support.accounts import sign_in
 from tests.support.html_tree import parse_html
 from tests.support.pages import browser_form, form_errors, pdf_text
@@ -390,3 +391,95 @@ def test_no_action_is_recorded_in_the_open_action_items_section_itself(client, p
     assert "Record an action" not in client.get(f"{LATER}items/{item.pk}/edit/").content.decode()
     assert client.get(f"{LATER}items/{item.pk}/actions/new/").status_code == 404
     assert client.get(f"{LATER}items/{item.pk}/decisions/new/").status_code == 404
+
+
+# --- names, not usernames ----------------------------------------------------------------------------
+
+
+def test_readers_read_the_owners_name_or_team_never_the_username(client, people, draft, later):
+    record(draft, people, owner="lead-x", text="Write the RFC")  # Eric Malm
+    record(draft, people, owner="lead-y", text="Ask ops")  # no name given
+    record(draft, people, owner="cli", text="Cut v7")
+    publish_meeting(draft)
+    publish_meeting(later)
+
+    page = parse_html(client.get(DRAFT).content.decode()).by_id("section-announcements").text
+    pdf = pdf_text(client.get(DRAFT.rstrip("/") + ".pdf"))
+    listed = parse_html(client.get(ACTIONS).content.decode()).find("table").text
+    feed = client.get(ACTIONS + "feed/").content.decode()
+    next_meeting = open_list(client.get(LATER)).text
+
+    for shown in [page, pdf, listed, next_meeting]:
+        assert "Eric Malm: Write the RFC" in " ".join(shown.split())
+        assert "a member: Ask ops" in " ".join(shown.split())
+        assert "CLI: Cut v7" in " ".join(shown.split())
+    assert "2030-01-08: Eric Malm: Write the RFC" in feed and "2030-01-08: a member: Ask ops" in feed
+    for shown in [page, pdf, listed, feed, next_meeting]:
+        assert "@lead-x" not in shown and "@lead-y" not in shown and "@cli" not in shown
+
+
+def test_a_name_with_markdown_in_it_is_shown_as_written(client, people, draft):
+    Profile.objects.create(user=people["lead_x"], display_name="Eric *the* Malm")
+    record(draft, people, owner="lead-x", text="Write the RFC")
+    publish_meeting(draft)
+
+    section = parse_html(client.get(DRAFT).content.decode()).by_id("section-announcements")
+
+    assert "Eric *the* Malm: Write the RFC" in section.text
+    assert section.find("em") is None
+
+
+def test_the_public_person_filter_lists_names_not_usernames(client, people, draft):
+    Profile.objects.create(user=people["chair"], display_name="Dieu Cao")
+    record(draft, people, owner="lead-x", text="For Eric")
+    publish_meeting(draft)
+
+    options = parse_html(client.get(ACTIONS).content.decode()).find("select", name="person")
+    labels = [option.text for option in options.find_all("option")]
+
+    assert labels == ["Anyone", "Dieu Cao", "Eric Malm"]  # lead-y has no name: it would read “a member”
+    assert "For Eric" in client.get(ACTIONS, {"person": "lead-x"}).content.decode()
+
+
+def test_the_committee_s_filter_names_people_with_their_handle(client, people, draft):
+    client.force_login(people["chair"])
+
+    options = parse_html(client.get(ACTIONS).content.decode()).find("select", name="person")
+
+    assert [option.text for option in options.find_all("option")][1:] == [
+        "chair (@chair)",
+        "Eric Malm (@lead-x)",
+        "lead-y (@lead-y)",
+    ]
+
+
+def test_the_publish_page_warns_of_owners_without_a_name(client, people, draft):
+    record(draft, people, owner="lead-x", text="Write the RFC")
+    client.force_login(people["chair"])
+    publish = DRAFT + "publish/"
+    assert "summary-nameless" not in client.get(publish).content.decode()
+
+    record(draft, people, owner="lead-y", text="Ask ops")
+    item = draft.items.get(title="Announcements")
+    item.body += "- [ ] @someone-else: Not on the roster\n"
+    item.save()
+    reindex_meeting(draft)  # as every save does: the line's row
+
+    warning = parse_html(client.get(publish).content.decode()).find("li", class_="summary-nameless")
+
+    assert warning is not None
+    assert "@lead-y, @someone-else will read “a member”" in " ".join(warning.text.split())
+
+
+def test_a_name_with_html_in_it_reaches_the_page_as_text(client, people, draft):
+    name = '<img src=x onerror="alert(1)">'
+    Profile.objects.create(user=people["lead_x"], display_name=name)
+    record(draft, people, owner="lead-x", text="Write the RFC")
+    publish_meeting(draft)
+
+    section = parse_html(client.get(DRAFT).content.decode()).by_id("section-announcements")
+    listed = parse_html(client.get(ACTIONS).content.decode()).find("table")
+
+    for shown in [section, listed]:
+        assert f"{name}: Write the RFC" in shown.text
+        assert shown.find("img") is None

@@ -4,10 +4,12 @@ from datetime import date
 from urllib.parse import quote
 
 import pytest
+from django.utils import dateformat, timezone
 
 from meetings.models import Attendee, Horizon, Meeting, MeetingStatus
 from meetings.services.editing import save_report
 from tests.support.accounts import sign_in
+from tests.support.builders import import_seed
 from tests.support.html_tree import parse_html
 from tests.support.pages import browser_form, edit_links
 
@@ -282,3 +284,13 @@ def test_the_attendance_returns_to_its_section(client, people, draft):
     client.force_login(people["chair"])
     response = client.post(url, {**browser_form(client.get(url)), "others": "Chip Childers, CFF"})
     assert response["Location"] == DRAFT_EDIT + "#section-attendees"
+
+
+def test_the_chairs_page_of_imported_minutes_says_they_were_published_before_their_import(client, people):
+    seed = import_seed()
+    imported = dateformat.format(timezone.localtime(seed.imported_at), "j F Y, H:i")
+    client.force_login(people["chair"])
+
+    page = " ".join(parse_html(client.get("/runtime/2018-06-12/edit/").content.decode()).text.split())
+
+    assert f"Published before its import on {imported}." in page

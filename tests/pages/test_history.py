@@ -698,3 +698,20 @@ def test_a_git_revision_matched_to_an_account_names_the_account(client, people, 
 
     assert f"by {public_name(people['lead_x'])}," in page
     assert "by Ann Author," not in page  # the account's own name wins over the commit's
+
+
+def test_the_committee_s_history_names_its_people_by_name_else_by_handle_never_a_member(client, people, amended):
+    Profile.objects.create(user=people["lead_x"], display_name="Eric M.")
+    client.force_login(people["chair"])
+    rows = parse_html(client.get(DRAFT + "history/").content.decode()).find("table", class_="history")
+    who = [row.find_all("td")[3].text for row in rows.find("tbody").find_all("tr")]
+
+    assert who == ["@chair", "Eric M."]  # the amendment by the chair (no name given), the lead's draft-time save
+    client.logout()
+    assert "a member" in client.get(DRAFT + "history/").content.decode()  # the public still never reads a handle
+
+
+def test_a_revision_page_names_its_author_for_the_committee(client, people, amended):
+    client.force_login(people["lead_y"])
+    page = client.get(revision_url(amended["amendment"])).content.decode()
+    assert "Edited in PMC Minutes by @chair" in page

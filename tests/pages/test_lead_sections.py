@@ -104,8 +104,8 @@ def test_each_owed_section_shows_its_last_edit(client, people, history_of_diego)
 
     rows = rows_by_edit_link(client.get(MY_SECTIONS))
 
-    last_edit = rows[report.get_edit_url()].find_all("td")[2].text
-    assert last_edit == f"{dateformat.format(timezone.localtime(report.updated_at), 'j M H:i')} by lead-x"
+    last_edit = rows[report.get_edit_url()].find_all("td")[2].text  # by name (lead-x is Eric Malm)
+    assert last_edit == f"{dateformat.format(timezone.localtime(report.updated_at), 'j M H:i')} by Eric Malm"
     assert rows[diego(history_of_diego["empty"], people).get_edit_url()].find_all("td")[2].text == "—"
 
 

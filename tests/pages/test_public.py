@@ -1,18 +1,21 @@
 """The pages people read: the committees, a committee's archive, and a meeting's minutes."""
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.test import Client
+from django.utils import dateformat, timezone
 from django.utils.text import slugify
 
 from meetings.demo import SEED
 from meetings.format.reading import ParsedEntry
 from meetings.models import Horizon, Meeting, MeetingStatus
 from meetings.services.importing import import_paths
+from meetings.services.publishing import publish_meeting
 from meetings.services.scheduling import create_meeting
 from tests.support.html_tree import Element, parse_html
+from tests.support.pages import pdf_text
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 SEED_URL = "/runtime/2018-06-12/"
@@ -316,3 +319,48 @@ def test_each_team_heading_has_a_copy_link_named_for_its_team(seed_meeting, clie
         assert link.find("span", class_="visually-hidden").text == link.text == f"Copy the link to the {team} section"
         assert "Copy the link" not in section.find("h3").text  # the section keeps the team's name
     assert page.find("script", src="/static/js/copy-link.js") is not None
+
+
+# --- when the minutes were published ----------------------------------------------------------------
+
+
+def _day(moment) -> str:
+    return dateformat.format(timezone.localtime(moment), "j F Y")
+
+
+def test_imported_minutes_say_when_they_were_imported_not_that_they_were_published_that_day(seed_meeting, client):
+    imported = _day(seed_meeting.imported_at)
+
+    meta = parse_html(client.get(SEED_URL).content.decode()).find("p", class_="meta").text
+    pdf = " ".join(pdf_text(client.get(SEED_URL.rstrip("/") + ".pdf")).split())
+    amendments = parse_html(client.get(SEED_URL + "history/").content.decode()).find("main").text
+
+    assert f"published before its import on {imported}" in " ".join(meta.split())
+    assert f"Published before its import on {imported}" in pdf
+    assert f"Changes made to these minutes after they were imported on {imported}." in " ".join(amendments.split())
+    assert f"published {imported}" not in " ".join(meta.split()) and f"Published {imported}" not in pdf
+
+
+def test_minutes_from_git_say_when_git_first_published_them_and_when_they_were_imported(seed_meeting, client):
+    first = datetime(2018, 6, 12, 23, 59, tzinfo=UTC)
+    Meeting.objects.filter(pk=seed_meeting.pk).update(published_at=first)  # as the git history import sets it
+    imported = _day(seed_meeting.imported_at)
+
+    meta = " ".join(parse_html(client.get(SEED_URL).content.decode()).find("p", class_="meta").text.split())
+    pdf = " ".join(pdf_text(client.get(SEED_URL.rstrip("/") + ".pdf")).split())
+    amendments = " ".join(parse_html(client.get(SEED_URL + "history/").content.decode()).find("main").text.split())
+
+    assert f"published 12 June 2018, imported {imported}" in meta
+    assert f"Published 12 June 2018, imported {imported}" in pdf
+    assert "after they were published on 12 June 2018." in amendments
+
+
+def test_minutes_published_here_say_when(client, people):
+    meeting = create_meeting(people["runtime"], day=date(2030, 1, 8))
+    publish_meeting(meeting)
+
+    meta = " ".join(
+        parse_html(client.get("/runtime/2030-01-08/").content.decode()).find("p", class_="meta").text.split()
+    )
+
+    assert f"published {_day(meeting.published_at)}" in meta and "import" not in meta

@@ -3,7 +3,7 @@ counted on My sections and the readiness board, copied into the Discussion by th
 
 import pytest
 
-from meetings.models import Question
+from meetings.models import Profile, Question
 from meetings.services.publishing import publish_meeting
 from meetings.services.questions import answer_question, ask_question
 from tests.support.builders import make_user
@@ -146,3 +146,14 @@ def test_the_draft_folds_the_question_form_until_a_team_has_questions(client, pe
     assert diego.find("details", class_="ask-question").find("summary").text.strip() == (
         "Ask the Diego team another question"
     )
+
+
+def test_questions_name_who_asked_and_answered(client, people, asked):
+    Profile.objects.create(user=people["lead_x"], display_name="Eric M.")
+    answer_question(asked, answer="Next sprint.", by=people["lead_x"])
+    client.force_login(people["chair"])
+
+    questions = parse_html(client.get(f"{MEETING}/").content.decode()).find("section", class_="questions").text
+
+    assert "@lead-y asked" in questions  # no name given: the handle the committee knows
+    assert "Answer (Eric M.): Next sprint." in " ".join(questions.split())

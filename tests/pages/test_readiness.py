@@ -77,7 +77,7 @@ def test_the_board_names_the_leads_and_the_last_edit(client, people, board_meeti
     assert leads.startswith("Abby Chau") and "lead-y" in leads
     assert "Julz Friedman" in rows["Garden"].text and "garden-lead" in rows["Garden"].text
     when = dateformat.format(timezone.localtime(cli.updated_at), "j M H:i")
-    assert rows["CLI"].find("td", class_="last-edit").text == f"{when} by chair"
+    assert rows["CLI"].find("td", class_="last-edit").text == f"{when} by @chair"  # no name given: the handle
     assert rows["Garden"].find("td", class_="last-edit").text == "—"
 
 

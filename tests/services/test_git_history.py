@@ -405,6 +405,8 @@ def test_what_was_written_up_to_the_meetings_day_is_the_minutes_and_what_came_af
     meeting = Meeting.objects.get(committee__slug="runtime")
     day_ends = datetime(2018, 6, 13, tzinfo=meeting.committee.zone)
     assert meeting.published_at == day_ends - timedelta(microseconds=1)
+    assert meeting.first_published_at == meeting.published_at  # what the pages print, not the day of the import
+    assert meeting.imported_at > meeting.published_at
     assert [(r.commit_message, r.after_publication) for r in diego_revisions()] == [
         ("The template", False),
         ("Diego", False),  # 23:00 on the day in the committee's time zone (UTC until the chair sets one)

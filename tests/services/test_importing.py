@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from meetings.demo import SEED
 from meetings.format.reading import team_key
@@ -26,6 +27,8 @@ from meetings.services import importing
 from meetings.services.editing import save_report, save_roadmap
 from meetings.services.exporting import meeting_to_markdown, structural_markdown
 from meetings.services.importing import MAX_FILE_BYTES, Outcome, import_file, import_paths
+from meetings.services.publishing import publish_meeting
+from meetings.services.scheduling import create_meeting
 from tests.support.builders import SEED_DATE, make_committee, make_team
 from tests.support.corpus import FIXTURES
 
@@ -634,3 +637,27 @@ def test_a_cache_shared_by_many_imports_forgets_the_teams_of_a_version_rolled_ba
     assert result.outcome == Outcome.UPDATED
     garden = result.meeting.reports.get(team_name="Garden")
     assert Team.objects.filter(pk=garden.team_id, slug="garden").exists()
+
+
+def test_a_file_imported_published_says_when_it_was_imported_and_no_publication_date(tmp_path):
+    path = write(tmp_path, "Runtime/2018/2018-06-12-runtime.md", SEED.read_bytes())
+    before = timezone.now()
+    import_file(path, "Runtime")
+    meeting = Meeting.objects.get()
+
+    assert before <= meeting.imported_at <= timezone.now()
+    assert meeting.published_at == meeting.imported_at  # amendments are counted from the import
+    assert meeting.first_published_at is None  # the file does not say when it was published
+
+    path.write_text(SEED.read_text().replace("## Discussion\n", "## Discussion\n- Later\n"))
+    import_file(path, "Runtime")
+    meeting.refresh_from_db()
+    assert meeting.imported_at == meeting.published_at  # an update is no new import
+
+
+def test_minutes_written_here_are_not_imported_and_say_when_they_were_published(people):
+    meeting = create_meeting(people["runtime"], day=date(2030, 1, 8))
+    publish_meeting(meeting)
+
+    assert meeting.imported_at is None
+    assert meeting.first_published_at == meeting.published_at is not None

@@ -40,6 +40,14 @@ def screenshot(page: Page, name: str) -> Path:
     return path
 
 
+def docs_screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
+    """A picture of a changed page kept in docs/screenshots/ (committed: `name` prefixed by area, 256 colours)."""
+    path = ROOT / "docs" / "screenshots" / f"{name}.png"
+    shot = Image.open(io.BytesIO(page.screenshot(full_page=full_page)))
+    shot.convert("RGB").quantize(256).save(path, optimize=True)
+    return path
+
+
 def assert_accessible(page: Page, name: str) -> None:
     """axe-core finds no serious or critical violation on the page as it is now."""
     page.add_script_tag(path=str(AXE_JS))

@@ -198,14 +198,15 @@ def test_save_stays_in_reach_however_long_the_text(new_context, viewport):
         editor = page.get_by_label(label)
         editor.fill("".join(f"- Line {n} of a long report\n" for n in range(60)))
         expect(page.locator(".markdownx-preview").get_by_role("listitem")).to_have_count(60)
-        for where in ("the text", "the preview"):
-            if where == "the preview":
-                page.locator(".markdownx-preview").get_by_role("listitem").last.scroll_into_view_if_needed()
+        items = page.locator(".markdownx-preview").get_by_role("listitem")
+        for where in ("the text", "the preview's end", "the preview's middle"):
+            if where != "the text":
+                items.nth(59 if where == "the preview's end" else 30).scroll_into_view_if_needed()
             place = box(save)
             assert place["y"] >= 0 and place["y"] + place["height"] <= viewport["height"], (name, where, place)
         assert scroll_overflow(page) == 0
         assert_accessible(page, f"{name} editor ({device})")
-        # The window as the writer sees it, at the preview's end with Save at its foot (a full-page picture
+        # The window as the writer sees it, amid the preview with Save at its foot (a full-page picture
         # would show the sticky bar where the first screen ends).
         docs_screenshot(page, f"editor-{name}-{device}", full_page=False)
         save.click()
@@ -230,7 +231,7 @@ def test_the_meetings_contents_are_folded_on_a_phone_and_open_on_a_desktop(new_c
             first_heading = page.locator(".minutes-body h2").first
             assert box(first_heading)["y"] < viewport["height"], box(first_heading)
         assert_accessible(page, f"meeting ({device})")
-        docs_screenshot(page, f"editor-meeting-contents-{device}")
+        docs_screenshot(page, f"editor-meeting-contents-{device}", full_page=False)  # the first screen
         if viewport == PHONE:
             contents.get_by_text("Contents").click()
             routing.click()

@@ -237,3 +237,20 @@ def test_the_meetings_contents_are_folded_on_a_phone_and_open_on_a_desktop(new_c
             routing.click()
             expect(page).to_have_url(re.compile("#routing$"))
             expect(page.locator("#routing")).to_be_in_viewport()
+
+
+def test_without_javascript_the_text_saves_and_a_phone_shows_the_contents_open(new_context):
+    page = new_context(viewport=PHONE, is_mobile=True, has_touch=True, java_script_enabled=False).new_page()
+    sign_in(page, "diego-lead")
+    page.goto(EDIT)
+    expect(page.get_by_role("group", name="Insert Markdown")).to_have_count(0)  # no toolbar, the plain textarea
+    page.get_by_label("Backlog report").fill("- Written without JavaScript\n")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Saved")
+    report = BacklogReport.objects.get(meeting__date="2018-06-26", team__slug="diego")
+    assert report.body == "- Written without JavaScript\n"
+
+    page.goto(PUBLISHED)
+    expect(
+        page.get_by_role("navigation", name="Contents").get_by_role("link", name="Routing", exact=True)
+    ).to_be_visible()

@@ -40,6 +40,9 @@ def test_the_report_editor_tells_the_browser_the_servers_upload_limits(client, p
     textarea = re.search(r"<textarea [^>]*>", page)[0]
     assert 'data-upload-types="image/jpeg,image/png,image/gif,image/webp"' in textarea
     assert f'data-upload-max-bytes="{settings.MARKDOWNX_UPLOAD_MAX_SIZE}"' in textarea
+    # The picture's thumbnail before its upload is a blob: URL: the editor's policy allows those, other pages not.
+    assert "img-src 'self' https: blob:" in client.get(REPORT_X)["Content-Security-Policy"]
+    assert "blob:" not in client.get("/runtime/")["Content-Security-Policy"]
     # Save is in the form's action bar (sticky on a phone), and works as a plain submit without JavaScript.
     assert re.search(r'<div class="editor-actions"><button type="submit" class="button">Save</button>', page)
 

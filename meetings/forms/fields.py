@@ -5,6 +5,7 @@ import re
 from datetime import date
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
@@ -135,8 +136,13 @@ class MarkdownField(forms.CharField):
 
 
 def markdown_field(**kwargs) -> forms.CharField:
+    # The upload limits, for the editor to refuse a picture before it is sent (the server checks again).
+    limits = {
+        "data-upload-types": ",".join(settings.MARKDOWNX_UPLOAD_CONTENT_TYPES),
+        "data-upload-max-bytes": settings.MARKDOWNX_UPLOAD_MAX_SIZE,
+    }
     return MarkdownField(
-        widget=MarkdownxWidget(attrs={"rows": 16}),
+        widget=MarkdownxWidget(attrs={"rows": 16, **limits}),
         required=False,
         strip=False,
         max_length=MAX_BODY_CHARS,

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -108,6 +109,8 @@ def meeting_publish(request, committee, date):
     return redirect(meeting.get_absolute_url())
 
 
+# The thumbnail of a picture not yet uploaded is the picked file's blob: URL (static/js/editor-toolbar.js).
+@csp_update({"img-src": ["blob:"]})
 @login_required
 def item_edit(request, committee, date, item):
     meeting = get_meeting(request, committee, date, allowed=permissions.can_edit_meeting)

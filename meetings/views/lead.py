@@ -1,5 +1,6 @@
 """The team leads' pages: the sections they owe, and editing one report."""
 
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -46,6 +47,8 @@ def my_sections(request):
     )
 
 
+# The thumbnail of a picture not yet uploaded is the picked file's blob: URL (static/js/editor-toolbar.js).
+@csp_update({"img-src": ["blob:"]})
 @login_required  # before the lookup: a draft is a 404 to anonymous users, but its edit link is not
 def report_edit(request, committee, date, team):
     report = get_report(request, committee, date, team, allowed=permissions.can_edit_report)

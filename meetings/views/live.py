@@ -89,6 +89,8 @@ def note_takers(request, committee, date):
     return redirect(reverse("meetings:meeting_live", args=[meeting.committee.slug, meeting.date]) + "#note-takers")
 
 
+# The thumbnail of a picture not yet uploaded is the picked file's blob: URL (static/js/editor-toolbar.js).
+@csp_update({"img-src": ["blob:"]})
 @login_required
 def item_text(request, committee, date, item):
     """A chair's section's text alone: what the room's form posts without JavaScript, for its note-takers too.

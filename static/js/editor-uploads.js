@@ -3,7 +3,9 @@
  * django-markdownx reports a refused upload (our upload view answers
  * {"image": ["why"]}) with a "markdownx.fileUploadError" event on the editor's
  * container, then writes "Invalid response" into the Markdown. This shows the
- * reason above the editor and takes that text out again.
+ * reason in the line under the toolbar (beside the text-and-preview grid, not
+ * in it, so the layout stays) and takes that text out again. Pictures dropped
+ * or pasted go through editor-toolbar.js first; this is for any that do not.
  */
 (function () {
   "use strict";
@@ -21,7 +23,7 @@
     notice.className = "form-errors upload-error";
     notice.setAttribute("role", "alert");
     notice.hidden = true;
-    container.insertBefore(notice, container.firstChild);
+    container.parentNode.insertBefore(notice, container); // editor-toolbar.js puts the toolbar above it
 
     function refused(event) {
       var before = editor.value;

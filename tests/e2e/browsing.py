@@ -40,14 +40,21 @@ def screenshot(page: Page, name: str) -> Path:
     return path
 
 
+def docs_screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
+    """A picture of a changed page kept in docs/screenshots/ (committed: `name` prefixed by area, 256 colours)."""
+    path = ROOT / "docs" / "screenshots" / f"{name}.png"
+    shot = Image.open(io.BytesIO(page.screenshot(full_page=full_page)))
+    shot.convert("RGB").quantize(256).save(path, optimize=True)
+    return path
+
+
 def save_screenshots(page: Page, name: str) -> None:
-    """The page as it is now, full length, at 1280 px and on a 390 px phone, into docs/screenshots/ (kept small)."""
-    folder = ROOT / "docs" / "screenshots"
+    """The page as it is now, full length, at 1280 px and on a 390 px phone: docs/screenshots/<name>-desktop.png
+    and <name>-phone.png."""
     size = page.viewport_size
     for suffix, width in (("desktop", 1280), ("phone", 390)):
         page.set_viewport_size({"width": width, "height": 844 if width < 600 else 900})
-        path = folder / f"{name}-{suffix}.png"
-        Image.open(io.BytesIO(page.screenshot(full_page=True))).quantize(256).save(path, optimize=True)
+        docs_screenshot(page, f"{name}-{suffix}")
     page.set_viewport_size(size)
 
 

@@ -76,8 +76,10 @@ def test_lead_writes_the_report_with_live_preview_and_an_image(new_context):
     expect(preview.get_by_role("cell", name="7 s")).to_be_visible()
     expect(preview).not_to_contain_text("Finished exploration")
 
-    # The editor's own upload: drop an image on the text; it is stored and referenced in the text.
+    # Drop an image on the text: described in the page, then stored and referenced in the text.
     drop_file(page, editor, small_png(), "chart.png", "image/png")
+    page.get_by_label("Describe the picture").fill("Start times before and after")
+    page.get_by_role("button", name="Insert picture").click()
     expect(editor).to_have_value(re.compile(r"!\[[^\]]*\]\([^)]+\.png\)"))
     image = preview.locator("img")
     expect(image).to_have_count(1)
@@ -111,6 +113,9 @@ def test_a_refused_upload_says_why_and_leaves_the_text_alone(new_context):
     editor.fill("- my notes\n")
 
     drop_file(page, editor, b"minutes, not a picture", "notes.png", "image/png")
+    # Named a PNG, it passes the browser's check; the server's, after its description, refuses it.
+    page.get_by_label("Describe the picture").fill("My notes")
+    page.get_by_role("button", name="Insert picture").click()
 
     expect(page.get_by_role("alert")).to_contain_text(re.compile("PNG, JPEG, GIF or WebP", re.IGNORECASE))
     expect(editor).to_have_value("- my notes\n")

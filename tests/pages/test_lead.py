@@ -33,6 +33,20 @@ def test_lead_gets_the_markdown_editor_for_their_report(client, people, draft):
     assert (fields["body"], fields["version"]) == ("", "1")
 
 
+def test_the_report_editor_tells_the_browser_the_servers_upload_limits(client, people, draft, settings):
+    """The editor refuses a picture before sending it with the limits the server then applies again."""
+    client.force_login(people["lead_x"])
+    page = client.get(REPORT_X).content.decode()
+    textarea = re.search(r"<textarea [^>]*>", page)[0]
+    assert 'data-upload-types="image/jpeg,image/png,image/gif,image/webp"' in textarea
+    assert f'data-upload-max-bytes="{settings.MARKDOWNX_UPLOAD_MAX_SIZE}"' in textarea
+    # The picture's thumbnail before its upload is a blob: URL: the editor's policy allows those, other pages not.
+    assert "img-src 'self' https: blob:" in client.get(REPORT_X)["Content-Security-Policy"]
+    assert "blob:" not in client.get("/runtime/")["Content-Security-Policy"]
+    # Save is in the form's action bar (sticky on a phone), and works as a plain submit without JavaScript.
+    assert re.search(r'<div class="editor-actions"><button type="submit" class="button">Save</button>', page)
+
+
 def test_lead_saves_their_report_and_lands_on_its_anchor(client, people, draft):
     client.force_login(people["lead_x"])
     fields = browser_form(client.get(REPORT_X))

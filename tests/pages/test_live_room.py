@@ -339,6 +339,9 @@ def test_the_text_s_page_shows_the_section_s_text_to_a_note_taker(client, people
     response = client.get(f"{ROOM}items/{discussion.pk}/")
     assert response.status_code == 200
     assert browser_form(response)["body"] == "So far."
+    # Its Save sits in the editor's action bar, as on the edit pages (sticky at the window's foot on a phone).
+    actions = parse_html(response.content.decode()).find("div", class_="editor-actions")
+    assert actions.find("button", type="submit").text == "Save"
 
 
 # --- budget -----------------------------------------------------------------------------------------------

@@ -73,6 +73,13 @@ class TestMeetingPage:
         ids = [element.attrs["id"] for element in seed_page.iter() if "id" in element.attrs]
         assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
 
+    def test_the_contents_are_open_without_javascript_and_fold_under_their_heading(self, seed_page):
+        nav = seed_page.find("nav", class_="toc")
+        fold = nav.find("details", class_="toc-fold")
+        assert "open" in fold.attrs  # static/js/toc-fold.js folds them on a phone
+        assert fold.find("summary").find("h2", id="toc-title").text == "Contents"
+        assert fold.find("a", href="#routing") is not None
+
     def test_anchor_per_team(self, seed_page):
         diego = seed_page.by_id("diego")
         assert diego.find(class_="team").text == "Diego"

@@ -1,6 +1,7 @@
 """Template filters and tags of the minutes pages."""
 
 import re
+from datetime import UTC
 
 from django import template
 from django.utils.crypto import salted_hmac
@@ -14,6 +15,17 @@ from ..lib.rendering import plain_text, render_inline, render_markdown
 register = template.Library()
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@register.filter
+def html_datetime(moment) -> str:
+    """A moment as HTML's <time datetime> takes it: UTC, to the second.
+
+    Django's "c" format adds microseconds, which HTML does not allow (three digits at most).
+    """
+    if not moment:
+        return ""
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat()
 
 
 @register.filter

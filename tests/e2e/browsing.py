@@ -17,6 +17,8 @@ if TYPE_CHECKING:  # conftest imports this module to learn what is missing, mayb
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / ".e2e" / "node_modules" / "axe-core" / "axe.min.js"
+# The Nu HTML Checker, from `make e2e-deps` (npm's vnu-jar); it needs Java.
+VNU_JAR = ROOT / ".e2e" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 ARTIFACTS = ROOT / "test-artifacts"
 DEMO_PASSWORD = "e2e-demo-password-7"
 
@@ -40,8 +42,30 @@ def screenshot(page: Page, name: str) -> Path:
     return path
 
 
+# The HTML of each page checked by axe, as (name, url, html): test_valid_html.py gives them all to the
+# Nu HTML Checker in one run at the end (it takes seconds to start).
+VISITED_PAGES: list[tuple[str, str, str]] = []
+
+
+DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+
+
+def docs_screenshots(page: Page, name: str) -> None:
+    """The page as it is now, full length, at 1280 px and on a 390 px phone: docs/screenshots/<name>(-phone).png."""
+    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    viewport = page.viewport_size
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.screenshot(path=str(DOCS_SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=str(DOCS_SCREENSHOTS / f"{name}-phone.png"), full_page=True)
+    if viewport:
+        page.set_viewport_size(viewport)
+
+
 def assert_accessible(page: Page, name: str) -> None:
-    """axe-core finds no serious or critical violation on the page as it is now."""
+    """axe-core finds no serious or critical violation on the page as it is now; its HTML is kept for vnu."""
+    VISITED_PAGES.append((name, page.url, page.content()))  # before axe's script is added to it
     page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     bad = [v for v in result["violations"] if v["impact"] in {"serious", "critical"}]

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 from django.template.defaultfilters import pluralize
 
+from meetings.lib.words import counted
 from meetings.models import Committee
 from meetings.services.mirroring import queue_published, sync_mirror
 
@@ -52,9 +53,11 @@ class Command(BaseCommand):
             if result.failed:
                 failed += 1
                 self.stderr.write(
-                    self.style.ERROR(f"{target}: failed, {result.pending} change(s) pending: {result.error}")
+                    self.style.ERROR(f"{target}: failed, {counted(result.pending, 'change')} pending: {result.error}")
                 )
             elif not (result.commits or result.unchanged or result.dropped or result.pushed):
                 self.stdout.write(f"{target}: nothing to do")
         if failed:
-            raise CommandError(f"{failed} mirror(s) failed; the changes stay pending, run it again once fixed.")
+            raise CommandError(
+                f"{counted(failed, 'mirror')} failed; the changes stay pending, run it again once fixed."
+            )

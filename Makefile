@@ -11,10 +11,13 @@ PYTHON  ?= $(shell command -v python3.11 >/dev/null 2>&1 && echo python3.11 || e
 PYTEST_ARGS ?=
 
 # The browser tests (tests/e2e) drive the system's Chromium with Playwright and
-# check pages with axe-core, installed from npm into a git-ignored folder.
+# check pages with axe-core and the Nu HTML Checker (vnu-jar, run with Java), installed from npm into a
+# git-ignored folder.
 AXE_VERSION := 4.14.1
+VNU_VERSION := 26.9.27
 E2E_DIR     := .e2e
 AXE_PACKAGE := $(E2E_DIR)/node_modules/axe-core/package.json
+VNU_PACKAGE := $(E2E_DIR)/node_modules/vnu-jar/package.json
 
 .DEFAULT_GOAL := help
 
@@ -39,18 +42,21 @@ $(STAMP): requirements.txt requirements-dev.txt
 system-deps: ## Install system packages (Pango for WeasyPrint, fonts, Chromium) when possible
 	@bash scripts/system-deps.sh
 
-# Idempotent: npm runs only when the pinned version is not there yet. No lock
-# file, no package.json: the pin above is the whole record.
-e2e-deps: ## Install axe-core (pinned in this Makefile) into .e2e/ for the browser tests (needs npm)
-	@if grep -qs '"version": "$(AXE_VERSION)"' $(AXE_PACKAGE); then \
-		echo "e2e-deps: axe-core $(AXE_VERSION) present."; \
+# Idempotent: npm runs only when a pinned version is not there yet. No lock
+# file, no package.json: the pins above are the whole record. Both in one npm
+# run, since npm removes what a --no-save install does not name.
+e2e-deps: ## Install axe-core and vnu-jar (pinned in this Makefile) into .e2e/ for the browser tests (needs npm)
+	@if grep -qs '"version": "$(AXE_VERSION)"' $(AXE_PACKAGE) && grep -qs '"version": "$(VNU_VERSION)"' $(VNU_PACKAGE); then \
+		echo "e2e-deps: axe-core $(AXE_VERSION) and vnu-jar $(VNU_VERSION) present."; \
 	elif ! command -v npm >/dev/null 2>&1; then \
-		echo "e2e-deps: WARNING: npm not found, cannot install axe-core: the browser tests will be skipped (and fail under CI)." >&2; \
+		echo "e2e-deps: WARNING: npm not found, cannot install axe-core and vnu-jar: the browser tests will be skipped (and fail under CI)." >&2; \
 	else \
-		echo "e2e-deps: installing axe-core $(AXE_VERSION) into $(E2E_DIR)/"; \
-		npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error --prefix $(E2E_DIR) axe-core@$(AXE_VERSION) \
-			|| echo "e2e-deps: WARNING: could not install axe-core: the browser tests will be skipped (and fail under CI)." >&2; \
+		echo "e2e-deps: installing axe-core $(AXE_VERSION) and vnu-jar $(VNU_VERSION) into $(E2E_DIR)/"; \
+		npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error --prefix $(E2E_DIR) \
+			axe-core@$(AXE_VERSION) vnu-jar@$(VNU_VERSION) \
+			|| echo "e2e-deps: WARNING: could not install axe-core and vnu-jar: the browser tests will be skipped (and fail under CI)." >&2; \
 	fi
+	@command -v java >/dev/null 2>&1 || echo "e2e-deps: WARNING: java not found: the HTML check (vnu) will be skipped (and fail under CI)." >&2
 
 # The live editor's bundle: npm ci from frontend/package-lock.json (only when
 # the lock changed), then esbuild. The bundle is committed; CI checks it.

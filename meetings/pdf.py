@@ -57,6 +57,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .lib.redis_cache import UNAVAILABLE
+from .lib.rendering import print_poor_link_urls
 from .lib.uploads import CONTENT_TYPES
 from .models import Meeting
 from .queries.minutes import gather
@@ -210,10 +211,11 @@ def page_size() -> str:
 def minutes_html(meeting: Meeting, base_url: str = DEFAULT_BASE_URL) -> str:
     """The HTML the PDF is made from; it names the minutes' page on the site at `base_url`."""
     page_url = urljoin(base_url, meeting.get_absolute_url())
-    return render_to_string(
+    html = render_to_string(
         "pdf/minutes.html",
         {"meeting": meeting, "minutes": gather(meeting), "page_size": page_size(), "page_url": page_url},
     )
+    return print_poor_link_urls(html, base_url)
 
 
 def render_pdf(meeting: Meeting, request=None, *, version: str | None = None, base_url: str | None = None) -> bytes:

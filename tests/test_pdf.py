@@ -269,3 +269,15 @@ def test_the_pdf_of_a_later_meeting_says_what_became_of_the_open_actions(people,
     assert "Open action items" in text
     assert "Cut v7" in text and "Done: Shipped in 2.9" in text
     assert "Record the outcome" not in text
+
+
+def test_a_task_list_prints_each_box_as_a_glyph_on_the_line_of_its_text(draft, people):
+    report = draft.reports.get(team=people["team_x"])
+    report.body = "- [ ] Write the release notes\n- [x] Tag v2.9\n\nThe plan: [link](https://example.org/plan).\n"
+    report.save()
+
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(draft))).pages)
+
+    assert "☐ Write the release notes" in text
+    assert "☑ Tag v2.9" in text
+    assert "link (https://example.org/plan)" in " ".join(text.split())

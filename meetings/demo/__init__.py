@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 
 from ..models import Meeting, SearchDocument
 from ..services.importing import adopt_agenda_from_latest, get_or_create_committee, import_file
@@ -38,7 +39,8 @@ def load_demo() -> Iterator[str]:
         yield from _accounts(committee)
     if not SearchDocument.objects.exists():
         # A database from before the search index: index what it holds.
-        yield f"indexed   {rebuild_index()} meeting(s) for search"
+        count = rebuild_index()
+        yield f"indexed   {count} meeting{pluralize(count)} for search"
 
 
 def _accounts(committee) -> Iterator[str]:

@@ -55,4 +55,4 @@ class DecisionForm(AmendingForm):
 
 
 class DecisionFilterForm(forms.Form):
-    q = forms.CharField(label="Decisions holding", required=False, max_length=200)
+    q = forms.CharField(label="Decisions that mention", required=False, max_length=200)

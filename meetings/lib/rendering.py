@@ -15,7 +15,9 @@ by the text's digest, so a page shown again is not rendered again.
 import ctypes
 import hashlib
 import re
+from html import unescape
 from html.parser import HTMLParser
+from urllib.parse import urljoin
 
 import emoji
 import nh3
@@ -34,7 +36,7 @@ MAX_NESTING = 100
 # 1.4 times their text.
 MAX_HTML_CHARS = 2_000_000
 # Part of every cache key: change it whenever the HTML of a text would change.
-RENDERER_VERSION = "3"  # 3: GitHub's emoji shortcodes
+RENDERER_VERSION = "4"  # 4: task-list checkboxes named
 CACHE_SECONDS = 7 * 24 * 3600
 # Under this size rendering costs less than a trip to the cache (Redis).
 _CACHE_FROM_CHARS = 1_000
@@ -126,6 +128,50 @@ def sanitize_html(html: str) -> str:
         strip_comments=True,
         attribute_filter=_filter_attribute,
     )
+
+
+# What nh3 writes for a checkbox: its attributes come only from _TAG_ATTRIBUTE_VALUES, never with a `>` inside.
+_CHECKBOX = re.compile(r'<li>(<input type="checkbox"[^>]*>)|<input type="checkbox"[^>]*>')
+TASK_LABELS = {True: "Completed task", False: "Incomplete task"}
+
+
+def _name_checkbox(match: re.Match) -> str:
+    box = match[1] or match[0]
+    labelled = f'{box[:-1]} aria-label="{TASK_LABELS[" checked=" in box]}">'
+    # The class lets print.css set the glyph inline with the task's text, without a bullet.
+    return f'<li class="task-list-item">{labelled}' if match[1] else labelled
+
+
+def name_task_checkboxes(html: str) -> str:
+    """The sanitised HTML with each task-list checkbox named for screen readers, as GitHub names them.
+
+    Added after the sanitiser, from a fixed pair of words: a writer's own
+    aria-label is never let through.
+    """
+    return _CHECKBOX.sub(_name_checkbox, html) if "checkbox" in html else html
+
+
+# Link text that says nothing once printed: the PDF adds the address after it.
+POOR_LINK_TEXTS = frozenset({"link", "here", "this", "this link", "click here", "more", "url"})
+_LINK = re.compile(r'<a href="([^"]*)"[^>]*>([^<]*)</a>')
+
+
+def print_poor_link_urls(html: str, base_url: str) -> str:
+    """The HTML with the address written after each link whose text ("link", "here", "this") says nothing on paper.
+
+    For the PDF: on paper a link cannot be followed, so its text must carry
+    the address. Reads the renderer's and Django's output, where an attribute
+    is always double-quoted and escaped.
+    """
+
+    def spell_out(match: re.Match) -> str:
+        text = unescape(match[2]).strip().lower().rstrip(".:")
+        if text not in POOR_LINK_TEXTS:
+            return match[0]
+        address = escape(urljoin(base_url, unescape(match[1])))
+        return f'{match[0]}<span class="link-url"> ({address})</span>'
+
+    return _LINK.sub(spell_out, html)
 
 
 def gfm_to_html(text: str) -> str:
@@ -258,7 +304,7 @@ def _render(text: str) -> str:
             f'<pre class="unrendered">{escape(text)}</pre>\n'
         )
     # After the sanitiser: an emoji is text, and the limits above were checked on what cmark made.
-    return emojize(sanitize_html(html))
+    return emojize(name_task_checkboxes(sanitize_html(html)))
 
 
 def render_markdown(text: str) -> SafeString:

@@ -50,6 +50,8 @@ from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from meetings.lib.words import counted
+
 from ..models import SearchDocument
 from ..queries.search import CONFIG, FTS_TABLE
 
@@ -407,8 +409,9 @@ def restore_backup(path: Path) -> Summary:
                 if present := _rows_present():
                     label, count = next(iter(present.items()))
                     raise BackupError(
-                        f"This database is not empty ({count} row(s) in {label}, and {len(present)} table(s) in "
-                        "all): restore only into a new database (`createdb`, `manage.py migrate`)."
+                        f"This database is not empty ({counted(count, 'row')} in {label}, "
+                        f"and {counted(len(present), 'table')} in all): "
+                        "restore only into a new database (`createdb`, `manage.py migrate`)."
                     )
                 dump = Path(folder) / DATA
                 with dump.open("wb") as out:

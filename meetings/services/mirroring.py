@@ -41,6 +41,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import models
 
+from meetings.lib.words import counted
+
 from ..lib.git import GitError, git, git_text
 from ..models import Committee, Meeting, MirrorSync
 from .background import background_task, enqueue_on_commit, published_minutes_changed
@@ -172,7 +174,7 @@ def sync_mirror(committee: Committee, *, push: bool = False) -> SyncResult:
         dropped = owed.count()
         if dropped:
             owed.delete()
-            result.dropped.append(f"{dropped} change(s): the committee has no git mirror any more")
+            result.dropped.append(f"{counted(dropped, 'change')}: the committee has no git mirror any more")
         return result
     if not push and not owed.exists():
         return result

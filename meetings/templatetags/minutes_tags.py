@@ -1,6 +1,7 @@
 """Template filters and tags of the minutes pages."""
 
 import re
+from datetime import UTC
 
 from django import template
 from django.utils import timezone
@@ -25,6 +26,17 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 def from_today(day) -> str:
     """The day in words from the site's today: "in 3 days", "today", "2 days ago"."""
     return days_in_words(day, timezone.localdate())
+
+
+@register.filter
+def html_datetime(moment) -> str:
+    """A moment as HTML's <time datetime> takes it: UTC, to the second.
+
+    Django's "c" format adds microseconds, which HTML does not allow (three digits at most).
+    """
+    if not moment:
+        return ""
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat()
 
 
 @register.filter

@@ -10,6 +10,7 @@ from django.db.models import Case, Max, Q, Value, When
 from django.db.models.functions import Lower
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -78,10 +79,12 @@ def mirror_sync(request, committee):
     result = sync_mirror(committee, push=True)
     if result.failed:
         messages.error(
-            request, f"The git mirror failed again; {result.pending} change(s) still pending: {result.error}"
+            request,
+            f"The git mirror failed again; {result.pending} change{pluralize(result.pending)} still pending: "
+            f"{result.error}",
         )
     else:
-        done = f"{len(result.commits)} commit(s)" + (", pushed" if result.pushed else "")
+        done = f"{len(result.commits)} commit{pluralize(len(result.commits))}" + (", pushed" if result.pushed else "")
         messages.success(request, f"The git mirror is up to date: {done}.")
     return redirect("meetings:committee_settings", committee.slug)
 
@@ -119,7 +122,7 @@ def roster(request, committee):
         with transaction.atomic():
             team = team_form.save()
             added = update_open_reports(team)
-        note = f", with an empty report in {added} draft meeting(s)" if added else ""
+        note = f", with an empty report in {added} draft meeting{pluralize(added)}" if added else ""
         messages.success(request, f"Added {team} to the roster{note}.")
         return redirect("meetings:team_edit", committee.slug, team.slug)
     if action == "invite" and invite_form.is_valid():
@@ -169,7 +172,8 @@ def team_edit(request, committee, team):
             team = form.save()
             updated = update_open_reports(team)
             forget_handle_claims(team)  # a handle removed, then added again, goes to whoever signs in first
-        note = f"; {updated} unwritten report(s) of draft meetings now show it" if updated else ""
+        reports = f"{updated} unwritten report{pluralize(updated)} of draft meetings"
+        note = f"; {reports} now show{pluralize(updated, 's,')} it" if updated else ""
         messages.success(request, f"Saved {team}{note}. Minutes already written keep the team as it was.")
         return redirect("meetings:roster", committee.slug)
     return render(

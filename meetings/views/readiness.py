@@ -84,10 +84,14 @@ def send_meeting_reminders(request, committee, date):
         enqueue_on_commit(remind_meeting, meeting.pk, final_call=final_call)
         names = ", ".join(reminder.user.get_username() for reminder in owed)
         what = "final call" if final_call else "reminder"
-        messages.success(request, f"Sending {len(owed)} {what}{'s' if len(owed) != 1 else ''} ({names}).")
+        # Queued, not yet sent: a failure shows among the failed tasks, which the board links to.
+        messages.success(
+            request, f"{len(owed)} {what}{'s' if len(owed) != 1 else ''} queued, going out by e-mail now ({names})."
+        )
     else:
         messages.info(
-            request, "Sent 0 reminders: every lead owing an empty section has been reminded already or has no e-mail."
+            request,
+            "No reminder sent: each lead with an empty section has had one already, or has no e-mail address.",
         )
     return redirect(_readiness_url(meeting))
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods
 
 from .. import permissions
@@ -25,10 +26,12 @@ def schedule(request, committee):
         result = schedule_meetings(committee, count=form.cleaned_data["count"], first=form.cleaned_data["first"])
         if result.created:
             dates = ", ".join(f"{m.date:%Y-%m-%d}" for m in result.created)
-            messages.success(request, f"Created {len(result.created)} meeting(s), pre-filled: {dates}.")
+            created = f"{len(result.created)} meeting{pluralize(len(result.created))}"
+            messages.success(request, f"Created {created}, pre-filled: {dates}.")
         if result.skipped:
             dates = ", ".join(f"{day:%Y-%m-%d}" for day in result.skipped)
-            messages.info(request, f"Left alone {len(result.skipped)} date(s) that already had a meeting: {dates}.")
+            skipped = f"{len(result.skipped)} date{pluralize(len(result.skipped))}"
+            messages.info(request, f"Left {skipped} alone, already with a meeting: {dates}.")
         return redirect(committee.get_absolute_url())
     # What the form does when left as it is: the cadence's next dates, and which of them are taken.
     dates = committee.next_meeting_dates(ScheduleForm.base_fields["count"].initial)
@@ -75,7 +78,8 @@ def _move_reports(request, meeting: Meeting) -> None:
     moved, refused = move_written_reports(meeting, to=target, by=request.user)
     if moved:
         names = ", ".join(report.team_name for report in moved)
-        messages.success(request, f"Moved {len(moved)} written report(s) to {target.date:%Y-%m-%d}: {names}.")
+        reports = f"{len(moved)} written report{pluralize(len(moved))}"
+        messages.success(request, f"Moved {reports} to {target.date:%Y-%m-%d}: {names}.")
     for reason in refused:
         messages.error(request, f"Not moved: {reason}")
     if not moved and not refused:

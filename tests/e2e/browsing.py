@@ -17,6 +17,8 @@ if TYPE_CHECKING:  # conftest imports this module to learn what is missing, mayb
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / ".e2e" / "node_modules" / "axe-core" / "axe.min.js"
+# The Nu HTML Checker, from `make e2e-deps` (npm's vnu-jar); it needs Java.
+VNU_JAR = ROOT / ".e2e" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 ARTIFACTS = ROOT / "test-artifacts"
 DEMO_PASSWORD = "e2e-demo-password-7"
 
@@ -40,6 +42,11 @@ def screenshot(page: Page, name: str) -> Path:
     return path
 
 
+# The HTML of each page checked by axe, as (name, url, html): test_valid_html.py gives them all to the
+# Nu HTML Checker in one run at the end (it takes seconds to start).
+VISITED_PAGES: list[tuple[str, str, str]] = []
+
+
 def docs_screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
     """A picture of a changed page kept in docs/screenshots/ (committed: `name` prefixed by area, 256 colours)."""
     path = ROOT / "docs" / "screenshots" / f"{name}.png"
@@ -59,7 +66,8 @@ def save_screenshots(page: Page, name: str) -> None:
 
 
 def assert_accessible(page: Page, name: str) -> None:
-    """axe-core finds no serious or critical violation on the page as it is now."""
+    """axe-core finds no serious or critical violation on the page as it is now; its HTML is kept for vnu."""
+    VISITED_PAGES.append((name, page.url, page.content()))  # before axe's script is added to it
     page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     bad = [v for v in result["violations"] if v["impact"] in {"serious", "critical"}]

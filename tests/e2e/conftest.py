@@ -127,3 +127,9 @@ def _contexts(browser, base_url: str) -> Iterator[Callable]:
 @pytest.fixture
 def page(new_context):
     return new_context().new_page()
+
+
+def pytest_collection_modifyitems(items):
+    """The HTML check runs last, over the pages every other browser test visited (test_valid_html.py)."""
+    last = [item for item in items if item.path.name == "test_valid_html.py"]
+    items[:] = [item for item in items if item not in last] + last

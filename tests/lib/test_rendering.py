@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from meetings.demo import SEED
-from meetings.lib.rendering import plain_text, render_markdown
+from meetings.lib.rendering import plain_text, print_poor_link_urls, render_markdown
 from meetings.models import BacklogReport, ItemKind
 from tests.support.html_tree import Element, markdown_text, parse_html
 
@@ -192,6 +192,16 @@ class TestSanitiser:
         box = parse_html(render_markdown('<input type="checkbox" name="x">')).find("input")
         assert box is None or "disabled" in box.attrs
 
+    def test_task_checkboxes_are_named_for_screen_readers(self):
+        html = parse_html(render_markdown("- [x] Tag v2.9\n- [ ] Write the notes\n- plain\n"))
+        assert [box.attrs.get("aria-label") for box in html.find_all("input")] == ["Completed task", "Incomplete task"]
+        assert [li.attrs.get("class") for li in html.find_all("li")] == ["task-list-item", "task-list-item", None]
+
+    def test_a_writers_own_checkbox_name_is_replaced_by_the_fixed_one(self):
+        box = parse_html(render_markdown('<input type="checkbox" aria-label="Click me" onclick="x()">')).find("input")
+        assert box.attrs.get("aria-label") == "Incomplete task"
+        assert "onclick" not in box.attrs
+
     def test_blank_text_renders_nothing(self):
         assert render_markdown("") == ""
         assert render_markdown("  \n\n") == ""
@@ -285,3 +295,30 @@ def test_plain_text_is_what_the_reader_sees_without_the_marks(markdown, text):
 )
 def test_emoji_shortcodes_are_shown_as_github_shows_them_outside_code(markdown, html):
     assert str(render_markdown(markdown)).strip() == html
+
+
+@pytest.mark.parametrize(
+    ("html", "printed"),
+    [
+        (
+            '<a href="https://a.org/x">link</a>',
+            '<a href="https://a.org/x">link</a><span class="link-url"> (https://a.org/x)</span>',
+        ),
+        (
+            '<a href="https://b.org" rel="nofollow">Here</a>',
+            '<a href="https://b.org" rel="nofollow">Here</a><span class="link-url"> (https://b.org)</span>',
+        ),
+        (
+            '<a href="/runtime/">this</a>',
+            '<a href="/runtime/">this</a><span class="link-url"> (https://example.org/runtime/)</span>',
+        ),
+        (
+            '<a href="https://d.org?a=1&amp;b=2">link</a>',
+            '<a href="https://d.org?a=1&amp;b=2">link</a><span class="link-url"> (https://d.org?a=1&amp;b=2)</span>',
+        ),
+        ('<a href="https://c.org">the release notes</a>', '<a href="https://c.org">the release notes</a>'),
+        ('<a href="https://c.org">this <em>one</em></a>', '<a href="https://c.org">this <em>one</em></a>'),
+    ],
+)
+def test_poor_link_texts_print_their_address(html, printed):
+    assert print_poor_link_urls(html, "https://example.org/") == printed

@@ -131,7 +131,7 @@ def test_the_settings_page_shows_the_failure_and_trying_again_once_fixed_clears_
     bare_repository(failing)
     response = client.post("/runtime/settings/mirror/", {"action": "retry"}, follow=True)
 
-    assert "The git mirror is up to date: 1 commit(s), pushed." in response.content.decode()
+    assert "The git mirror is up to date: 1 commit, pushed." in response.content.decode()
     assert not MirrorSync.objects.exists()
     assert [c.subject for c in commits(failing)] == ["Publish Runtime minutes of 2030-01-08"]
     assert "The git mirror is behind" not in client.get(COMMITTEE).content.decode()

@@ -3,6 +3,7 @@
 Also who may see the history, restore, move a report or import minutes, as a table.
 """
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -715,3 +716,18 @@ def test_a_revision_page_names_its_author_for_the_committee(client, people, amen
     client.force_login(people["lead_y"])
     page = client.get(revision_url(amended["amendment"])).content.decode()
     assert "Edited in PMC Minutes by @chair" in page
+
+
+# HTML's global date and time: seconds at most to the millisecond, then Z or an offset.
+HTML_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})")
+
+
+def test_the_history_dates_each_revision_as_html_allows_without_microseconds(client, people, draft):
+    save_report(report_x(draft, people), body="- Shipped", by=people["lead_x"], expected_version=1)
+    client.force_login(people["chair"])
+
+    page = parse_html(client.get(history_url(draft)).content.decode())
+
+    stamps = [time.attrs["datetime"] for time in page.find_all("time")]
+    assert stamps, "each revision row says when"
+    assert all(HTML_DATETIME.fullmatch(stamp) for stamp in stamps), stamps

@@ -158,11 +158,11 @@ def test_the_button_reminds_the_leads_of_empty_sections_once(client, people, dra
     response = client.post(REMIND, follow=True)
 
     assert [message.to for message in mail.outbox] == [["lead-x@example.org"]]
-    assert "Sending 1 reminder (lead-x)." in messages_of(response)
+    assert "1 reminder queued, going out by e-mail now (lead-x)." in messages_of(response)
     assert "reminded" in rows_by_team(response)["Diego"].text
     again = client.post(REMIND, follow=True)
     assert len(mail.outbox) == 1
-    assert any(message.startswith("Sent 0 reminders") for message in messages_of(again))
+    assert any(message.startswith("No reminder sent: each lead") for message in messages_of(again))
 
 
 def test_a_reminder_that_cannot_be_sent_waits_among_the_failed_tasks_and_its_retry_sends_it(
@@ -239,7 +239,7 @@ def test_on_the_meeting_day_a_final_call_follows_the_reminder(client, people, me
 
     response = client.post(board + "remind/", {"kind": "final_call"}, follow=True)
 
-    assert messages_of(response) == ["Sending 2 final calls (lead-x, lead-y)."]
+    assert messages_of(response) == ["2 final calls queued, going out by e-mail now (lead-x, lead-y)."]
     assert [message.subject.split(":")[0] for message in mail.outbox[2:]] == ["Final call", "Final call"]
 
 

@@ -125,7 +125,7 @@ def test_the_written_reports_move_to_the_next_meeting_in_one_action(client, peop
     assert report(following, people["team_y"]).body == "- Already written for the 22nd\n"
     assert report(draft, people["team_y"]).body == "- CLI v7\n"
     assert messages_of(response) == [
-        "Moved 1 written report(s) to 2030-01-22: Diego.",
+        "Moved 1 written report to 2030-01-22: Diego.",
         "Not moved: The 2030-01-22 meeting already has a written CLI report; merge the two texts by hand instead.",
     ]
 

@@ -150,7 +150,7 @@ def test_a_restore_into_an_empty_database_gives_back_every_page(client, site, tm
     out = io.StringIO()
     call_command("restore", str(tmp_path / "site.zip"), stdout=out)
 
-    assert "Restored" in out.getvalue() and "1 uploaded file(s)" in out.getvalue()
+    assert "Restored" in out.getvalue() and "1 uploaded file." in out.getvalue()
     assert {model: model.objects.count() for model in counts} == counts
     after = capture(client, pages)
     assert after.keys() == before.keys()
@@ -549,7 +549,7 @@ def test_a_restore_killed_mid_way_leaves_no_uploaded_file_behind(site, tmp_path)
         result = manage("restore", str(tmp_path / "without.zip"))
 
         assert result.returncode == 0, result.stderr
-        assert "Restored" in result.stdout and "0 uploaded file(s)" in result.stdout
+        assert "Restored" in result.stdout and "0 uploaded files." in result.stdout
         assert [path for path in media.rglob("*") if path.is_file()] == []  # nothing left of the killed restore
     finally:
         drop_database(url)

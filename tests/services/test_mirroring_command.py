@@ -57,8 +57,8 @@ def test_it_prints_each_commit_and_with_all_compares_every_published_meeting(peo
 
     out, _ = sync("--all")
 
-    assert "Runtime: 1 published meeting(s) to compare" in out
-    assert "Runtime: 1 file(s) already up to date" in out
+    assert "Runtime: 1 published meeting to compare" in out
+    assert "Runtime: 1 file already up to date" in out
     assert len(commits(remote)) == 1
 
 

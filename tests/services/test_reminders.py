@@ -63,11 +63,11 @@ def test_each_lead_of_an_empty_section_is_reminded_once_across_runs(leads, tomor
     output = run()
 
     assert recipients() == ["co-lead@example.org", "lead-x@example.org", "lead-y@example.org"]
-    assert "3 reminder(s) sent." in output
+    assert "3 reminders sent." in output
     assert "Reminded lead-x <lead-x@example.org>: Diego (Runtime " in output
     assert ReminderSent.objects.filter(meeting=tomorrow).count() == 3
 
-    assert "0 reminder(s) sent." in run()
+    assert "0 reminders sent." in run()
     assert len(mail.outbox) == 3
 
 
@@ -121,7 +121,7 @@ def test_leads_without_an_address_or_account_are_skipped(people, tomorrow):
 def test_meetings_beyond_the_days_are_left_for_later(leads):
     create_meeting(leads["runtime"], day=in_days(3))
 
-    assert "0 reminder(s) sent." in run()
+    assert "0 reminders sent." in run()
     assert mail.outbox == []
 
     run("--days", "3")
@@ -163,7 +163,7 @@ def test_dry_run_sends_and_records_nothing(leads, tomorrow):
     output = run("--dry-run")
 
     assert "Would remind lead-x <lead-x@example.org>: Diego" in output
-    assert "3 reminder(s) would be sent" in output
+    assert "3 reminders would be sent" in output
     assert mail.outbox == []
     assert not ReminderSent.objects.exists()
 

@@ -94,7 +94,7 @@ def test_check_roundtrip_names_each_file_and_refuses_missing_paths(tmp_path):
 def test_corpus_exported_gives_every_file_back_and_imports_unchanged(corpus, tmp_path):
     run("import_minutes", str(corpus))
     out = tmp_path / "archive"
-    assert run("export_minutes", "--out", str(out)) == f"Wrote 128 file(s) under {out}.\n"
+    assert run("export_minutes", "--out", str(out)) == f"Wrote 128 files under {out}.\n"
 
     originals = sorted(
         p.relative_to(corpus) for p in corpus.rglob("*.md") if p.name not in ("README.md", "template.md")

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from meetings.lib.words import counted
 from meetings.services.backups import write_backup
 
 
@@ -29,4 +30,4 @@ class Command(BaseCommand):
             os.replace(partial, out)
         finally:
             partial.unlink(missing_ok=True)
-        self.stdout.write(f"Wrote {out}: {summary.rows} row(s) and {summary.files} uploaded file(s).")
+        self.stdout.write(f"Wrote {out}: {counted(summary.rows, 'row')} and {counted(summary.files, 'uploaded file')}.")

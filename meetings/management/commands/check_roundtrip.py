@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from meetings.lib.control_chars import escape_controls
+from meetings.lib.words import counted
 from meetings.services.roundtrip import DIFFERENT, IDENTICAL, SKIPPED, WHITESPACE_ONLY, check_paths
 
 
@@ -31,4 +32,4 @@ class Command(BaseCommand):
             ", ".join(f"{verdict} {count}" for verdict, count in counts.items()) + f" (of {len(checks)} files)"
         )
         if counts[DIFFERENT]:
-            raise CommandError(f"{counts[DIFFERENT]} file(s) do not come back intact.")
+            raise CommandError(f"{counted(counts[DIFFERENT], 'file does', 'files do')} not come back intact.")

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from meetings.lib.words import counted
 from meetings.models import Meeting
 from meetings.services.exporting import export_meetings
 
@@ -30,4 +31,4 @@ class Command(BaseCommand):
         if not meetings.exists():
             raise CommandError("No meeting matches; nothing written." + ("" if drafts else " (Drafts need --drafts.)"))
         written = export_meetings(meetings.order_by("committee__name", "date"), out_dir=out)
-        self.stdout.write(f"Wrote {len(written)} file(s) under {out}.")
+        self.stdout.write(f"Wrote {counted(len(written), 'file')} under {out}.")

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from meetings.lib.control_chars import escape_controls
+from meetings.lib.words import counted
 from meetings.services.git_history import GitHistoryError, import_history
 from meetings.services.importing import Outcome, import_paths
 
@@ -63,7 +64,10 @@ class Command(BaseCommand):
             self.stdout.write(f"self-check: {sum(r.check_seconds for r in results):.3f} s")
         refused = counts[Outcome.FAILED] + counts[Outcome.REFUSED]
         if refused:
-            raise CommandError(f"{refused} file(s) failed to import or were refused; see above.")
+            raise CommandError(
+                f"{counted(refused, 'file')} failed to import or {'was' if refused == 1 else 'were'} refused; "
+                "see above."
+            )
 
     def _git(self, repository, committee, dry_run, options):
         try:
@@ -87,7 +91,7 @@ class Command(BaseCommand):
         # a file's latest version could not be imported, leaving its meeting behind the repository.
         if replay.unsettled:
             raise CommandError(
-                f"the latest version of {len(replay.unsettled)} file(s) failed to import or was refused: "
+                f"the latest version of {counted(len(replay.unsettled), 'file')} failed to import or was refused: "
                 f"{escape_controls(', '.join(sorted(replay.unsettled)))}; see above."
             )
 

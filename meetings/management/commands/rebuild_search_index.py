@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.template.defaultfilters import pluralize
 
 from meetings.services.search_index import rebuild_index
 
@@ -7,4 +8,5 @@ class Command(BaseCommand):
     help = "Index every meeting for search again (after an upgrade or a database restore)."
 
     def handle(self, *args, **options):
-        self.stdout.write(f"Indexed {rebuild_index()} meeting(s).")
+        count = rebuild_index()
+        self.stdout.write(f"Indexed {count} meeting{pluralize(count)}.")

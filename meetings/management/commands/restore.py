@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from meetings.lib.words import counted
 from meetings.services.backups import BackupError, restore_backup
 
 
@@ -20,4 +21,6 @@ class Command(BaseCommand):
             summary = restore_backup(archive)
         except BackupError as error:
             raise CommandError(str(error)) from None
-        self.stdout.write(f"Restored {archive}: {summary.rows} row(s) and {summary.files} uploaded file(s).")
+        self.stdout.write(
+            f"Restored {archive}: {counted(summary.rows, 'row')} and {counted(summary.files, 'uploaded file')}."
+        )

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from meetings.lib.words import counted
 from meetings.services.reminders import DEFAULT_DAYS, due_meetings, send_reminders
 
 
@@ -33,6 +34,8 @@ class Command(BaseCommand):
                 self.stderr.write(f"Failed to remind {reminder.describe()}: {reminder.error}")
         sent = sum(reminder.sent for reminder in reminders)
         if dry_run:
-            self.stdout.write(f"{len(reminders)} reminder(s) would be sent (dry run: nothing sent or recorded).")
+            self.stdout.write(
+                f"{counted(len(reminders), 'reminder')} would be sent (dry run: nothing sent or recorded)."
+            )
         else:
-            self.stdout.write(f"{sent} reminder(s) sent.")
+            self.stdout.write(f"{counted(sent, 'reminder')} sent.")

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
+from django.template.defaultfilters import pluralize
 
+from meetings.lib.words import counted
 from meetings.models import Committee
 from meetings.services.mirroring import queue_published, sync_mirror
 
@@ -32,12 +34,14 @@ class Command(BaseCommand):
         failed = 0
         for target in committees:
             if every_meeting and target.has_mirror:
-                self.stdout.write(f"{target}: {queue_published(target)} published meeting(s) to compare")
+                count = queue_published(target)
+                self.stdout.write(f"{target}: {count} published meeting{pluralize(count)} to compare")
             result = sync_mirror(target, push=True)
             for line in result.commits:
                 self.stdout.write(f"{target}: committed {line}")
             if result.unchanged:
-                self.stdout.write(f"{target}: {len(result.unchanged)} file(s) already up to date")
+                files = f"{len(result.unchanged)} file{pluralize(len(result.unchanged))}"
+                self.stdout.write(f"{target}: {files} already up to date")
             for line in result.dropped:
                 self.stdout.write(f"{target}: dropped {line}")
             if result.brought_in:
@@ -49,9 +53,11 @@ class Command(BaseCommand):
             if result.failed:
                 failed += 1
                 self.stderr.write(
-                    self.style.ERROR(f"{target}: failed, {result.pending} change(s) pending: {result.error}")
+                    self.style.ERROR(f"{target}: failed, {counted(result.pending, 'change')} pending: {result.error}")
                 )
             elif not (result.commits or result.unchanged or result.dropped or result.pushed):
                 self.stdout.write(f"{target}: nothing to do")
         if failed:
-            raise CommandError(f"{failed} mirror(s) failed; the changes stay pending, run it again once fixed.")
+            raise CommandError(
+                f"{counted(failed, 'mirror')} failed; the changes stay pending, run it again once fixed."
+            )

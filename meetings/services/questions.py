@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..format.choices import ItemKind
-from ..models import AgendaItem, BacklogReport, Question
+from ..models import AgendaItem, BacklogReport, Question, person_name, public_name
 from .editing import save_item
 
 DISCUSSION = "Discussion"
@@ -36,11 +36,13 @@ def discussion_item(meeting) -> AgendaItem | None:
 
 
 def question_markdown(question: Question) -> str:
-    """The question and its answer as the Discussion writes them."""
+    """The question and its answer as the Discussion writes them: the minutes the public reads name people by name
+    (the answerer's team, the asker "a member", when they have none), never by username."""
     report = question.report
-    answerer = question.answered_by.get_username() if question.answered_by else report.team_name
+    asker = public_name(question.asked_by) if question.asked_by else "someone"
+    answerer = (person_name(question.answered_by) if question.answered_by else "") or report.team_name
     return (
-        f"- **Question on {report.team_name}** ({question.asker_name}): {_one_paragraph(question.text)}\n"
+        f"- **Question on {report.team_name}** ({asker}): {_one_paragraph(question.text)}\n"
         f"  - **Answer** ({answerer}): {_one_paragraph(question.answer)}\n"
     )
 

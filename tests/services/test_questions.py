@@ -37,8 +37,10 @@ def test_the_chair_copies_a_question_and_its_answer_into_the_discussion(people, 
     item = copy_into_discussion(question, by=people["chair"])
 
     assert item.title == "Discussion"
-    assert "**Question on Diego** (lead-y): When does routing ship?" in item.body
-    assert "**Answer** (lead-x): Next sprint." in item.body
+    # The minutes are the public's: names, never usernames (Eric Malm leads Diego; lead-y has no name).
+    assert "**Question on Diego** (a member): When does routing ship?" in item.body
+    assert "**Answer** (Eric Malm): Next sprint." in item.body
+    assert "lead-" not in item.body
     draft.refresh_from_db()
     assert "When does routing ship?" in meeting_to_markdown(draft)
     assert Revision.objects.filter(meeting=draft, target="item:discussion", author=people["chair"]).exists()

@@ -10,7 +10,7 @@ from ..forms.archive import SearchForm
 from ..lib.text import storable
 from ..models import Meeting, Team
 from ..queries.actions import team_actions
-from ..queries.search import LIMIT, MAX_QUERY_CHARS, by_meeting
+from ..queries.search import CANDIDATES, MAX_QUERY_CHARS, by_meeting
 from ..queries.timeline import horizons_of, roadmap_history, team_timeline
 from ..services.exporting import archive_files, site_address
 from .lookup import get_committee
@@ -43,23 +43,54 @@ def roadmap_page(request, committee):
 def search_page(request):
     asked = "q" in request.GET
     form = SearchForm(request.GET if asked else None)
-    hits = None
+    results = None
     if asked and form.is_valid():
-        hits = form.hits()
+        results = form.results()
     return render(
         request,
         "meetings/search.html",
         {
             "form": form,
-            "hits": hits,
-            "meetings": by_meeting(hits) if hits else [],
-            "limit": LIMIT,
+            "results": results,
+            "meetings": by_meeting(results.hits) if results else [],
+            "counted": CANDIDATES,
+            **(_links(request.GET, results) if results else {}),
             # The filters stay folded away unless one is in use (or wrong).
             "filters_open": any(request.GET.get(name) for name in SearchForm.FILTERS)
             or any(name in form.errors for name in SearchForm.FILTERS),
             "query": storable(request.GET.get("q", "")[:MAX_QUERY_CHARS]),
         },
     )
+
+
+def _links(asked, results) -> dict:
+    """The addresses of the pager and of the facets: the same search, another page or one more filter."""
+
+    def address(**changed) -> str:
+        query = asked.copy()
+        query.pop("page", None)
+        for name, value in changed.items():
+            query[name] = value
+        return "?" + query.urlencode()
+
+    def facets(found):
+        return [
+            {
+                "label": facet.label,
+                "count": facet.count,
+                "href": address(**facet.params),
+                # The filter in use: a link to the same page would go nowhere.
+                "current": all(asked.get(name) == value for name, value in facet.params.items()),
+            }
+            for facet in found
+        ]
+
+    return {
+        "previous_page": address(page=str(results.page - 1)) if results.page > 1 else None,
+        "next_page": address(page=str(results.page + 1)) if results.has_next else None,
+        "committee_facets": facets(results.committees),
+        "year_facets": facets(results.years),
+    }
 
 
 def archive_zip(request, committee):

@@ -5,6 +5,7 @@ import zipfile
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from ..forms.archive import SearchForm
 from ..lib.text import storable
@@ -24,6 +25,48 @@ def team_page(request, committee, team):
     return render(
         request, "meetings/team_timeline.html", {"team": team, "timeline": timeline, "actions": team_actions(team)}
     )
+
+
+def subscribe_page(request, committee):
+    """The committee's feeds and calendar, explained, with the addresses to copy into a reader or a calendar."""
+    committee = get_committee(committee)
+    slug = committee.slug
+
+    def address(name, *args) -> str:
+        return request.build_absolute_uri(reverse(f"meetings:{name}", args=[slug, *args]))
+
+    feeds = [
+        {
+            "id": "minutes",
+            "label": "Published minutes",
+            "help": "Each meeting's minutes when published, with its agenda, decisions and who reported; "
+            "again when they are amended.",
+            "url": address("committee_feed"),
+        },
+        {
+            "id": "decisions",
+            "label": "Decisions",
+            "help": "Each decision of the published minutes.",
+            "url": address("decisions_feed"),
+        },
+        {
+            "id": "actions",
+            "label": "Action items",
+            "help": "Each action item of the published minutes, again when it is closed.",
+            "url": address("actions_feed"),
+        },
+    ]
+    feeds += [
+        {
+            "id": f"team-{team.slug}",
+            "label": f"{team.name} reports",
+            "help": f"Each report of the {team.name} team, with its text.",
+            "url": address("team_feed", team.slug),
+        }
+        for team in committee.teams.reporting().order_by("position", "name")
+    ]
+    context = {"committee": committee, "feeds": feeds, "calendar_url": address("calendar")}
+    return render(request, "meetings/subscribe.html", context)
 
 
 def roadmap_page(request, committee):

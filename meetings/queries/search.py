@@ -145,6 +145,7 @@ class Results:
     total: int
     meetings: int  # how many meetings the counted sections are in
     counted_all: bool
+    counted: int  # the most a search counts: CANDIDATES
     committees: list[Facet]
     years: list[Facet]
 
@@ -217,6 +218,7 @@ def find(
         total=len(first_block),
         meetings=len({row[1] for row in first_block}),
         counted_all=counted_all,
+        counted=CANDIDATES,
         committees=_committee_facets(first_block),
         years=_year_facets(first_block),
     )

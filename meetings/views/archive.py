@@ -11,7 +11,7 @@ from ..forms.archive import SearchForm
 from ..lib.text import storable
 from ..models import Meeting, Team
 from ..queries.actions import team_actions
-from ..queries.search import CANDIDATES, MAX_QUERY_CHARS, by_meeting
+from ..queries.search import MAX_QUERY_CHARS, by_meeting
 from ..queries.timeline import horizons_of, roadmap_history, team_timeline
 from ..services.exporting import archive_files, site_address
 from .lookup import get_committee
@@ -96,7 +96,6 @@ def search_page(request):
             "form": form,
             "results": results,
             "meetings": by_meeting(results.hits) if results else [],
-            "counted": CANDIDATES,
             **(_links(request.GET, results) if results else {}),
             # The filters stay folded away unless one is in use (or wrong).
             "filters_open": any(request.GET.get(name) for name in SearchForm.FILTERS)

@@ -40,6 +40,16 @@ def screenshot(page: Page, name: str) -> Path:
     return path
 
 
+def document_screenshots(page: Page, name: str) -> None:
+    """docs/screenshots/<name>.png at 1280 px and <name>-phone.png at 390 px, full page, for the README's readers."""
+    folder = ROOT / "docs" / "screenshots"
+    size = page.viewport_size
+    for suffix, viewport in (("", {"width": 1280, "height": 900}), ("-phone", {"width": 390, "height": 844})):
+        page.set_viewport_size(viewport)
+        page.screenshot(path=str(folder / f"{name}{suffix}.png"), full_page=True)
+    page.set_viewport_size(size)
+
+
 def assert_accessible(page: Page, name: str) -> None:
     """axe-core finds no serious or critical violation on the page as it is now."""
     page.add_script_tag(path=str(AXE_JS))

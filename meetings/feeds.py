@@ -73,7 +73,11 @@ class CommitteeFeed(Feed):
                 Prefetch("items", queryset=AgendaItem.objects.only("meeting", "position", "title", "agenda_label")),
                 Prefetch("decisions", queryset=Decision.objects.order_by("position")),
                 Prefetch(
-                    "reports", queryset=BacklogReport.objects.only("meeting", "position", "team_name", "leads", "body")
+                    "reports",
+                    # The team for the report's anchor; its text to tell a written report from placeholders.
+                    queryset=BacklogReport.objects.select_related("team").only(
+                        "meeting", "position", "team_name", "leads", "body", "team__slug"
+                    ),
                 ),
             )
             .annotate(amended_at=_amended_at(meeting=OuterRef("pk")))

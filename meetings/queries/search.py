@@ -283,8 +283,19 @@ def _ranked(query: Query, block: list[tuple], start: int, limit: int, *, by_date
     """The sections of a block (rows of `_newest`) ranked (or by date, then rank), from start, with snippets."""
     if not block:
         return []
-    documents = SearchDocument.objects.select_related("meeting__committee", "team")
+    # What a result shows, no more: the section's text, its vector and the meeting's source would make most of
+    # the round trip (a result reads its snippet instead).
+    documents = SearchDocument.objects.select_related("meeting__committee", "team").only(
+        *("meeting_id", "team_id", "anchor", "section", "meeting__title", "meeting__date", "meeting__committee_id"),
+        *("meeting__committee__slug", "meeting__committee__name", "team__slug", "team__committee_id"),
+    )
     if connection.vendor == "postgresql":
+        if by_date and start < len(block):
+            # Newest first, only the page's dates need ranking (within a date, the most relevant first): the
+            # rows of newer dates all come before it, of older ones after.
+            newest, oldest = block[start][4], block[min(start + limit, len(block)) - 1][4]
+            before = sum(1 for row in block if row[4] > newest)
+            block, start = [row for row in block if oldest <= row[4] <= newest], start - before
         ids = [row[0] for row in block]
         return _search_postgresql(documents.filter(pk__in=ids), query, start, limit, by_date=by_date)
     return _search_sqlite(documents, block, start, limit, by_date=by_date)

@@ -18,10 +18,13 @@ from meetings.services.publishing import publish_meeting
 from meetings.services.scheduling import create_meeting
 from tests.support.public_archive import page_of
 
-# Seven Runtime meetings (2017 to 2019) and one of Extensions, each with a section saying "wombat".
+# Seven Runtime meetings (2017 to 2019) and one of Extensions, each with a section saying "wombat"; one
+# meeting with two, which pages of two split (a date across two pages).
 DAYS = [date(2017, 3, 7), date(2017, 9, 5), date(2018, 1, 9), date(2018, 5, 8), date(2018, 11, 6)]
 DAYS += [date(2019, 2, 5), date(2019, 6, 4)]
 EXTENSIONS_DAY = date(2018, 6, 12)
+TWICE = date(2019, 2, 5)
+MATCHES = sorted([*DAYS, TWICE, EXTENSIONS_DAY], reverse=True)
 
 
 @pytest.fixture
@@ -29,6 +32,8 @@ def wombats(people):
     for day in DAYS:
         meeting = create_meeting(people["runtime"], day=day)
         save_report(meeting.reports.get(team=people["team_x"]), body=f"- A wombat seen on {day}")
+        if day == TWICE:
+            save_report(meeting.reports.get(team=people["team_y"]), body="- Wombat, wombat, wombat")
         publish_meeting(meeting)
     meeting = create_meeting(people["extensions"], day=EXTENSIONS_DAY)
     team = Team.objects.get(committee=people["extensions"], slug="diego")
@@ -55,28 +60,37 @@ def test_every_match_is_on_exactly_one_page_newest_first(wombats, small_pages):
         if not results.has_next:
             break
         page += 1
-    # 8 matches, 2 a page: 4 pages across two blocks of 4, in date order, none twice, none missing.
-    assert page == 4
-    assert seen == sorted([*DAYS, EXTENSIONS_DAY], reverse=True)
+    # 9 matches, 2 a page: 5 pages across three blocks of 4, in date order, none twice, none missing.
+    assert page == 5
+    assert seen == MATCHES
+
+
+def test_newest_first_a_meeting_split_across_pages_keeps_its_most_relevant_first(wombats, small_pages):
+    query = parse_query("wombat")
+    first, second = find(query, order="date", page=1), find(query, order="date", page=2)
+    assert dates_of(first) == [date(2019, 6, 4), TWICE]
+    assert dates_of(second) == [TWICE, date(2018, 11, 6)]
+    # The CLI report says it three times: it comes first within its meeting.
+    assert (first.hits[1].document.anchor, second.hits[0].document.anchor) == ("cli", "diego")
 
 
 def test_relevance_pages_also_reach_the_oldest_match(wombats, small_pages):
     query = parse_query("wombat")
     seen = []
-    for page in range(1, 5):
+    for page in range(1, 6):
         seen += dates_of(find(query, page=page))
-    assert sorted(seen) == sorted([*DAYS, EXTENSIONS_DAY])
+    assert sorted(seen, reverse=True) == MATCHES
 
 
 def test_counts_are_exact_by_committee_and_year_when_all_are_counted(wombats):
     results = find(parse_query("wombat"))
 
-    assert (results.total, results.meetings, results.counted_all) == (8, 8, True)
+    assert (results.total, results.meetings, results.counted_all) == (9, 8, True)
     assert [(facet.label, facet.count, facet.params) for facet in results.committees] == [
-        ("Runtime", 7, {"committee": "runtime"}),
+        ("Runtime", 8, {"committee": "runtime"}),
         ("Extensions", 1, {"committee": "extensions"}),
     ]
-    assert [(facet.label, facet.count) for facet in results.years] == [("2019", 2), ("2018", 4), ("2017", 2)]
+    assert [(facet.label, facet.count) for facet in results.years] == [("2019", 3), ("2018", 4), ("2017", 2)]
     assert results.years[0].params == {"date_from": "2019-01-01", "date_to": "2019-12-31"}
 
 
@@ -106,7 +120,7 @@ def test_the_page_links_the_next_and_previous_results_keeping_the_search(client,
         "order": "date",
         "page": "1",
     }
-    last = page_of(client, "/search/?" + urlencode({"q": "wombat", "order": "date", "page": 4}))
+    last = page_of(client, "/search/?" + urlencode({"q": "wombat", "order": "date", "page": 5}))
     assert last.find("nav", class_="pager").find("a", rel="next") is None
     assert "2017" in last.find_all("time")[-1].attrs["datetime"]
 
@@ -136,6 +150,6 @@ def test_a_wrong_page_number_is_a_message_not_an_error(client, wombats, page):
 
 
 def test_a_page_past_the_last_says_so(client, wombats):
-    page = page_of(client, "/search/?q=wombat&page=9")
+    page = page_of(client, "/search/?q=wombat&page=20")
     assert page.find("p", class_="empty").text == "This page is past the last result."
     assert page.find("nav", class_="pager").find("a", rel="prev") is not None

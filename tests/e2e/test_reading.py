@@ -1,13 +1,15 @@
-"""A reader pages through a search, narrows it by a count, and finds how to follow a committee."""
+"""A reader pages through a search, narrows it by a count, and finds how to follow a committee; a chair takes
+the imported minutes' own decision lines as decisions."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
 
+from meetings.models import BacklogReport
 from meetings.queries import search
 
-from .browsing import assert_accessible, document_screenshots
+from .browsing import assert_accessible, document_screenshots, sign_in
 
 
 @pytest.fixture
@@ -56,3 +58,27 @@ def test_reader_finds_the_feeds_and_the_calendar_to_copy(page):
     expect(page.get_by_label("Meetings calendar")).to_have_value(re.compile(r"/runtime/meetings\.ics$"))
     assert_accessible(page, "subscribe")
     document_screenshots(page, "reading-subscribe")
+
+
+def test_chair_accepts_a_candidate_decision_of_the_imported_minutes(page, demo):
+    report = BacklogReport.objects.get(
+        meeting__committee__slug="runtime", meeting__date="2018-06-12", team__slug="diego"
+    )
+    report.body += "\n- Agreed: the cell rebalancing ships in the next release\n"
+    report.save(update_fields=["body"])
+    sign_in(page, "chair")
+    page.goto("/runtime/2018-06-12/edit/")
+    page.get_by_role("link", name="Candidate decisions").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Candidate decisions")
+    panel = page.locator("section.candidate").filter(has_text="Agreed: the cell rebalancing")
+    expect(panel.get_by_label("Decision")).to_have_value("The cell rebalancing ships in the next release")
+    assert_accessible(page, "candidate decisions")
+    document_screenshots(page, "reading-decision-candidates")
+
+    panel.get_by_role("button", name=re.compile("^Accept as a decision")).click()
+    expect(page.get_by_role("status")).to_contain_text("Recorded the decision")
+    expect(page.locator("section.candidate").filter(has_text="Agreed: the cell rebalancing")).to_have_count(0)
+    assert_accessible(page, "candidate decisions, one accepted")
+    page.goto("/runtime/decisions/")
+    expect(page.get_by_role("main")).to_contain_text("The cell rebalancing ships in the next release")

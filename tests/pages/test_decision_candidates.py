@@ -4,6 +4,7 @@ into a decision in place, or left as text one by one; never converted silently."
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from meetings.models import CandidateKind, Decision, DismissedCandidate, Meeting
 from meetings.services.exporting import meeting_to_markdown
@@ -162,3 +163,14 @@ def test_the_chairs_page_of_an_imported_meeting_links_to_its_candidate_decisions
 
     assert URL in client.get("/runtime/2018-07-10/edit/").content.decode()
     assert "decisions/candidates/" not in client.get("/runtime/2030-01-08/edit/").content.decode()
+
+
+def test_the_import_page_offers_each_imported_files_candidate_decisions(client, people):
+    client.force_login(people["chair"])
+    upload = SimpleUploadedFile("2018-07-10-runtime.md", MINUTES_FILE.encode(), content_type="text/markdown")
+
+    response = client.post("/runtime/import/", {"files": [upload]})
+
+    assert response.status_code == 200
+    links = parse_html(response.content.decode()).find("main").find_all("a")
+    assert URL in [link.attrs.get("href") for link in links]

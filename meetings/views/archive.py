@@ -56,7 +56,7 @@ def subscribe_page(request, committee):
             "url": address("actions_feed"),
         },
     ]
-    feeds += [
+    teams = [
         {
             "id": f"team-{team.slug}",
             "label": f"{team.name} reports",
@@ -65,7 +65,14 @@ def subscribe_page(request, committee):
         }
         for team in committee.teams.reporting().order_by("position", "name")
     ]
-    context = {"committee": committee, "feeds": feeds, "calendar_url": address("calendar")}
+    context = {
+        "committee": committee,
+        "feeds": feeds,
+        "teams": teams,
+        # Come from a team's page: its feed shows unfolded.
+        "open_teams": bool(request.GET.get("team")),
+        "calendar_url": address("calendar"),
+    }
     return render(request, "meetings/subscribe.html", context)
 
 

@@ -33,6 +33,11 @@ def test_the_page_gives_every_feed_and_the_calendar_to_copy(people, client):
     assert "feed reader" in page.by_id("feeds-heading").text
 
 
+def test_the_teams_feeds_are_folded_unless_coming_from_a_team(people, client):
+    assert "open" not in page_of(client, "/runtime/subscribe/").find("details", class_="subscribe-teams").attrs
+    assert "open" in page_of(client, "/runtime/subscribe/?team=diego").find("details", class_="subscribe-teams").attrs
+
+
 def test_retired_teams_have_no_feed_offered(people, client):
     assert people["runtime"].teams.filter(status=TeamStatus.RETIRED).exists()
     assert "Old Team reports" not in addresses(page_of(client, "/runtime/subscribe/"))
@@ -49,7 +54,7 @@ def test_feed_links_lead_to_the_subscribe_page_not_to_raw_xml(people, client):
         ("/runtime/", "/runtime/subscribe/"),
         ("/runtime/decisions/", "/runtime/subscribe/#decisions"),
         ("/runtime/actions/", "/runtime/subscribe/#actions"),
-        ("/runtime/teams/diego/", "/runtime/subscribe/#team-diego"),
+        ("/runtime/teams/diego/", "/runtime/subscribe/?team=diego#team-diego"),
     ]:
         main = page_of(client, url).find("main")
         hrefs = [link.attrs.get("href", "") for link in main.find_all("a")]

@@ -10,7 +10,7 @@ its years.
 from itertools import islice
 
 from django.contrib.syndication.views import Feed
-from django.db.models import DateTimeField, OuterRef, Subquery
+from django.db.models import DateTimeField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string as render
@@ -19,7 +19,17 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 
 from .lib.rendering import render_markdown
-from .models import ActionStatus, BacklogReport, Committee, Meeting, MeetingStatus, Revision, Team
+from .models import (
+    ActionStatus,
+    AgendaItem,
+    BacklogReport,
+    Committee,
+    Decision,
+    Meeting,
+    MeetingStatus,
+    Revision,
+    Team,
+)
 from .queries.actions import feed_actions
 from .queries.decisions import committee_decisions
 
@@ -34,11 +44,14 @@ def _amended_at(**outer) -> Subquery:
 
 
 class CommitteeFeed(Feed):
-    """Each published meeting of the committee; an amendment brings it up again as updated."""
+    """Each published meeting of the committee, with its agenda, decisions and who reported; an amendment brings
+    it up again as updated."""
 
     feed_type = Atom1Feed
 
     def get_object(self, request, committee):
+        # Links inside an entry's HTML are absolute: a feed reader shows it away from this site.
+        self.site = request.build_absolute_uri("/").rstrip("/")
         return get_object_or_404(Committee, slug=committee)
 
     def title(self, committee):
@@ -56,6 +69,17 @@ class CommitteeFeed(Feed):
             .published()
             .listed()
             .select_related("committee")
+            .prefetch_related(
+                Prefetch("items", queryset=AgendaItem.objects.only("meeting", "position", "title", "agenda_label")),
+                Prefetch("decisions", queryset=Decision.objects.order_by("position")),
+                Prefetch(
+                    "reports",
+                    # The team for the report's anchor; its text to tell a written report from placeholders.
+                    queryset=BacklogReport.objects.select_related("team").only(
+                        "meeting", "position", "team_name", "leads", "body", "team__slug"
+                    ),
+                ),
+            )
             .annotate(amended_at=_amended_at(meeting=OuterRef("pk")))
             # Latest news first: an amendment of old minutes comes back to the top of the feed.
             .order_by(Coalesce("amended_at", Cast("date", output_field=DateTimeField())).desc(), "-date")[:ITEMS]
@@ -68,10 +92,18 @@ class CommitteeFeed(Feed):
         return title + (" (amended)" if meeting.amended_at else "")
 
     def item_description(self, meeting):
-        text = f"Minutes of the {meeting.committee.name} PMC meeting of {meeting.date:%-d %B %Y}."
-        if meeting.amended_at:
-            text += f" Amended on {meeting.amended_at:%-d %B %Y}."
-        return text
+        reports = list(meeting.reports.all())
+        return render(
+            "meetings/includes/feed_meeting.html",
+            {
+                "meeting": meeting,
+                "site": self.site,
+                "agenda": [item for item in meeting.items.all() if item.title or item.agenda_label],
+                "decisions": meeting.decisions.all(),
+                "reported": [report for report in reports if not report.is_empty],
+                "silent": [report.team_name for report in reports if report.is_empty],
+            },
+        )
 
     def item_pubdate(self, meeting):
         return meeting.held_at

@@ -2,6 +2,7 @@
 amendments, and one per team, with its reports."""
 
 from datetime import UTC, date, datetime
+from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
 import feedparser
@@ -12,6 +13,7 @@ from meetings.services.actions import record_outcome
 from meetings.services.editing import save_item, save_report
 from meetings.services.publishing import publish_meeting
 from meetings.services.scheduling import create_meeting
+from tests.support.html_tree import parse_html
 from tests.support.public_archive import corpus_fixture, page_of
 
 imported_corpus = corpus_fixture()
@@ -227,3 +229,51 @@ def test_the_actions_page_announces_its_feed(client, db, people):
     page = client.get("/runtime/actions/").content.decode()
     assert 'type="application/atom+xml"' in page
     assert 'href="/runtime/actions/feed/"' in page
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def atom_entries(client, url: str) -> list[ElementTree.Element]:
+    """The feed's entries as the standard library's XML parser reads them (a well-formed Atom document)."""
+    response = client.get(url)
+    assert response.status_code == 200
+    root = ElementTree.fromstring(response.content)  # noqa: S314 (our own feed, from the test client)
+    assert root.tag == ATOM + "feed"
+    return root.findall(ATOM + "entry")
+
+
+def test_committee_entries_carry_the_agenda_decisions_and_who_reported(people, client):
+    meeting = create_meeting(people["runtime"], day=date(2018, 5, 8))
+    save_report(
+        meeting.reports.get(team=people["team_x"]),
+        body="- Shipped the wombat release\n\n> **Decision:** Diego moves to the new scheduler.",
+    )
+    item = meeting.items.get(title="Announcements")
+    save_item(
+        item,
+        body="Nothing else.",
+        title=item.title,
+        agenda_label=item.agenda_label,
+        by=people["chair"],
+        expected_version=item.version,
+    )
+    publish_meeting(meeting)
+
+    [entry] = atom_entries(client, "/runtime/feed/")
+    content = entry.find(ATOM + "summary")
+    assert content.get("type") == "html"
+    # The summary is HTML, escaped in the XML; read it as HTML in turn.
+    html = page_of_html(content.text)
+    headings = [h.text for h in html.find_all("h2")]
+    assert headings == ["Agenda", "Decisions", "Reports"]
+    agenda = [li.text for li in html.find_all("ol")[0].find_all("li")]
+    assert "Announcements" in agenda
+    assert "Diego moves to the new scheduler." in html.find_all("ul")[0].text
+    reported = html.find_all("ul")[1].find_all("a")
+    assert [(a.text, a.attrs["href"]) for a in reported] == [("Diego", BASE + "/runtime/2018-05-08/#diego")]
+    assert "No report from CLI." in html.text
+
+
+def page_of_html(text: str):
+    return parse_html(f"<div>{text}</div>")

@@ -82,3 +82,56 @@ def with_decision(markdown: str, decision: DecisionLine) -> str:
     text = markdown.rstrip()
     line = decision_line(decision)
     return f"{text}\n\n{line}\n" if text else f"{line}\n"
+
+
+# The archive's own ways of writing a decision, before `> **Decision:**`: a labelled line ("Decision:",
+# "Agreed:", "Vote:", bold or not, in a list or a blockquote or not) or a sentence starting "We decided".
+_LABELLED = re.compile(
+    r"^ {0,3}(?:>[ \t]*)?(?:[-*+][ \t]+)?(?:\*\*|__)?(?P<label>Decision|Decided|Agreed|Vote|Voted)(?:\*\*|__)?"
+    r"[ \t]*:(?:\*\*|__)?[ \t]*(?P<what>\S.*?)\s*$",
+    re.IGNORECASE,
+)
+_WE_DECIDED = re.compile(r"^ {0,3}(?:>[ \t]*)?(?:[-*+][ \t]+)?(?P<what>We (?:have )?decided\b.*?)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A line of the archive that may record a decision: its number in the text (from 1) and what it says."""
+
+    line: int
+    text: str
+
+
+def candidate_decisions(markdown: str) -> list[Candidate]:
+    """Lines that may record a decision in the archive's ways, not in the site's form: for the chair to look at."""
+    found, fence = [], None
+    for number, line in enumerate(markdown.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+        if opening := _FENCE.match(line):
+            if fence is None:
+                fence = opening[1]
+            elif opening[1] == fence:
+                fence = None
+            continue
+        if fence is not None or read_decision(line) is not None:
+            continue
+        match = _LABELLED.match(line) or _WE_DECIDED.match(line)
+        if match is not None:
+            what = match["what"]
+            found.append(Candidate(line=number, text=what[0].upper() + what[1:]))
+    return found
+
+
+def accepting_decision(markdown: str, line: int, was: str, decision: DecisionLine) -> str | None:
+    """The Markdown with its line number `line` (from 1, as `candidate_decisions` counts) made the decision's line.
+
+    Blank lines around it where its neighbours have text: a blockquote would otherwise take the next line into
+    its paragraph. None when that line no longer reads `was` (the text changed since it was offered).
+    """
+    lines = markdown.split("\n")
+    if not 1 <= line <= len(lines) or lines[line - 1].rstrip("\r") != was:
+        return None
+    ending = "\r" if lines[line - 1].endswith("\r") else ""
+    before = [ending] if line > 1 and lines[line - 2].strip() else []
+    after = [ending] if line < len(lines) and lines[line].strip() else []
+    lines[line - 1 : line] = [*before, decision_line(decision) + ending, *after]
+    return "\n".join(lines)

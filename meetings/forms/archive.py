@@ -3,7 +3,9 @@
 from django import forms
 
 from ..models import Committee
-from ..queries.search import ORDER_CHOICES, Hit, Order, QueryError, parse_query, search
+from ..queries.search import ORDER_CHOICES, Hit, Order, QueryError, Results, find, parse_query, search
+
+MAX_PAGE = 1000
 
 
 class SearchForm(forms.Form):
@@ -16,6 +18,18 @@ class SearchForm(forms.Form):
     date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     order = forms.ChoiceField(label="Sort", choices=ORDER_CHOICES, required=False, initial=Order.RELEVANCE)
+    # Deep enough for every result of the largest archive, not so deep that a typed number walks it all.
+    page = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_PAGE,
+        # Not a field of the form on the page: a new search starts on the first page.
+        error_messages={
+            "invalid": "That page number is not a number; the results start at page 1.",
+            "min_value": "The results start at page 1.",
+            "max_value": "Pages go up to %(limit_value)s; narrow the search with the filters.",
+        },
+    )
 
     FILTERS = ("committee", "date_from", "date_to")
 
@@ -43,4 +57,16 @@ class SearchForm(forms.Form):
             date_from=data["date_from"],
             date_to=data["date_to"],
             order=data["order"],
+        )
+
+    def results(self) -> Results:
+        """The page of results asked for, with the counts of all of them (the form must be valid)."""
+        data = self.cleaned_data
+        return find(
+            data["q"],
+            committee=data["committee"],
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            order=data["order"],
+            page=data["page"] or 1,
         )

@@ -54,5 +54,12 @@ class DecisionForm(AmendingForm):
         return data
 
 
+class DecisionCandidateForm(DecisionForm):
+    """Accepting a line of the archive as a decision: which line (as the page showed it), and the decision."""
+
+    key = forms.CharField(widget=forms.HiddenInput, max_length=400)
+    seen = forms.CharField(widget=forms.HiddenInput, max_length=MAX_DECISION_CHARS * 2, strip=False)
+
+
 class DecisionFilterForm(forms.Form):
     q = forms.CharField(label="Decisions that mention", required=False, max_length=200)

@@ -1,7 +1,7 @@
 """The domain of PMC Minutes: committees and their teams, meetings and their minutes."""
 
 from ..format.choices import Horizon, ItemKind, TeamStatus
-from .action import ActionItem, ActionOutcome, ActionStatus, DismissedCandidate, Outcome
+from .action import ActionItem, ActionOutcome, ActionStatus, CandidateKind, DismissedCandidate, Outcome
 from .committee import AgendaTemplateItem, Committee, Team, TeamAlias
 from .decision import Decision
 from .live import LiveState, LiveUpdate
@@ -38,6 +38,7 @@ __all__ = [
     "ApiToken",
     "Attendee",
     "BacklogReport",
+    "CandidateKind",
     "Committee",
     "Decision",
     "DismissedCandidate",

@@ -187,10 +187,18 @@ class ActionOutcome(models.Model):
         return f"{self.get_outcome_display()}: {self.action}"
 
 
+class CandidateKind(models.TextChoices):
+    ACTION = "action", "Action item"
+    DECISION = "decision", "Decision"
+
+
 class DismissedCandidate(models.Model):
-    """A line of the archive the chair looked at and left as text (format/actions.candidate_actions)."""
+    """A line of the archive the chair looked at and left as text (format/actions.candidate_actions,
+    format/decisions.candidate_decisions)."""
 
     meeting = models.ForeignKey("meetings.Meeting", on_delete=models.CASCADE, related_name="dismissed_candidates")
+    # What the line was offered as: leaving it as an action's line says nothing of it as a decision.
+    kind = models.CharField(max_length=10, choices=CandidateKind.choices, default=CandidateKind.ACTION)
     anchor = models.CharField(max_length=300)
     text = models.TextField()
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -15,6 +15,7 @@ from ..models import (
     ActionStatus,
     AgendaItem,
     BacklogReport,
+    CandidateKind,
     DismissedCandidate,
     ItemKind,
     Meeting,
@@ -91,4 +92,6 @@ def accept_candidate(
 
 def dismiss_candidate(meeting: Meeting, *, anchor: str, text: str, by) -> None:
     """Leave the archive's line as text: it is no longer offered."""
-    DismissedCandidate.objects.get_or_create(meeting=meeting, anchor=anchor, text=text, defaults={"by": by})
+    DismissedCandidate.objects.get_or_create(
+        meeting=meeting, kind=CandidateKind.ACTION, anchor=anchor, text=text, defaults={"by": by}
+    )

@@ -6,12 +6,13 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from .. import permissions
-from ..forms.decisions import DecisionFilterForm, DecisionForm
+from ..forms.decisions import DecisionCandidateForm, DecisionFilterForm, DecisionForm
+from ..queries.candidates import meeting_decision_candidates
 from ..queries.decisions import committee_decisions
 from ..queries.minutes import section_anchor
-from ..services.decisions import record_decision
+from ..services.decisions import accept_decision_candidate, dismiss_decision_candidate, record_decision
 from ..services.live import RoomError
-from .lookup import get_committee, get_report, get_written_section
+from .lookup import get_committee, get_meeting, get_report, get_written_section
 from .navigation import safe_next
 
 PER_PAGE = 50
@@ -78,3 +79,58 @@ def _record(request, section, *, name: str, back: str):
         context["form"] = DecisionForm(initial={**data, "version": section.version}, amending=amending)
         return render(request, "meetings/decision_new.html", context, status=409)
     return render(request, "meetings/decision_new.html", context)
+
+
+@login_required
+def candidates(request, committee, date):
+    """The archive's own decision lines, accepted as decisions or left as text one by one (as action candidates)."""
+    meeting = get_meeting(request, committee, date, allowed=permissions.can_review_candidates)
+    offered = meeting_decision_candidates(meeting)
+    here = redirect("meetings:decision_candidates", meeting.committee.slug, meeting.date)
+    bound, status = None, 200
+    if request.method == "POST":
+        key, seen = request.POST.get("key", ""), request.POST.get("seen", "")
+        chosen = next((o for o in offered if o.key == key and o.text == seen), None)
+        if chosen is None:
+            messages.error(request, "That line has changed or was dealt with since; here are the lines as they stand.")
+            return here
+        if "dismiss" in request.POST:
+            dismiss_decision_candidate(meeting, anchor=chosen.anchor, text=chosen.text, by=request.user)
+            messages.success(request, f"Left “{chosen.text}” as text.")
+            return here
+        bound = DecisionCandidateForm(request.POST, auto_id=_ids(chosen))
+        if bound.is_valid():
+            data = bound.cleaned_data
+            decision = data["decision"]
+            if accept_decision_candidate(
+                chosen.section,
+                line=chosen.line,
+                was=chosen.was,
+                decision=decision,
+                by=request.user,
+                expected_version=data["version"],
+            ):
+                title = chosen.title or "the section"
+                messages.success(request, f"Recorded the decision “{decision.text}” in {title}.")
+            else:
+                messages.error(request, f"Someone saved {chosen.title or 'the section'} meanwhile: nothing recorded.")
+            return here
+        status = 400
+    rows = [
+        (
+            line,
+            bound
+            if bound is not None and bound["key"].value() == line.key
+            else DecisionCandidateForm(
+                initial={"text": line.text, "version": line.section.version, "key": line.key, "seen": line.text},
+                auto_id=_ids(line),
+            ),
+        )
+        for line in offered
+    ]
+    return render(request, "meetings/decision_candidates.html", {"meeting": meeting, "rows": rows}, status=status)
+
+
+def _ids(offered) -> str:
+    """The ids of one line's form: unique on the page of many."""
+    return "d-" + offered.key.replace(":", "-") + "-%s"

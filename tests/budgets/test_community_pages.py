@@ -41,11 +41,13 @@ PAGES = {
     "team timeline": ("/runtime/teams/diego/", 6),
     # The committee; the roadmap's entries and the meetings that have one.
     "roadmap history": ("/runtime/roadmap/", 3),
-    # The committees of the form, the one asked for, the matches (one query or two, by engine).
+    # The committees of the form, the one asked for, the matches newest first, their page ranked (on SQLite,
+    # ranked with the matches; the page's sections read).
     "search": ("/search/?q=xenial+stemcells&committee=runtime&date_from=1900-01-01", 4),
     "search, the 50 best of thousands": ("/search/?q=xenial", 3),
-    # The committee (or team), its meetings (or reports).
-    "committee feed": ("/runtime/feed/", 2),
+    # The committee (or team), its meetings (or reports); for the committee, their agendas, decisions and
+    # reports, one query each.
+    "committee feed": ("/runtime/feed/", 5),
     "team feed": ("/runtime/teams/diego/feed/", 2),
     # Committees, meetings (a count and a page), teams (a count and a page).
     "sitemap": ("/sitemap.xml", 6),

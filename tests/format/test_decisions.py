@@ -4,7 +4,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from meetings.format.decisions import DecisionLine, Vote, decision_line, read_decision, read_decisions, with_decision
+from meetings.format.decisions import Candidate as DecisionCandidate
+from meetings.format.decisions import (
+    DecisionLine,
+    Vote,
+    accepting_decision,
+    candidate_decisions,
+    decision_line,
+    read_decision,
+    read_decisions,
+    with_decision,
+)
 
 
 def test_a_decision_with_vote_and_link_is_written_as_the_archive_writes_it():
@@ -87,3 +97,48 @@ _links = st.sampled_from(["", "https://example.org/vote/12", "http://lists.examp
 def test_every_decision_written_reads_back_the_same(text, vote, link):
     decision = DecisionLine(text.strip(), vote, link)
     assert read_decision(decision_line(decision)) == decision
+
+
+@pytest.mark.parametrize(
+    ("line", "text"),
+    [
+        ("Decision: adopt the stemcell", "Adopt the stemcell"),
+        ("- **Agreed:** move to Go 1.22", "Move to Go 1.22"),
+        ("* __Vote__: 5 for the new logo", "5 for the new logo"),
+        ("> Decided: keep the cadence", "Keep the cadence"),
+        ("We decided to retire the old CLI.", "We decided to retire the old CLI."),
+        ("- we have decided that v7 ships", "We have decided that v7 ships"),
+    ],
+)
+def test_the_archives_decision_lines_are_candidates(line, text):
+    assert candidate_decisions(f"Intro.\n{line}\n") == [DecisionCandidate(line=2, text=text)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "> **Decision:** Already in the site's form",
+        "Nothing decided yet: next time.",
+        "The agreed plan stands.",
+        "Decision:",
+        "We decidedly disagree",
+    ],
+)
+def test_other_lines_are_not_candidates(line):
+    assert candidate_decisions(line) == []
+
+
+def test_lines_in_code_fences_are_not_candidates():
+    assert candidate_decisions("```\nDecision: in code\n```\nAgreed: outside") == [DecisionCandidate(4, "Outside")]
+
+
+def test_accepting_a_candidate_writes_the_decision_line_in_its_place_as_a_paragraph():
+    markdown = "- Shipped.\n- Agreed: move to Go\n- Next.\r\n"
+    accepted = accepting_decision(markdown, 2, "- Agreed: move to Go", DecisionLine("Move to Go 1.22"))
+    assert accepted == "- Shipped.\n\n> **Decision:** Move to Go 1.22\n\n- Next.\r\n"
+    assert read_decisions(accepted) == [DecisionLine("Move to Go 1.22")]
+
+
+def test_a_line_changed_since_it_was_offered_is_not_accepted():
+    assert accepting_decision("Agreed: other\n", 1, "Agreed: this", DecisionLine("This")) is None
+    assert accepting_decision("Agreed: this\n", 5, "Agreed: this", DecisionLine("This")) is None

@@ -2,8 +2,9 @@
 
 Channels (4.2 on) awaits `aclose_old_connections()` before every handler: a hop to the one thread that runs all
 `sync_to_async` work, so a keystroke waited behind whatever that thread was doing (a save, a rights check), and a
-busy room's frames queued there by the thousand (bench k). These consumers reach the database only through
-`database_sync_to_async`, which closes old connections before and after each call itself; the hop buys nothing.
+busy room's frames queued there by the thousand (bench k). These consumers' own lookups go through
+`database_sync_to_async`, which closes old connections before and after each call itself, a few times a minute
+per connection: the hop before every frame buys nothing more.
 Remove the override when Channels no longer makes it (`AsyncConsumer.dispatch`).
 
 A send to a socket its client has closed raises in the server (uvicorn's ClientDisconnected), which ended the

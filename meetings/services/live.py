@@ -17,8 +17,7 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 
-from asgiref.sync import async_to_sync
-from channels.db import database_sync_to_async
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -152,7 +151,7 @@ class Room:
         if time.monotonic() - self._caught_up_at < older_than:
             return
         self._caught_up_at = time.monotonic()
-        await database_sync_to_async(self.catch_up_now)()
+        await sync_to_async(self.catch_up_now)()
 
     def observe(self, callback: Callable[[bytes], None], *, key: object = None) -> None:
         """Call `callback(update)` after each change of the document, except those applied with `sender=key`.
@@ -180,7 +179,7 @@ class Room:
 
     async def leave(self) -> None:
         """A connection left: save what it wrote, and close the room when no one is left."""
-        await database_sync_to_async(_leave)(self)
+        await sync_to_async(_leave)(self)
 
     @property
     def text(self) -> str:
@@ -322,7 +321,7 @@ class Room:
     async def _log_later(self) -> None:
         self._log_timer = None
         try:
-            await database_sync_to_async(self.write_log)()
+            await sync_to_async(self.write_log)()
         except Exception:
             logger.exception(
                 "The live room of %s %s could not write its log; it tries again.", self.kind, self.section_id
@@ -331,7 +330,7 @@ class Room:
     async def _save_later(self) -> None:
         self._save_timer, self._first_unsaved = None, None
         try:
-            await database_sync_to_async(self.save)()
+            await sync_to_async(self.save)()
         except Exception:
             logger.exception("The live room of %s %s could not save; it tries again.", self.kind, self.section_id)
         if self._unindexed and self._index_timer is None:
@@ -340,7 +339,7 @@ class Room:
     async def _index_later(self) -> None:
         self._index_timer = None
         try:
-            await database_sync_to_async(self.index)()
+            await sync_to_async(self.index)()
         except Exception:
             logger.exception("The live room of %s %s could not update the search index.", self.kind, self.section_id)
 
@@ -583,7 +582,7 @@ def _key(section: Section) -> tuple[str, int]:
 
 async def open_room(section: Section) -> Room:
     """The section's room in this process, opened from the database if no one is in it; counts one connection."""
-    room = await database_sync_to_async(_join)(section)
+    room = await sync_to_async(_join)(section)
     room._loop = asyncio.get_running_loop()
     if room._unsaved:
         room._unsaved = False

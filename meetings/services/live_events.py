@@ -11,8 +11,7 @@ import logging
 import time
 from datetime import date
 
-from asgiref.sync import async_to_sync
-from channels.db import database_sync_to_async
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
 from django.core.cache import cache
 from django.template.loader import render_to_string
@@ -150,7 +149,7 @@ def _spawn(room, pending: _Pending) -> None:
 
 async def _send(room) -> None:
     try:
-        event = await database_sync_to_async(_event_of)(room)
+        event = await sync_to_async(_event_of)(room)
         if event is not None:
             meeting_id, body, committee_only = event
             await apublish(meeting_id, body, committee_only=committee_only)

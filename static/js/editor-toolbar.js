@@ -263,8 +263,7 @@
     fields.appendChild(alt);
     fields.appendChild(fileName);
     fields.appendChild(buttons);
-    row.appendChild(thumb);
-    row.appendChild(fields);
+    row.appendChild(fields); // the thumbnail joins it only with a picture: an <img> without src is no valid HTML
     container.parentNode.insertBefore(row, container);
 
     var pending = null; // {file, url, start, end}
@@ -289,6 +288,7 @@
       pending = null;
       row.hidden = true;
       thumb.removeAttribute("src");
+      if (thumb.parentNode) row.removeChild(thumb);
       insertButton.disabled = false;
     }
 
@@ -303,6 +303,7 @@
       say("");
       pending = { file: file, url: URL.createObjectURL(file), start: editor.selectionStart, end: editor.selectionEnd };
       thumb.src = pending.url;
+      row.insertBefore(thumb, fields);
       fileName.textContent = file.name + ", " + megabytes(file.size);
       alt.value = "";
       row.hidden = false;

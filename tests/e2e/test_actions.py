@@ -22,7 +22,7 @@ def test_an_action_recorded_in_one_meeting_is_closed_by_its_owner_in_the_next(ne
     chair.get_by_role("link", name="Edit “Announcements”").click()
     chair.get_by_role("link", name="Record an action").click()
     chair.get_by_label("What").fill("Publish the **v7 CLI** migration guide")
-    chair.get_by_label("Who").select_option("cli")
+    chair.get_by_label("Who", exact=True).select_option("cli")
     chair.get_by_label("Due").fill("2018-07-09")
     assert_accessible(chair, "action-new")
     chair.get_by_role("button", name="Record the action").click()

@@ -181,7 +181,7 @@ def test_the_chair_records_a_decision_and_an_action_from_a_section_and_comes_bac
     expect(page.get_by_role("heading", level=1)).to_have_text("Record an action in the CLI report")
     assert_accessible(page, "action-new-from-report")
     page.get_by_label("What").fill("Write the v7 migration guide")
-    page.get_by_label("Who").select_option("cli")
+    page.get_by_label("Who", exact=True).select_option("cli")
     page.get_by_role("button", name="Record the action").click()
     expect(page.get_by_role("status")).to_contain_text("Recorded the action in the CLI report")
     assert page.url.endswith("/runtime/2018-06-26/edit/#cli")

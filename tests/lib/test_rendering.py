@@ -134,9 +134,11 @@ class TestSanitiser:
         assert cli.find("img") is not None, "the image itself is kept, without its handler"
         link = next(a for a in cli.find_all("a") if "heading-link" not in a.classes)  # the report's, not the page's
         assert link.text == "x", "the link text is kept, without its href"
-        # The page's own scripts (the copy links, following the meeting live) only, from its own files, in the head.
+        # The page's own scripts (the copy links, the contents folded on a phone, following the meeting live) only,
+        # from its own files, in the head.
         assert [(s.attrs.get("src"), s.parent.tag) for s in page.find_all("script")] == [
             ("/static/js/copy-link.js", "head"),
+            ("/static/js/toc-fold.js", "head"),
             ("/static/js/live/follow.js", "head"),
         ]
 
